@@ -1,0 +1,236 @@
+import { isMap, isPair, type Node as YamlNode } from 'yaml';
+import type { FleetscopeSettings } from '../../../shared/settings';
+import { keyNodeAt, nodeAt, parseFile, spanOf, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
+import { isPlainObject, resourceHeader, type Resource } from './resource';
+import { ruleMeta } from './rules';
+import type { SchemaProblem, SchemaRegistry } from './schema/types';
+import { LineIndex, type TextSpan } from './text';
+import type { Finding, FindingData, Severity } from './types';
+import { classifyContent } from './skip';
+
+/** What the engine knows about the repository around a file (built by the host from the file system). */
+export interface RepoContext {
+	/** Repo-relative posix paths of kustomize patch files (partial by design). */
+	isPatchFile(path: string): boolean;
+	/** Whether a repo-relative path (file or directory) exists. */
+	exists(path: string): boolean;
+}
+
+export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };
+
+/** A check that runs on resources of some kinds after schema validation (semantic rules). */
+export interface ResourceCheck {
+	readonly id: string;
+	appliesTo(resource: Resource): boolean;
+	check(resource: Resource, ctx: CheckContext): SchemaProblem[];
+}
+
+export interface CheckContext {
+	/** Repo-relative path of the file being checked. */
+	path: string;
+	repo: RepoContext;
+	settings: FleetscopeSettings;
+}
+
+export interface FileInput {
+	/** Repo-relative posix path (used for patch detection and messages). */
+	path: string;
+	text: string;
+}
+
+/** The result of analysing one version of a file. Pass it back as `previous` for the next version. */
+export interface FileAnalysis {
+	readonly path: string;
+	readonly parsed: ParsedFile;
+	readonly lines: LineIndex;
+	readonly resources: Resource[];
+	readonly findings: Finding[];
+	/** Set when the file was not parsed at all (Helm template, SOPS, binary, too large). */
+	readonly skipped?: string;
+}
+
+/** A finding whose span is relative to its segment: what is cached per segment. */
+interface LocalFinding {
+	ruleId: string;
+	severity: Severity;
+	message: string;
+	span: TextSpan;
+	data?: FindingData;
+}
+
+type LocalResource = Omit<Resource, 'span'> & { localSpan: TextSpan };
+
+interface SegmentResult {
+	key: string;
+	findings: LocalFinding[];
+	resources: LocalResource[];
+}
+
+/**
+ * The validation engine: pure, synchronous and cache-friendly. It parses a file (reusing unchanged
+ * documents of the previous version), validates each document against its schema and the
+ * semantic checks, and returns findings with exact ranges.
+ */
+export class Engine {
+	private readonly segmentResults = new WeakMap<ParsedSegment, SegmentResult>();
+	private generation = 0;
+
+	constructor(
+		private readonly registry: SchemaRegistry,
+		private settings: FleetscopeSettings,
+		private readonly checks: ResourceCheck[] = [],
+	) {}
+
+	/** Replaces the settings; every cached validation result becomes stale. */
+	configure(settings: FleetscopeSettings): void {
+		this.settings = settings;
+		this.generation++;
+	}
+
+	get currentSettings(): FleetscopeSettings {
+		return this.settings;
+	}
+
+	analyze(input: FileInput, repo: RepoContext = EMPTY_REPO, previous?: FileAnalysis): FileAnalysis {
+		const lines = new LineIndex(input.text);
+		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
+		if (skip) {
+			const span = { start: 0, end: Math.min(lines.lineStart(1) - 1 > 0 ? lines.lineStart(1) - 1 : input.text.length, 200) };
+			const finding = this.finish({ ruleId: 'file-skipped', severity: 'info', message: skip, span }, 0, lines);
+			return {
+				path: input.path,
+				parsed: { text: input.text, segments: [], documents: [] },
+				lines,
+				resources: [],
+				findings: finding ? [finding] : [],
+				skipped: skip,
+			};
+		}
+		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
+		const partial = repo.isPatchFile(input.path);
+		const key = `${this.generation}|${partial ? 'p' : 'f'}|${input.path}`;
+		const ctx: CheckContext = { path: input.path, repo, settings: this.settings };
+		const findings: Finding[] = [];
+		const resources: Resource[] = [];
+		const looksLikeManifest = parsed.documents.some((d) => resourceHeader(d.value) !== undefined);
+		for (const { base, segment } of parsed.segments) {
+			let result = this.segmentResults.get(segment);
+			// Semantic checks may read the repo (paths exist), so a segment holding a checked kind is always re-run.
+			if (!result || result.key !== key || result.resources.some((r) => this.checks.some((c) => c.appliesTo({ ...r, span: r.localSpan })))) {
+				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, parsed.documents.filter((d) => d.segment === segment));
+				this.segmentResults.set(segment, result);
+			}
+			for (const lf of result.findings) {
+				const f = this.finish(lf, base, lines);
+				if (f) findings.push(f);
+			}
+			for (const r of result.resources) {
+				const { localSpan, ...rest } = r;
+				resources.push({ ...rest, span: { start: localSpan.start + base, end: localSpan.end + base } });
+			}
+		}
+		let docIndex = 0;
+		for (const r of resources) r.documentIndex = docIndex++;
+		return { path: input.path, parsed, lines, resources, findings };
+	}
+
+	private validateSegment(
+		segment: ParsedSegment,
+		key: string,
+		partial: boolean,
+		looksLikeManifest: boolean,
+		ctx: CheckContext,
+		docs: ParsedDocument[],
+	): SegmentResult {
+		const findings: LocalFinding[] = [];
+		const resources: LocalResource[] = [];
+		if (segment.fatal) {
+			findings.push({ ruleId: segment.fatal.code === 'PARSE_FAILED' ? 'yaml-syntax' : 'yaml-limits', severity: 'error', message: segment.fatal.message, span: segment.fatal.span });
+		}
+		for (const d of docs) {
+			for (const p of d.syntax) {
+				const ruleId = p.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : p.code === 'RESOURCE_EXHAUSTION' ? 'yaml-limits' : 'yaml-syntax';
+				findings.push({ ruleId, severity: p.severity, message: p.message, span: p.span });
+			}
+			if (d.toJsError) findings.push({ ruleId: 'yaml-limits', severity: 'error', message: d.toJsError.message, span: d.toJsError.span });
+			if (d.value === undefined && (d.syntax.some((p) => p.severity === 'error') || d.toJsError)) continue;
+			const value = d.value;
+			if (value === null || value === undefined) continue; // empty document: allowed
+			const header = resourceHeader(value);
+			if (!header) {
+				if (looksLikeManifest && !partial) findings.push(...this.shapeProblems(d, value));
+				continue;
+			}
+			const resource: LocalResource = {
+				...header,
+				documentIndex: d.index,
+				value: value as Record<string, unknown>,
+				localSpan: d.span,
+			};
+			resources.push(resource);
+			const problems: SchemaProblem[] = [];
+			const schema = this.registry.lookup(header.apiVersion, header.kind);
+			if (schema) problems.push(...schema.validate(value, { partial }));
+			const full: Resource = { ...resource, span: d.span };
+			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
+			for (const p of problems) findings.push(this.place(d, p));
+		}
+		return { key, findings, resources };
+	}
+
+	private shapeProblems(d: ParsedDocument, value: unknown): LocalFinding[] {
+		const span = d.span.end > d.span.start ? { start: d.span.start, end: firstLineEnd(d.segment.text, d.span.start, d.span.end) } : d.span;
+		if (!isPlainObject(value)) {
+			const what = Array.isArray(value) ? 'a list' : `a ${typeof value} value`;
+			return [{ ruleId: 'resource-shape', severity: 'error', message: `This document is ${what}, not a Kubernetes object. Each document of a manifest file must be a mapping with apiVersion and kind.`, span }];
+		}
+		const missing = ['apiVersion', 'kind'].filter((k) => typeof value[k] !== 'string');
+		if (missing.length === 2 && Object.keys(value).length > 0 && !('metadata' in value) && !('spec' in value)) return [];
+		const root = nodeAt(d.doc, []);
+		const first = isMap(root) && root.items[0] && isPair(root.items[0]) ? spanOf(root.items[0].key as YamlNode) : undefined;
+		return [
+			{
+				ruleId: 'resource-shape',
+				severity: 'error',
+				message: `This object has no ${missing.join(' and no ')}: every Kubernetes object needs ${missing.join(' and ')} as strings, or it cannot be applied.`,
+				span: first ?? span,
+			},
+		];
+	}
+
+	/** Turns a schema problem (a path inside the resource) into a finding on the exact node. */
+	private place(d: ParsedDocument, p: SchemaProblem): LocalFinding {
+		let node: YamlNode | undefined;
+		if (p.target === 'key') node = keyNodeAt(d.doc, p.path) ?? nodeAt(d.doc, p.path);
+		else if (p.target === 'value') node = nodeAt(d.doc, p.path) ?? keyNodeAt(d.doc, p.path);
+		else node = p.path.length > 0 ? keyNodeAt(d.doc, p.path) : undefined;
+		// Fall back to the nearest ancestor that exists, then to the first key of the document.
+		for (let i = p.path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, p.path.slice(0, i));
+		let span = spanOf(node);
+		if (!span) {
+			const root = nodeAt(d.doc, []);
+			const first = isMap(root) && root.items[0] && isPair(root.items[0]) ? (root.items[0].key as YamlNode) : undefined;
+			span = spanOf(first) ?? { start: d.span.start, end: firstLineEnd(d.segment.text, d.span.start, d.span.end) };
+		}
+		const meta = ruleMeta(p.ruleId);
+		return { ruleId: p.ruleId, severity: p.severity ?? meta?.defaultSeverity ?? 'error', message: p.message, span, data: p.data };
+	}
+
+	/** Applies severity overrides and places a local finding in the file. */
+	private finish(lf: LocalFinding, base: number, lines: LineIndex): Finding | undefined {
+		const override = this.settings.severity[lf.ruleId];
+		if (override === 'off') return undefined;
+		return {
+			ruleId: lf.ruleId,
+			severity: override ?? lf.severity,
+			message: lf.message,
+			range: lines.rangeOf({ start: lf.span.start + base, end: lf.span.end + base }),
+			data: lf.data,
+		};
+	}
+}
+
+function firstLineEnd(text: string, start: number, end: number): number {
+	const nl = text.indexOf('\n', start);
+	return nl === -1 || nl > end ? end : nl;
+}

@@ -1,0 +1,211 @@
+import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import type { TextSpan } from './text';
+
+/**
+ * Parsing: one file is split into segments at `---` document markers (column 0, which YAML
+ * itself treats as a hard document boundary even inside block scalars), and each segment is
+ * parsed on its own. A segment whose text did not change since the previous version is reused
+ * as is, so an edit in one document of a 20,000-line file re-parses only that document.
+ *
+ * All spans inside a segment are relative to the segment's start; `ParsedDocument.base` turns
+ * them into file offsets.
+ */
+
+/** Kubernetes reads manifests as YAML 1.1 (sigs.k8s.io/yaml, go-yaml v2): `on` is true, `1.30` is 1.3. */
+export const YAML_OPTIONS = {
+	version: '1.1' as const,
+	uniqueKeys: true,
+	strict: true,
+	prettyErrors: false,
+	keepSourceTokens: true,
+};
+
+/** Anchors may be expanded at most this many times when a document is turned into data (billion laughs). */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface SyntaxProblem {
+	code: string;
+	message: string;
+	span: TextSpan;
+	severity: 'error' | 'warning';
+}
+
+export interface ParsedSegment {
+	/** The segment's own text; the cache key. */
+	readonly text: string;
+	readonly documents: ParsedDocumentData[];
+	/** Problems that make the segment unusable as a whole (e.g. nesting too deep to parse). */
+	readonly fatal?: SyntaxProblem;
+}
+
+/** A YAML document and its plain-data value, positions relative to its segment. */
+export interface ParsedDocumentData {
+	readonly doc: Document.Parsed;
+	readonly syntax: SyntaxProblem[];
+	/** The document as plain data, or undefined where it could not be converted (see `toJsError`). */
+	readonly value: unknown;
+	readonly toJsError?: SyntaxProblem;
+	/** The span of the document's content (without the `---` marker). */
+	readonly span: TextSpan;
+}
+
+/** A document placed in its file. */
+export interface ParsedDocument extends ParsedDocumentData {
+	/** Offset of the segment in the file: add it to every span of the document. */
+	readonly base: number;
+	/** Index of the document in the file (0-based). */
+	readonly index: number;
+	/** The segment this document came from (the unit of caching). */
+	readonly segment: ParsedSegment;
+}
+
+export interface ParsedFile {
+	readonly text: string;
+	readonly segments: { base: number; segment: ParsedSegment }[];
+	readonly documents: ParsedDocument[];
+}
+
+const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/** Splits a file into segment start offsets. Files with directives (`%YAML`) stay in one piece. */
+export function segmentStarts(text: string): number[] {
+	if (/^%/m.test(text)) return [0];
+	const starts = [0];
+	DOC_MARKER.lastIndex = 0;
+	let m: RegExpExecArray | null;
+	while ((m = DOC_MARKER.exec(text)) !== null) {
+		if (m.index !== 0) starts.push(m.index);
+	}
+	return starts;
+}
+
+/**
+ * Parses a file, reusing unchanged segments of `previous` (the parse of an earlier version of the
+ * same file). Never throws: syntax problems are reported in the result.
+ */
+export function parseFile(text: string, previous?: ParsedFile): ParsedFile {
+	const reuse = new Map<string, ParsedSegment>();
+	if (previous) for (const s of previous.segments) reuse.set(s.segment.text, s.segment);
+	const starts = segmentStarts(text);
+	const segments: { base: number; segment: ParsedSegment }[] = [];
+	const documents: ParsedDocument[] = [];
+	for (let i = 0; i < starts.length; i++) {
+		const base = starts[i];
+		const segText = text.slice(base, i + 1 < starts.length ? starts[i + 1] : text.length);
+		const segment = reuse.get(segText) ?? parseSegment(segText);
+		segments.push({ base, segment });
+		for (const d of segment.documents) {
+			documents.push({ ...d, base, index: documents.length, segment });
+		}
+	}
+	return { text, segments, documents };
+}
+
+export function parseSegment(text: string): ParsedSegment {
+	let docs: Document.Parsed[];
+	try {
+		docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+		if (!Array.isArray(docs)) docs = []; // EmptyStream: only comments or whitespace
+	} catch (e) {
+		return { text, documents: [], fatal: fatalProblem(e, text) };
+	}
+	const documents: ParsedDocumentData[] = [];
+	for (const doc of docs) {
+		const syntax: SyntaxProblem[] = [];
+		for (const err of doc.errors) syntax.push(toProblem(err.code, err.message, err.pos, 'error', text));
+		for (const w of doc.warnings) syntax.push(toProblem(w.code, w.message, w.pos, 'warning', text));
+		let value: unknown;
+		let toJsError: SyntaxProblem | undefined;
+		// A duplicate key still leaves a usable document (the last value wins, as in Kubernetes).
+		if (doc.errors.every((e) => e.code === 'DUPLICATE_KEY')) {
+			try {
+				value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+			} catch (e) {
+				toJsError = fatalProblem(e, text, doc.contents?.range?.[0] ?? 0);
+			}
+		}
+		const start = doc.contents?.range?.[0] ?? doc.range[0];
+		const end = doc.contents?.range?.[1] ?? doc.range[1];
+		documents.push({ doc, syntax, value, toJsError, span: { start, end } });
+	}
+	return { text, documents };
+}
+
+function toProblem(code: string, message: string, pos: [number, number], severity: 'error' | 'warning', text: string): SyntaxProblem {
+	const start = Math.min(pos[0], text.length);
+	let end = Math.min(Math.max(pos[1], start), text.length);
+	if (code === 'DUPLICATE_KEY') {
+		// yaml points at the first character of the repeated key: cover the whole key.
+		const m = /^(?:"[^"\n]*"|'[^'\n]*'|[^:\n#]*[^:\s#])/.exec(text.slice(start, start + 1024));
+		if (m && m[0].length > 0) end = start + m[0].length;
+	}
+	if (end === start) end = Math.min(start + 1, text.length);
+	// Trim the trailing newline so the squiggle stays on the line that has the problem.
+	while (end > start + 1 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+	return { code, message: humaniseYamlMessage(code, message), span: { start, end }, severity };
+}
+
+function humaniseYamlMessage(code: string, message: string): string {
+	const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+	switch (code) {
+		case 'DUPLICATE_KEY':
+			return 'This key appears twice in the same mapping. Kubernetes keeps only the last one, so the first value is silently lost: remove or rename one of them.';
+		case 'TAB_AS_INDENT':
+			return 'YAML does not allow tabs for indentation: replace the tab with spaces.';
+		case 'BAD_INDENT':
+			return `${first}. Check the indentation of this line against its siblings.`;
+		default:
+			return first.endsWith('.') ? first : first + '.';
+	}
+}
+
+function fatalProblem(e: unknown, text: string, at = 0): SyntaxProblem {
+	const msg = e instanceof Error ? e.message : String(e);
+	if (e instanceof RangeError || /call stack/i.test(msg)) {
+		return {
+			code: 'TOO_DEEP',
+			message: 'This YAML is nested too deeply to be processed safely. Flatten the structure; real Kubernetes manifests are never this deep.',
+			span: { start: at, end: Math.min(at + 1, text.length) },
+			severity: 'error',
+		};
+	}
+	if (/alias/i.test(msg)) {
+		return {
+			code: 'RESOURCE_EXHAUSTION',
+			message: `This document expands YAML aliases more than ${MAX_ALIAS_COUNT} times, the pattern of a "billion laughs" attack. It was not expanded; use fewer aliases.`,
+			span: { start: at, end: Math.min(at + 1, text.length) },
+			severity: 'error',
+		};
+	}
+	return { code: 'PARSE_FAILED', message: `This YAML could not be read: ${msg}`, span: { start: at, end: Math.min(at + 1, text.length) }, severity: 'error' };
+}
+
+/** Path elements from the document root to a node. */
+export type NodePath = (string | number)[];
+
+/** The node at a path inside a document, or undefined. */
+export function nodeAt(doc: Document.Parsed, path: NodePath): YamlNode | undefined {
+	if (path.length === 0) return (doc.contents as YamlNode | null) ?? undefined;
+	const node = doc.getIn(path, true);
+	return node && typeof node === 'object' && 'range' in (node as object) ? (node as YamlNode) : undefined;
+}
+
+/** The key node of the pair that holds the value at `path` (for unknown fields and missing-field parents). */
+export function keyNodeAt(doc: Document.Parsed, path: NodePath): YamlNode | undefined {
+	if (path.length === 0) return undefined;
+	const parent = nodeAt(doc, path.slice(0, -1));
+	const last = path[path.length - 1];
+	if (isMap(parent)) {
+		for (const item of parent.items) {
+			if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(last)) return item.key as YamlNode;
+		}
+	}
+	if (isSeq(parent) && typeof last === 'number') return parent.items[last] as YamlNode | undefined;
+	return undefined;
+}
+
+/** The span of a node's value (without trailing newline or comment). */
+export function spanOf(node: YamlNode | undefined | null): TextSpan | undefined {
+	if (!node || !node.range) return undefined;
+	return { start: node.range[0], end: node.range[1] };
+}

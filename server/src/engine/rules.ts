@@ -1,0 +1,58 @@
+import type { Severity } from './types';
+
+/** Metadata of one rule: what the CLI's SARIF `rules[]`, the docs and hovers show. */
+export interface RuleMeta {
+	id: string;
+	title: string;
+	defaultSeverity: Severity;
+	/** Why the rule exists, in one or two sentences. */
+	rationale: string;
+	/** Compliance controls this rule evidences (`CIS-K8S-5.2.2`, `PSS-baseline-privileged`, `DORA-Art12`). Empty for plain schema rules. */
+	controls: string[];
+}
+
+export const DOCS_BASE = 'https://github.com/fleetscope/fleetscope/blob/main/docs/rules/';
+
+export function helpUri(ruleId: string): string {
+	return `${DOCS_BASE}${ruleId}.md`;
+}
+
+const rule = (id: string, title: string, defaultSeverity: Severity, rationale: string, controls: string[] = []): RuleMeta => ({
+	id,
+	title,
+	defaultSeverity,
+	rationale,
+	controls,
+});
+
+/** Every rule the foundation engine reports. Later features register theirs with `registerRule`. */
+const RULES = new Map<string, RuleMeta>(
+	[
+		rule('yaml-syntax', 'YAML syntax error', 'error', 'A file that is not valid YAML is rejected by kubectl, Flux and Argo CD as a whole.'),
+		rule('yaml-duplicate-key', 'Duplicate key', 'error', 'Kubernetes keeps only the last of two equal keys, so the first value is silently lost.'),
+		rule('yaml-limits', 'YAML too large or too complex', 'error', 'Alias bombs and extreme nesting exhaust memory in every tool that reads the file, controllers included.'),
+		rule('file-skipped', 'File not validated', 'info', 'Helm templates, SOPS-encrypted files, binary and very large files cannot be validated as plain manifests.'),
+		rule('resource-shape', 'Not a Kubernetes object', 'error', 'A document in a manifest file must be a mapping with apiVersion and kind, or the GitOps controller rejects the file.'),
+		rule('schema-unknown-field', 'Unknown field', 'error', 'kubectl and the API server reject unknown fields in strict mode, and a misspelled field is otherwise silently ignored.'),
+		rule('schema-type', 'Wrong type', 'error', 'A value of the wrong type makes the API server reject the object.'),
+		rule('schema-required', 'Missing required field', 'error', 'The API server rejects an object that lacks a required field.'),
+		rule('schema-enum', 'Value not allowed', 'error', 'The field accepts only a fixed set of values.'),
+		rule('schema-value', 'Invalid value', 'error', 'The value breaks a constraint of the schema (pattern, format, range or length).'),
+		rule('yaml11-trap', 'YAML 1.1 implicit typing', 'error', 'Kubernetes reads YAML 1.1: `1.30` becomes the number 1.3 and `on`/`yes`/`no` become booleans, unless quoted.'),
+		rule('api-removed', 'API version removed', 'error', 'The target Kubernetes version no longer serves this apiVersion, so the object cannot be applied.'),
+		rule('fleet-semantics', 'Inconsistent Fleet', 'error', 'A Fleet must name known environments, unique clusters and an acyclic promotion order, and point at paths that exist.'),
+		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
+	].map((r) => [r.id, r]),
+);
+
+export function registerRule(meta: RuleMeta): void {
+	RULES.set(meta.id, meta);
+}
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+	return RULES.get(id);
+}
+
+export function allRules(): RuleMeta[] {
+	return [...RULES.values()];
+}

@@ -1,0 +1,49 @@
+import type { NodePath } from '../parse';
+import type { FindingData, Severity } from '../types';
+
+/**
+ * A schema problem in one resource, before it is placed in the text. The engine turns `path` +
+ * `target` into an exact range: `key` is the key of the offending field (unknown fields),
+ * `value` its value (type, enum, pattern errors), `parent` the key of the mapping that lacks a
+ * required field (or the document's first key at the root).
+ */
+export interface SchemaProblem {
+	ruleId: string;
+	path: NodePath;
+	target: 'key' | 'value' | 'parent';
+	/** The finished, human message, e.g. `spec.replicas must be an integer, got the string "3"`. */
+	message: string;
+	severity?: Severity;
+	data?: FindingData;
+}
+
+/** What hover and completion need to know about one node of a schema. */
+export interface FieldInfo {
+	description?: string;
+	/** A short type label: `string`, `integer`, `object`, `[]Container`, ... */
+	type?: string;
+	enum?: unknown[];
+	/** Known child fields of an object node. */
+	properties?: { name: string; description?: string; required?: boolean; type?: string }[];
+}
+
+export interface ValidateOptions {
+	/** Kustomize patch files are partial by design: skip missing-required errors. */
+	partial: boolean;
+}
+
+/** The schema of one apiVersion/kind. */
+export interface KindSchema {
+	/** Where the schema comes from, for hover and diagnostics' data (e.g. `kubernetes-models`, `crd:helm.toolkit.fluxcd.io`). */
+	readonly source: string;
+	validate(value: unknown, options: ValidateOptions): SchemaProblem[];
+	/** Describes the node at `path` (object keys and array indexes) of a resource. */
+	describe(path: NodePath, value?: unknown): FieldInfo | undefined;
+}
+
+export interface SchemaRegistry {
+	/** The schema for an apiVersion/kind, or undefined where none is bundled (never an error). */
+	lookup(apiVersion: string, kind: string): KindSchema | undefined;
+	/** Every apiVersion/kind pair with a schema (for completion of `kind`). */
+	kinds(): { apiVersion: string; kind: string }[];
+}

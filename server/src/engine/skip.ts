@@ -1,0 +1,25 @@
+/**
+ * Files that are not plain manifests are recognised before parsing and skipped with a note:
+ * binary or non-UTF-8 content, files over the size limit, Helm templates and SOPS-encrypted files.
+ * Returns the note, or undefined for a file to validate.
+ */
+export function classifyContent(text: string, maxBytes: number): string | undefined {
+	if (text.length > maxBytes) {
+		const mb = (text.length / (1024 * 1024)).toFixed(1);
+		return `Fleetscope did not validate this file: it is ${mb} MB, over the limit of ${Math.round(maxBytes / 1024)} KiB (setting fleetscope.maxFileSizeKb). Split it, or raise the limit.`;
+	}
+	const head = text.length > 65536 ? text.slice(0, 65536) : text;
+	if (head.includes('\u0000')) return 'Fleetscope did not validate this file: it contains NUL bytes, so it is binary, not YAML text.';
+	if (head.includes('\uFFFD')) return 'Fleetscope did not validate this file: it is not valid UTF-8 text. Save it as UTF-8.';
+	if (/\{\{-?\s*[^}]*\}\}/.test(stripComments(head))) {
+		return 'Helm template: Fleetscope validates rendered manifests, not templates with `{{ }}` expressions, so this file is skipped.';
+	}
+	if (/^sops:\s*$/m.test(text) && /^\s+(mac|lastmodified|version):/m.test(text)) {
+		return 'SOPS-encrypted file: its values are ciphertext, so Fleetscope does not validate it.';
+	}
+	return undefined;
+}
+
+function stripComments(text: string): string {
+	return text.replace(/(^|\s)#.*$/gm, '$1');
+}

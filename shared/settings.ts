@@ -1,0 +1,112 @@
+/**
+ * The one typed definition of Fleetscope's settings. The extension manifest's
+ * `contributes.configuration` is generated from SETTINGS (`npm run gen:manifest`, checked by a test),
+ * the client reads them per resource, the server and the CLI receive a `FleetscopeSettings`.
+ *
+ * Adding a setting: add it here (type + default + description), run `npm run gen:manifest`,
+ * then use it where needed.
+ */
+
+export type SeverityOverride = 'error' | 'warning' | 'info' | 'hint' | 'off';
+
+export interface FleetscopeSettings {
+	/** Globs (relative to the workspace folder) of files to validate. */
+	include: string[];
+	/** Globs of files never validated; wins over include. */
+	exclude: string[];
+	/** Severity per rule id, or `off`. */
+	severity: Record<string, SeverityOverride>;
+	/** Kubernetes version the bundled schemas and API-removal checks assume (`major.minor`). */
+	kubernetesVersion: string;
+	/** Files larger than this (in KiB) are skipped with a note. */
+	maxFileSizeKb: number;
+	/** Validate every YAML file of the workspace in the background when it opens. */
+	validateWorkspace: boolean;
+}
+
+interface SettingSpec<K extends keyof FleetscopeSettings> {
+	key: K;
+	default: FleetscopeSettings[K];
+	/** JSON schema fragment for the manifest. */
+	schema: Record<string, unknown>;
+	description: string;
+	/** `resource` settings may differ per folder; `machine-overridable` cannot be set by an untrusted workspace. */
+	scope: 'resource' | 'window' | 'machine-overridable';
+}
+
+type Specs = { [K in keyof FleetscopeSettings]: SettingSpec<K> };
+
+export const SETTINGS: Specs = {
+	include: {
+		key: 'include',
+		default: ['**/*.yaml', '**/*.yml'],
+		schema: { type: 'array', items: { type: 'string' } },
+		description: 'Glob patterns, relative to the workspace folder, of the YAML files Fleetscope validates.',
+		scope: 'resource',
+	},
+	exclude: {
+		key: 'exclude',
+		default: ['**/node_modules/**', '**/.git/**', '**/.github/**', '**/templates/**'],
+		schema: { type: 'array', items: { type: 'string' } },
+		description: 'Glob patterns of files Fleetscope never validates. Exclusion wins over `fleetscope.include`.',
+		scope: 'resource',
+	},
+	severity: {
+		key: 'severity',
+		default: {},
+		schema: {
+			type: 'object',
+			additionalProperties: { type: 'string', enum: ['error', 'warning', 'info', 'hint', 'off'] },
+		},
+		description: 'Severity per rule id, e.g. `{ "schema-unknown-field": "warning" }`; `off` disables the rule.',
+		scope: 'resource',
+	},
+	kubernetesVersion: {
+		key: 'kubernetesVersion',
+		default: '1.30',
+		schema: { type: 'string', pattern: '^1\\.[0-9]+$' },
+		description: 'Kubernetes version (major.minor) that validation assumes: API versions removed by this release are reported.',
+		scope: 'resource',
+	},
+	maxFileSizeKb: {
+		key: 'maxFileSizeKb',
+		default: 4096,
+		schema: { type: 'number', minimum: 1 },
+		description: 'Files larger than this many KiB are not validated; a note on the first line says so.',
+		scope: 'resource',
+	},
+	validateWorkspace: {
+		key: 'validateWorkspace',
+		default: true,
+		schema: { type: 'boolean' },
+		description: 'Validate every YAML file of the workspace in the background on start, not only open files.',
+		scope: 'window',
+	},
+};
+
+export const SETTINGS_SECTION = 'fleetscope';
+
+export function defaultSettings(): FleetscopeSettings {
+	const out = {} as Record<string, unknown>;
+	for (const spec of Object.values(SETTINGS)) out[spec.key] = JSON.parse(JSON.stringify(spec.default));
+	return out as unknown as FleetscopeSettings;
+}
+
+/** Merges a partial, untrusted settings object (from the client or a file) over the defaults, dropping wrong types. */
+export function normaliseSettings(input: unknown): FleetscopeSettings {
+	const out = defaultSettings();
+	if (!input || typeof input !== 'object') return out;
+	const src = input as Record<string, unknown>;
+	const arr = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+	if (arr(src.include)) out.include = src.include as string[];
+	if (arr(src.exclude)) out.exclude = src.exclude as string[];
+	if (src.severity && typeof src.severity === 'object') {
+		for (const [k, v] of Object.entries(src.severity as Record<string, unknown>)) {
+			if (typeof v === 'string' && ['error', 'warning', 'info', 'hint', 'off'].includes(v)) out.severity[k] = v as SeverityOverride;
+		}
+	}
+	if (typeof src.kubernetesVersion === 'string' && /^1\.\d+$/.test(src.kubernetesVersion)) out.kubernetesVersion = src.kubernetesVersion;
+	if (typeof src.maxFileSizeKb === 'number' && src.maxFileSizeKb > 0) out.maxFileSizeKb = src.maxFileSizeKb;
+	if (typeof src.validateWorkspace === 'boolean') out.validateWorkspace = src.validateWorkspace;
+	return out;
+}
