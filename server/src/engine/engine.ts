@@ -94,18 +94,7 @@ export class Engine {
 	analyze(input: FileInput, repo: RepoContext = EMPTY_REPO, previous?: FileAnalysis): FileAnalysis {
 		const lines = new LineIndex(input.text);
 		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
-		if (skip) {
-			const span = { start: 0, end: Math.min(lines.lineStart(1) - 1 > 0 ? lines.lineStart(1) - 1 : input.text.length, 200) };
-			const finding = this.finish({ ruleId: 'file-skipped', severity: 'info', message: skip, span }, 0, lines);
-			return {
-				path: input.path,
-				parsed: { text: input.text, segments: [], documents: [] },
-				lines,
-				resources: [],
-				findings: finding ? [finding] : [],
-				skipped: skip,
-			};
-		}
+		if (skip) return this.skipped(input.path, skip, input.text);
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
 		const key = `${this.generation}|${partial ? 'p' : 'f'}|${input.path}`;
@@ -132,6 +121,18 @@ export class Engine {
 		let docIndex = 0;
 		for (const r of resources) r.documentIndex = docIndex++;
 		return { path: input.path, parsed, lines, resources, findings };
+	}
+
+	/**
+	 * The analysis of a file that is not validated, with the reason as an info note on its first
+	 * line. Hosts call it directly for files they do not read at all (over the size limit, unreadable).
+	 */
+	skipped(path: string, note: string, text = ''): FileAnalysis {
+		const lines = new LineIndex(text);
+		const firstLine = lines.lineCount > 1 ? lines.lineStart(1) - 1 : text.length;
+		const span = { start: 0, end: Math.min(firstLine, 200) };
+		const finding = this.finish({ ruleId: 'file-skipped', severity: 'info', message: note, span }, 0, lines);
+		return { path, parsed: { text, segments: [], documents: [] }, lines, resources: [], findings: finding ? [finding] : [], skipped: note };
 	}
 
 	private validateSegment(

@@ -4,10 +4,7 @@
  * Returns the note, or undefined for a file to validate.
  */
 export function classifyContent(text: string, maxBytes: number): string | undefined {
-	if (text.length > maxBytes) {
-		const mb = (text.length / (1024 * 1024)).toFixed(1);
-		return `Fleetscope did not validate this file: it is ${mb} MB, over the limit of ${Math.round(maxBytes / 1024)} KiB (setting fleetscope.maxFileSizeKb). Split it, or raise the limit.`;
-	}
+	if (text.length > maxBytes) return sizeNote(text.length, maxBytes);
 	const head = text.length > 65536 ? text.slice(0, 65536) : text;
 	if (head.includes('\u0000')) return 'Fleetscope did not validate this file: it contains NUL bytes, so it is binary, not YAML text.';
 	if (head.includes('\uFFFD')) return 'Fleetscope did not validate this file: it is not valid UTF-8 text. Save it as UTF-8.';
@@ -22,4 +19,10 @@ export function classifyContent(text: string, maxBytes: number): string | undefi
 
 function stripComments(text: string): string {
 	return text.replace(/(^|\s)#.*$/gm, '$1');
+}
+
+/** The note for a file over the size limit (also used by hosts that stat a file before reading it). */
+export function sizeNote(bytes: number, maxBytes: number): string {
+	const mb = (bytes / (1024 * 1024)).toFixed(1);
+	return `Fleetscope did not validate this file: it is ${mb} MB, over the limit of ${Math.round(maxBytes / 1024)} KiB (setting fleetscope.maxFileSizeKb). Split it, or raise the limit.`;
 }

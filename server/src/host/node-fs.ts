@@ -1,0 +1,62 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { RepoFileSystem } from '../engine/repo';
+
+/** Directories never walked: version control, dependencies and build output, whatever the globs say. */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+/** Upper bound on files listed, so a workspace opened at `/` cannot exhaust memory. */
+export const MAX_FILES = 200_000;
+
+/**
+ * The Node implementation of RepoFileSystem for a directory. Symbolic links are not followed
+ * (a link cycle cannot hang the scan), unreadable directories are skipped.
+ */
+export function nodeFileSystem(root: string): RepoFileSystem {
+	return {
+		async listFiles() {
+			const out: string[] = [];
+			const walk = async (dir: string, rel: string): Promise<void> => {
+				let entries: import('node:fs').Dirent[];
+				try {
+					entries = await fsp.readdir(dir, { withFileTypes: true });
+				} catch {
+					return;
+				}
+				for (const e of entries) {
+					if (out.length >= MAX_FILES) return;
+					const r = rel ? `${rel}/${e.name}` : e.name;
+					if (e.isDirectory()) {
+						if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), r);
+					} else if (e.isFile()) out.push(r);
+				}
+			};
+			await walk(root, '');
+			return out;
+		},
+		async readFile(rel) {
+			try {
+				return await fsp.readFile(path.join(root, rel), 'utf8');
+			} catch {
+				return undefined;
+			}
+		},
+	};
+}
+
+/** Reads a file for validation: size-checked first, so a huge file is never loaded whole. */
+export async function readFileForValidation(file: string, maxBytes: number): Promise<{ text: string } | { tooLarge: number } | { error: string }> {
+	try {
+		const st = await fsp.stat(file);
+		if (st.size > maxBytes) return { tooLarge: st.size };
+		const buf = await fsp.readFile(file);
+		return { text: decodeUtf8(buf) };
+	} catch (e) {
+		return { error: e instanceof Error ? e.message : String(e) };
+	}
+}
+
+/** Decodes UTF-8; invalid sequences become U+FFFD, which the engine reports as "not valid UTF-8". */
+export function decodeUtf8(buf: Uint8Array): string {
+	return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
