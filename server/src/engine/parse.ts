@@ -112,7 +112,11 @@ export function parseSegment(text: string): ParsedSegment {
 	const documents: ParsedDocumentData[] = [];
 	for (const doc of docs) {
 		const syntax: SyntaxProblem[] = [];
-		for (const err of doc.errors) syntax.push(toProblem(err.code, err.message, err.pos, 'error', text));
+		for (const err of doc.errors) {
+			// Exhaustion is reported once per document: the parser repeats it for every level it unwinds.
+			if (err.code === 'RESOURCE_EXHAUSTION' && syntax.some((p) => p.code === err.code)) continue;
+			syntax.push(toProblem(err.code, err.message, err.pos, 'error', text));
+		}
 		for (const w of doc.warnings) syntax.push(toProblem(w.code, w.message, w.pos, 'warning', text));
 		let value: unknown;
 		let toJsError: SyntaxProblem | undefined;
@@ -150,6 +154,10 @@ function humaniseYamlMessage(code: string, message: string): string {
 	switch (code) {
 		case 'DUPLICATE_KEY':
 			return 'This key appears twice in the same mapping. Kubernetes keeps only the last one, so the first value is silently lost: remove or rename one of them.';
+		case 'RESOURCE_EXHAUSTION':
+			return /call stack/i.test(message)
+				? 'This YAML is nested too deeply to be processed safely. Flatten the structure; real Kubernetes manifests are never this deep.'
+				: `${first}. The document is too large or too complex to process safely.`;
 		case 'TAB_AS_INDENT':
 			return 'YAML does not allow tabs for indentation: replace the tab with spaces.';
 		case 'BAD_INDENT':

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RepoIndex, isIncluded, patchPaths, type RepoFileSystem } from '../../server/src/engine/repo';
+import { defaultSettings } from '../../shared/settings';
+import { Engine } from '../../server/src/engine/engine';
+import { NO_SCHEMAS } from './helpers';
+
+function memoryFs(files: Record<string, string>): RepoFileSystem {
+	return { listFiles: async () => Object.keys(files), readFile: async (p) => files[p] };
+}
+
+const overlay = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../base
+patches:
+  - path: replicas-patch.yaml
+    target: {kind: Deployment}
+  - patch: |-
+      - op: replace
+        path: /spec/replicas
+        value: 3
+patchesStrategicMerge:
+  - ./memory.yaml
+patchesJson6902:
+  - path: ../../shared/json-patch.yaml
+    target: {kind: Service, name: web, version: v1}
+`;
+
+test('patch files are found from patches, patchesStrategicMerge and patchesJson6902, relative to the kustomization', () => {
+	assert.deepEqual(patchPaths('apps/production/kustomization.yaml', overlay).sort(), [
+		'apps/production/memory.yaml',
+		'apps/production/replicas-patch.yaml',
+		'shared/json-patch.yaml',
+	]);
+	assert.deepEqual(patchPaths('k/kustomization.yaml', 'not: [valid'), []);
+});
+
+test('the index answers which paths exist and which files are patches, and follows changes', async () => {
+	const repo = await RepoIndex.build(
+		memoryFs({ 'apps/production/kustomization.yaml': overlay, 'apps/production/replicas-patch.yaml': '', 'apps/base/deploy.yaml': '' }),
+	);
+	assert.equal(repo.exists('apps/base'), true);
+	assert.equal(repo.exists('./apps/base/'), true);
+	assert.equal(repo.exists('apps/staging'), false);
+	assert.equal(repo.isPatchFile('apps/production/replicas-patch.yaml'), true);
+	assert.equal(repo.isPatchFile('apps/base/deploy.yaml'), false);
+	const changed = await repo.updateFile('apps/production/kustomization.yaml', 'resources: [../base]\n');
+	assert.equal(changed, true);
+	assert.equal(repo.isPatchFile('apps/production/replicas-patch.yaml'), false);
+	repo.removeFile('apps/base/deploy.yaml');
+	assert.equal(repo.exists('apps/base'), false);
+});
+
+test('include and exclude globs decide which files are validated', async () => {
+	const s = defaultSettings();
+	assert.equal(isIncluded('apps/base/deploy.yaml', s), true);
+	assert.equal(isIncluded('.github/workflows/ci.yaml', s), false);
+	assert.equal(isIncluded('charts/web/templates/deploy.yaml', s), false);
+	assert.equal(isIncluded('README.md', s), false);
+	const repo = await RepoIndex.build(memoryFs({ 'a.yaml': '', 'b.yml': '', 'node_modules/x/c.yaml': '', 'd.json': '' }));
+	assert.deepEqual(repo.validatedFiles(s), ['a.yaml', 'b.yml']);
+	assert.deepEqual(repo.validatedFiles({ ...s, exclude: [...s.exclude, 'b.yml'] }), ['a.yaml']);
+});
+
+test('severity overrides change or silence a rule', () => {
+	const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
+	const warn = new Engine(NO_SCHEMAS, { ...defaultSettings(), severity: { 'yaml-duplicate-key': 'warning' } });
+	assert.deepEqual(warn.analyze({ path: 'f.yaml', text }).findings.map((f) => f.severity), ['warning']);
+	const off = new Engine(NO_SCHEMAS, { ...defaultSettings(), severity: { 'yaml-duplicate-key': 'off' } });
+	assert.deepEqual(off.analyze({ path: 'f.yaml', text }).findings, []);
+});
