@@ -22,7 +22,15 @@ export interface FleetscopeSettings {
 	maxFileSizeKb: number;
 	/** Validate every YAML file of the workspace in the background when it opens. */
 	validateWorkspace: boolean;
+	/**
+	 * Pod Security Standards level workloads must meet where the repo has no Namespace with a
+	 * `pod-security.kubernetes.io/enforce` label. Baseline violations are errors at either level;
+	 * restricted violations are warnings at `baseline` and errors at `restricted`.
+	 */
+	'podSecurity.level': PodSecurityLevelSetting;
 }
+
+export type PodSecurityLevelSetting = 'baseline' | 'restricted';
 
 interface SettingSpec<K extends keyof FleetscopeSettings> {
 	key: K;
@@ -82,6 +90,14 @@ export const SETTINGS: Specs = {
 		description: 'Validate every YAML file of the workspace in the background on start, not only open files.',
 		scope: 'window',
 	},
+	'podSecurity.level': {
+		key: 'podSecurity.level',
+		default: 'baseline',
+		schema: { type: 'string', enum: ['baseline', 'restricted'] },
+		description:
+			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Baseline violations are errors; restricted violations are warnings at `baseline` and errors at `restricted`.',
+		scope: 'resource',
+	},
 };
 
 export const SETTINGS_SECTION = 'fleetscope';
@@ -108,5 +124,9 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	if (typeof src.kubernetesVersion === 'string' && /^1\.\d+$/.test(src.kubernetesVersion)) out.kubernetesVersion = src.kubernetesVersion;
 	if (typeof src.maxFileSizeKb === 'number' && src.maxFileSizeKb > 0) out.maxFileSizeKb = src.maxFileSizeKb;
 	if (typeof src.validateWorkspace === 'boolean') out.validateWorkspace = src.validateWorkspace;
+	// Flat (`'podSecurity.level'`, as the client sends it) or nested (`podSecurity: { level }`, as in a JSON config file).
+	const nested = src.podSecurity && typeof src.podSecurity === 'object' ? (src.podSecurity as Record<string, unknown>).level : undefined;
+	const level = src['podSecurity.level'] ?? nested;
+	if (level === 'baseline' || level === 'restricted') out['podSecurity.level'] = level;
 	return out;
 }

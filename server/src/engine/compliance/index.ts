@@ -1,0 +1,21 @@
+import type { ResourceCheck } from '../engine';
+import { PSS_RULES } from './pss';
+import { toResourceCheck, type ComplianceHostOptions, type ComplianceRule } from './rule';
+
+export type { ComplianceContext, ComplianceProblem, ComplianceRule, ComplianceHostOptions, PssLevel } from './rule';
+export { InMemoryNamespaces, type NamespaceDirectory, ENFORCE_LABEL, ENFORCE_VERSION_LABEL } from './context';
+export { PSS_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES } from './pss';
+
+/** Every compliance rule, for docs and reports. */
+export const complianceRules: ComplianceRule[] = [...PSS_RULES];
+
+/**
+ * The compliance rules as engine plugins. Pass `namespaces` where the host keeps namespace labels
+ * apart from its `RepoContext`; otherwise a `RepoContext` implementing `namespaceLabels` is used.
+ */
+export function createComplianceChecks(options: ComplianceHostOptions = {}): ResourceCheck[] {
+	return complianceRules.map((r) => toResourceCheck(r, options));
+}
+
+/** The compliance rules as engine plugins: `new Engine(registry, settings, [...complianceChecks])`. */
+export const complianceChecks: ResourceCheck[] = createComplianceChecks();

@@ -1,0 +1,96 @@
+import type { CheckContext, RepoContext, ResourceCheck } from '../engine';
+import type { NodePath } from '../parse';
+import type { Resource } from '../resource';
+import { registerRule } from '../rules';
+import type { SchemaProblem } from '../schema/types';
+import type { Severity } from '../types';
+import type { FleetscopeSettings } from '../../../../shared/settings';
+import { complianceContext, type NamespaceDirectory } from './context';
+
+/** Pod Security Standards levels, as in the `pod-security.kubernetes.io/enforce` label. */
+export type PssLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** A Kubernetes minor version (`1.30` → 30). Major is always 1; `latest` is `Infinity`. */
+export type KubeMinor = number;
+
+/**
+ * What a compliance rule knows besides the resource itself. Pure data and lookups: rules never
+ * read files. Later slices add the fleet model (targets, environments) and a whole-repo index.
+ */
+export interface ComplianceContext {
+	/** Repo-relative path of the file being checked. */
+	path: string;
+	/** The namespace the resource lands in (metadata.namespace), if the file says. */
+	namespace: string | undefined;
+	/** Pod Security Standards level and version that apply to this resource. */
+	pss: {
+		level: PssLevel;
+		/** Where the level comes from, for messages. */
+		source: 'namespace' | 'setting';
+		/** The Kubernetes minor version whose PSS semantics apply. */
+		minor: KubeMinor;
+	};
+	/** Labels of a Namespace object of the repo, or undefined where the repo has none. */
+	namespaceLabels(name: string): Record<string, string> | undefined;
+	settings: FleetscopeSettings;
+	repo: RepoContext;
+}
+
+/** A problem one rule found: a path in the resource plus where on that node to put it. */
+export interface ComplianceProblem {
+	path: NodePath;
+	/** `value`: the offending value; `key`: the key of the offending or nearest existing field. */
+	target: 'key' | 'value';
+	/** What is wrong, why it matters and how to fix it, naming the container and the controls. */
+	message: string;
+	/** Overrides the rule's default severity (PSS findings depend on the namespace's level). */
+	severity?: Severity;
+}
+
+/** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
+export interface ComplianceRule {
+	/** Stable rule id, e.g. `pss-privileged`. */
+	id: string;
+	title: string;
+	severity: Severity;
+	/** Kinds the rule reads (the rule may narrow further with `appliesTo`). */
+	kinds: readonly string[];
+	/** Why the rule exists. */
+	rationale: string;
+	/** How to fix a finding, in one or two sentences. */
+	remediation: string;
+	/** Every control the rule evidences: `CIS-K8S-5.2.2`, `PSS-baseline-privileged`, `DORA-Art9(2)`. */
+	controls: string[];
+	appliesTo?(resource: Resource): boolean;
+	check(resource: Resource, ctx: ComplianceContext): ComplianceProblem[];
+}
+
+export interface ComplianceHostOptions {
+	/**
+	 * Where namespace labels come from. Without it, the engine's `RepoContext` is asked when it
+	 * implements `namespaceLabels` (see `NamespaceDirectory`), else no namespace is known.
+	 */
+	namespaces?: NamespaceDirectory;
+}
+
+/**
+ * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
+ * problem becomes one finding on the exact node; the engine applies severity overrides.
+ */
+export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOptions = {}): ResourceCheck {
+	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, controls: [...rule.controls] });
+	const kinds = new Set(rule.kinds);
+	return {
+		id: rule.id,
+		appliesTo: (r) => kinds.has(r.kind) && (rule.appliesTo?.(r) ?? true),
+		check: (r: Resource, ctx: CheckContext): SchemaProblem[] =>
+			rule.check(r, complianceContext(r, ctx, options.namespaces)).map((p) => ({
+				ruleId: rule.id,
+				path: p.path,
+				target: p.target,
+				message: p.message,
+				severity: p.severity ?? rule.severity,
+				data: { path: p.path },
+			})),
+	};
+}
