@@ -1,6 +1,6 @@
-import { isMap, isPair, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { keyNodeAt, nodeAt, parseFile, spanOf, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
+import { keyNodeAt, nodeAt, parseFile, spanOf, type NodePath, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
 import { isPlainObject, resourceHeader, type Resource } from './resource';
 import { ruleMeta } from './rules';
 import type { SchemaProblem, SchemaRegistry } from './schema/types';
@@ -159,7 +159,10 @@ export class Engine {
 			if (value === null || value === undefined) continue; // empty document: allowed
 			const header = resourceHeader(value);
 			if (!header) {
-				if (looksLikeManifest && !partial) findings.push(...this.shapeProblems(d, value));
+				// kustomization.yaml may omit apiVersion and kind: the registry knows it by its file name.
+				const fileSchema = this.registry.schemaForFile?.(ctx.path, value);
+				if (fileSchema) for (const p of fileSchema.validate(value, { partial, sourceText: scalarSource(d) })) findings.push(this.place(d, p));
+				else if (looksLikeManifest && !partial) findings.push(...this.shapeProblems(d, value));
 				continue;
 			}
 			const resource: LocalResource = {
@@ -171,7 +174,7 @@ export class Engine {
 			resources.push(resource);
 			const problems: SchemaProblem[] = [];
 			const schema = this.registry.lookup(header.apiVersion, header.kind);
-			if (schema) problems.push(...schema.validate(value, { partial }));
+			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
 			for (const p of problems) findings.push(this.place(d, p));
@@ -229,6 +232,14 @@ export class Engine {
 			data: lf.data,
 		};
 	}
+}
+
+/** The source text of the scalar at a path of a document: lets schema messages explain the YAML 1.1 trap (`1.30` read as 1.3). */
+function scalarSource(d: ParsedDocument): (path: NodePath) => string | undefined {
+	return (path) => {
+		const node = nodeAt(d.doc, path);
+		return isScalar(node) && node.range ? d.segment.text.slice(node.range[0], node.range[1]) : undefined;
+	};
 }
 
 function firstLineEnd(text: string, start: number, end: number): number {

@@ -30,6 +30,11 @@ export interface FieldInfo {
 export interface ValidateOptions {
 	/** Kustomize patch files are partial by design: skip missing-required errors. */
 	partial: boolean;
+	/**
+	 * The source text of the scalar at `path` (e.g. `1.30` for a value read as the number 1.3), so
+	 * the YAML 1.1 trap can be explained. Optional: without it, such values get a plain type error.
+	 */
+	sourceText?(path: NodePath): string | undefined;
 }
 
 /** The schema of one apiVersion/kind. */
@@ -46,4 +51,15 @@ export interface SchemaRegistry {
 	lookup(apiVersion: string, kind: string): KindSchema | undefined;
 	/** Every apiVersion/kind pair with a schema (for completion of `kind`). */
 	kinds(): { apiVersion: string; kind: string }[];
+	/**
+	 * The schema of a document that has no apiVersion/kind but is known by its file name: a kustomize
+	 * `kustomization.yaml` (kustomize defaults both). Undefined for any other file.
+	 */
+	schemaForFile?(path: string, value: unknown): KindSchema | undefined;
+}
+
+/** Where schema files come from (the extension's `schemas/` directory); injected, read lazily and once. */
+export interface SchemaSource {
+	/** The text of a file under `schemas/`, e.g. `kubernetes/fields.json`, or undefined if missing. */
+	read(relPath: string): string | undefined;
 }

@@ -1,0 +1,198 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { NodePath } from '../parse';
+import { OBJECT_META, type K8sCatalog } from './k8s-fields';
+import { problemsFromErrors, type AjvLikeError, type ErrorContext } from './messages';
+import { formatPath, isObject } from './paths';
+import type { FieldInfo, KindSchema, SchemaProblem, ValidateOptions } from './types';
+
+/**
+ * Custom resources (and kustomization.yaml, and our own kinds) through vendored JSON schemas,
+ * validated by ajv. Each schema is prepared (local `$ref`s inlined, objects closed) and compiled
+ * once, on the first document of its kind.
+ */
+
+type Json = Record<string, unknown>;
+
+/** One ajv instance per registry: formats Kubernetes uses, ajv's noise off. */
+export function createAjv(): Ajv {
+	const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false, inlineRefs: true });
+	// Only the formats Kubernetes validates the same way; unknown formats are ignored (no false positives).
+	addFormats(ajv, ['date-time', 'date', 'time', 'int32', 'int64', 'float', 'double', 'byte']);
+	return ajv;
+}
+
+const DATA_KEYS = new Set(['enum', 'const', 'required', 'default', 'example', 'examples', 'x-kubernetes-list-map-keys', 'x-kubernetes-validations']);
+const MAP_KEYS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies']);
+
+/**
+ * A copy of a schema ready to compile: local `$ref`s inlined (so ajv's error schema paths are
+ * absolute and tell oneOf branches apart), objects that list `properties` and allow nothing else
+ * closed (kubectl rejects unknown fields), `metadata` and `status` at the root left open
+ * (metadata is checked as ObjectMeta; status is written by controllers).
+ */
+export function prepareSchema(root: Json): Json {
+	const resolve = (ref: string): unknown => {
+		let cur: unknown = root;
+		for (const raw of ref.slice(2).split('/')) {
+			const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+			cur = isObject(cur) ? cur[key] : undefined;
+		}
+		return cur;
+	};
+	const go = (node: unknown, stack: string[]): unknown => {
+		if (Array.isArray(node)) return node.map((n) => go(n, stack));
+		if (!isObject(node)) return node;
+		const ref = node.$ref;
+		if (typeof ref === 'string' && ref.startsWith('#/')) {
+			// A recursive reference accepts anything below it: rare, and a miss is better than a false alarm.
+			const target = stack.includes(ref) ? undefined : resolve(ref);
+			const inlined = target === undefined ? {} : (go(target, [...stack, ref]) as Json);
+			return typeof node.description === 'string' ? { ...inlined, description: node.description } : inlined;
+		}
+		const out: Json = {};
+		for (const [k, v] of Object.entries(node)) {
+			if (k === '$schema' || k === '$id' || k === 'definitions' || k === '$defs') continue;
+			if (DATA_KEYS.has(k)) out[k] = v;
+			else if (MAP_KEYS.has(k) && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, go(s, stack)]));
+			else out[k] = go(v, stack);
+		}
+		const open = out['x-kubernetes-preserve-unknown-fields'] === true;
+		if (open && out.additionalProperties === false) delete out.additionalProperties;
+		if (!open && isObject(out.properties) && out.additionalProperties === undefined && out.patternProperties === undefined) out.additionalProperties = false;
+		return out;
+	};
+	const prepared = go(root, []) as Json;
+	if (isObject(prepared.properties)) {
+		const props = { ...prepared.properties };
+		props.metadata = { ...(isObject(props.metadata) && typeof props.metadata.description === 'string' ? { description: props.metadata.description } : {}) };
+		if ('status' in props) props.status = {};
+		prepared.properties = props;
+	}
+	return prepared;
+}
+
+/** The schema of one custom-resource kind, from a JSON schema file. */
+export class JsonKindSchema implements KindSchema {
+	private prepared?: Json;
+	private compiled?: ValidateFunction | null;
+
+	constructor(
+		readonly source: string,
+		private readonly kind: string,
+		private readonly load: () => Json | undefined,
+		private readonly ajv: Ajv,
+		private readonly k8s: K8sCatalog,
+	) {}
+
+	private schema(): Json | undefined {
+		if (!this.prepared) {
+			const raw = this.load();
+			if (raw) this.prepared = prepareSchema(raw);
+		}
+		return this.prepared;
+	}
+
+	private validator(): ValidateFunction | undefined {
+		if (this.compiled === undefined) {
+			const schema = this.schema();
+			try {
+				this.compiled = schema ? this.ajv.compile(schema) : null;
+			} catch {
+				this.compiled = null; // a schema ajv cannot compile validates nothing (never a false alarm)
+			}
+		}
+		return this.compiled ?? undefined;
+	}
+
+	validate(value: unknown, options: ValidateOptions): SchemaProblem[] {
+		const problems: SchemaProblem[] = [];
+		const v = this.validator();
+		if (v && !v(value)) {
+			const kind = this.kind;
+			const ctx: ErrorContext = {
+				root: value,
+				prefix: [],
+				kind,
+				options,
+				skipStatus: true,
+				ownerName: (path) => (path.length === 0 ? kind : `${kind}.${formatPath(path)}`),
+				fieldNames: (_path, parent) => (isObject(parent) && isObject(parent.properties) ? Object.keys(parent.properties) : []),
+			};
+			problems.push(...problemsFromErrors(v.errors as AjvLikeError[], ctx));
+		}
+		if (isObject(value) && isObject(value.metadata)) problems.push(...this.k8s.validate(value.metadata, OBJECT_META, ['metadata'], this.kind, options));
+		return problems;
+	}
+
+	describe(path: NodePath): FieldInfo | undefined {
+		if (path[0] === 'metadata') return this.k8s.describe(OBJECT_META, path.slice(1));
+		let node: unknown = this.schema();
+		for (const seg of path) {
+			node = child(node, seg);
+			if (node === undefined) return undefined;
+		}
+		return isObject(node) ? infoOf(node) : undefined;
+	}
+}
+
+/** The schemas a node may take: itself and its combinator branches. */
+function variants(node: Json): Json[] {
+	const out = [node];
+	for (const k of ['allOf', 'anyOf', 'oneOf']) {
+		const list = node[k];
+		if (Array.isArray(list)) for (const b of list) if (isObject(b)) out.push(b);
+	}
+	return out;
+}
+
+function child(node: unknown, seg: string | number): unknown {
+	if (!isObject(node)) return undefined;
+	for (const v of variants(node)) {
+		if (typeof seg === 'number') {
+			if (isObject(v.items)) return v.items;
+			continue;
+		}
+		if (isObject(v.properties) && isObject(v.properties[seg])) return v.properties[seg];
+		if (isObject(v.additionalProperties)) return v.additionalProperties;
+		if (isObject(v.patternProperties)) {
+			for (const [pattern, s] of Object.entries(v.patternProperties)) {
+				try {
+					if (new RegExp(pattern).test(seg)) return s;
+				} catch {
+					/* an invalid pattern matches nothing */
+				}
+			}
+		}
+	}
+	return undefined;
+}
+
+function typeOf(node: Json): string | undefined {
+	if (node['x-kubernetes-int-or-string'] === true) return 'int-or-string';
+	const t = node.type;
+	if (t === 'array' && isObject(node.items)) {
+		const inner = typeOf(node.items);
+		return inner ? `[]${inner}` : 'array';
+	}
+	if (t === 'object' && !isObject(node.properties) && isObject(node.additionalProperties)) return `map[string]${typeOf(node.additionalProperties) ?? 'any'}`;
+	return typeof t === 'string' ? t : Array.isArray(t) ? t.join(' | ') : undefined;
+}
+
+function infoOf(node: Json): FieldInfo {
+	const info: FieldInfo = {};
+	if (typeof node.description === 'string') info.description = node.description;
+	info.type = typeOf(node);
+	if (Array.isArray(node.enum)) info.enum = node.enum;
+	const props = new Map<string, { name: string; description?: string; required?: boolean; type?: string }>();
+	for (const v of variants(node)) {
+		if (!isObject(v.properties)) continue;
+		const required = Array.isArray(v.required) ? (v.required as string[]) : [];
+		for (const [name, s] of Object.entries(v.properties)) {
+			if (props.has(name) || !isObject(s)) continue;
+			props.set(name, { name, description: typeof s.description === 'string' ? s.description : undefined, required: required.includes(name), type: typeOf(s) });
+		}
+	}
+	if (props.size > 0) info.properties = [...props.values()];
+	return info;
+}
