@@ -1,0 +1,56 @@
+import type { FileAnalysis } from '../engine';
+import { formatPath } from '../schema/paths';
+import { helpUri, ruleMeta } from '../rules';
+import type { SchemaRegistry } from '../schema/types';
+import type { Finding, Position } from '../types';
+import { schemaOf } from './document-schema';
+import { locate } from './node-path';
+import type { HoverResult } from './types';
+
+/**
+ * Hover: the schema description of the key or value under the cursor, and the findings that
+ * cover the cursor with their rule. Undefined when there is nothing to say.
+ */
+export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: number): HoverResult | undefined {
+	const pos = analysis.lines.positionAt(offset);
+	const parts: string[] = [];
+	const loc = locate(analysis.parsed, offset);
+	let range = loc ? analysis.lines.rangeOf(loc.span) : { start: pos, end: pos };
+	if (loc) {
+		const schema = schemaOf(registry, loc.document, analysis.path);
+		const info = schema?.describe(loc.path, loc.document.value);
+		if (info && (info.description || info.type || info.enum)) {
+			const title = loc.path.length > 0 ? `**${escapeMd(formatPath(loc.path))}**` : `**${escapeMd(rootTitle(loc.document.value))}**`;
+			const section = [info.type ? `${title} · \`${info.type}\`` : title];
+			if (info.description) section.push(info.description);
+			if (info.enum && info.enum.length > 0) section.push(`Allowed values: ${info.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
+			parts.push(section.join('\n\n'));
+		}
+	}
+	const here = analysis.findings.filter((f) => covers(f, pos));
+	for (const f of here) {
+		const meta = ruleMeta(f.ruleId);
+		parts.push(`**${f.severity}**: ${escapeMd(f.message)}\n\n[${f.ruleId}](${helpUri(f.ruleId)})${meta ? ` · ${meta.title}` : ''}`);
+	}
+	if (parts.length === 0) return undefined;
+	if (!loc && here.length > 0) range = here[0].range;
+	return { markdown: parts.join('\n\n---\n\n'), range };
+}
+
+function rootTitle(value: unknown): string {
+	const v = value as { kind?: unknown; apiVersion?: unknown } | null;
+	return v && typeof v.kind === 'string' ? `${v.kind}${typeof v.apiVersion === 'string' ? ` (${v.apiVersion})` : ''}` : 'document';
+}
+
+function before(a: Position, b: Position): boolean {
+	return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+function covers(f: Finding, pos: Position): boolean {
+	return before(f.range.start, pos) && before(pos, f.range.end);
+}
+
+/** Escapes the characters Markdown would read as formatting in a message or path. */
+function escapeMd(s: string): string {
+	return s.replace(/([\\*_[\]<>])/g, '\\$1');
+}

@@ -1,0 +1,41 @@
+import type { Range } from '../types';
+
+/**
+ * Results of the editor services in plain, engine-neutral shapes. They mirror the LSP types closely
+ * so the adapter's conversion is one line each, but the engine never imports an LSP package.
+ */
+
+/** Hover content as Markdown, with the range of the hovered node. */
+export interface HoverResult {
+	markdown: string;
+	range: Range;
+}
+
+export type CompletionEntryKind = 'field' | 'value' | 'kind';
+
+export interface CompletionEntry {
+	label: string;
+	kind: CompletionEntryKind;
+	/** A short type label or the apiVersion, shown next to the label. */
+	detail?: string;
+	/** Markdown documentation (the schema description). */
+	documentation?: string;
+	/** The text that replaces `range`. */
+	insertText: string;
+	range: Range;
+	/** Orders entries: required fields first. */
+	sortText?: string;
+	/** Whether `insertText` is a snippet with `$1` tab stops. */
+	snippet?: boolean;
+}
+
+/** One outline entry per resource: `Kind/name`. */
+export interface SymbolEntry {
+	name: string;
+	/** The apiVersion (and namespace, if set). */
+	detail: string;
+	/** The whole document. */
+	range: Range;
+	/** The resource's name (or its kind when it has no name). */
+	selectionRange: Range;
+}
