@@ -233,7 +233,7 @@ function toProblem(e: Err, ctx: ErrorContext): SchemaProblem | undefined {
 			if (ctx.options.partial) return undefined;
 			const alts = (p.alternatives as string[][]).map((a) => a.join(' and '));
 			const list = alts.length <= 1 ? alts.join('') : `${alts.slice(0, -1).join(', ')} or ${alts[alts.length - 1]}`;
-			return { ruleId: 'schema-required', path, target: 'parent', message: `${ownerOf(path, ctx.kind)} needs ${p.exactlyOne ? 'exactly one' : 'at least one'} of the fields ${list}.` };
+			return { ruleId: 'schema-required', ...parentTarget(ctx, e.path, path), message: `${ownerOf(path, ctx.kind)} needs ${p.exactlyOne ? 'exactly one' : 'at least one'} of the fields ${list}.` };
 		}
 		case 'pattern':
 			return value(path, `${shown} must match the pattern ${String(p.pattern)}, got ${describeValue(data)}`);
@@ -302,7 +302,20 @@ function ownerOf(path: NodePath, kind: string): string {
 function missingFields(ctx: ErrorContext, rel: NodePath, fields: string[]): SchemaProblem {
 	const path = [...ctx.prefix, ...rel];
 	const list = fields.length === 1 ? `field ${fields[0]}` : `fields ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
-	return { ruleId: 'schema-required', path, target: 'parent', message: `${ownerOf(path, ctx.kind)} is missing the required ${list}.`, data: { path } };
+	return { ruleId: 'schema-required', ...parentTarget(ctx, rel, path), message: `${ownerOf(path, ctx.kind)} is missing the required ${list}.`, data: { path } };
+}
+
+/**
+ * Where a "missing field" problem goes: the key of the mapping that lacks it; for a list item
+ * (which has no key) the item's first key, so the squiggle stays on the item's first line.
+ */
+function parentTarget(ctx: ErrorContext, rel: NodePath, path: NodePath): Pick<SchemaProblem, 'path' | 'target'> {
+	if (typeof path[path.length - 1] === 'number') {
+		const item = valueAt(ctx.root, rel);
+		const first = isObject(item) ? Object.keys(item)[0] : undefined;
+		if (first !== undefined) return { path: [...path, first], target: 'key' };
+	}
+	return { path, target: 'parent' };
 }
 
 /** The closest candidate to a misspelled name, if it is close enough to be what the user meant. */
