@@ -67,7 +67,7 @@ export const REMOVED_APIS: ReadonlyMap<string, Removal> = new Map<string, Remova
 	['events.k8s.io/v1beta1|Event', R(25, [['events.k8s.io/v1', 19]])],
 	['autoscaling/v2beta1|HorizontalPodAutoscaler', R(25, [['autoscaling/v2', 23]])],
 	['policy/v1beta1|PodDisruptionBudget', R(25, [['policy/v1', 21]])],
-	['policy/v1beta1|PodSecurityPolicy', R(25, [], 'PodSecurityPolicy has no replacement API: enforce Pod Security Standards with Pod Security Admission (namespace labels) or a policy engine such as Kyverno')],
+	['policy/v1beta1|PodSecurityPolicy', R(25, [], 'PodSecurityPolicy has no replacement API: enforce Pod Security Standards with Pod Security Admission (namespace labels) or a policy engine such as Kyverno.')],
 	['node.k8s.io/v1beta1|RuntimeClass', R(25, [['node.k8s.io/v1', 20]])],
 	// v1.26
 	['flowcontrol.apiserver.k8s.io/v1beta1|FlowSchema', R(26, [['flowcontrol.apiserver.k8s.io/v1', 29], ['flowcontrol.apiserver.k8s.io/v1beta3', 26], ['flowcontrol.apiserver.k8s.io/v1beta2', 23]])],

@@ -325,7 +325,8 @@ export function suggest(name: string, candidates: readonly string[]): string | u
 	const sameCase = candidates.find((c) => c.toLowerCase() === lower);
 	if (sameCase) return sameCase;
 	const best = closest(name, candidates as string[]);
-	const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+	// One edit for very short names; a swapped pair of letters (two edits) from four letters on.
+	const limit = name.length <= 3 ? 1 : name.length <= 8 ? 2 : 3;
 	return distance(name.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
 }
 
