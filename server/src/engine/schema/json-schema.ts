@@ -16,7 +16,9 @@ type Json = Record<string, unknown>;
 
 /** One ajv instance per registry: formats Kubernetes uses, ajv's noise off. */
 export function createAjv(): Ajv {
-	const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, logger: false, validateSchema: false, inlineRefs: true });
+	// Not `verbose` and no code optimisation: both double the compile time of big CRDs (ApplicationSet:
+	// 2.2 s → 0.6 s); the schema at an error's path is looked up only when a message needs it.
+	const ajv = new Ajv({ allErrors: true, strict: false, verbose: false, logger: false, validateSchema: false, inlineRefs: true, code: { optimize: false } });
 	// Only the formats Kubernetes validates the same way; unknown formats are ignored (no false positives).
 	addFormats(ajv, ['date-time', 'date', 'time', 'int32', 'int64', 'float', 'double', 'byte']);
 	return ajv;
@@ -54,6 +56,10 @@ export function prepareSchema(root: Json): Json {
 		for (const [k, v] of Object.entries(node)) {
 			if (k === '$schema' || k === '$id' || k === 'definitions' || k === '$defs') continue;
 			if (DATA_KEYS.has(k)) out[k] = v;
+			// Go (RE2) patterns JavaScript cannot compile, e.g. `(?i)`, are dropped: validated by nothing rather than by the wrong rule.
+			else if (k === 'pattern') {
+				if (typeof v === 'string' && isValidPattern(v)) out[k] = v;
+			} else if (k === 'patternProperties' && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).filter(([re]) => isValidPattern(re)).map(([re, sub]) => [re, go(sub, stack)]));
 			else if (MAP_KEYS.has(k) && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, go(s, stack)]));
 			else out[k] = go(v, stack);
 		}
@@ -70,6 +76,26 @@ export function prepareSchema(root: Json): Json {
 		prepared.properties = props;
 	}
 	return prepared;
+}
+
+function isValidPattern(pattern: string): boolean {
+	try {
+		new RegExp(pattern, 'u');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The node at an ajv schema path (`#/properties/spec/additionalProperties`) of a schema. */
+function atSchemaPath(root: unknown, schemaPath: string): unknown {
+	let cur = root;
+	for (const raw of schemaPath.replace(/^#\/?/, '').split('/')) {
+		if (raw === '') continue;
+		const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+		cur = Array.isArray(cur) ? cur[Number(key)] : isObject(cur) ? cur[key] : undefined;
+	}
+	return cur;
 }
 
 /** The schema of one custom-resource kind, from a JSON schema file. */
@@ -119,7 +145,13 @@ export class JsonKindSchema implements KindSchema {
 				ownerName: (path) => (path.length === 0 ? kind : `${kind}.${formatPath(path)}`),
 				fieldNames: (_path, parent) => (isObject(parent) && isObject(parent.properties) ? Object.keys(parent.properties) : []),
 			};
-			problems.push(...problemsFromErrors(v.errors as AjvLikeError[], ctx));
+			const prepared = this.prepared;
+			const errors = (v.errors ?? []).map((e): AjvLikeError => {
+				if (e.keyword !== 'additionalProperties' && e.keyword !== 'not') return e;
+				const parentPath = e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'));
+				return { ...e, parentSchema: atSchemaPath(prepared, parentPath), schema: atSchemaPath(prepared, e.schemaPath) };
+			});
+			problems.push(...problemsFromErrors(errors, ctx));
 		}
 		if (isObject(value) && isObject(value.metadata)) problems.push(...this.k8s.validate(value.metadata, OBJECT_META, ['metadata'], this.kind, options));
 		return problems;

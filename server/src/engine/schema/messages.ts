@@ -108,8 +108,8 @@ function reduceCombinators(errors: Err[]): Err[] {
 		}
 		// Absolute schema paths (ajv over one inlined schema) tell which branch an error belongs to;
 		// kubernetes-models' validators restart at `#/` in each referenced type, so fall back to the instance path.
-		const attributed = e.schemaPath !== `#/${e.keyword}`;
 		const prefix = `${e.schemaPath}/`;
+		const attributed = i > 0 && errors[i - 1].schemaPath.startsWith(prefix);
 		let j = i - 1;
 		while (j >= 0 && (attributed ? errors[j].schemaPath.startsWith(prefix) : within(errors[j].path, e.path))) j--;
 		const group = errors.slice(j + 1, i);
