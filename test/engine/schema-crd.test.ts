@@ -214,3 +214,27 @@ describe('custom resources: registry', () => {
 		assert.equal(hr.describe(['metadata', 'labels'])?.type, 'map[string]string');
 	});
 });
+
+describe('schemas found through the index (e.g. our own kinds in schemas/own/)', () => {
+	it('validates a kind listed in index.json, from an injected schema source', async () => {
+		const { createSchemaRegistry } = await import('../../server/src/engine/schema/registry');
+		const files: Record<string, string> = {
+			'index.json': JSON.stringify({ 'platform.gitops.io/v1alpha1|Widget': { file: 'own/platform.gitops.io/widget_v1alpha1.json', source: 'fleetscope' } }),
+			'own/platform.gitops.io/widget_v1alpha1.json': JSON.stringify({
+				type: 'object',
+				properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+			}),
+		};
+		const reads: string[] = [];
+		const reg = createSchemaRegistry({ source: { read: (p) => (reads.push(p), files[p]) }, k8sValidators: { validator: () => undefined } });
+		const schema = reg.lookup('platform.gitops.io/v1alpha1', 'Widget');
+		assert.equal(schema?.source, 'fleetscope');
+		assert.deepEqual(reads.includes('own/platform.gitops.io/widget_v1alpha1.json'), false, 'the schema file is read only when first validated');
+		const value = { apiVersion: 'platform.gitops.io/v1alpha1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: '2', colour: 'red' } };
+		assert.deepEqual(
+			schema!.validate(value, { partial: false }).map((p) => `${p.ruleId} ${p.target} ${p.path.join('.')} ${p.message}`),
+			['schema-unknown-field key spec.colour spec.colour is not a field of Widget.spec.', 'schema-type value spec.size spec.size must be an integer, got the string "2"'],
+		);
+		assert.equal(reg.lookup('platform.gitops.io/v1alpha1', 'Gadget'), undefined);
+	});
+});
