@@ -1,0 +1,60 @@
+import {
+	CompletionItemKind,
+	DiagnosticSeverity,
+	InsertTextFormat,
+	MarkupKind,
+	SymbolKind,
+	type CompletionItem,
+	type Diagnostic,
+	type DocumentSymbol,
+	type Hover,
+} from 'vscode-languageserver';
+import { helpUri } from '../engine/rules';
+import type { CompletionEntry, HoverResult, SymbolEntry } from '../engine/services/types';
+import type { Finding, Severity } from '../engine/types';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+	error: DiagnosticSeverity.Error,
+	warning: DiagnosticSeverity.Warning,
+	info: DiagnosticSeverity.Information,
+	hint: DiagnosticSeverity.Hint,
+};
+
+/** A finding as an LSP diagnostic: the rule id is the code and links to the rule's page. Ranges are already zero-based. */
+export function toDiagnostic(f: Finding): Diagnostic {
+	return {
+		range: f.range,
+		severity: SEVERITY[f.severity],
+		code: f.ruleId,
+		codeDescription: { href: helpUri(f.ruleId) },
+		source: 'fleetscope',
+		message: f.message,
+		data: f.data,
+	};
+}
+
+export function toHover(h: HoverResult): Hover {
+	return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range };
+}
+
+const ITEM_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
+	field: CompletionItemKind.Property,
+	value: CompletionItemKind.Value,
+	kind: CompletionItemKind.Class,
+};
+
+export function toCompletionItem(e: CompletionEntry): CompletionItem {
+	return {
+		label: e.label,
+		kind: ITEM_KIND[e.kind],
+		detail: e.detail,
+		documentation: e.documentation ? { kind: MarkupKind.Markdown, value: e.documentation } : undefined,
+		sortText: e.sortText,
+		insertTextFormat: e.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+		textEdit: { range: e.range, newText: e.insertText },
+	};
+}
+
+export function toDocumentSymbol(s: SymbolEntry): DocumentSymbol {
+	return { name: s.name, detail: s.detail, kind: SymbolKind.Object, range: s.range, selectionRange: s.selectionRange };
+}

@@ -1,0 +1,360 @@
+import * as path from 'node:path';
+import {
+	DidChangeConfigurationNotification,
+	DidChangeWatchedFilesNotification,
+	FileChangeType,
+	TextDocumentSyncKind,
+	TextDocuments,
+	type Connection,
+	type DidChangeWatchedFilesParams,
+	type InitializeParams,
+	type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { EMPTY_REPO, type Engine, type FileAnalysis, type RepoContext, type ResourceCheck } from '../engine/engine';
+import { isIncluded, isYamlFile, type RepoIndex } from '../engine/repo';
+import { complete } from '../engine/services/completion';
+import { hover } from '../engine/services/hover';
+import { documentSymbols } from '../engine/services/symbols';
+import type { SchemaRegistry } from '../engine/schema/types';
+import { sizeNote } from '../engine/skip';
+import type { Finding } from '../engine/types';
+import { readFileForValidation } from '../host/node-fs';
+import { StatusRequest, type StatusResult } from '../../../shared/protocol';
+import type { FleetscopeSettings } from '../../../shared/settings';
+import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
+import { EnginePool } from './engines';
+import { requestType } from './protocol';
+import { SettingsCache } from './settings';
+import { uriToPath } from './uri';
+import { Folders, type Folder } from './workspace';
+
+/** What the server is built from: the schema registry and the semantic checks (injected, so tests and hosts choose). */
+export interface ServerDeps {
+	registry: SchemaRegistry;
+	checks: ResourceCheck[];
+}
+
+/** The last validation of an open document. */
+interface OpenState {
+	version: number;
+	analysis: FileAnalysis;
+	/** Documents of the file parsed anew for this version (the rest came from the previous version). */
+	reparsed: number;
+	/** The include/exclude settings leave this file out: no diagnostics, hover or completion. */
+	excluded: boolean;
+}
+
+/**
+ * The language server: wiring between LSP messages and the pure engine. Open documents are
+ * validated on every change (only their changed YAML documents are re-parsed); workspace files
+ * are validated from disk in a background scan that yields between files and is cancelled by
+ * a newer scan or shutdown. Open documents always win over disk content.
+ */
+export class FleetscopeServer {
+	private readonly documents = new TextDocuments(TextDocument);
+	private readonly folders = new Folders();
+	private readonly settings: SettingsCache;
+	private readonly engines: EnginePool;
+	private readonly open = new Map<string, OpenState>();
+	/** File paths of open documents, to let them win over the workspace scan. */
+	private readonly openPaths = new Set<string>();
+	private readonly pending = new Set<string>();
+	private flushScheduled = false;
+	private scanGeneration = 0;
+	private scan = { running: false, validated: 0, total: 0 };
+	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false };
+
+	constructor(
+		private readonly connection: Connection,
+		private readonly deps: ServerDeps,
+	) {
+		this.settings = new SettingsCache(connection, () => this.caps.configuration);
+		this.engines = new EnginePool(deps.registry, deps.checks);
+	}
+
+	listen(): void {
+		const c = this.connection;
+		c.onInitialize((p) => this.initialize(p));
+		c.onInitialized(() => this.initialized());
+		c.onShutdown(() => {
+			this.scanGeneration++; // cancels a running scan
+		});
+		c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.settingsChanged(p.settings)));
+		c.onDidChangeWatchedFiles((p) => void this.guardAsync('didChangeWatchedFiles', () => this.filesChanged(p)));
+		c.onHover((p) => this.guardAsync('hover', async () => {
+			const s = await this.current(p.textDocument.uri);
+			const h = s && hover(s.analysis, this.deps.registry, s.analysis.lines.offsetAt(p.position));
+			return h ? toHover(h) : null;
+		}));
+		c.onCompletion((p) => this.guardAsync('completion', async () => {
+			const s = await this.current(p.textDocument.uri);
+			if (!s) return [];
+			return complete(s.analysis, this.deps.registry, s.analysis.lines.offsetAt(p.position)).map(toCompletionItem);
+		}));
+		c.onDocumentSymbol((p) => this.guardAsync('documentSymbol', async () => {
+			const s = await this.current(p.textDocument.uri);
+			return s ? documentSymbols(s.analysis).map(toDocumentSymbol) : [];
+		}));
+		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
+
+		this.documents.onDidOpen((e) => {
+			const file = uriToPath(e.document.uri);
+			if (file) this.openPaths.add(file);
+		});
+		this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
+		this.documents.onDidClose((e) => void this.guardAsync('didClose', () => this.closed(e.document.uri)));
+		this.documents.listen(c);
+		c.listen();
+	}
+
+	private initialize(params: InitializeParams): InitializeResult {
+		const ws = params.capabilities.workspace;
+		this.caps = {
+			configuration: !!ws?.configuration,
+			watchRegistration: !!ws?.didChangeWatchedFiles?.dynamicRegistration,
+			configRegistration: !!ws?.didChangeConfiguration?.dynamicRegistration,
+			folders: !!ws?.workspaceFolders,
+		};
+		const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
+		for (const f of folders) this.folders.add(f);
+		return {
+			capabilities: {
+				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+				hoverProvider: true,
+				completionProvider: {},
+				documentSymbolProvider: true,
+				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+			},
+			serverInfo: { name: 'fleetscope' },
+		};
+	}
+
+	private initialized(): void {
+		const c = this.connection;
+		if (this.caps.configRegistration) void c.client.register(DidChangeConfigurationNotification.type, { section: 'fleetscope' });
+		if (this.caps.watchRegistration) {
+			void c.client.register(DidChangeWatchedFilesNotification.type, {
+				watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }],
+			});
+		}
+		if (this.caps.folders) {
+			c.workspace.onDidChangeWorkspaceFolders((e) =>
+				this.guard('didChangeWorkspaceFolders', () => {
+					for (const f of e.removed) this.folders.remove(f.uri);
+					for (const f of e.added) this.folders.add(f);
+					this.revalidateOpen();
+					this.startScan();
+				}),
+			);
+		}
+		this.startScan();
+	}
+
+	// ---- open documents -------------------------------------------------------------------
+
+	/** Coalesces changes that arrive together; validation itself is cheap (changed YAML documents only). */
+	private schedule(uri: string): void {
+		this.pending.add(uri);
+		if (this.flushScheduled) return;
+		this.flushScheduled = true;
+		setImmediate(() => {
+			this.flushScheduled = false;
+			const uris = [...this.pending];
+			this.pending.clear();
+			for (const uri of uris) void this.guardAsync('validate', () => this.current(uri));
+		});
+	}
+
+	/** The analysis of an open document's current version: validated (and published) now if it is stale. */
+	private async current(uri: string): Promise<OpenState | undefined> {
+		const fresh = () => {
+			const doc = this.documents.get(uri);
+			const s = this.open.get(uri);
+			return { doc, s: doc && s && s.version === doc.version ? s : undefined };
+		};
+		let { doc, s } = fresh();
+		if (!doc || s) return s && !s.excluded ? s : undefined;
+		const ctx = await this.contextOf(uri);
+		({ doc, s } = fresh());
+		if (!doc || s) return s && !s.excluded ? s : undefined;
+		const previous = this.open.get(uri)?.analysis;
+		const engine = this.engines.get(ctx.settings);
+		const analysis = engine.analyze({ path: ctx.rel, text: doc.getText() }, ctx.repo, previous);
+		const before = new Set(previous?.parsed.segments.map((x) => x.segment));
+		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
+		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded };
+		this.open.set(uri, state);
+		this.publish(uri, ctx.excluded ? [] : analysis.findings, doc.version);
+		return ctx.excluded ? undefined : state;
+	}
+
+	/** Settings, repository and repo-relative path of a document. */
+	private async contextOf(uri: string): Promise<{ settings: FleetscopeSettings; repo: RepoContext; rel: string; excluded: boolean }> {
+		const file = uriToPath(uri);
+		const loc = this.folders.of(file);
+		const settings = this.engines.get(await this.settings.get(uri)).currentSettings;
+		if (!loc) return { settings, repo: EMPTY_REPO, rel: path.posix.basename(file ?? uri.replace(/[?#].*$/, '')), excluded: false };
+		const repo = await loc.folder.repo();
+		return { settings, repo, rel: loc.rel, excluded: !isIncluded(loc.rel, settings) };
+	}
+
+	private async closed(uri: string): Promise<void> {
+		this.open.delete(uri);
+		this.pending.delete(uri);
+		this.settings.delete(uri);
+		const file = uriToPath(uri);
+		if (file) this.openPaths.delete(file);
+		const loc = this.folders.of(file);
+		// A closed workspace file shows what is on disk (the buffer may have had unsaved edits); anything else is cleared.
+		if (loc && (await this.workspaceValidated(loc.folder, loc.rel))) await this.validateFromDisk(loc.folder, loc.rel);
+		else this.publish(uri, []);
+	}
+
+	/** Marks open documents stale and re-validates them (settings or repository changed). */
+	private revalidateOpen(folder?: Folder): void {
+		for (const [uri, s] of this.open) {
+			if (folder && this.folders.of(uriToPath(uri))?.folder !== folder) continue;
+			s.version = -1;
+			this.schedule(uri);
+		}
+	}
+
+	// ---- workspace --------------------------------------------------------------------------
+
+	/** Starts validating every included file of every folder, cancelling a scan that is still running. */
+	private startScan(): void {
+		const generation = ++this.scanGeneration;
+		void this.guardAsync('workspace scan', () => this.runScan(generation));
+	}
+
+	private async runScan(generation: number): Promise<void> {
+		const started = Date.now();
+		this.scan = { running: true, validated: 0, total: 0 };
+		const live = () => generation === this.scanGeneration;
+		for (const folder of this.folders.all) {
+			const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
+			if (!live()) return;
+			if (!settings.validateWorkspace) continue;
+			const repo = await folder.repo();
+			if (!live()) return;
+			// Files of a nested workspace folder belong to that folder (and its settings).
+			const files = repo.validatedFiles(settings).filter((rel) => this.folders.of(path.join(folder.root, rel))?.folder === folder);
+			this.scan.total += files.length;
+			for (const rel of files) {
+				// Let queued messages (edits to open documents above all) run before each file.
+				await new Promise<void>((resolve) => setImmediate(resolve));
+				if (!live()) return;
+				await this.validateFromDisk(folder, rel, settings, repo);
+				if (!live()) return;
+				this.scan.validated++;
+			}
+		}
+		this.scan.running = false;
+		this.connection.console.info(`Validated ${this.scan.validated} workspace files in ${Date.now() - started} ms.`);
+	}
+
+	/** Whether a file of a folder gets diagnostics without being open. */
+	private async workspaceValidated(folder: Folder, rel: string): Promise<boolean> {
+		const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
+		return settings.validateWorkspace && isYamlFile(rel) && isIncluded(rel, settings);
+	}
+
+	/** Validates a workspace file from disk and publishes its diagnostics, unless it is open (the editor's text wins). */
+	private async validateFromDisk(folder: Folder, rel: string, settings?: FleetscopeSettings, repo?: RepoIndex): Promise<void> {
+		const file = path.join(folder.root, ...rel.split('/'));
+		if (this.openPaths.has(file)) return;
+		settings ??= this.engines.get(await this.settings.get(folder.uri)).currentSettings;
+		repo ??= await folder.repo();
+		const engine: Engine = this.engines.get(settings);
+		const maxBytes = settings.maxFileSizeKb * 1024;
+		const read = await readFileForValidation(file, maxBytes);
+		if (this.openPaths.has(file)) return;
+		const uri = folder.uriOf(rel);
+		if ('error' in read) return this.publish(uri, []); // deleted or unreadable: nothing to show
+		const analysis = 'text' in read ? engine.analyze({ path: rel, text: read.text }, repo) : engine.skipped(rel, sizeNote(read.tooLarge, maxBytes));
+		this.publish(uri, analysis.findings);
+	}
+
+	private async filesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
+		const touched = new Set<Folder>();
+		const patchesChanged = new Map<Folder, string[]>();
+		const revalidate: { folder: Folder; rel: string }[] = [];
+		for (const change of params.changes) {
+			const loc = this.folders.of(uriToPath(change.uri));
+			if (!loc) continue;
+			const repo = await loc.folder.repo();
+			const patchesBefore = patchesChanged.has(loc.folder) ? undefined : repo.allFiles().filter((f) => repo.isPatchFile(f));
+			let changed: boolean;
+			if (change.type === FileChangeType.Deleted) {
+				changed = repo.removeFile(loc.rel);
+				if (!this.openPaths.has(path.join(loc.folder.root, ...loc.rel.split('/')))) this.publish(change.uri, []);
+			} else {
+				changed = await repo.updateFile(loc.rel);
+				if (await this.workspaceValidated(loc.folder, loc.rel)) revalidate.push(loc);
+			}
+			// Created and deleted files change which paths exist (Fleet checks); patch lists change partial validation.
+			if (change.type !== FileChangeType.Changed || changed) touched.add(loc.folder);
+			if (changed && patchesBefore) patchesChanged.set(loc.folder, patchesBefore);
+		}
+		for (const [folder, before] of patchesChanged) {
+			const repo = await folder.repo();
+			const after = repo.allFiles().filter((f) => repo.isPatchFile(f));
+			const flipped = [...before.filter((f) => !after.includes(f)), ...after.filter((f) => !before.includes(f))];
+			for (const rel of flipped) if (await this.workspaceValidated(folder, rel)) revalidate.push({ folder, rel });
+		}
+		for (const folder of touched) this.revalidateOpen(folder);
+		for (const { folder, rel } of revalidate) await this.validateFromDisk(folder, rel);
+	}
+
+	private settingsChanged(pushed: unknown): void {
+		this.settings.clear(pushed);
+		this.revalidateOpen();
+		this.startScan();
+	}
+
+	// ---- plumbing ---------------------------------------------------------------------------
+
+	private status(uri: string | undefined): StatusResult {
+		const s = uri ? this.open.get(uri) : undefined;
+		return {
+			folders: this.folders.all.map((f) => f.uri),
+			scan: { ...this.scan },
+			openDocuments: this.documents.keys().length,
+			document: s && {
+				version: s.version,
+				documents: s.analysis.parsed.documents.length,
+				reparsedDocuments: s.reparsed,
+				findings: s.excluded ? 0 : s.analysis.findings.length,
+				skipped: s.analysis.skipped,
+			},
+		};
+	}
+
+	private publish(uri: string, findings: Finding[], version?: number): void {
+		void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
+	}
+
+	/** Runs a handler, logging a failure instead of letting it take the server down. */
+	private guard<T>(what: string, fn: () => T): T | undefined {
+		try {
+			return fn();
+		} catch (e) {
+			this.logError(what, e);
+			return undefined;
+		}
+	}
+
+	private async guardAsync<T>(what: string, fn: () => Promise<T> | T): Promise<T | null> {
+		try {
+			return await fn();
+		} catch (e) {
+			this.logError(what, e);
+			return null;
+		}
+	}
+
+	private logError(what: string, e: unknown): void {
+		this.connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+	}
+}

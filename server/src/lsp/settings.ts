@@ -1,0 +1,45 @@
+import type { Connection } from 'vscode-languageserver';
+import { defaultSettings, normaliseSettings, SETTINGS_SECTION, type FleetscopeSettings } from '../../../shared/settings';
+
+/**
+ * Settings per resource, pulled from the client with `workspace/configuration` (scopeUri) and
+ * cached as promises, so concurrent validations of one file ask once. Never a global: folders
+ * of a multi-root workspace may differ. Cleared on `workspace/didChangeConfiguration`.
+ */
+export class SettingsCache {
+	private readonly cache = new Map<string, Promise<FleetscopeSettings>>();
+	/** Settings pushed with didChangeConfiguration, for clients that cannot be asked. */
+	private pushed: FleetscopeSettings = defaultSettings();
+
+	constructor(
+		private readonly connection: Connection,
+		private readonly canPull: () => boolean,
+	) {}
+
+	get(scopeUri: string): Promise<FleetscopeSettings> {
+		if (!this.canPull()) return Promise.resolve(this.pushed);
+		let p = this.cache.get(scopeUri);
+		if (!p) {
+			p = this.connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }).then(
+				(raw) => normaliseSettings(raw),
+				(e) => {
+					this.connection.console.warn(`Could not read settings for ${scopeUri}: ${String(e)}; using defaults.`);
+					return defaultSettings();
+				},
+			);
+			this.cache.set(scopeUri, p);
+		}
+		return p;
+	}
+
+	/** Forgets everything (settings changed); `pushed` is the `settings` of didChangeConfiguration, if any. */
+	clear(pushed?: unknown): void {
+		this.cache.clear();
+		const section = pushed && typeof pushed === 'object' ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
+		if (section !== undefined) this.pushed = normaliseSettings(section);
+	}
+
+	delete(scopeUri: string): void {
+		this.cache.delete(scopeUri);
+	}
+}
