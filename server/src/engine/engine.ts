@@ -102,11 +102,17 @@ export class Engine {
 		const findings: Finding[] = [];
 		const resources: Resource[] = [];
 		const looksLikeManifest = parsed.documents.some((d) => resourceHeader(d.value) !== undefined);
+		const docsBySegment = new Map<ParsedSegment, ParsedDocument[]>();
+		for (const d of parsed.documents) {
+			const list = docsBySegment.get(d.segment);
+			if (list) list.push(d);
+			else docsBySegment.set(d.segment, [d]);
+		}
 		for (const { base, segment } of parsed.segments) {
 			let result = this.segmentResults.get(segment);
 			// Semantic checks may read the repo (paths exist), so a segment holding a checked kind is always re-run.
 			if (!result || result.key !== key || result.resources.some((r) => this.checks.some((c) => c.appliesTo({ ...r, span: r.localSpan })))) {
-				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, parsed.documents.filter((d) => d.segment === segment));
+				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, docsBySegment.get(segment) ?? []);
 				this.segmentResults.set(segment, result);
 			}
 			for (const lf of result.findings) {
