@@ -70,6 +70,8 @@ test('completion of kind values and of apiVersion/kind pairs in an empty documen
 	const pairs = run('|', (a, o) => complete(a, WIDGETS, o));
 	assert.deepEqual(pairs.map((i) => i.label), ['Widget (example.io/v1)', 'Gadget (example.io/v1)']);
 	assert.equal(pairs[0].insertText, 'apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: $1');
+	// Not in YAML that is clearly something else.
+	assert.deepEqual(run('services:\n  web: {}\n|', (a, o) => complete(a, WIDGETS, o)), []);
 });
 
 test('document symbols: one per resource, Kind/name, selecting the name', () => {

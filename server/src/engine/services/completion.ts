@@ -32,7 +32,11 @@ export function complete(analysis: FileAnalysis, registry: SchemaRegistry, offse
 		return values.map((v) => ({ label: String(v), kind: 'value', detail: info?.type, insertText: yamlScalar(v), range }));
 	}
 	const entries: CompletionEntry[] = [];
-	if (site.parentPath.length === 0 && !(header.apiVersion && header.kind)) {
+	const rootKeys = presentKeys(site.document?.doc, []);
+	rootKeys.delete(site.prefix);
+	// Offer kinds only where a manifest is being started, not in other YAML (compose files, Helm values).
+	const startingManifest = [...rootKeys].every((k) => k === 'apiVersion' || k === 'kind' || k === 'metadata');
+	if (site.parentPath.length === 0 && !(header.apiVersion && header.kind) && startingManifest) {
 		for (const k of registry.kinds()) {
 			entries.push({
 				label: `${k.kind} (${k.apiVersion})`,
