@@ -70,3 +70,19 @@ test('severity overrides change or silence a rule', () => {
 	const off = new Engine(NO_SCHEMAS, { ...defaultSettings(), severity: { 'yaml-duplicate-key': 'off' } });
 	assert.deepEqual(off.analyze({ path: 'f.yaml', text }).findings, []);
 });
+
+test('the index knows the labels of the Namespaces the repo declares, and its version moves when they change', async () => {
+	const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n';
+	const files: Record<string, string> = { 'namespaces/payments.yaml': ns, 'apps/web.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' };
+	const repo = await RepoIndex.build(memoryFs(files));
+	assert.deepEqual(repo.namespaceLabels('payments'), { 'pod-security.kubernetes.io/enforce': 'restricted' });
+	assert.equal(repo.namespaceLabels('web'), undefined);
+	const v = repo.version;
+	await repo.updateFile('apps/web.yaml', files['apps/web.yaml'] + '# comment\n');
+	assert.equal(repo.version, v, 'an edit that changes no repo fact keeps cached results valid');
+	await repo.updateFile('namespaces/payments.yaml', ns.replace('restricted', 'baseline'));
+	assert.equal(repo.namespaceLabels('payments')?.['pod-security.kubernetes.io/enforce'], 'baseline');
+	assert.ok(repo.version > v);
+	repo.removeFile('namespaces/payments.yaml');
+	assert.equal(repo.namespaceLabels('payments'), undefined);
+});

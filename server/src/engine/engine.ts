@@ -14,6 +14,11 @@ export interface RepoContext {
 	isPatchFile(path: string): boolean;
 	/** Whether a repo-relative path (file or directory) exists. */
 	exists(path: string): boolean;
+	/**
+	 * Changes whenever a repo fact a check may read changes (paths, patch files, namespaces), so
+	 * cached results of unchanged documents are re-validated only then. Undefined: never changes.
+	 */
+	readonly version?: number;
 }
 
 export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };
@@ -97,7 +102,7 @@ export class Engine {
 		if (skip) return this.skipped(input.path, skip, input.text);
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
-		const key = `${this.generation}|${partial ? 'p' : 'f'}|${input.path}`;
+		const key = `${this.generation}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${input.path}`;
 		const ctx: CheckContext = { path: input.path, repo, settings: this.settings };
 		const findings: Finding[] = [];
 		const resources: Resource[] = [];
@@ -110,8 +115,7 @@ export class Engine {
 		}
 		for (const { base, segment } of parsed.segments) {
 			let result = this.segmentResults.get(segment);
-			// Semantic checks may read the repo (paths exist), so a segment holding a checked kind is always re-run.
-			if (!result || result.key !== key || result.resources.some((r) => this.checks.some((c) => c.appliesTo({ ...r, span: r.localSpan })))) {
+			if (!result || result.key !== key) {
 				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, docsBySegment.get(segment) ?? []);
 				this.segmentResults.set(segment, result);
 			}

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
@@ -33,6 +33,10 @@ export class RepoIndex implements RepoContext {
 	/** Patch files named by each kustomization file. */
 	private readonly patchesBy = new Map<string, string[]>();
 	private patchSet = new Set<string>();
+	/** Labels of the Namespace objects declared in each file (for Pod Security levels). */
+	private readonly namespacesBy = new Map<string, Map<string, Record<string, string>>>();
+	private namespaceIndex = new Map<string, Record<string, string>>();
+	private _version = 0;
 
 	private constructor(private readonly fs: RepoFileSystem) {}
 
@@ -42,12 +46,24 @@ export class RepoIndex implements RepoContext {
 		index.rebuildDirs();
 		await Promise.all([...index.files].filter(isKustomizationFile).map((k) => index.readKustomization(k)));
 		index.rebuildPatchSet();
+		await Promise.all([...index.files].filter(isYamlFile).map(async (f) => index.readNamespaces(f, await fs.readFile(f))));
+		index.rebuildNamespaceIndex();
 		return index;
 	}
 
 	/** An index of no files, where everything exists (single files checked without a repository). */
 	static empty(fs: RepoFileSystem = { listFiles: async () => [], readFile: async () => undefined }): RepoIndex {
 		return new RepoIndex(fs);
+	}
+
+	/** Bumped whenever paths, patch files or namespaces change (see RepoContext.version). */
+	get version(): number {
+		return this._version;
+	}
+
+	/** The labels of a Namespace the repository declares, or undefined. */
+	namespaceLabels(name: string): Record<string, string> | undefined {
+		return this.namespaceIndex.get(name);
 	}
 
 	isPatchFile(path: string): boolean {
@@ -75,12 +91,25 @@ export class RepoIndex implements RepoContext {
 		const p = normalisePath(path);
 		const isNew = !this.files.has(p);
 		this.files.add(p);
-		if (isNew) this.rebuildDirs();
-		if (!isKustomizationFile(p)) return false;
-		const before = [...this.patchSet].sort().join('\n');
-		await this.readKustomization(p, text);
-		this.rebuildPatchSet();
-		return before !== [...this.patchSet].sort().join('\n');
+		if (isNew) {
+			this.rebuildDirs();
+			this._version++;
+		}
+		if (!isYamlFile(p)) return false;
+		const src = text ?? (await this.fs.readFile(p));
+		const namespacesBefore = JSON.stringify([...this.namespaceIndex]);
+		this.readNamespaces(p, src);
+		this.rebuildNamespaceIndex();
+		const namespacesChanged = namespacesBefore !== JSON.stringify([...this.namespaceIndex]);
+		let patchesChanged = false;
+		if (isKustomizationFile(p)) {
+			const before = [...this.patchSet].sort().join('\n');
+			await this.readKustomization(p, src);
+			this.rebuildPatchSet();
+			patchesChanged = before !== [...this.patchSet].sort().join('\n');
+		}
+		if (patchesChanged || namespacesChanged) this._version++;
+		return patchesChanged;
 	}
 
 	/** Records a deleted file. Returns true if patch files changed. */
@@ -88,9 +117,36 @@ export class RepoIndex implements RepoContext {
 		const p = normalisePath(path);
 		this.files.delete(p);
 		this.rebuildDirs();
+		this._version++;
+		if (this.namespacesBy.delete(p)) this.rebuildNamespaceIndex();
 		if (!this.patchesBy.delete(p)) return false;
 		this.rebuildPatchSet();
 		return true;
+	}
+
+	private readNamespaces(path: string, text: string | undefined): void {
+		// Cheap pre-filter: only files that mention a Namespace are parsed.
+		if (text === undefined || !/^kind:\s*["']?Namespace["']?\s*$/m.test(text)) {
+			this.namespacesBy.delete(path);
+			return;
+		}
+		const found = new Map<string, Record<string, string>>();
+		for (const value of parseDocuments(text)) {
+			if (!isPlainObject(value) || value.kind !== 'Namespace' || value.apiVersion !== 'v1' || !isPlainObject(value.metadata)) continue;
+			const { name, labels } = value.metadata;
+			if (typeof name !== 'string') continue;
+			const l: Record<string, string> = {};
+			if (isPlainObject(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') l[k] = v;
+			found.set(name, l);
+		}
+		if (found.size > 0) this.namespacesBy.set(path, found);
+		else this.namespacesBy.delete(path);
+	}
+
+	private rebuildNamespaceIndex(): void {
+		const index = new Map<string, Record<string, string>>();
+		for (const byName of this.namespacesBy.values()) for (const [n, l] of byName) index.set(n, l);
+		this.namespaceIndex = index;
 	}
 
 	private async readKustomization(path: string, text?: string): Promise<void> {
@@ -100,6 +156,7 @@ export class RepoIndex implements RepoContext {
 
 	private rebuildPatchSet(): void {
 		this.patchSet = new Set([...this.patchesBy.values()].flat());
+		this._version++;
 	}
 
 	private rebuildDirs(): void {
@@ -180,4 +237,24 @@ export function dirName(p: string): string {
 export function baseName(p: string): string {
 	const i = p.replace(/\\/g, '/').lastIndexOf('/');
 	return i === -1 ? p : p.slice(i + 1);
+}
+
+/** The plain values of every readable document of a text (unreadable documents are skipped). */
+function parseDocuments(text: string): unknown[] {
+	const out: unknown[] = [];
+	try {
+		const docs = parseAllDocuments(text);
+		if (!Array.isArray(docs)) return out;
+		for (const d of docs) {
+			if (d.errors.length > 0) continue;
+			try {
+				out.push(d.toJS({ maxAliasCount: 100 }));
+			} catch {
+				// an alias bomb or similar: the engine reports it when it validates the file
+			}
+		}
+	} catch {
+		// unreadable YAML: reported by the engine
+	}
+	return out;
 }
