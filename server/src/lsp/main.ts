@@ -1,5 +1,5 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { createNodeRegistry, nodeSchemaChecks } from '../host/registry';
+import { nodeEngineDeps } from '../host/engine-deps';
 import { FleetscopeServer } from './server';
 
 /**
@@ -18,4 +18,4 @@ console.error = (...args: unknown[]) => connection.console.error(args.map(String
 process.on('uncaughtException', (e) => connection.console.error(`Uncaught exception: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`Unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
 
-new FleetscopeServer(connection, { registry: createNodeRegistry(), checks: nodeSchemaChecks() }).listen();
+new FleetscopeServer(connection, nodeEngineDeps()).listen();

@@ -1,0 +1,18 @@
+import type { ResourceCheck } from '../engine/engine';
+import { complianceChecks } from '../engine/compliance';
+import type { SchemaRegistry } from '../engine/schema/types';
+import { createNodeRegistry, nodeSchemaChecks } from './registry';
+
+/** What every host (language server, CLI) builds its Engine from: one registry, every check. */
+export interface EngineDeps {
+	registry: SchemaRegistry;
+	checks: ResourceCheck[];
+}
+
+/** The registry of the bundled schemas and every check the product ships, in one place so LSP and CLI cannot differ. */
+export function nodeEngineDeps(): EngineDeps {
+	return {
+		registry: createNodeRegistry(),
+		checks: [...nodeSchemaChecks(), ...complianceChecks],
+	};
+}
