@@ -9,6 +9,8 @@ export interface RuleMeta {
 	rationale: string;
 	/** Compliance controls this rule evidences (`CIS-K8S-5.2.2`, `PSS-baseline-privileged`, `DORA-Art12`). Empty for plain schema rules. */
 	controls: string[];
+	/** How to fix it, where the fix is the same every time. */
+	remediation?: string;
 }
 
 export const DOCS_BASE = 'https://github.com/fleetscope/fleetscope/blob/main/docs/rules/';

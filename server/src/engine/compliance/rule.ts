@@ -78,7 +78,7 @@ export interface ComplianceHostOptions {
  * problem becomes one finding on the exact node; the engine applies severity overrides.
  */
 export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOptions = {}): ResourceCheck {
-	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, controls: [...rule.controls] });
+	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] });
 	const kinds = new Set(rule.kinds);
 	return {
 		id: rule.id,
