@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SETTINGS_SECTION } from '../../shared/settings';
+import { readSettings } from './settings';
+
+/** The client id: `fleetscope.trace.server` must match it (the library reads `<id>.trace.server`). */
+export const CLIENT_ID = 'fleetscope';
+
+/** Creates (does not start) the language client for `dist/server.js`. */
+export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+	const module = context.asAbsolutePath('dist/server.js');
+	const serverOptions: ServerOptions = {
+		run: { module, transport: TransportKind.ipc },
+		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+	};
+	const clientOptions: LanguageClientOptions = {
+		documentSelector: [
+			{ scheme: 'file', language: 'yaml' },
+			{ scheme: 'untitled', language: 'yaml' },
+		],
+		outputChannel: log,
+		traceOutputChannel: log,
+		revealOutputChannelOn: RevealOutputChannelOn.Never,
+		middleware: {
+			workspace: {
+				// The server pulls settings per resource; answer with the typed, normalised settings.
+				configuration: (params, token, next) => {
+					if (params.items.some((i) => i.section !== SETTINGS_SECTION)) return next(params, token);
+					return params.items.map((i) => readSettings(i.scopeUri ? vscode.Uri.parse(i.scopeUri) : undefined));
+				},
+			},
+		},
+		initializationFailedHandler: (error) => {
+			log.error(`The Fleetscope language server failed to initialise: ${error instanceof Error ? error.message : String(error)}`);
+			log.show(true);
+			return false;
+		},
+	};
+	return new LanguageClient(CLIENT_ID, 'Fleetscope', serverOptions, clientOptions);
+}
