@@ -11,38 +11,39 @@ before(async () => {
 });
 after(() => session?.stop());
 
-const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: "3"\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n';
+// A Service, not a workload: these tests are about the protocol, not about Pod Security rules.
+const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: "80"\n';
 
 test('an open file with a mistake gets a diagnostic on the exact node, with rule, source and help link', { timeout: 30_000 }, async () => {
-	const uri = 'untitled:deployment-1';
-	await session.open(uri, deployment);
+	const uri = 'untitled:service-1';
+	await session.open(uri, service);
 	const { diagnostics } = await session.diagnosticsOfVersion(uri, 1);
 	assert.deepEqual(diagnostics, [
 		{
-			range: { start: { line: 5, character: 12 }, end: { line: 5, character: 15 } },
+			range: { start: { line: 9, character: 12 }, end: { line: 9, character: 16 } },
 			severity: 1,
 			code: 'schema-type',
 			codeDescription: { href: 'https://github.com/fleetscope/fleetscope/blob/main/docs/rules/schema-type.md' },
 			source: 'fleetscope',
-			message: 'spec.replicas must be an integer, got the string "3"',
+			message: 'spec.ports[0].port must be an integer, got the string "80"',
 		},
 	]);
 });
 
 test('an incremental edit that fixes the mistake clears the diagnostics', { timeout: 30_000 }, async () => {
-	const uri = 'untitled:deployment-2';
-	await session.open(uri, deployment);
+	const uri = 'untitled:service-2';
+	await session.open(uri, service);
 	assert.equal((await session.diagnosticsOfVersion(uri, 1)).diagnostics.length, 1);
-	// Replace `"3"` by `3`: one incremental change of the quoted range.
-	const start = positionOf(deployment, '"3"');
-	await session.change(uri, 2, [{ range: { start, end: { line: start.line, character: start.character + 3 } }, text: '3' }]);
+	// Replace `"80"` by `80`: one incremental change of the quoted range.
+	const start = positionOf(service, '"80"');
+	await session.change(uri, 2, [{ range: { start, end: { line: start.line, character: start.character + 4 } }, text: '80' }]);
 	assert.deepEqual((await session.diagnosticsOfVersion(uri, 2)).diagnostics, []);
 	// And breaking it again brings the diagnostic back, at the new place.
-	await session.change(uri, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# web\n' }, { range: { start: { line: 6, character: 12 }, end: { line: 6, character: 13 } }, text: 'three' }]);
+	await session.change(uri, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# web\n' }, { range: { start: { line: 10, character: 12 }, end: { line: 10, character: 14 } }, text: 'eighty' }]);
 	const again = await session.diagnosticsOfVersion(uri, 3);
 	assert.deepEqual(
 		again.diagnostics.map((d) => [d.range.start.line, d.range.start.character, d.range.end.character, d.message]),
-		[[6, 12, 17, 'spec.replicas must be an integer, got the string "three"']],
+		[[10, 12, 18, 'spec.ports[0].port must be an integer, got the string "eighty"']],
 	);
 });
 
@@ -64,8 +65,8 @@ test('editing the second document of a three-document file re-parses only that d
 });
 
 test('a severity override `off` in the settings removes the rule, and `warning` downgrades it', { timeout: 30_000 }, async () => {
-	const uri = 'untitled:deployment-3';
-	await session.open(uri, deployment);
+	const uri = 'untitled:service-3';
+	await session.open(uri, service);
 	assert.equal((await session.diagnosticsOfVersion(uri, 1)).diagnostics[0].severity, 1);
 	settings = { severity: { 'schema-type': 'warning' } };
 	let next = session.nextDiagnostics(uri);
@@ -79,8 +80,8 @@ test('a severity override `off` in the settings removes the rule, and `warning` 
 });
 
 test('closing a document that is not in a workspace folder clears its diagnostics', { timeout: 30_000 }, async () => {
-	const uri = 'untitled:deployment-4';
-	await session.open(uri, deployment);
+	const uri = 'untitled:service-4';
+	await session.open(uri, service);
 	await session.diagnosticsOfVersion(uri, 1);
 	const cleared = session.nextDiagnostics(uri);
 	await session.close(uri);

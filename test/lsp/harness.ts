@@ -32,7 +32,7 @@ type Waiter = { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; res
 export interface StartOptions {
 	/** Workspace folder paths. */
 	folders?: string[];
-	/** The `fleetscope` settings answered for a scope URI (read at each request, so tests can change them). */
+	/** The `fleetscope` settings answered for a scope URI (read at each request, so tests can change them; may be async). */
 	settings?: (scopeUri: string | undefined) => unknown;
 }
 
@@ -55,7 +55,7 @@ export class Session {
 		proc.stderr!.on('data', (d) => stderr.push(String(d)));
 		const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
 		const settings = opts.settings ?? (() => ({}));
-		conn.onRequest('workspace/configuration', (p: ConfigurationParams) => p.items.map((i) => settings(i.scopeUri)));
+		conn.onRequest('workspace/configuration', (p: ConfigurationParams) => Promise.all(p.items.map((i) => settings(i.scopeUri))));
 		conn.onRequest('client/registerCapability', () => null);
 		let session: Session | undefined;
 		const early: PublishDiagnosticsParams[] = [];

@@ -14,22 +14,22 @@ const write = (rel: string, text: string) => {
 	writeFileSync(file(rel), text);
 };
 
-const bad = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: "3"\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n';
+const bad = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: "80"\n';
 const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 5\n';
 const codes = (p: { diagnostics: { code?: unknown; range: { start: { line: number } } }[] }) => p.diagnostics.map((d) => `${d.range.start.line} ${String(d.code)}`);
 
 before(async () => {
 	ensureServerBuilt();
 	root = mkdtempSync(join(tmpdir(), 'fleetscope-ws-'));
-	write('apps/web/deployment.yaml', bad);
-	write('apps/web/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n');
+	write('apps/web/bad-service.yaml', bad);
+	write('apps/web/good-service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n');
 	write('apps/web/patch.yaml', patch);
-	write('apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n  - service.yaml\npatches:\n  - path: patch.yaml\n');
+	write('apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - bad-service.yaml\n  - good-service.yaml\npatches:\n  - path: patch.yaml\n');
 	write('.github/workflows/ci.yaml', 'on: push\njobs: {}\nkind: 3\n');
 	write('apps/web/open.yaml', bad);
 	session = await Session.start({ folders: [root] });
 	// Opened while the scan runs: the editor's text must win over the file on disk.
-	await session.open(uriOf(file('apps/web/open.yaml')), bad.replace('"3"', '3'));
+	await session.open(uriOf(file('apps/web/open.yaml')), bad.replace('"80"', '80'));
 	await session.logged(/^Validated \d+ workspace files/);
 });
 after(async () => {
@@ -38,8 +38,8 @@ after(async () => {
 });
 
 test('the workspace scan publishes diagnostics for files that were never opened', { timeout: 30_000 }, async () => {
-	assert.deepEqual(codes(await session.diagnostics(uriOf(file('apps/web/deployment.yaml')))), ['5 schema-type']);
-	assert.deepEqual(codes(await session.diagnostics(uriOf(file('apps/web/service.yaml')))), []);
+	assert.deepEqual(codes(await session.diagnostics(uriOf(file('apps/web/bad-service.yaml')))), ['9 schema-type']);
+	assert.deepEqual(codes(await session.diagnostics(uriOf(file('apps/web/good-service.yaml')))), []);
 	assert.deepEqual(await session.status(), { folders: [uriOf(root)], scan: { running: false, validated: 5, total: 5 }, openDocuments: 1 });
 });
 
@@ -63,18 +63,18 @@ test('watched file changes: a new file is validated, a kustomization change re-v
 
 	// patch.yaml is no longer a patch: now it is a Deployment that lacks its selector and template.
 	const patchUri = uriOf(file('apps/web/patch.yaml'));
-	const revalidated = session.nextDiagnostics(patchUri);
-	write('apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n');
+	const revalidated = session.nextDiagnostics(patchUri, (p) => p.diagnostics.length > 0);
+	write('apps/web/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - bad-service.yaml\n');
 	await session.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(file('apps/web/kustomization.yaml')), type: 2 }] });
 	assert.deepEqual(
 		(await revalidated).diagnostics.map((d) => [d.range.start.line, d.code, d.message]),
 		[[4, 'schema-required', 'spec is missing the required fields selector and template.']],
 	);
 
-	const deploymentUri = uriOf(file('apps/web/deployment.yaml'));
-	const cleared = session.nextDiagnostics(deploymentUri);
-	unlinkSync(file('apps/web/deployment.yaml'));
-	await session.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: deploymentUri, type: 3 }] });
+	const badUri = uriOf(file('apps/web/bad-service.yaml'));
+	const cleared = session.nextDiagnostics(badUri, (p) => p.diagnostics.length === 0);
+	unlinkSync(file('apps/web/bad-service.yaml'));
+	await session.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: badUri, type: 3 }] });
 	assert.deepEqual((await cleared).diagnostics, []);
 });
 
@@ -83,7 +83,7 @@ test('closing an edited workspace file shows its disk content again', { timeout:
 	// Diagnostics of the disk content carry no document version.
 	const fromDisk = session.nextDiagnostics(uri, (p) => p.version === undefined);
 	await session.close(uri);
-	assert.deepEqual(codes(await fromDisk), ['5 schema-type']);
+	assert.deepEqual(codes(await fromDisk), ['9 schema-type']);
 });
 
 test('with validateWorkspace off, nothing is scanned', { timeout: 30_000 }, async () => {
@@ -94,5 +94,30 @@ test('with validateWorkspace off, nothing is scanned', { timeout: 30_000 }, asyn
 		assert.ok(quiet.alive);
 	} finally {
 		await quiet.stop();
+	}
+});
+
+test('a new scan cancels the one still running', { timeout: 30_000 }, async () => {
+	// Hold back the first scan's settings until a settings change has started a second scan.
+	let release!: () => void;
+	const gate = new Promise<void>((resolve) => (release = resolve));
+	let asked = 0;
+	const s = await Session.start({
+		folders: [root],
+		settings: async () => {
+			if (asked++ === 0) await gate;
+			return {};
+		},
+	});
+	try {
+		await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+		await s.logged(/^Validated \d+ workspace files/);
+		release();
+		// Sent after the first scan got its settings: by the time this answers, that scan has stopped.
+		const status = await s.status();
+		assert.deepEqual(status.scan, { running: false, validated: 5, total: 5 });
+		assert.equal(s.logs.filter((l) => l.startsWith('Validated')).length, 1, s.logs.join('\n'));
+	} finally {
+		await s.stop();
 	}
 });

@@ -245,7 +245,7 @@ export class FleetscopeServer {
 				// Let queued messages (edits to open documents above all) run before each file.
 				await new Promise<void>((resolve) => setImmediate(resolve));
 				if (!live()) return;
-				await this.validateFromDisk(folder, rel, settings, repo);
+				await this.validateFromDisk(folder, rel, { settings, repo, live });
 				if (!live()) return;
 				this.scan.validated++;
 			}
@@ -260,16 +260,19 @@ export class FleetscopeServer {
 		return settings.validateWorkspace && isYamlFile(rel) && isIncluded(rel, settings);
 	}
 
-	/** Validates a workspace file from disk and publishes its diagnostics, unless it is open (the editor's text wins). */
-	private async validateFromDisk(folder: Folder, rel: string, settings?: FleetscopeSettings, repo?: RepoIndex): Promise<void> {
+	/**
+	 * Validates a workspace file from disk and publishes its diagnostics, unless it is open (the
+	 * editor's text wins) or `live` says the scan that asked was cancelled while the file was read.
+	 */
+	private async validateFromDisk(folder: Folder, rel: string, opts: { settings?: FleetscopeSettings; repo?: RepoIndex; live?: () => boolean } = {}): Promise<void> {
 		const file = path.join(folder.root, ...rel.split('/'));
 		if (this.openPaths.has(file)) return;
-		settings ??= this.engines.get(await this.settings.get(folder.uri)).currentSettings;
-		repo ??= await folder.repo();
+		const settings = opts.settings ?? this.engines.get(await this.settings.get(folder.uri)).currentSettings;
+		const repo = opts.repo ?? (await folder.repo());
 		const engine: Engine = this.engines.get(settings);
 		const maxBytes = settings.maxFileSizeKb * 1024;
 		const read = await readFileForValidation(file, maxBytes);
-		if (this.openPaths.has(file)) return;
+		if (this.openPaths.has(file) || (opts.live && !opts.live())) return;
 		const uri = folder.uriOf(rel);
 		if ('error' in read) return this.publish(uri, []); // deleted or unreadable: nothing to show
 		const analysis = 'text' in read ? engine.analyze({ path: rel, text: read.text }, repo) : engine.skipped(rel, sizeNote(read.tooLarge, maxBytes));
@@ -277,33 +280,31 @@ export class FleetscopeServer {
 	}
 
 	private async filesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
-		const touched = new Set<Folder>();
-		const patchesChanged = new Map<Folder, string[]>();
+		const factsChanged = new Set<Folder>();
 		const revalidate: { folder: Folder; rel: string }[] = [];
 		for (const change of params.changes) {
 			const loc = this.folders.of(uriToPath(change.uri));
 			if (!loc) continue;
 			const repo = await loc.folder.repo();
-			const patchesBefore = patchesChanged.has(loc.folder) ? undefined : repo.allFiles().filter((f) => repo.isPatchFile(f));
-			let changed: boolean;
+			const before = repo.version;
 			if (change.type === FileChangeType.Deleted) {
-				changed = repo.removeFile(loc.rel);
+				repo.removeFile(loc.rel);
 				if (!this.openPaths.has(path.join(loc.folder.root, ...loc.rel.split('/')))) this.publish(change.uri, []);
 			} else {
-				changed = await repo.updateFile(loc.rel);
+				// Re-reads kustomizations (patch lists) and Namespace labels.
+				await repo.updateFile(loc.rel);
 				if (await this.workspaceValidated(loc.folder, loc.rel)) revalidate.push(loc);
 			}
-			// Created and deleted files change which paths exist (Fleet checks); patch lists change partial validation.
-			if (change.type !== FileChangeType.Changed || changed) touched.add(loc.folder);
-			if (changed && patchesBefore) patchesChanged.set(loc.folder, patchesBefore);
+			if (repo.version !== before) factsChanged.add(loc.folder);
 		}
-		for (const [folder, before] of patchesChanged) {
-			const repo = await folder.repo();
-			const after = repo.allFiles().filter((f) => repo.isPatchFile(f));
-			const flipped = [...before.filter((f) => !after.includes(f)), ...after.filter((f) => !before.includes(f))];
-			for (const rel of flipped) if (await this.workspaceValidated(folder, rel)) revalidate.push({ folder, rel });
+		if (factsChanged.size > 0) {
+			// Paths, patch files or namespaces changed: any file may read differently now (partial
+			// validation, Fleet paths, Pod Security levels). Re-validate open documents at once and
+			// the rest in a new background scan, which covers the changed files too.
+			for (const folder of factsChanged) this.revalidateOpen(folder);
+			this.startScan();
+			return;
 		}
-		for (const folder of touched) this.revalidateOpen(folder);
 		for (const { folder, rel } of revalidate) await this.validateFromDisk(folder, rel);
 	}
 
