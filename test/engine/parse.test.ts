@@ -58,3 +58,29 @@ test('the resource model reads kind, name and namespace of every document', () =
 	);
 	assert.equal(r.lines.positionAt(r.resources[1].span.start).line, 5);
 });
+
+test('incremental parsing splits exactly like a fresh parse, whatever the edit', () => {
+	// Deterministic pseudo-random edits, biased towards the characters that make and break markers.
+	let seed = 42;
+	const rnd = (n: number) => {
+		seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+		return seed % n;
+	};
+	const pieces = ['-', '---', '\n', '\n---\n', 'a: 1\n', ' ', '...\n', '#', 'x'];
+	let text = threeDocs;
+	let prev = parseFile(text);
+	for (let i = 0; i < 400; i++) {
+		const at = rnd(text.length + 1);
+		const del = rnd(4) === 0 ? rnd(6) : 0;
+		text = text.slice(0, at) + (rnd(3) === 0 ? '' : pieces[rnd(pieces.length)]) + text.slice(at + del);
+		const incremental = parseFile(text, prev);
+		const fresh = parseFile(text);
+		assert.deepEqual(
+			incremental.segments.map((s) => [s.base, s.segment.text]),
+			fresh.segments.map((s) => [s.base, s.segment.text]),
+			`edit ${i} at ${at}`,
+		);
+		assert.equal(incremental.documents.length, fresh.documents.length);
+		prev = incremental;
+	}
+});

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { keyNodeAt, nodeAt, parseFile, spanOf, type NodePath, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
+import { keyNodeAt, nodeAt, parseFile, segmentDocuments, spanOf, type NodePath, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
 import { isPlainObject, resourceHeader, type Resource } from './resource';
 import { ruleMeta } from './rules';
 import type { SchemaProblem, SchemaRegistry } from './schema/types';
@@ -67,8 +67,38 @@ type LocalResource = Omit<Resource, 'span'> & { localSpan: TextSpan };
 
 interface SegmentResult {
 	key: string;
-	findings: LocalFinding[];
+	/** Findings with severity overrides applied, ranges relative to the segment's first line. */
+	findings: Finding[];
 	resources: LocalResource[];
+	/** The findings placed at `placedAtLine`, reused while the segment stays on that line. */
+	placed: Finding[];
+	placedAtLine: number;
+}
+
+function placeAt(f: Finding, line: number): Finding {
+	if (line === 0) return f;
+	const r = f.range;
+	return { ...f, range: { start: { line: r.start.line + line, character: r.start.character }, end: { line: r.end.line + line, character: r.end.character } } };
+}
+
+/**
+ * The analysis with its line index and resources built on first use: validating an edit needs
+ * neither, only hover, completion and symbols do.
+ */
+function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string, placeResources: () => Resource[]): FileAnalysis {
+	let lines: LineIndex | undefined;
+	let resources: Resource[] | undefined;
+	return {
+		path,
+		parsed,
+		findings,
+		get lines() {
+			return (lines ??= new LineIndex(text));
+		},
+		get resources() {
+			return (resources ??= placeResources());
+		},
+	};
 }
 
 /**
@@ -78,6 +108,7 @@ interface SegmentResult {
  */
 export class Engine {
 	private readonly segmentResults = new WeakMap<ParsedSegment, SegmentResult>();
+	private readonly resourceSegments = new WeakMap<ParsedSegment, boolean>();
 	private generation = 0;
 
 	constructor(
@@ -97,40 +128,51 @@ export class Engine {
 	}
 
 	analyze(input: FileInput, repo: RepoContext = EMPTY_REPO, previous?: FileAnalysis): FileAnalysis {
-		const lines = new LineIndex(input.text);
 		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
 		if (skip) return this.skipped(input.path, skip, input.text);
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
-		const key = `${this.generation}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${input.path}`;
+		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
+		const key = `${this.generation}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
 		const ctx: CheckContext = { path: input.path, repo, settings: this.settings };
 		const findings: Finding[] = [];
-		const resources: Resource[] = [];
-		const looksLikeManifest = parsed.documents.some((d) => resourceHeader(d.value) !== undefined);
-		const docsBySegment = new Map<ParsedSegment, ParsedDocument[]>();
-		for (const d of parsed.documents) {
-			const list = docsBySegment.get(d.segment);
-			if (list) list.push(d);
-			else docsBySegment.set(d.segment, [d]);
-		}
+		const placements: { result: SegmentResult; base: number; docIndex: number }[] = [];
+		let docIndex = 0;
+		let startLine = 0;
 		for (const { base, segment } of parsed.segments) {
 			let result = this.segmentResults.get(segment);
 			if (!result || result.key !== key) {
-				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, docsBySegment.get(segment) ?? []);
+				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, segmentDocuments(segment, base, docIndex));
 				this.segmentResults.set(segment, result);
 			}
-			for (const lf of result.findings) {
-				const f = this.finish(lf, base, lines);
-				if (f) findings.push(f);
+			// Findings are cached per segment in segment-local lines and re-placed only when the segment moved to another line.
+			if (result.placedAtLine !== startLine) {
+				result.placed = result.findings.map((f) => placeAt(f, startLine));
+				result.placedAtLine = startLine;
 			}
-			for (const r of result.resources) {
-				const { localSpan, ...rest } = r;
-				resources.push({ ...rest, span: { start: localSpan.start + base, end: localSpan.end + base } });
-			}
+			for (const f of result.placed) findings.push(f);
+			placements.push({ result, base, docIndex });
+			docIndex += segment.documents.length;
+			startLine += segment.newlines;
 		}
-		let docIndex = 0;
-		for (const r of resources) r.documentIndex = docIndex++;
-		return { path: input.path, parsed, lines, resources, findings };
+		return lazyAnalysis(input.path, parsed, findings, input.text, () => {
+			const resources: Resource[] = [];
+			for (const { result, base, docIndex: first } of placements) {
+				for (const { localSpan, ...rest } of result.resources) {
+					resources.push({ ...rest, documentIndex: first + rest.documentIndex, span: { start: localSpan.start + base, end: localSpan.end + base } });
+				}
+			}
+			return resources;
+		});
+	}
+
+	private hasResource(segment: ParsedSegment): boolean {
+		let v = this.resourceSegments.get(segment);
+		if (v === undefined) {
+			v = segment.documents.some((d) => resourceHeader(d.value) !== undefined);
+			this.resourceSegments.set(segment, v);
+		}
+		return v;
 	}
 
 	/**
@@ -177,7 +219,7 @@ export class Engine {
 			}
 			const resource: LocalResource = {
 				...header,
-				documentIndex: d.index,
+				documentIndex: d.index - docs[0].index, // local to the segment; placed in analyze()
 				value: value as Record<string, unknown>,
 				localSpan: d.span,
 			};
@@ -189,7 +231,13 @@ export class Engine {
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
 			for (const p of problems) findings.push(this.place(d, p));
 		}
-		return { key, findings, resources };
+		const local = new LineIndex(segment.text);
+		const placed: Finding[] = [];
+		for (const lf of findings) {
+			const f = this.finish(lf, 0, local);
+			if (f) placed.push(f);
+		}
+		return { key, findings: placed, resources, placed: [], placedAtLine: -1 };
 	}
 
 	private shapeProblems(d: ParsedDocument, value: unknown): LocalFinding[] {

@@ -17,7 +17,6 @@ export const YAML_OPTIONS = {
 	uniqueKeys: true,
 	strict: true,
 	prettyErrors: false,
-	keepSourceTokens: true,
 };
 
 /** Anchors may be expanded at most this many times when a document is turned into data (billion laughs). */
@@ -34,6 +33,8 @@ export interface ParsedSegment {
 	/** The segment's own text; the cache key. */
 	readonly text: string;
 	readonly documents: ParsedDocumentData[];
+	/** Number of line breaks in `text`: where the next segment starts, in lines. */
+	readonly newlines: number;
 	/** Problems that make the segment unusable as a whole (e.g. nesting too deep to parse). */
 	readonly fatal?: SyntaxProblem;
 }
@@ -82,32 +83,94 @@ export function segmentStarts(text: string): number[] {
 /**
  * Parses a file, reusing unchanged segments of `previous` (the parse of an earlier version of the
  * same file). Never throws: syntax problems are reported in the result.
+ *
+ * Only the region that differs from the previous text is split and parsed again: segments wholly
+ * before it keep their offset, segments wholly after it are shifted. Typing in one document of a
+ * large file therefore costs one document, not a scan of the whole file.
  */
 export function parseFile(text: string, previous?: ParsedFile): ParsedFile {
-	const reuse = new Map<string, ParsedSegment>();
-	if (previous) for (const s of previous.segments) reuse.set(s.segment.text, s.segment);
-	const starts = segmentStarts(text);
-	const segments: { base: number; segment: ParsedSegment }[] = [];
-	const documents: ParsedDocument[] = [];
-	for (let i = 0; i < starts.length; i++) {
-		const base = starts[i];
-		const segText = text.slice(base, i + 1 < starts.length ? starts[i + 1] : text.length);
-		const segment = reuse.get(segText) ?? parseSegment(segText);
-		segments.push({ base, segment });
-		for (const d of segment.documents) {
-			documents.push({ ...d, base, index: documents.length, segment });
-		}
-	}
-	return { text, segments, documents };
+	const placed = previous && !/^%/m.test(text) ? reuseSegments(text, previous) : undefined;
+	const segmentList = placed ?? freshSegments(text, 0, text.length);
+	let documents: ParsedDocument[] | undefined;
+	return {
+		text,
+		segments: segmentList,
+		// Placed documents are built on first use: validation of an edit needs only the edited segment's.
+		get documents() {
+			return (documents ??= placeDocuments(segmentList));
+		},
+	};
 }
 
-export function parseSegment(text: string): ParsedSegment {
+function placeDocuments(segments: readonly Placed[]): ParsedDocument[] {
+	const documents: ParsedDocument[] = [];
+	for (const { base, segment } of segments) {
+		for (const d of segment.documents) documents.push({ ...d, base, index: documents.length, segment });
+	}
+	return documents;
+}
+
+/** The placed documents of one segment, without placing the whole file. */
+export function segmentDocuments(segment: ParsedSegment, base: number, firstIndex: number): ParsedDocument[] {
+	return segment.documents.map((d, i) => ({ ...d, base, index: firstIndex + i, segment }));
+}
+
+type Placed = { base: number; segment: ParsedSegment };
+
+function freshSegments(text: string, from: number, to: number, reuse?: Map<string, ParsedSegment>): Placed[] {
+	const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+	const starts = segmentStarts(slice);
+	const out: Placed[] = [];
+	for (let i = 0; i < starts.length; i++) {
+		const segText = slice.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : slice.length);
+		out.push({ base: from + starts[i], segment: reuse?.get(segText) ?? parseSegment(segText) });
+	}
+	return out;
+}
+
+function reuseSegments(text: string, previous: ParsedFile): Placed[] | undefined {
+	const old = previous.text;
+	if (previous.segments.length === 0) return undefined;
+	// The changed region: [prefix, text.length - suffix) in the new text.
+	const max = Math.min(old.length, text.length);
+	let prefix = 0;
+	while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+	if (prefix === old.length && prefix === text.length) return previous.segments;
+	let suffix = 0;
+	while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+	const delta = text.length - old.length;
+	const segs = previous.segments;
+	// First segment touched: the one containing `prefix` (a marker may also be created right at a segment's start, so step back one).
+	let first = 0;
+	while (first + 1 < segs.length && segs[first + 1].base <= prefix) first++;
+	if (first > 0) first--;
+	// Last segment touched: the one containing the end of the changed region in the old text (and one more, for a marker removed at its start).
+	const oldChangeEnd = old.length - suffix;
+	let last = first;
+	while (last + 1 < segs.length && segs[last + 1].base <= oldChangeEnd) last++;
+	if (last + 1 < segs.length) last++;
+	const from = segs[first].base;
+	const oldTo = last + 1 < segs.length ? segs[last + 1].base : old.length;
+	const to = oldTo + delta;
+	if (to < from || to - from > text.length) return undefined;
+	const reuse = new Map<string, ParsedSegment>();
+	for (let i = first; i <= last; i++) reuse.set(segs[i].segment.text, segs[i].segment);
+	return [
+		...segs.slice(0, first),
+		...freshSegments(text, from, to, reuse),
+		...segs.slice(last + 1).map((s) => ({ base: s.base + delta, segment: s.segment })),
+	];
+}
+
+export function parseSegment(sliced: string): ParsedSegment {
+	// A slice of a large string keeps the whole string alive; a segment outlives many versions of its file.
+	const text = sliced.length > 0 ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
 	let docs: Document.Parsed[];
 	try {
 		docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
 		if (!Array.isArray(docs)) docs = []; // EmptyStream: only comments or whitespace
 	} catch (e) {
-		return { text, documents: [], fatal: fatalProblem(e, text) };
+		return { text, documents: [], newlines: countNewlines(text), fatal: fatalProblem(e, text) };
 	}
 	const documents: ParsedDocumentData[] = [];
 	for (const doc of docs) {
@@ -132,7 +195,13 @@ export function parseSegment(text: string): ParsedSegment {
 		const end = doc.contents?.range?.[1] ?? doc.range[1];
 		documents.push({ doc, syntax, value, toJsError, span: { start, end } });
 	}
-	return { text, documents };
+	return { text, documents, newlines: countNewlines(text) };
+}
+
+function countNewlines(text: string): number {
+	let n = 0;
+	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+	return n;
 }
 
 function toProblem(code: string, message: string, pos: [number, number], severity: 'error' | 'warning', text: string): SyntaxProblem {
