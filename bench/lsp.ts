@@ -124,6 +124,14 @@ export class LspServer {
 		return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
 	}
 
+	/** CPU time (user + system) the server process has used so far, in ms (USER_HZ is 100 on Linux). */
+	cpuMs(): number {
+		const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		// After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	}
+
 	async stop(): Promise<void> {
 		if (this.exited) return;
 		const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
