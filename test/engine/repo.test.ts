@@ -86,3 +86,17 @@ test('the index knows the labels of the Namespaces the repo declares, and its ve
 	repo.removeFile('namespaces/payments.yaml');
 	assert.equal(repo.namespaceLabels('payments'), undefined);
 });
+
+test('a duplicate key in a kustomization does not hide its patch files', () => {
+	const k = 'resources: [../base]\npatches:\n  - path: a.yaml\nresources: [../base2]\n';
+	assert.deepEqual(patchPaths('o/kustomization.yaml', k), ['o/a.yaml']);
+});
+
+test('texts read while building the index are handed out once, and dropped when the file changes', async () => {
+	const files: Record<string, string> = { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' };
+	const repo = await RepoIndex.build(memoryFs(files));
+	assert.equal(repo.takeText('a.yaml'), 'a: 1\n');
+	assert.equal(repo.takeText('a.yaml'), undefined, 'only once');
+	await repo.updateFile('b.yaml', 'b: 2\n');
+	assert.equal(repo.takeText('b.yaml'), undefined, 'a changed file is read again');
+});

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
@@ -11,6 +11,9 @@ export interface RepoFileSystem {
 	/** A file's text, or undefined if it cannot be read. */
 	readFile(relPath: string): Promise<string | undefined>;
 }
+
+/** Larger files are not kept from the index build (hosts read them again, with their size limit). */
+const PREFETCH_MAX_CHARS = 1024 * 1024;
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -37,6 +40,8 @@ export class RepoIndex implements RepoContext {
 	private readonly namespacesBy = new Map<string, Map<string, Record<string, string>>>();
 	private namespaceIndex = new Map<string, Record<string, string>>();
 	private _version = 0;
+	/** Texts read while building, handed once to the first validation so a workspace scan reads nothing twice. */
+	private readonly prefetched = new Map<string, string>();
 
 	private constructor(private readonly fs: RepoFileSystem) {}
 
@@ -46,7 +51,13 @@ export class RepoIndex implements RepoContext {
 		index.rebuildDirs();
 		await Promise.all([...index.files].filter(isKustomizationFile).map((k) => index.readKustomization(k)));
 		index.rebuildPatchSet();
-		await Promise.all([...index.files].filter(isYamlFile).map(async (f) => index.readNamespaces(f, await fs.readFile(f))));
+		await Promise.all(
+			[...index.files].filter(isYamlFile).map(async (f) => {
+				const text = await fs.readFile(f);
+				index.readNamespaces(f, text);
+				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) index.prefetched.set(f, text);
+			}),
+		);
 		index.rebuildNamespaceIndex();
 		return index;
 	}
@@ -59,6 +70,17 @@ export class RepoIndex implements RepoContext {
 	/** Bumped whenever paths, patch files or namespaces change (see RepoContext.version). */
 	get version(): number {
 		return this._version;
+	}
+
+	/**
+	 * The text of a file as read when the index was built, once: the caller validates it, and a later
+	 * change (updateFile/removeFile) drops it. Undefined when not prefetched or already taken.
+	 */
+	takeText(path: string): string | undefined {
+		const p = normalisePath(path);
+		const text = this.prefetched.get(p);
+		this.prefetched.delete(p);
+		return text;
 	}
 
 	/** The labels of a Namespace the repository declares, or undefined. */
@@ -89,6 +111,7 @@ export class RepoIndex implements RepoContext {
 	/** Records a created or changed file; re-reads it if it is a kustomization. Returns true if patch files changed. */
 	async updateFile(path: string, text?: string): Promise<boolean> {
 		const p = normalisePath(path);
+		this.prefetched.delete(p);
 		const isNew = !this.files.has(p);
 		this.files.add(p);
 		if (isNew) {
@@ -115,6 +138,7 @@ export class RepoIndex implements RepoContext {
 	/** Records a deleted file. Returns true if patch files changed. */
 	removeFile(path: string): boolean {
 		const p = normalisePath(path);
+		this.prefetched.delete(p);
 		this.files.delete(p);
 		this.rebuildDirs();
 		this._version++;
@@ -178,7 +202,10 @@ export class RepoIndex implements RepoContext {
 export function patchPaths(kustomizationPath: string, text: string): string[] {
 	let value: unknown;
 	try {
-		value = parse(text, { maxAliasCount: 100 });
+		// As in the engine, a duplicate key does not make the kustomization unreadable: the last value wins.
+		const doc = parseDocument(text, { uniqueKeys: false });
+		if (doc.errors.length > 0) return [];
+		value = doc.toJS({ maxAliasCount: 100 });
 	} catch {
 		return [];
 	}

@@ -51,6 +51,9 @@ interface OpenState {
  * are validated from disk in a background scan that yields between files and is cancelled by
  * a newer scan or shutdown. Open documents always win over disk content.
  */
+/** Open documents validated together before yielding to the event loop. */
+const DRAIN_BATCH = 8;
+
 export class FleetscopeServer {
 	private readonly documents = new TextDocuments(TextDocument);
 	private readonly folders = new Folders();
@@ -59,8 +62,10 @@ export class FleetscopeServer {
 	private readonly open = new Map<string, OpenState>();
 	/** File paths of open documents, to let them win over the workspace scan. */
 	private readonly openPaths = new Set<string>();
+	/** Open documents waiting for validation; the stack puts the most recently changed first. */
 	private readonly pending = new Set<string>();
-	private flushScheduled = false;
+	private readonly pendingStack: string[] = [];
+	private draining = false;
 	private scanGeneration = 0;
 	private scan = { running: false, validated: 0, total: 0 };
 	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false };
@@ -153,17 +158,33 @@ export class FleetscopeServer {
 
 	// ---- open documents -------------------------------------------------------------------
 
-	/** Coalesces changes that arrive together; validation itself is cheap (changed YAML documents only). */
+	/**
+	 * Queues an open document for validation. Changes that arrive together are coalesced, the most
+	 * recent first (the document being typed in beats a thousand documents being opened), in small
+	 * batches with a turn of the event loop between them so that no burst blocks incoming messages.
+	 */
 	private schedule(uri: string): void {
 		this.pending.add(uri);
-		if (this.flushScheduled) return;
-		this.flushScheduled = true;
-		setImmediate(() => {
-			this.flushScheduled = false;
-			const uris = [...this.pending];
-			this.pending.clear();
-			for (const uri of uris) void this.guardAsync('validate', () => this.current(uri));
-		});
+		this.pendingStack.push(uri);
+		if (this.draining) return;
+		this.draining = true;
+		setImmediate(() => void this.drain());
+	}
+
+	private async drain(): Promise<void> {
+		try {
+			while (this.pendingStack.length > 0) {
+				const batch: string[] = [];
+				while (batch.length < DRAIN_BATCH && this.pendingStack.length > 0) {
+					const uri = this.pendingStack.pop()!;
+					if (this.pending.delete(uri)) batch.push(uri);
+				}
+				await Promise.all(batch.map((uri) => this.guardAsync('validate', () => this.current(uri))));
+				await new Promise<void>((resolve) => setImmediate(resolve));
+			}
+		} finally {
+			this.draining = false;
+		}
 	}
 
 	/** The analysis of an open document's current version: validated (and published) now if it is stale. */
@@ -201,7 +222,7 @@ export class FleetscopeServer {
 
 	private async closed(uri: string): Promise<void> {
 		this.open.delete(uri);
-		this.pending.delete(uri);
+		this.pending.delete(uri); // its stack entry is skipped when popped
 		this.settings.delete(uri);
 		const file = uriToPath(uri);
 		if (file) this.openPaths.delete(file);
@@ -271,7 +292,8 @@ export class FleetscopeServer {
 		const repo = opts.repo ?? (await folder.repo());
 		const engine: Engine = this.engines.get(settings);
 		const maxBytes = settings.maxFileSizeKb * 1024;
-		const read = await readFileForValidation(file, maxBytes);
+		const prefetched = repo.takeText(rel);
+		const read = prefetched !== undefined && prefetched.length <= maxBytes ? { text: prefetched } : await readFileForValidation(file, maxBytes);
 		if (this.openPaths.has(file) || (opts.live && !opts.live())) return;
 		const uri = folder.uriOf(rel);
 		if ('error' in read) return this.publish(uri, []); // deleted or unreadable: nothing to show
