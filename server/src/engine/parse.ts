@@ -1,3 +1,4 @@
+import { fastValue } from './fast-parse';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { TextSpan } from './text';
 
@@ -165,6 +166,57 @@ function reuseSegments(text: string, previous: ParsedFile): Placed[] | undefined
 export function parseSegment(sliced: string): ParsedSegment {
 	// A slice of a large string keeps the whole string alive; a segment outlives many versions of its file.
 	const text = sliced.length > 0 ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
+	const fast = fastValue(text);
+	return fast ? fastSegment(text, fast.value) : slowSegment(text);
+}
+
+/**
+ * A segment read by the fast path: its value is known, its syntax tree (for placing findings and
+ * for editor services) is parsed by the slow path on first use. js-yaml rejects everything the
+ * slow path would report as an error, so no syntax problem is lost.
+ */
+function fastSegment(text: string, value: unknown): ParsedSegment {
+	const newlines = countNewlines(text);
+	if (value === null && !/^---/.test(text)) {
+		// Only comments and blank lines: no document (as the slow path says).
+		if (!/^[ \t]*[^\s#]/m.test(text)) return { text, documents: [], newlines };
+	}
+	let slow: ParsedSegment | undefined;
+	const tree = () => (slow ??= slowSegment(text)).documents[0]?.doc ?? new Document(null) as Document.Parsed;
+	const doc: ParsedDocumentData = {
+		get doc() {
+			return tree();
+		},
+		syntax: [],
+		value,
+		span: contentSpan(text),
+	};
+	return { text, documents: [doc], newlines };
+}
+
+/** The span of a document's content: after the `---` marker, without leading and trailing blank and comment lines. */
+function contentSpan(text: string): TextSpan {
+	let start = 0;
+	const marker = /^---[ \t]*(#.*)?(\r?\n|$)/.exec(text);
+	if (marker) start = marker[0].length;
+	else if (text.startsWith('---')) start = 3;
+	for (;;) {
+		const line = /^[ \t]*(#.*)?(\r?\n)/.exec(text.slice(start, start + 4096));
+		if (!line) break;
+		start += line[0].length;
+	}
+	while (start < text.length && (text[start] === ' ' || text[start] === '\t')) start++;
+	let end = text.length;
+	for (;;) {
+		while (end > start && /\s/.test(text[end - 1])) end--;
+		const lineStart = text.lastIndexOf('\n', end - 1) + 1;
+		if (lineStart > start && /^[ \t]*#/.test(text.slice(lineStart, end))) end = lineStart;
+		else break;
+	}
+	return { start, end: Math.max(start, end) };
+}
+
+function slowSegment(text: string): ParsedSegment {
 	let docs: Document.Parsed[];
 	try {
 		docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
