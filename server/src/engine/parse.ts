@@ -244,7 +244,8 @@ function slowSegment(text: string): ParsedSegment {
 			}
 		}
 		const start = doc.contents?.range?.[0] ?? doc.range[0];
-		const end = doc.contents?.range?.[1] ?? doc.range[1];
+		let end = doc.contents?.range?.[1] ?? doc.range[1];
+		while (end > start && /\s/.test(text[end - 1])) end--; // block collections end after their newline
 		documents.push({ doc, syntax, value, toJsError, span: { start, end } });
 	}
 	return { text, documents, newlines: countNewlines(text) };
