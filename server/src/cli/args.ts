@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import type { PodSecurityLevelSetting } from '../../../shared/settings';
+import type { Severity } from '../engine/types';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+const PSS_LEVELS: readonly PodSecurityLevelSetting[] = ['baseline', 'restricted'];
+
+/** The options of `fleetscope check`, validated. */
+export interface CheckOptions {
+	paths: string[];
+	format: Format;
+	output?: string;
+	failOn: FailOn;
+	kubernetesVersion?: string;
+	pssLevel?: PodSecurityLevelSetting;
+}
+
+/** What the command line asks for. */
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions };
+
+/** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: fleetscope check [PATH...] [options]
+
+Validates the GitOps YAML files under each PATH (default: the current directory) with the
+same engine as the Fleetscope editor extension. A directory is walked (include/exclude globs
+as in the editor's defaults); a file is checked on its own.
+
+Options:
+  --format text|json|sarif     report format (default: text)
+  --output FILE                write the report to FILE; a summary still goes to stderr
+  --fail-on error|warning|info|never
+                               lowest severity that makes the exit code 1 (default: error)
+  --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
+  --pss-level baseline|restricted
+                               Pod Security Standards level where no namespace label says (default: baseline)
+  -h, --help                   show this help
+  -v, --version                show the version
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+`;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+	if (value === undefined) return undefined;
+	if ((allowed as readonly string[]).includes(value)) return value as T;
+	throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+/** Parses argv (without node and the script). Throws UsageError for anything it does not understand. */
+export function parseCommand(argv: string[]): Command {
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: argv,
+			allowPositionals: true,
+			strict: true,
+			options: {
+				format: { type: 'string' },
+				output: { type: 'string', short: 'o' },
+				'fail-on': { type: 'string' },
+				'kubernetes-version': { type: 'string' },
+				'pss-level': { type: 'string' },
+				help: { type: 'boolean', short: 'h' },
+				version: { type: 'boolean', short: 'v' },
+			},
+		});
+	} catch (e) {
+		// parseArgs explains unknown options and missing values well; keep its sentence, drop its hints.
+		throw new UsageError((e instanceof Error ? e.message : String(e)).split(/\n|\. To specify/)[0]);
+	}
+	const { values, positionals } = parsed;
+	if (values.help) return { kind: 'help' };
+	if (values.version) return { kind: 'version' };
+	const [command, ...paths] = positionals;
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...]');
+	if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is check`);
+	const kubernetesVersion = values['kubernetes-version'];
+	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
+		throw new UsageError(`--kubernetes-version must look like 1.30 (major.minor), got "${kubernetesVersion}"`);
+	}
+	if (values.output === '') throw new UsageError('--output needs a file name');
+	return {
+		kind: 'check',
+		options: {
+			paths,
+			format: oneOf('format', values.format, FORMATS) ?? 'text',
+			output: values.output,
+			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
+			kubernetesVersion,
+			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
+		},
+	};
+}
+
+/** Whether a finding of this severity makes the check fail under `--fail-on`. */
+export function failsAt(severity: Severity, failOn: FailOn): boolean {
+	switch (failOn) {
+		case 'never':
+			return false;
+		case 'error':
+			return severity === 'error';
+		case 'warning':
+			return severity === 'error' || severity === 'warning';
+		case 'info':
+			return severity !== 'hint';
+	}
+}

@@ -1,0 +1,115 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
+import { Engine } from '../engine/engine';
+import { RepoIndex } from '../engine/repo';
+import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
+import { nodeEngineDeps } from '../host/engine-deps';
+import { nodeFileSystem } from '../host/node-fs';
+import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
+import { UsageError, type CheckOptions } from './args';
+
+/** The findings of one checked file; `path` is relative to the checked root, posix. */
+export interface FileResult {
+	path: string;
+	findings: Finding[];
+}
+
+/** Everything a report format needs. */
+export interface CheckReport {
+	/** Absolute path of the checked root: the single directory argument, else the current directory (or the common directory of the paths). */
+	root: string;
+	/** Every checked file, in path order, with its findings in position order. */
+	files: FileResult[];
+	elapsedMs: number;
+}
+
+/** The settings of a CLI run: the editor's defaults plus the flags. */
+export function cliSettings(options: CheckOptions): FleetscopeSettings {
+	const raw: Record<string, unknown> = { ...defaultSettings() };
+	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
+	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
+	return normaliseSettings(raw);
+}
+
+interface Targets {
+	root: string;
+	/** Directories to walk, relative to the root ('' = the root itself). */
+	dirs: string[];
+	/** Files named on the command line, relative to the root. */
+	files: string[];
+}
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
+function isInside(dir: string, p: string): boolean {
+	const rel = path.relative(dir, p);
+	return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function commonDirectory(paths: string[]): string {
+	let common = paths[0];
+	while (!paths.every((p) => isInside(common, p))) common = path.dirname(common);
+	return common;
+}
+
+/** Resolves the PATH arguments: which root, which directories to walk, which single files. */
+async function resolveTargets(args: string[], cwd: string): Promise<Targets> {
+	if (args.length === 0) return { root: cwd, dirs: [''], files: [] };
+	const resolved: { abs: string; dir: boolean }[] = [];
+	for (const arg of args) {
+		const abs = path.resolve(cwd, arg);
+		let st;
+		try {
+			st = await fsp.stat(abs);
+		} catch {
+			throw new UsageError(`${arg}: no such file or directory`);
+		}
+		if (!st.isDirectory() && !st.isFile()) throw new UsageError(`${arg}: not a file or directory`);
+		resolved.push({ abs, dir: st.isDirectory() });
+	}
+	if (resolved.length === 1 && resolved[0].dir) return { root: resolved[0].abs, dirs: [''], files: [] };
+	const anchors = resolved.map((r) => (r.dir ? r.abs : path.dirname(r.abs)));
+	const root = anchors.every((a) => isInside(cwd, a)) ? cwd : commonDirectory(anchors);
+	const rel = (abs: string) => toPosix(path.relative(root, abs));
+	return { root, dirs: resolved.filter((r) => r.dir).map((r) => rel(r.abs)), files: resolved.filter((r) => !r.dir).map((r) => rel(r.abs)) };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+	const ra = a.range.start;
+	const rb = b.range.start;
+	return ra.line - rb.line || ra.character - rb.character || SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity];
+}
+
+/**
+ * Runs the check: builds the same engine as the language server, indexes the checked root,
+ * and validates every included YAML file under the directory arguments plus every file argument.
+ */
+export async function runCheck(options: CheckOptions, cwd: string): Promise<CheckReport> {
+	const started = performance.now();
+	const targets = await resolveTargets(options.paths, cwd);
+	const settings = cliSettings(options);
+	const { registry, checks } = nodeEngineDeps();
+	const engine = new Engine(registry, settings, checks);
+	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
+	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
+	const paths = [...new Set([...walked, ...targets.files])].sort();
+	const maxBytes = settings.maxFileSizeKb * 1024;
+	const files: FileResult[] = [];
+	for (const rel of paths) {
+		const loaded = await loadRepoFile(repo, targets.root, rel, maxBytes);
+		const analysis =
+			'error' in loaded
+				? engine.skipped(rel, `Fleetscope could not read this file: ${loaded.error}`)
+				: analyzeLoaded(engine, repo, rel, loaded, maxBytes);
+		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
+	}
+	return { root: targets.root, files, elapsedMs: performance.now() - started };
+}
+
+/** Number of findings per severity. */
+export function countBySeverity(report: CheckReport): Record<Severity, number> {
+	const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+	for (const f of report.files) for (const x of f.findings) counts[x.severity]++;
+	return counts;
+}

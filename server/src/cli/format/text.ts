@@ -1,0 +1,65 @@
+import type { Severity } from '../../engine/types';
+import { countBySeverity, type CheckReport } from '../check';
+
+/** ANSI colours, applied only when the caller says the terminal wants them. */
+const COLORS: Record<Severity | 'dim' | 'bold' | 'ok', string> = {
+	error: '\u001b[31m',
+	warning: '\u001b[33m',
+	info: '\u001b[36m',
+	hint: '\u001b[90m',
+	dim: '\u001b[90m',
+	bold: '\u001b[1m',
+	ok: '\u001b[32m',
+};
+const RESET = '\u001b[0m';
+
+export interface TextOptions {
+	color: boolean;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The terminal report: one line per finding, `path:line:col  severity  rule  message` (1-based,
+ * so editors and terminals open the place on click), grouped per file with a blank line between
+ * files, then the summary line.
+ */
+export function formatText(report: CheckReport, options: TextOptions): string {
+	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
+	const groups: string[] = [];
+	for (const file of report.files) {
+		if (file.findings.length === 0) continue;
+		const locations = file.findings.map((f) => `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
+		const locWidth = Math.max(...locations.map((l) => l.length));
+		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
+		const lines = file.findings.map((f, i) => {
+			// Continuation lines of a multi-line message line up under its first line.
+			const indent = ' '.repeat(locWidth + 2 + 7 + 2 + ruleWidth + 2);
+			const message = f.message.split('\n').join(`\n${indent}`);
+			return `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
+		});
+		groups.push(lines.join('\n'));
+	}
+	const body = groups.length > 0 ? `${groups.join('\n\n')}\n\n` : '';
+	return `${body}${summaryLine(report, options)}\n`;
+}
+
+/** One line: counts per severity, files checked and elapsed time. */
+export function summaryLine(report: CheckReport, options: TextOptions): string {
+	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
+	const counts = countBySeverity(report);
+	const total = counts.error + counts.warning + counts.info + counts.hint;
+	const files = `${plural(report.files.length, 'file')} checked in ${formatElapsed(report.elapsedMs)}`;
+	if (total === 0) return `${paint('ok', 'No problems found')} · ${files}`;
+	const parts = [
+		paint(counts.error > 0 ? 'error' : 'dim', plural(counts.error, 'error')),
+		paint(counts.warning > 0 ? 'warning' : 'dim', plural(counts.warning, 'warning')),
+		paint(counts.info > 0 ? 'info' : 'dim', `${counts.info} info`),
+		paint('dim', plural(counts.hint, 'hint')),
+	];
+	return `${paint('bold', plural(total, 'problem'))} (${parts.join(', ')}) · ${files}`;
+}
+
+function formatElapsed(ms: number): string {
+	return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}

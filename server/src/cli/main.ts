@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { version } from '../../../package.json';
+import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
+import { runCheck, type CheckReport } from './check';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText, summaryLine } from './format/text';
+
+/** What the CLI touches of its process, injected so it can run in-process too. */
+export interface CliIo {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	stdoutIsTty: boolean;
+	stdout(s: string): void;
+	stderr(s: string): void;
+}
+
+/** Colours only for a terminal, never when NO_COLOR is set (no-color.org); FORCE_COLOR forces them. */
+function wantsColor(io: CliIo): boolean {
+	const force = io.env.FORCE_COLOR;
+	if (force !== undefined && force !== '' && force !== '0') return true;
+	if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+	return io.stdoutIsTty;
+}
+
+function render(report: CheckReport, options: CheckOptions, color: boolean): string {
+	switch (options.format) {
+		case 'json':
+			return formatJson(report, version);
+		case 'sarif':
+			return formatSarif(report, version);
+		case 'text':
+			return formatText(report, { color });
+	}
+}
+
+/** Runs the CLI and returns its exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error. */
+export async function cli(argv: string[], io: CliIo): Promise<number> {
+	try {
+		const command = parseCommand(argv);
+		if (command.kind === 'help') {
+			io.stdout(USAGE);
+			return 0;
+		}
+		if (command.kind === 'version') {
+			io.stdout(`${version}\n`);
+			return 0;
+		}
+		const { options } = command;
+		const report = await runCheck(options, io.cwd);
+		const color = wantsColor(io);
+		if (options.output) {
+			// A report file never has colours; the terminal still gets the summary.
+			writeFileSync(options.output, render(report, options, false));
+			io.stderr(`${summaryLine(report, { color: false })}\nReport written to ${options.output}\n`);
+		} else {
+			io.stdout(render(report, options, color));
+		}
+		const failed = report.files.some((f) => f.findings.some((x) => failsAt(x.severity, options.failOn)));
+		return failed ? 1 : 0;
+	} catch (e) {
+		if (e instanceof UsageError) {
+			io.stderr(`fleetscope: ${e.message}\nRun fleetscope --help for usage.\n`);
+			return 2;
+		}
+		io.stderr(`fleetscope: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+		return 2;
+	}
+}
+
+if (require.main === module) {
+	void cli(process.argv.slice(2), {
+		cwd: process.cwd(),
+		env: process.env,
+		stdoutIsTty: process.stdout.isTTY === true,
+		stdout: (s) => process.stdout.write(s),
+		stderr: (s) => process.stderr.write(s),
+	}).then((code) => {
+		// exitCode, not exit(): a large report piped to another process is flushed first.
+		process.exitCode = code;
+	});
+}
