@@ -1,5 +1,6 @@
-// Builds dist/server.js (`npm run build:dev`) when it is missing or older than its sources.
-// Run under `flock` by the LSP tests, so parallel test files build once, not at the same time.
+// Builds dist/ (`npm run build:dev`) when an output named on the command line (default dist/server.js)
+// is missing or older than its sources. Run under `flock` by the LSP and CLI tests, so parallel test
+// files build once, not at the same time.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +15,9 @@ function newest(dir) {
 	return t;
 }
 
-const out = 'dist/server.js';
+const outs = process.argv.length > 2 ? process.argv.slice(2) : ['dist/server.js'];
 const sources = Math.max(newest('server/src'), newest('shared'), statSync('esbuild.js').mtimeMs, statSync('package.json').mtimeMs);
-if (!existsSync(out) || statSync(out).mtimeMs < sources) {
+if (outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources)) {
 	const r = spawnSync('npm', ['run', '-s', 'build:dev'], { stdio: ['ignore', 'inherit', 'inherit'] });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -1,0 +1,118 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureCliBuilt, runCli, tempRepo } from './run';
+import { CONFIG, DEPLOY, HELM, SHOP_FILES } from './shop-repo';
+
+/** Exit codes (0 clean, 1 findings at or above --fail-on, 2 usage or internal error), --output, flags. */
+let repo: ReturnType<typeof tempRepo>;
+before(() => {
+	ensureCliBuilt();
+	repo = tempRepo({
+		...SHOP_FILES,
+		'only-warnings/deploy.yaml': DEPLOY.replace('"3"', '3').replace('portz', 'ports'),
+		'only-info/cm.yaml': HELM,
+		'clean/config.yaml': CONFIG,
+		'old-api/pdb.yaml': 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n',
+	});
+});
+after(() => repo?.dispose());
+
+const check = (...args: string[]) => runCli(['check', ...args], { cwd: repo.root });
+
+test('exit 0 on a clean directory, 1 when an error is found', async () => {
+	assert.equal((await check('clean')).code, 0);
+	assert.equal((await check('apps')).code, 1);
+});
+
+test('--fail-on: the lowest severity that fails the check', async () => {
+	// Warnings only (Pod Security restricted-level warnings at the default baseline level).
+	assert.equal((await check('only-warnings')).code, 0);
+	assert.equal((await check('only-warnings', '--fail-on', 'warning')).code, 1);
+	assert.equal((await check('only-warnings', '--fail-on', 'info')).code, 1);
+	// An info note only (a Helm template).
+	assert.equal((await check('only-info', '--fail-on', 'warning')).code, 0);
+	assert.equal((await check('only-info', '--fail-on', 'info')).code, 1);
+	// never: findings are reported, the exit code stays 0.
+	const never = await check('apps', '--fail-on', 'never');
+	assert.equal(never.code, 0);
+	assert.match(never.stdout, /2 errors/);
+});
+
+test('--pss-level restricted turns the restricted warnings into errors', async () => {
+	const r = await check('only-warnings', '--pss-level', 'restricted', '--format', 'json');
+	assert.equal(r.code, 1);
+	const { findings } = JSON.parse(r.stdout);
+	assert.ok(findings.length >= 4);
+	assert.ok(findings.every((f: { severity: string; ruleId: string }) => f.severity === 'error' && f.ruleId.startsWith('pss-')));
+});
+
+test('--kubernetes-version: an API version is reported only where that release removed it', async () => {
+	const removed = await check('old-api', '--kubernetes-version', '1.30', '--format', 'json');
+	assert.equal(removed.code, 1);
+	assert.deepEqual(JSON.parse(removed.stdout).findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line]), [['api-removed', 1]]);
+	const served = await check('old-api', '--kubernetes-version', '1.24', '--format', 'json');
+	assert.equal(served.code, 0);
+	assert.deepEqual(JSON.parse(served.stdout).findings, []);
+});
+
+test('--output writes the report to the file and the summary to stderr', async () => {
+	const out = join(repo.root, 'report.sarif');
+	const r = await check('apps', '--format', 'sarif', '--output', out);
+	assert.equal(r.code, 1);
+	assert.equal(r.stdout, '');
+	assert.match(r.stderr, /^6 problems \(2 errors, 4 warnings, 0 info, 0 hints\) · 2 files checked in \d+ ms\nReport written to /);
+	const log = JSON.parse(readFileSync(out, 'utf8'));
+	assert.equal(log.runs[0].results.length, 6);
+	const text = join(repo.root, 'report.txt');
+	await check('apps', '--output', text, '--fail-on', 'never');
+	// The single directory argument is the checked root: paths are relative to it.
+	assert.match(readFileSync(text, 'utf8'), /^deploy\.yaml:7:13 +error +schema-type /);
+});
+
+test('several paths: files and directories together, relative to the current directory', async () => {
+	const r = await check('apps/config.yaml', 'only-info', '--format', 'json', '--fail-on', 'never');
+	assert.equal(r.code, 0);
+	const report = JSON.parse(r.stdout);
+	assert.equal(report.summary.files, 2);
+	assert.deepEqual(report.findings.map((f: { file: string; ruleId: string }) => [f.file, f.ruleId]), [['only-info/cm.yaml', 'file-skipped']]);
+});
+
+test('usage errors exit 2 with a message on stderr and nothing on stdout', async () => {
+	const cases: [string[], RegExp][] = [
+		[['check', '--bogus'], /Unknown option '--bogus'/],
+		[['check', 'no/such/dir'], /no\/such\/dir: no such file or directory/],
+		[['check', '--format', 'xml'], /--format must be one of text, json, sarif, got "xml"/],
+		[['check', '--fail-on', 'fatal'], /--fail-on must be one of error, warning, info, never, got "fatal"/],
+		[['check', '--kubernetes-version', '1.3x'], /--kubernetes-version must look like 1\.30/],
+		[['check', '--pss-level', 'privileged'], /--pss-level must be one of baseline, restricted/],
+		[['check', '--format'], /argument missing/],
+		[['lint'], /unknown command "lint"/],
+		[[], /missing command/],
+	];
+	for (const [args, message] of cases) {
+		const r = await runCli(args, { cwd: repo.root });
+		assert.equal(r.code, 2, args.join(' '));
+		assert.equal(r.stdout, '', args.join(' '));
+		assert.match(r.stderr, message, args.join(' '));
+		assert.match(r.stderr, /Run fleetscope --help for usage\./);
+	}
+});
+
+test('--output into a missing directory is an error of the CLI (exit 2), not a finding', async () => {
+	const r = await check('clean', '--output', join(repo.root, 'missing', 'dir', 'r.json'));
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /ENOENT/);
+	assert.equal(existsSync(join(repo.root, 'missing')), false);
+});
+
+test('--help and --version', async () => {
+	const help = await runCli(['--help']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /^Usage: fleetscope check \[PATH\.\.\.\]/);
+	assert.match(help.stdout, /--fail-on error\|warning\|info\|never/);
+	const version = await runCli(['--version']);
+	assert.equal(version.code, 0);
+	assert.equal(version.stdout, `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n`);
+});

@@ -1,0 +1,42 @@
+/**
+ * A small repository with known findings at known places, shared by the CLI tests:
+ * apps/deploy.yaml has two errors (line 7 `"3"`, line 20 `portz`) and four Pod Security
+ * warnings (restricted level, line 17 `web`); charts/x/cm.yaml is a Helm template (an info note);
+ * apps/config.yaml is clean.
+ */
+export const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: "3"
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          imagePullPolicy: IfNotPresent
+          portz:
+            - containerPort: 80
+`;
+
+export const CONFIG = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  colour: blue
+`;
+
+export const HELM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n';
+
+export const SHOP_FILES = { 'apps/deploy.yaml': DEPLOY, 'apps/config.yaml': CONFIG, 'charts/x/cm.yaml': HELM };
+
+export const PSS_WARNINGS = ['pss-allowPrivilegeEscalation', 'pss-capabilities_restricted', 'pss-runAsNonRoot', 'pss-seccompProfile_restricted'];
