@@ -17,9 +17,8 @@ import { complete } from '../engine/services/completion';
 import { hover } from '../engine/services/hover';
 import { documentSymbols } from '../engine/services/symbols';
 import type { SchemaRegistry } from '../engine/schema/types';
-import { sizeNote } from '../engine/skip';
 import type { Finding } from '../engine/types';
-import { readFileForValidation } from '../host/node-fs';
+import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { StatusRequest, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
@@ -292,13 +291,11 @@ export class FleetscopeServer {
 		const repo = opts.repo ?? (await folder.repo());
 		const engine: Engine = this.engines.get(settings);
 		const maxBytes = settings.maxFileSizeKb * 1024;
-		const prefetched = repo.takeText(rel);
-		const read = prefetched !== undefined && prefetched.length <= maxBytes ? { text: prefetched } : await readFileForValidation(file, maxBytes);
+		const read = await loadRepoFile(repo, folder.root, rel, maxBytes);
 		if (this.openPaths.has(file) || (opts.live && !opts.live())) return;
 		const uri = folder.uriOf(rel);
-		if ('error' in read) return this.publish(uri, []); // deleted or unreadable: nothing to show
-		const analysis = 'text' in read ? engine.analyze({ path: rel, text: read.text }, repo) : engine.skipped(rel, sizeNote(read.tooLarge, maxBytes));
-		this.publish(uri, analysis.findings);
+		// Deleted or unreadable: nothing to show.
+		this.publish(uri, analyzeLoaded(engine, repo, rel, read, maxBytes)?.findings ?? []);
 	}
 
 	private async filesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
