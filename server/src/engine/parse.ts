@@ -106,14 +106,19 @@ export function parseFile(text: string, previous?: ParsedFile): ParsedFile {
 function placeDocuments(segments: readonly Placed[]): ParsedDocument[] {
 	const documents: ParsedDocument[] = [];
 	for (const { base, segment } of segments) {
-		for (const d of segment.documents) documents.push({ ...d, base, index: documents.length, segment });
+		for (const d of segment.documents) documents.push(place(d, base, documents.length, segment));
 	}
 	return documents;
 }
 
 /** The placed documents of one segment, without placing the whole file. */
 export function segmentDocuments(segment: ParsedSegment, base: number, firstIndex: number): ParsedDocument[] {
-	return segment.documents.map((d, i) => ({ ...d, base, index: firstIndex + i, segment }));
+	return segment.documents.map((d, i) => place(d, base, firstIndex + i, segment));
+}
+
+/** A document placed in its file. The data stays on the prototype: copying it would run the lazy `doc` getter. */
+function place(d: ParsedDocumentData, base: number, index: number, segment: ParsedSegment): ParsedDocument {
+	return Object.assign(Object.create(d) as ParsedDocumentData, { base, index, segment });
 }
 
 type Placed = { base: number; segment: ParsedSegment };

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { parseFile } from './parse';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
@@ -8,8 +8,8 @@ import { isPlainObject } from './resource';
 export interface RepoFileSystem {
 	/** Every file of the repository, as repo-relative posix paths (directories are derived). */
 	listFiles(): Promise<string[]>;
-	/** A file's text, or undefined if it cannot be read. */
-	readFile(relPath: string): Promise<string | undefined>;
+	/** A file's text, or undefined if it cannot be read or is larger than `maxBytes` (then it is not loaded at all). */
+	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
 }
 
 /** Larger files are not kept from the index build (hosts read them again, with their size limit). */
@@ -53,7 +53,7 @@ export class RepoIndex implements RepoContext {
 		index.rebuildPatchSet();
 		await Promise.all(
 			[...index.files].filter(isYamlFile).map(async (f) => {
-				const text = await fs.readFile(f);
+				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
 				index.readNamespaces(f, text);
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) index.prefetched.set(f, text);
 			}),
@@ -200,15 +200,7 @@ export class RepoIndex implements RepoContext {
 
 /** The repo-relative paths of the patch files a kustomization names (patches, patchesStrategicMerge, patchesJson6902). */
 export function patchPaths(kustomizationPath: string, text: string): string[] {
-	let value: unknown;
-	try {
-		// As in the engine, a duplicate key does not make the kustomization unreadable: the last value wins.
-		const doc = parseDocument(text, { uniqueKeys: false });
-		if (doc.errors.length > 0) return [];
-		value = doc.toJS({ maxAliasCount: 100 });
-	} catch {
-		return [];
-	}
+	const value = parseDocuments(text)[0];
 	if (!isPlainObject(value)) return [];
 	const dir = dirName(kustomizationPath);
 	const out: string[] = [];
@@ -266,22 +258,13 @@ export function baseName(p: string): string {
 	return i === -1 ? p : p.slice(i + 1);
 }
 
-/** The plain values of every readable document of a text (unreadable documents are skipped). */
+/**
+ * The plain values of every readable document of a text, through the engine's parser (fast path
+ * first; a duplicate key keeps the last value, as in Kubernetes). Unreadable documents are skipped:
+ * the engine reports them when it validates the file.
+ */
 function parseDocuments(text: string): unknown[] {
 	const out: unknown[] = [];
-	try {
-		const docs = parseAllDocuments(text);
-		if (!Array.isArray(docs)) return out;
-		for (const d of docs) {
-			if (d.errors.length > 0) continue;
-			try {
-				out.push(d.toJS({ maxAliasCount: 100 }));
-			} catch {
-				// an alias bomb or similar: the engine reports it when it validates the file
-			}
-		}
-	} catch {
-		// unreadable YAML: reported by the engine
-	}
+	for (const d of parseFile(text).documents) if (d.value !== undefined) out.push(d.value);
 	return out;
 }

@@ -34,9 +34,11 @@ export function nodeFileSystem(root: string): RepoFileSystem {
 			await walk(root, '');
 			return out;
 		},
-		async readFile(rel) {
+		async readFile(rel, maxBytes) {
 			try {
-				return await fsp.readFile(path.join(root, rel), 'utf8');
+				const file = path.join(root, rel);
+				if (maxBytes !== undefined && (await fsp.stat(file)).size > maxBytes) return undefined;
+				return await fsp.readFile(file, 'utf8');
 			} catch {
 				return undefined;
 			}
