@@ -52,6 +52,10 @@ interface OpenState {
  */
 /** Open documents validated together before yielding to the event loop. */
 const DRAIN_BATCH = 8;
+/** Open documents whose settings are asked for in one request. */
+const SETTINGS_PREFETCH = 256;
+/** The workspace scan yields to incoming messages at least this often (ms). */
+const SCAN_SLICE_MS = 8;
 
 export class FleetscopeServer {
 	private readonly documents = new TextDocuments(TextDocument);
@@ -173,6 +177,8 @@ export class FleetscopeServer {
 	private async drain(): Promise<void> {
 		try {
 			while (this.pendingStack.length > 0) {
+				// One settings request for the documents about to be validated next, not one each.
+				await this.settings.prefetch(this.pendingStack.slice(-SETTINGS_PREFETCH).filter((u) => this.pending.has(u)));
 				const batch: string[] = [];
 				while (batch.length < DRAIN_BATCH && this.pendingStack.length > 0) {
 					const uri = this.pendingStack.pop()!;
@@ -261,9 +267,13 @@ export class FleetscopeServer {
 			// Files of a nested workspace folder belong to that folder (and its settings).
 			const files = repo.validatedFiles(settings).filter((rel) => this.folders.of(path.join(folder.root, rel))?.folder === folder);
 			this.scan.total += files.length;
+			let sliceStart = 0;
 			for (const rel of files) {
-				// Let queued messages (edits to open documents above all) run before each file.
-				await new Promise<void>((resolve) => setImmediate(resolve));
+				// Let queued messages (edits to open documents above all) run every few milliseconds.
+				if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
+					await new Promise<void>((resolve) => setImmediate(resolve));
+					sliceStart = Date.now();
+				}
 				if (!live()) return;
 				await this.validateFromDisk(folder, rel, { settings, repo, live });
 				if (!live()) return;

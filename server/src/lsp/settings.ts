@@ -32,6 +32,25 @@ export class SettingsCache {
 		return p;
 	}
 
+	/**
+	 * Asks for the settings of many resources in one `workspace/configuration` request (opening a
+	 * thousand files must not cost a thousand round trips). Resources already cached are skipped.
+	 */
+	prefetch(scopeUris: readonly string[]): Promise<unknown> {
+		if (!this.canPull()) return Promise.resolve();
+		const missing = [...new Set(scopeUris)].filter((u) => !this.cache.has(u));
+		if (missing.length === 0) return Promise.resolve();
+		const all = this.connection.workspace.getConfiguration(missing.map((scopeUri) => ({ scopeUri, section: SETTINGS_SECTION }))).then(
+			(raw: unknown[]) => raw,
+			(e) => {
+				this.connection.console.warn(`Could not read settings: ${String(e)}; using defaults.`);
+				return [] as unknown[];
+			},
+		);
+		missing.forEach((uri, i) => this.cache.set(uri, all.then((raw) => (i < raw.length ? normaliseSettings(raw[i]) : defaultSettings()))));
+		return all;
+	}
+
 	/** Forgets everything (settings changed); `pushed` is the `settings` of didChangeConfiguration, if any. */
 	clear(pushed?: unknown): void {
 		this.cache.clear();
