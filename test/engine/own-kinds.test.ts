@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ownKindChecks } from '../../server/src/engine/checks';
+import { Engine, type RepoContext } from '../../server/src/engine/engine';
+import { nodeSchemaChecks } from '../../server/src/host/registry';
+import { defaultSettings } from '../../shared/settings';
+import { check, registry, yaml } from './schema-helpers';
+
+/** The engine as the hosts build it for our kinds: the Node registry, schema checks and the own-kind checks. */
+const engine = new Engine(registry, defaultSettings(), [...nodeSchemaChecks(), ...ownKindChecks]);
+
+function repo(...paths: string[]): RepoContext {
+	const set = new Set(paths);
+	return { isPatchFile: () => false, exists: (p) => set.has(p) };
+}
+
+const REPO = repo('clusters/dev', 'clusters/prod', 'claims/dev.yaml', 'claims/prod.yaml', 'apps/dev', 'apps/prod');
+
+function run(text: string, r: RepoContext = REPO): string[] {
+	return check(text, { path: 'fleet.yaml', repo: r, engine });
+}
+
+/** A valid Fleet, with `overrides` replacing whole lines by their zero-based number. */
+function fleet(overrides: Record<number, string | string[]> = {}): string {
+	const lines: (string | string[])[] = [
+		'apiVersion: platform.gitops.io/v1alpha1', // 0
+		'kind: Fleet',
+		'metadata:',
+		'  name: acme',
+		'spec:',
+		'  environments:', // 5
+		'    - name: dev',
+		'    - name: production',
+		'      promotion:',
+		'        from: dev',
+		'        minSoak: 24h', // 10
+		'        approvals: 2',
+		'  clusters:',
+		'    - name: dev-1',
+		'      environment: dev',
+		'      provider: aws', // 15
+		'      path: clusters/dev',
+		'      claim: claims/dev.yaml',
+		'    - name: prod-1',
+		'      environment: production',
+		'      path: ./clusters/prod/', // 20
+		'      claim: claims/prod.yaml',
+		'  apps:',
+		'    - name: web',
+		'      criticality: high',
+		'      rto: 4h', // 25
+		'      environments:',
+		'        dev: apps/dev',
+		'        production: apps/prod',
+		'  compliance:',
+		'    profiles: [cis, pss]', // 30
+		'    exemptions:',
+		'      - rules: [pss-privileged]',
+		'        match: {namespace: kube-system}',
+		'        reason: CNI needs it',
+		'        expires: "2027-01-31"', // 35
+	];
+	for (const [i, v] of Object.entries(overrides)) lines[Number(i)] = v;
+	return yaml(...lines.flat());
+}
+
+describe('Fleet', () => {
+	it('a consistent fleet has no finding', () => {
+		assert.deepEqual(run(fleet()), []);
+	});
+
+	it('a cluster naming an unknown environment is reported on the value, listing the known ones', () => {
+		assert.deepEqual(run(fleet({ 19: '      environment: prod' })), [
+			'19:19-19:23 fleet-semantics Cluster "prod-1" names the environment "prod", which is not in spec.environments (known: dev, production).',
+		]);
+	});
+
+	it('repeated environment, cluster and app names are reported on the second one', () => {
+		const text = fleet({ 6: ['    - name: dev', '    - name: dev'], 18: '    - name: dev-1', 28: ['        production: apps/prod', '    - name: web'] });
+		assert.deepEqual(run(text), [
+			'7:12-7:15 fleet-semantics Environment "dev" is declared twice: spec.environments[0] has the same name.',
+			'19:12-19:17 fleet-semantics Cluster "dev-1" is declared twice: spec.clusters[0] has the same name.',
+			'30:12-30:15 fleet-semantics App "web" is declared twice: spec.apps[0] has the same name.',
+		]);
+	});
+
+	it('promotion from an unknown environment is reported on promotion.from', () => {
+		assert.deepEqual(run(fleet({ 9: '        from: qa' })), [
+			'9:14-9:16 fleet-semantics Environment "production" is promoted from "qa", which is not in spec.environments (known: dev, production).',
+		]);
+	});
+
+	it('a promotion cycle is named in promotion order, on the first environment of the cycle', () => {
+		const text = fleet({ 6: ['    - name: dev', '    - name: staging', '      promotion: {from: production}'], 9: '        from: staging' });
+		assert.deepEqual(run(text), ['8:24-8:34 fleet-semantics The promotion order has a cycle: staging → production → staging. Promotion must start from an environment that is promoted from none.']);
+	});
+
+	it('an environment promoted from itself is a cycle', () => {
+		assert.deepEqual(run(fleet({ 9: '        from: production' })), [
+			'9:14-9:24 fleet-semantics The promotion order has a cycle: production → production. Promotion must start from an environment that is promoted from none.',
+		]);
+	});
+
+	it('cluster paths, claims and app overlays that do not exist are reported, saying which path', () => {
+		const text = fleet({ 16: '      path: clusters/dve', 21: '      claim: claims/prod.yml', 28: '        production: apps/production' });
+		assert.deepEqual(run(text), [
+			'16:12-16:24 fleet-semantics spec.clusters[0].path points at "clusters/dve", which does not exist in the repository.',
+			'21:13-21:28 fleet-semantics spec.clusters[1].claim points at "claims/prod.yml", which does not exist in the repository.',
+			'28:20-28:35 fleet-semantics spec.apps[0].environments.production points at "apps/production", which does not exist in the repository.',
+		]);
+	});
+
+	it('an app overlay for an unknown environment is reported on its key', () => {
+		const text = fleet({ 28: '        prod: apps/prod' });
+		assert.deepEqual(run(text), ['28:8-28:12 fleet-semantics App "web" has an overlay for the environment "prod", which is not in spec.environments (known: dev, production).']);
+	});
+
+	it('schema: an exemption needs a reason and a date-shaped expiry', () => {
+		const text = fleet({ 34: '        reason: ""', 35: '        expires: 31/01/2027' });
+		const found = run(text);
+		assert.equal(found.length, 2, found.join('\n'));
+		assert.match(found[0], /^34:16-34:18 schema-value spec\.compliance\.exemptions\[0\]\.reason /);
+		assert.match(found[1], /^35:17-35:27 schema-value spec\.compliance\.exemptions\[0\]\.expires /);
+	});
+});
+
+/** A valid ClusterClaim, with `overrides` replacing whole lines by their zero-based number. */
+function claim(overrides: Record<number, string | string[]> = {}): string {
+	const lines: (string | string[])[] = [
+		'apiVersion: platform.gitops.io/v1alpha1', // 0
+		'kind: ClusterClaim',
+		'metadata:',
+		'  name: prod-eu',
+		'spec:',
+		'  cloudProvider: aws', // 5
+		'  region: eu-west-1',
+		'  environment: production',
+		'  kubernetes:',
+		'    version: "1.30"',
+		'  nodeGroups:', // 10
+		'    - name: workloads',
+		'      instanceType: m6i.xlarge',
+		'      minSize: 3',
+		'      maxSize: 3',
+		'      taints: [{key: dedicated, value: gpu, effect: NoSchedule}]', // 15
+		'  controlPlane:',
+		'    endpointAccess: private',
+		'    logging: [api, audit]',
+		'  backup: {velero: true, locationRegion: eu-central-1}',
+	];
+	for (const [i, v] of Object.entries(overrides)) lines[Number(i)] = v;
+	return yaml(...lines.flat());
+}
+
+describe('ClusterClaim', () => {
+	it('a valid claim has no finding', () => {
+		assert.deepEqual(run(claim()), []);
+		assert.deepEqual(run(claim({ 5: '  cloudProvider: gcp', 6: '  region: europe-west1-b' })), [], 'a GKE zone names its region');
+		assert.deepEqual(run(claim({ 5: '  cloudProvider: azure', 6: '  region: West Europe' })), [], 'Azure display names are accepted');
+	});
+
+	it('minSize above maxSize is reported on minSize', () => {
+		assert.deepEqual(run(claim({ 13: '      minSize: 5' })), [
+			'13:15-13:16 claim-semantics spec.nodeGroups[0].minSize of node group "workloads" is 5, larger than its maxSize 3: the group cannot be created.',
+		]);
+	});
+
+	it('an unknown region suggests the closest one of the provider', () => {
+		assert.deepEqual(run(claim({ 6: '  region: eu-wset-1' })), ['6:10-6:19 claim-semantics spec.region "eu-wset-1" is not an AWS region. Did you mean eu-west-1?']);
+		assert.deepEqual(run(claim({ 5: '  cloudProvider: gcp', 6: '  region: europe-west-1' })), ['6:10-6:23 claim-semantics spec.region "europe-west-1" is not a GCP region. Did you mean europe-west1?']);
+		assert.deepEqual(run(claim({ 5: '  cloudProvider: gcp' })), ['6:10-6:19 claim-semantics spec.region "eu-west-1" is an AWS region, but spec.cloudProvider is gcp: GCP has no such region.']);
+	});
+
+	it('schema: an unknown field is reported on its key with a did-you-mean', () => {
+		assert.deepEqual(run(claim({ 17: '    endpointAcess: private' })), [
+			'17:4-17:17 schema-unknown-field spec.controlPlane.endpointAcess is not a field of ClusterClaim.spec.controlPlane. Did you mean endpointAccess?',
+		]);
+	});
+
+	it('schema: an unquoted version is the YAML 1.1 trap', () => {
+		assert.deepEqual(run(claim({ 9: '    version: 1.30' })), ['9:13-9:17 yaml11-trap spec.kubernetes.version must be a string: 1.30 is read as the number 1.3. Quote it: "1.30"']);
+	});
+
+	it('schema: cloudProvider outside aws, gcp, azure', () => {
+		assert.deepEqual(run(claim({ 5: '  cloudProvider: aws2' })), ['5:17-5:21 schema-enum spec.cloudProvider must be one of aws, gcp, azure, got the string "aws2". Did you mean aws?']);
+	});
+
+	it('the hosts ship the own-kind checks', async () => {
+		const { nodeEngineDeps } = await import('../../server/src/host/engine-deps');
+		const ids = nodeEngineDeps().checks.map((c) => c.id);
+		assert.ok(ids.includes('fleet-semantics') && ids.includes('claim-semantics'), ids.join(', '));
+	});
+});
