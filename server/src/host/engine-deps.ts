@@ -1,6 +1,6 @@
 import type { ResourceCheck } from '../engine/engine';
 import { complianceChecks } from '../engine/compliance';
-import { ownKindChecks } from '../engine/checks';
+import { ownKindChecks, resourceChecks } from '../engine/checks';
 import type { SchemaRegistry } from '../engine/schema/types';
 import { createNodeRegistry, nodeSchemaChecks } from './registry';
 
@@ -14,6 +14,6 @@ export interface EngineDeps {
 export function nodeEngineDeps(): EngineDeps {
 	return {
 		registry: createNodeRegistry(),
-		checks: [...nodeSchemaChecks(), ...complianceChecks, ...ownKindChecks],
+		checks: [...resourceChecks, ...nodeSchemaChecks(), ...complianceChecks, ...ownKindChecks],
 	};
 }

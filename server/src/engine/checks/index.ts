@@ -1,6 +1,10 @@
 import type { ResourceCheck } from '../engine';
 import { clusterClaimCheck } from './cluster-claim';
 import { fleetCheck } from './fleet';
+import { metadataNameCheck } from './metadata-name';
 
 /** Semantic checks of our own kinds (Fleet, ClusterClaim), run after their JSON schemas. */
 export const ownKindChecks: ResourceCheck[] = [fleetCheck, clusterClaimCheck];
+
+/** Checks every resource gets, whatever its kind. */
+export const resourceChecks: ResourceCheck[] = [metadataNameCheck];
