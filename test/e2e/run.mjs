@@ -1,0 +1,224 @@
+// End-to-end test in real VS Code: code-server (installed on demand, see scripts/code-server.mjs)
+// with the packaged fleetscope.vsix installed, driven in Debian's Chromium by playwright-core.
+// It opens a copy of test/fixtures/e2e-repo, opens the file with the planted mistake through
+// Quick Open, and waits until the Problems panel shows Fleetscope's diagnostic at the expected
+// line; then it retypes the value in the editor and waits until the diagnostic is gone.
+//
+// Usage: node test/e2e/run.mjs [--no-package]   (--no-package: reuse an existing fleetscope.vsix)
+// Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
+// of the browser part (the one-time code-server install has its own, longer budget).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from '../../scripts/code-server.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
+const RESULTS = join(ROOT, 'test-results');
+const VSIX = join(ROOT, 'fleetscope.vsix');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_S || 600) * 1000;
+
+/** What the test expects: the one planted mistake of the fixture repo. */
+const EXPECTED = {
+	file: 'deployment.yaml',
+	relPath: 'apps/web/deployment.yaml',
+	message: 'spec.replicas must be an integer, got the string "3"',
+	line: 9,
+	column: 13,
+	code: 'schema-type',
+};
+
+const started = Date.now();
+const log = (line) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+
+const cleanups = [];
+async function cleanup() {
+	while (cleanups.length) {
+		const fn = cleanups.pop();
+		try {
+			await fn();
+		} catch (e) {
+			log(`cleanup: ${e instanceof Error ? e.message : e}`);
+		}
+	}
+}
+let finishing = false;
+async function finish(passed, failed) {
+	if (finishing) return;
+	finishing = true;
+	await cleanup();
+	console.log(`${passed} passed, ${failed} failed`);
+	process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.on(sig, () => {
+		log(`${sig}: stopping`);
+		void finish(0, 1);
+	});
+}
+
+function sh(cmd, args, opts = {}) {
+	log(`$ ${cmd} ${args.join(' ')}`);
+	const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+}
+
+/** The rows of the Problems panel as text, one string per row (file rows and marker rows). */
+async function problemRows(page) {
+	return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').trim()));
+}
+
+/** Runs VS Code's command palette with a command title (exact first match). */
+async function runCommand(page, title) {
+	await page.keyboard.press('F1');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible' });
+	await input.fill(`>${title}`);
+	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+	await page.keyboard.press('Enter');
+	await input.waitFor({ state: 'hidden' });
+}
+
+async function openFile(page, relPath) {
+	await page.keyboard.press('Control+P');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible' });
+	await input.fill(relPath);
+	// Wait for the file to be found (the workspace index may still be warming up).
+	await page.locator('.quick-input-widget .monaco-list-row', { hasText: relPath.split('/').pop() }).first().waitFor({ state: 'visible', timeout: 60_000 });
+	await page.keyboard.press('Enter');
+	await page.locator(`.tabs-container .tab[aria-label^="${relPath.split('/').pop()}"]`).first().waitFor({ state: 'visible' });
+	await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+}
+
+async function main() {
+	let passed = 0;
+	let failed = 0;
+
+	const cs = ensureCodeServer({ log });
+	if (!process.argv.includes('--no-package') || !existsSync(VSIX)) sh('npm', ['run', 'package']);
+	if (!existsSync(VSIX)) throw new Error(`npm run package produced no ${VSIX}`);
+
+	const tmp = mkdtempSync(join(tmpdir(), 'fleetscope-e2e-'));
+	cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+	const repo = join(tmp, 'e2e-repo');
+	cpSync(FIXTURE, repo, { recursive: true });
+	const userDataDir = join(tmp, 'user-data');
+	const extensionsDir = join(tmp, 'extensions');
+	writeUserSettings(userDataDir, { 'files.autoSave': 'off', 'editor.formatOnSave': false });
+	installExtension(cs, VSIX, { extensionsDir, userDataDir, log });
+
+	const timer = setTimeout(() => {
+		log(`timed out after ${TIMEOUT_MS / 1000} s`);
+		void finish(passed, failed + 1);
+	}, TIMEOUT_MS);
+	cleanups.push(() => clearTimeout(timer));
+
+	const port = await freePort();
+	const server = await startCodeServer(cs, { port, folder: repo, userDataDir, extensionsDir, log });
+	cleanups.push(async () => {
+		await server.stop();
+		log('code-server stopped');
+	});
+	log(`code-server is up at ${server.url}`);
+
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: !process.env.E2E_HEADED,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+	});
+	cleanups.push(async () => {
+		await browser.close();
+		log('Chromium closed');
+	});
+	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+	page.setDefaultTimeout(120_000);
+	const pageErrors = [];
+	page.on('pageerror', (e) => pageErrors.push(e.message));
+
+	mkdirSync(RESULTS, { recursive: true });
+	const test = async (name, fn) => {
+		const t0 = Date.now();
+		try {
+			await fn();
+			passed++;
+			log(`ok   ${name} (${Date.now() - t0} ms)`);
+		} catch (e) {
+			failed++;
+			log(`FAIL ${name}: ${e instanceof Error ? e.stack || e.message : e}`);
+			await page.screenshot({ path: join(RESULTS, `e2e-failure-${passed + failed}.png`) }).catch(() => {});
+			log(`Problems rows at failure: ${JSON.stringify(await problemRows(page).catch(() => []))}`);
+			log(`code-server output:\n${server.output().slice(-4000)}`);
+		}
+	};
+
+	await test('the workbench loads with the fixture folder and Fleetscope installed', async () => {
+		await page.goto(`${server.url}/?folder=${encodeURIComponent(repo)}`);
+		await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+		// The Explorer lists the fixture's top-level folder: the workspace really is open.
+		await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'apps' }).first().waitFor({ state: 'visible' });
+		const installed = readFileSync(join(extensionsDir, 'extensions.json'), 'utf8');
+		if (!installed.includes('fleetscope.fleetscope')) throw new Error(`fleetscope.fleetscope is not in ${extensionsDir}/extensions.json`);
+	});
+
+	await test(`the Problems panel shows "${EXPECTED.message}" at line ${EXPECTED.line}`, async () => {
+		await openFile(page, EXPECTED.relPath);
+		await runCommand(page, 'View: Focus Problems');
+		const panel = page.locator('.markers-panel');
+		await panel.waitFor({ state: 'visible' });
+		// Wait (generously: the language server starts, then validates) until our marker is listed.
+		const row = panel.locator('.monaco-list-row', { hasText: EXPECTED.message });
+		await row.first().waitFor({ state: 'visible', timeout: 120_000 });
+		const rows = await problemRows(page);
+		const ours = rows.filter((r) => r.includes(EXPECTED.message));
+		if (ours.length !== 1) throw new Error(`expected exactly one row with the message, got ${JSON.stringify(rows)}`);
+		const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+		log(`Problems row: ${text}`);
+		if (!text.includes(`[Ln ${EXPECTED.line}, Col ${EXPECTED.column}]`)) throw new Error(`expected [Ln ${EXPECTED.line}, Col ${EXPECTED.column}] in "${text}"`);
+		if (!/fleetscope/.test(text) || !text.includes(EXPECTED.code)) throw new Error(`expected source fleetscope and code ${EXPECTED.code} in "${text}"`);
+		// The file row above it names the file with exactly one problem.
+		const fileRow = rows.find((r) => r.includes(EXPECTED.file));
+		if (!fileRow) throw new Error(`no file row for ${EXPECTED.file} in ${JSON.stringify(rows)}`);
+		await page.screenshot({ path: join(RESULTS, 'e2e-problems.png') });
+		log(`screenshot: ${join(RESULTS, 'e2e-problems.png')}`);
+	});
+
+	await test('retyping the value as an integer in the editor clears the diagnostic', async () => {
+		if (failed) throw new Error('not run: it starts from the state the previous tests reach');
+		// Go to the opening quote (Go to Line/Column), select to the end of the line and type 3.
+		await page.keyboard.press('Control+G');
+		const input = page.locator('.quick-input-widget input');
+		await input.waitFor({ state: 'visible' });
+		await input.fill(`:${EXPECTED.line}:${EXPECTED.column}`);
+		await page.keyboard.press('Enter');
+		await input.waitFor({ state: 'hidden' });
+		await page.locator('.statusbar-item', { hasText: `Ln ${EXPECTED.line}, Col ${EXPECTED.column}` }).first().waitFor({ state: 'visible' });
+		await page.keyboard.press('Shift+End');
+		await page.keyboard.type('3');
+		// Monaco renders spaces as U+00A0: compare the rendered line with normalised spaces.
+		await page.waitForFunction(() =>
+			[...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').trim() === 'replicas: 3'),
+		);
+		// The server re-validates the unsaved buffer: the marker disappears and the panel says so.
+		const panel = page.locator('.markers-panel');
+		await panel.locator('.monaco-list-row', { hasText: EXPECTED.message }).first().waitFor({ state: 'detached', timeout: 60_000 });
+		await panel.getByText('No problems have been detected in the workspace.').waitFor({ state: 'visible', timeout: 60_000 });
+		await page.screenshot({ path: join(RESULTS, 'e2e-fixed.png') });
+	});
+
+	clearTimeout(timer);
+	if (pageErrors.length) log(`page errors (not failures): ${pageErrors.slice(0, 5).join(' | ')}`);
+	return { passed, failed };
+}
+
+main().then(
+	({ passed, failed }) => finish(passed, failed),
+	async (e) => {
+		log(`FAIL setup: ${e instanceof Error ? e.stack || e.message : e}`);
+		await finish(0, 1);
+	},
+);
