@@ -11,7 +11,7 @@
 // code-server-<version>-node-<version>/ (complete installs only: it is built in a temporary
 // sibling directory and renamed into place once code-server answers `--version`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,7 @@ export function writeUserSettings(userDataDir, extra = {}) {
 		'extensions.ignoreRecommendations': true,
 		'chat.disableAIFeatures': true,
 		'workbench.secondarySideBar.defaultVisibility': 'hidden',
+		'git.openRepositoryInParentFolders': 'never',
 		...extra,
 		...current,
 	};
@@ -172,9 +173,10 @@ export function writeUserSettings(userDataDir, extra = {}) {
 
 /**
  * Starts code-server on 127.0.0.1:port in its own process group and resolves once it answers /healthz.
- * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void> }>}
+ * Its output is kept in memory, or appended to `logFile` when given (for long-running sessions).
+ * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void>, exit: Promise<number | string>, output: () => string }>}
  */
-export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, stdio = 'pipe', log = (l) => console.error(l), timeoutMs = 120_000 }) {
+export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, logFile, log = (l) => console.error(l), timeoutMs = 120_000 }) {
 	const configFile = join(userDataDir, 'code-server.yaml');
 	mkdirSync(userDataDir, { recursive: true });
 	// An explicit config file, so code-server never writes ~/.config/code-server/config.yaml with a password.
@@ -194,12 +196,15 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 		folder,
 	];
 	log(`$ ${cs.node} ${args.join(' ')}`);
-	const child = spawn(cs.node, args, { env: cs.env, detached: true, stdio: ['ignore', stdio, stdio] });
-	let output = '';
-	if (stdio === 'pipe') {
-		child.stdout.on('data', (d) => (output += d));
-		child.stderr.on('data', (d) => (output += d));
+	const fd = logFile ? openSync(logFile, 'a') : undefined;
+	const child = spawn(cs.node, args, { env: cs.env, detached: true, stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'] });
+	if (fd !== undefined) closeSync(fd);
+	let captured = '';
+	if (fd === undefined) {
+		child.stdout.on('data', (d) => (captured += d));
+		child.stderr.on('data', (d) => (captured += d));
 	}
+	const output = () => (logFile ? readFileSync(logFile, 'utf8') : captured);
 	let exited = false;
 	const exit = new Promise((resolve) => child.once('exit', (code, signal) => ((exited = true), resolve(code ?? signal))));
 	const stop = async () => {
@@ -222,7 +227,7 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (exited) throw new Error(`code-server exited before it was ready:\n${output}`);
+		if (exited) throw new Error(`code-server exited before it was ready:\n${output().slice(-4000)}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
 			if (res.ok) break;
@@ -231,9 +236,9 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s:\n${output}`);
+			throw new Error(`code-server did not answer ${url}/healthz within ${timeoutMs / 1000} s:\n${output().slice(-4000)}`);
 		}
 		await Promise.race([exit, new Promise((r) => setTimeout(r, 250))]);
 	}
-	return { url, child, stop, output: () => output };
+	return { url, child, stop, exit, output };
 }
