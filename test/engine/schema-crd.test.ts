@@ -148,12 +148,17 @@ describe('custom resources: errors on the exact node', () => {
 		assert.deepEqual(check(text), ['7:2-7:12 schema-unknown-field spec.releaseNme is not a field of HelmRelease.spec. Did you mean releaseName?']);
 	});
 
-	it('reports an unknown field deep inside a list', () => {
+	it('reports an unknown field deep inside a list, folding the missing field it misspells into one finding', () => {
 		const text = FLUX_KUSTOMIZATION.replace('dependsOn: [{name: infra-configs}]', 'dependsOn: [{nmae: infra-configs}]');
 		assert.deepEqual(check(text), [
-			'5:15-5:19 schema-unknown-field spec.dependsOn[0].nmae is not a field of Kustomization.spec.dependsOn[0]. Did you mean name?',
-			'5:15-5:19 schema-required spec.dependsOn[0] is missing the required field name.',
+			'5:15-5:19 schema-unknown-field spec.dependsOn[0].nmae is not a field of Kustomization.spec.dependsOn[0]. Did you mean name? It is required.',
 		]);
+		// A typo that names no missing field stays two findings: both are real problems.
+		const other = FLUX_KUSTOMIZATION.replace('dependsOn: [{name: infra-configs}]', 'dependsOn: [{namespace: x, nmae2: y}]');
+		assert.deepEqual(
+			check(other).map((l) => l.split(' ').slice(0, 2).join(' ')),
+			['5:29-5:34 schema-unknown-field', '5:15-5:24 schema-required'],
+		);
 	});
 
 	it('checks the metadata of custom resources as ObjectMeta', () => {

@@ -229,7 +229,7 @@ export class Engine {
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
-			for (const p of problems) findings.push(this.place(d, p));
+			for (const p of foldTypos(problems)) findings.push(this.place(d, p));
 		}
 		const local = new LineIndex(segment.text);
 		const placed: Finding[] = [];
@@ -298,6 +298,31 @@ function scalarSource(d: ParsedDocument): (path: NodePath) => string | undefined
 		const node = nodeAt(d.doc, path);
 		return isScalar(node) && node.range ? d.segment.text.slice(node.range[0], node.range[1]) : undefined;
 	};
+}
+
+/**
+ * One finding per problem: a misspelled required field (`intervall` for `interval`) is one unknown
+ * field whose did-you-mean names the missing field, not also a separate "missing interval".
+ */
+export function foldTypos(problems: SchemaProblem[]): SchemaProblem[] {
+	const typos = problems.filter((p) => p.ruleId === 'schema-unknown-field' && p.data?.replacement);
+	if (typos.length === 0) return problems;
+	const dropped = new Set<SchemaProblem>();
+	const out: SchemaProblem[] = [];
+	for (const p of problems) {
+		const missing = p.ruleId === 'schema-required' ? p.data?.missing : undefined;
+		if (missing && missing.length === 1 && p.data?.path) {
+			const parent = JSON.stringify(p.data.path);
+			const typo = typos.find((t) => t.data!.replacement === missing[0] && JSON.stringify(t.path.slice(0, -1)) === parent);
+			if (typo) {
+				dropped.add(typo);
+				out.push({ ...typo, message: `${typo.message} It is required.` });
+				continue;
+			}
+		}
+		out.push(p);
+	}
+	return out.filter((p) => !dropped.has(p));
 }
 
 function firstLineEnd(text: string, start: number, end: number): number {

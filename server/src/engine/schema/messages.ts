@@ -302,7 +302,7 @@ function ownerOf(path: NodePath, kind: string): string {
 function missingFields(ctx: ErrorContext, rel: NodePath, fields: string[]): SchemaProblem {
 	const path = [...ctx.prefix, ...rel];
 	const list = fields.length === 1 ? `field ${fields[0]}` : `fields ${fields.slice(0, -1).join(', ')} and ${fields[fields.length - 1]}`;
-	return { ruleId: 'schema-required', ...parentTarget(ctx, rel, path), message: `${ownerOf(path, ctx.kind)} is missing the required ${list}.`, data: { path } };
+	return { ruleId: 'schema-required', ...parentTarget(ctx, rel, path), message: `${ownerOf(path, ctx.kind)} is missing the required ${list}.`, data: { path, missing: fields } };
 }
 
 /**
