@@ -50,10 +50,29 @@ function isComplete(l) {
 	return existsSync(join(l.dir, '.complete')) && existsSync(l.node) && existsSync(l.entry) && NATIVE_MODULES.every((m) => existsSync(join(l.codeServer, m)));
 }
 
+/** Settings a user may set on purpose through the environment; they are passed on to our npm installs. */
+const KEPT_NPM_ENV = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_noproxy', 'npm_config_strict_ssl']);
+
+/**
+ * The environment without what `npm run` exports for its script (npm_config_user_agent with the
+ * outer Node version, prefixes, the package's own fields...): inherited, these would make the nested
+ * installs act for the project (code-server's postinstall would even see Node 20 in the user agent).
+ */
+function cleanNpmEnv(env) {
+	const out = {};
+	for (const [k, v] of Object.entries(env)) {
+		const lower = k.toLowerCase();
+		if ((lower.startsWith('npm_') && !KEPT_NPM_ENV.has(lower)) || k === 'INIT_CWD' || k === 'NODE') continue;
+		out[k] = v;
+	}
+	return out;
+}
+
 function run(cmd, args, opts, log) {
 	log(`$ ${[cmd, ...args].join(' ')}`);
-	const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
-	if (r.error) throw r.error;
+	// A hung registry download must not eat a CI job's whole budget.
+	const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 30 * 60_000, killSignal: 'SIGKILL', ...opts });
+	if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
 	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
 }
 
@@ -77,15 +96,15 @@ export function ensureCodeServer({ log = (l) => console.error(l) } = {}) {
 			mkdirSync(join(tmp, sub), { recursive: true });
 			writeFileSync(join(tmp, sub, 'package.json'), '{ "private": true }\n');
 		}
+		const base = cleanNpmEnv(process.env);
 		const npmFlags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'];
 		// 1. Node 24 (its preinstall script pulls the platform package with the binary and headers).
-		run('npm', ['install', '--prefix', join(tmp, 'node'), ...npmFlags, `node@${NODE_VERSION}`], {}, log);
+		run('npm', ['install', '--prefix', join(tmp, 'node'), ...npmFlags, `node@${NODE_VERSION}`], { env: base }, log);
 		if (!existsSync(l.node)) throw new Error(`node@${NODE_VERSION} installed no binary at ${l.node} (were install scripts skipped?)`);
 		// 2. code-server, with npm itself running on Node 24 (code-server's postinstall checks the
 		// version in npm's user agent) and node-gyp building against Node 24's bundled headers
 		// (the machine's ~/.npmrc may point nodedir at the system Node 20).
-		const env = { ...process.env, PATH: `${join(l.nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: l.nodeHome };
-		delete env.npm_config_prefix;
+		const env = { ...base, PATH: `${join(l.nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: l.nodeHome };
 		run('npm', ['install', '--prefix', join(tmp, 'code-server'), ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], { env }, log);
 		const missing = NATIVE_MODULES.filter((m) => !existsSync(join(l.codeServer, m)));
 		if (missing.length) throw new Error(`code-server's native modules were not built (${missing.join(', ')}): were its install scripts skipped?`);

@@ -99,6 +99,7 @@ async function main() {
 	let passed = 0;
 	let failed = 0;
 
+	if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
 	const cs = ensureCodeServer({ log });
 	if (!process.argv.includes('--no-package') || !existsSync(VSIX)) sh('npm', ['run', 'package']);
 	if (!existsSync(VSIX)) throw new Error(`npm run package produced no ${VSIX}`);
