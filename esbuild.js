@@ -32,7 +32,6 @@ const common = {
 const entries = [
 	{ entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 	{ entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-	{ entryPoints: ['server/src/host/scan-worker.ts'], outfile: 'dist/scan-worker.js' },
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

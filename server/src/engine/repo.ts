@@ -83,11 +83,6 @@ export class RepoIndex implements RepoContext {
 		return text;
 	}
 
-	/** Everything the index knows, as plain data for another thread (see RepoSnapshot). */
-	snapshot(): RepoSnapshotData {
-		return { version: this._version, files: [...this.files], patches: [...this.patchSet], namespaces: [...this.namespaceIndex] };
-	}
-
 	/** The labels of a Namespace the repository declares, or undefined. */
 	namespaceLabels(name: string): Record<string, string> | undefined {
 		return this.namespaceIndex.get(name);
@@ -200,44 +195,6 @@ export class RepoIndex implements RepoContext {
 			}
 		}
 		this.dirs = dirs;
-	}
-}
-
-/** A copy of what a RepoIndex knows, to hand to another thread (plain data). */
-export interface RepoSnapshotData {
-	version: number;
-	files: string[];
-	patches: string[];
-	namespaces: [string, Record<string, string>][];
-}
-
-/** A RepoContext rebuilt from a snapshot: answers like the index it was taken from, without I/O. */
-export class RepoSnapshot implements RepoContext {
-	readonly version: number;
-	private readonly files: Set<string>;
-	private readonly dirs = new Set<string>();
-	private readonly patches: Set<string>;
-	private readonly namespaces: Map<string, Record<string, string>>;
-
-	constructor(data: RepoSnapshotData) {
-		this.version = data.version;
-		this.files = new Set(data.files);
-		this.patches = new Set(data.patches);
-		this.namespaces = new Map(data.namespaces);
-		for (const f of data.files) for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) this.dirs.add(f.slice(0, i));
-	}
-
-	isPatchFile(path: string): boolean {
-		return this.patches.has(normalisePath(path));
-	}
-
-	exists(path: string): boolean {
-		const p = normalisePath(path);
-		return this.files.size === 0 || p === '' || this.files.has(p) || this.dirs.has(p);
-	}
-
-	namespaceLabels(name: string): Record<string, string> | undefined {
-		return this.namespaces.get(name);
 	}
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Engine, FileAnalysis, RepoContext } from '../engine/engine';
+import type { Engine, FileAnalysis } from '../engine/engine';
 import type { RepoIndex } from '../engine/repo';
 import { sizeNote } from '../engine/skip';
 import { readFileForValidation } from './node-fs';
@@ -21,7 +21,7 @@ export async function loadRepoFile(repo: RepoIndex, root: string, rel: string, m
  * Analyses a loaded file the way every host does: a file over the limit gets the size note,
  * an unreadable one (deleted meanwhile, no permission) gives undefined.
  */
-export function analyzeLoaded(engine: Engine, repo: RepoContext, rel: string, loaded: LoadedFile, maxBytes: number): FileAnalysis | undefined {
+export function analyzeLoaded(engine: Engine, repo: RepoIndex, rel: string, loaded: LoadedFile, maxBytes: number): FileAnalysis | undefined {
 	if ('error' in loaded) return undefined;
 	if ('tooLarge' in loaded) return engine.skipped(rel, sizeNote(loaded.tooLarge, maxBytes));
 	return engine.analyze({ path: rel, text: loaded.text }, repo);

@@ -18,7 +18,6 @@ import { hover } from '../engine/services/hover';
 import { documentSymbols } from '../engine/services/symbols';
 import type { SchemaRegistry } from '../engine/schema/types';
 import type { Finding } from '../engine/types';
-import { PARALLEL_MIN_FILES, startScanWorker } from '../host/scan-pool';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { StatusRequest, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
@@ -72,8 +71,6 @@ export class FleetscopeServer {
 	private draining = false;
 	private scanGeneration = 0;
 	private scan = { running: false, validated: 0, total: 0 };
-	/** Files of the current scan validated on the worker thread (for the log line). */
-	private scanOnWorker = 0;
 	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false };
 
 	constructor(
@@ -260,7 +257,6 @@ export class FleetscopeServer {
 	private async runScan(generation: number): Promise<void> {
 		const started = Date.now();
 		this.scan = { running: true, validated: 0, total: 0 };
-		this.scanOnWorker = 0;
 		const live = () => generation === this.scanGeneration;
 		for (const folder of this.folders.all) {
 			const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
@@ -271,54 +267,21 @@ export class FleetscopeServer {
 			// Files of a nested workspace folder belong to that folder (and its settings).
 			const files = repo.validatedFiles(settings).filter((rel) => this.folders.of(path.join(folder.root, rel))?.folder === folder);
 			this.scan.total += files.length;
-			// A large scan is shared with a worker thread: the second half of the files goes to the other core.
-			const reported = new Set<string>();
-			const theirs = files.length >= PARALLEL_MIN_FILES ? files.slice(files.length >> 1) : [];
-			const worker =
-				theirs.length > 0
-					? startScanWorker({ root: folder.root, files: theirs, settings, repo: repo.snapshot() }, (rel, findings) => {
-							if (!live()) return;
-							reported.add(rel);
-							if (this.openPaths.has(path.join(folder.root, ...rel.split('/')))) return;
-							this.publish(folder.uriOf(rel), findings ?? []);
-							this.scan.validated++;
-							this.scanOnWorker++;
-						})
-					: undefined;
-			if (worker) for (const rel of theirs) repo.takeText(rel); // the worker reads them itself
-			const mine = worker ? files.slice(0, files.length - theirs.length) : files;
-			if (!(await this.scanFiles(folder, mine, settings, repo, live))) return worker?.stop();
-			if (worker) {
-				try {
-					await worker.done;
-				} catch (e) {
-					this.logError('scan worker', e);
-					// Whatever the worker did not finish is validated here.
-					if (!(await this.scanFiles(folder, theirs.filter((rel) => !reported.has(rel)), settings, repo, live))) return;
+			let sliceStart = 0;
+			for (const rel of files) {
+				// Let queued messages (edits to open documents above all) run every few milliseconds.
+				if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
+					await new Promise<void>((resolve) => setImmediate(resolve));
+					sliceStart = Date.now();
 				}
 				if (!live()) return;
+				await this.validateFromDisk(folder, rel, { settings, repo, live });
+				if (!live()) return;
+				this.scan.validated++;
 			}
 		}
 		this.scan.running = false;
-		const parallel = this.scanOnWorker > 0 ? ` (${this.scanOnWorker} of them on a second thread)` : '';
-		this.connection.console.info(`Validated ${this.scan.validated} workspace files in ${Date.now() - started} ms${parallel}.`);
-	}
-
-	/** Validates files of a scan in this thread, yielding to incoming messages every few ms. False when the scan was cancelled. */
-	private async scanFiles(folder: Folder, files: readonly string[], settings: FleetscopeSettings, repo: RepoIndex, live: () => boolean): Promise<boolean> {
-		let sliceStart = 0;
-		for (const rel of files) {
-			// Let queued messages (edits to open documents above all) run every few milliseconds.
-			if (Date.now() - sliceStart >= SCAN_SLICE_MS) {
-				await new Promise<void>((resolve) => setImmediate(resolve));
-				sliceStart = Date.now();
-			}
-			if (!live()) return false;
-			await this.validateFromDisk(folder, rel, { settings, repo, live });
-			if (!live()) return false;
-			this.scan.validated++;
-		}
-		return true;
+		this.connection.console.info(`Validated ${this.scan.validated} workspace files in ${Date.now() - started} ms.`);
 	}
 
 	/** Whether a file of a folder gets diagnostics without being open. */
