@@ -151,7 +151,11 @@ export async function freePort(preferred = 0) {
  */
 export function installExtension(cs, vsix, { extensionsDir, userDataDir, log = (l) => console.error(l) }) {
 	mkdirSync(extensionsDir, { recursive: true });
-	run(cs.node, [cs.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { env: cs.env }, log);
+	mkdirSync(userDataDir, { recursive: true });
+	const config = join(userDataDir, 'code-server.yaml');
+	if (!existsSync(config)) writeFileSync(config, 'auth: none\ncert: false\n');
+	// --config here too: without it code-server writes ~/.config/code-server/config.yaml.
+	run(cs.node, [cs.entry, '--config', config, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { env: cs.env }, log);
 }
 
 /**
