@@ -30,11 +30,20 @@ export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: 
 	const here = analysis.findings.filter((f) => covers(f, pos));
 	for (const f of here) {
 		const meta = ruleMeta(f.ruleId);
-		parts.push(`**${f.severity}**: ${escapeMd(f.message)}\n\n[${f.ruleId}](${helpUri(f.ruleId)})${meta ? ` · ${meta.title}` : ''}`);
+		const explain = meta && meta.controls.length > 0 ? explanation(meta.rationale, meta.remediation, meta.controls) : '';
+		parts.push(`**${f.severity}**: ${escapeMd(f.message)}\n\n[${f.ruleId}](${helpUri(f.ruleId)})${meta ? ` · ${meta.title}` : ''}${explain}`);
 	}
 	if (parts.length === 0) return undefined;
 	if (!loc && here.length > 0) range = here[0].range;
 	return { markdown: parts.join('\n\n---\n\n'), range };
+}
+
+/** For compliance rules: why the control exists, the fix, and every control the finding evidences. */
+function explanation(rationale: string, remediation: string | undefined, controls: string[]): string {
+	const lines = [`*Why:* ${escapeMd(rationale)}`];
+	if (remediation) lines.push(`*Fix:* ${escapeMd(remediation)}`);
+	lines.push(`*Controls:* ${controls.map((c) => `\`${c}\``).join(', ')}`);
+	return `\n\n${lines.join('\n\n')}`;
 }
 
 function rootTitle(value: unknown): string {
