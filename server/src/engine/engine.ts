@@ -7,6 +7,7 @@ import type { SchemaProblem, SchemaRegistry } from './schema/types';
 import { LineIndex, type TextSpan } from './text';
 import type { Finding, FindingData, Severity } from './types';
 import { classifyContent } from './skip';
+import { applyInlineExemptions } from './exemptions';
 
 /** What the engine knows about the repository around a file (built by the host from the file system). */
 export interface RepoContext {
@@ -237,7 +238,12 @@ export class Engine {
 			const f = this.finish(lf, 0, local);
 			if (f) placed.push(f);
 		}
-		return { key, findings: placed, resources, placed: [], placedAtLine: -1 };
+		const exempted = applyInlineExemptions(segment.text, placed).flatMap((f) => {
+			// Findings the exemptions add still obey the severity settings.
+			const override = f.ruleId === 'exemption-invalid' ? this.settings.severity[f.ruleId] : undefined;
+			return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
+		});
+		return { key, findings: exempted, resources, placed: [], placedAtLine: -1 };
 	}
 
 	private shapeProblems(d: ParsedDocument, value: unknown): LocalFinding[] {

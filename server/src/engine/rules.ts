@@ -43,6 +43,7 @@ const RULES = new Map<string, RuleMeta>(
 		rule('yaml11-trap', 'YAML 1.1 implicit typing', 'error', 'Kubernetes reads YAML 1.1: `1.30` becomes the number 1.3 and `on`/`yes`/`no` become booleans, unless quoted.'),
 		rule('api-removed', 'API version removed', 'error', 'The target Kubernetes version no longer serves this apiVersion, so the object cannot be applied.'),
 		rule('fleet-semantics', 'Inconsistent Fleet', 'error', 'A Fleet must name known environments, unique clusters and an acyclic promotion order, and point at paths that exist.'),
+		rule('exemption-invalid', 'Exemption without a reason', 'warning', 'An exemption must say why the finding is acceptable, or an auditor cannot accept it; one without a reason exempts nothing.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 	].map((r) => [r.id, r]),
 );

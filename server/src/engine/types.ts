@@ -35,6 +35,8 @@ export interface FindingData {
 	replacement?: string;
 	/** The JSON path of the offending node inside the resource. */
 	path?: (string | number)[];
+	/** Set when an inline or Fleet exemption covers the finding: the reason given. */
+	exempted?: string;
 	/** For a missing-required finding: the fields that are missing. */
 	missing?: string[];
 }

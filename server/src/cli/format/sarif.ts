@@ -54,6 +54,8 @@ export function sarifLog(report: CheckReport, version: string): Log {
 				ruleIndex,
 				level: sarifLevel(f.severity),
 				message: { text: f.message },
+				// An exempted finding is reported as suppressed in the source, with its reason (auditable).
+				...(f.data?.exempted ? { suppressions: [{ kind: 'inSource' as const, justification: f.data.exempted }] } : {}),
 				locations: [
 					{
 						physicalLocation: {
