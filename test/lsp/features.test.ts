@@ -75,3 +75,20 @@ test('document symbols: one per resource, Kind/name, selecting the name', { time
 		],
 	);
 });
+
+test('a quick fix is offered over LSP for a compliance finding, linked to its diagnostic, with an edit that fixes it', { timeout: 30_000 }, async () => {
+	const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x\n      securityContext:\n        privileged: true\n';
+	const uri = await opened('quick-fix.yaml', text);
+	const at = positionOf(text, 'true', 1);
+	const actions = await session.request<{ title: string; kind: string; isPreferred?: boolean; diagnostics: { code: string }[]; edit: { changes: Record<string, { range: unknown; newText: string }[]> } }[]>(
+		'textDocument/codeAction',
+		{ textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: [] } },
+	);
+	const fix = actions.find((a) => a.title === 'Set privileged: false');
+	assert.ok(fix, actions.map((a) => a.title).join(', '));
+	assert.equal(fix.kind, 'quickfix');
+	assert.equal(fix.isPreferred, true);
+	assert.deepEqual(fix.diagnostics.map((d) => d.code), ['pss-privileged']);
+	assert.deepEqual(fix.edit.changes[uri], [{ range: { start: { line: 9, character: 20 }, end: { line: 9, character: 24 } }, newText: 'false' }]);
+	assert.ok(actions.some((a) => a.title === 'Exempt this pss-privileged finding (write the reason)'));
+});

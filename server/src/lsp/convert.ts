@@ -1,15 +1,18 @@
 import {
+	CodeActionKind,
 	CompletionItemKind,
 	DiagnosticSeverity,
 	InsertTextFormat,
 	MarkupKind,
 	SymbolKind,
+	type CodeAction,
 	type CompletionItem,
 	type Diagnostic,
 	type DocumentSymbol,
 	type Hover,
 } from 'vscode-languageserver';
 import { helpUri } from '../engine/rules';
+import type { CodeActionEntry } from '../engine/services/code-actions';
 import type { CompletionEntry, HoverResult, SymbolEntry } from '../engine/services/types';
 import type { Finding, Severity } from '../engine/types';
 
@@ -57,4 +60,15 @@ export function toCompletionItem(e: CompletionEntry): CompletionItem {
 
 export function toDocumentSymbol(s: SymbolEntry): DocumentSymbol {
 	return { name: s.name, detail: s.detail, kind: SymbolKind.Object, range: s.range, selectionRange: s.selectionRange };
+}
+
+/** A quick fix as an LSP code action, linked to the diagnostic it fixes. */
+export function toCodeAction(a: CodeActionEntry, uri: string): CodeAction {
+	return {
+		title: a.title,
+		kind: CodeActionKind.QuickFix,
+		diagnostics: [toDiagnostic(a.finding)],
+		isPreferred: a.preferred,
+		edit: { changes: { [uri]: a.edits } },
+	};
 }

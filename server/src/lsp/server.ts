@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import {
+	CodeActionKind,
 	DidChangeConfigurationNotification,
 	DidChangeWatchedFilesNotification,
 	FileChangeType,
@@ -13,6 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EMPTY_REPO, type Engine, type FileAnalysis, type RepoContext, type ResourceCheck } from '../engine/engine';
 import { isIncluded, isYamlFile, type RepoIndex } from '../engine/repo';
+import { codeActions } from '../engine/services/code-actions';
 import { complete } from '../engine/services/completion';
 import { hover } from '../engine/services/hover';
 import { documentSymbols } from '../engine/services/symbols';
@@ -21,7 +23,7 @@ import type { Finding } from '../engine/types';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { StatusRequest, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
+import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
 import { EnginePool } from './engines';
 import { requestType } from './protocol';
 import { SettingsCache } from './settings';
@@ -104,6 +106,10 @@ export class FleetscopeServer {
 			const s = await this.current(p.textDocument.uri);
 			return s ? documentSymbols(s.analysis).map(toDocumentSymbol) : [];
 		}));
+		c.onCodeAction((p) => this.guardAsync('codeAction', async () => {
+			const s = await this.current(p.textDocument.uri);
+			return s ? codeActions(s.analysis, p.range).map((a) => toCodeAction(a, p.textDocument.uri)) : [];
+		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
 
 		this.documents.onDidOpen((e) => {
@@ -132,6 +138,7 @@ export class FleetscopeServer {
 				hoverProvider: true,
 				completionProvider: {},
 				documentSymbolProvider: true,
+				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
 			serverInfo: { name: 'fleetscope' },
