@@ -8,6 +8,7 @@ import { LineIndex, type TextSpan } from './text';
 import type { Finding, FindingData, Severity } from './types';
 import { classifyContent } from './skip';
 import { applyInlineExemptions } from './exemptions';
+import { applyFleetExemptions, isoDay } from './fleet-exemptions';
 
 /** What the engine knows about the repository around a file (built by the host from the file system). */
 export interface RepoContext {
@@ -34,6 +35,8 @@ export interface ResourceCheck {
 export interface CheckContext {
 	/** Repo-relative path of the file being checked. */
 	path: string;
+	/** Today, `YYYY-MM-DD` (UTC), from the engine's clock. */
+	today: string;
 	repo: RepoContext;
 	settings: FleetscopeSettings;
 }
@@ -116,7 +119,14 @@ export class Engine {
 		private readonly registry: SchemaRegistry,
 		private settings: FleetscopeSettings,
 		private readonly checks: ResourceCheck[] = [],
+		/** The clock for exemption expiry dates (injected by tests). */
+		private readonly clock: () => Date = () => new Date(),
 	) {}
+
+	/** Today, `YYYY-MM-DD` (UTC): exemptions expire by the day. */
+	today(): string {
+		return isoDay(this.clock());
+	}
 
 	/** Replaces the settings; every cached validation result becomes stale. */
 	configure(settings: FleetscopeSettings): void {
@@ -134,8 +144,8 @@ export class Engine {
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
-		const key = `${this.generation}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
-		const ctx: CheckContext = { path: input.path, repo, settings: this.settings };
+		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
+		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings };
 		const findings: Finding[] = [];
 		const placements: { result: SegmentResult; base: number; docIndex: number }[] = [];
 		let docIndex = 0;
@@ -230,7 +240,8 @@ export class Engine {
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
-			for (const p of foldTypos(problems)) findings.push(this.place(d, p));
+			const placed = foldTypos(problems).map((p) => this.place(d, p));
+			findings.push(...applyFleetExemptions(ctx.repo, this.today(), full, ctx.path, placed));
 		}
 		const local = new LineIndex(segment.text);
 		const placed: Finding[] = [];

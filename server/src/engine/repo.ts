@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { parseFile } from './parse';
+import { readFleetExemptions, type FleetExemption } from './fleet-exemptions';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
@@ -38,6 +39,9 @@ export class RepoIndex implements RepoContext {
 	private patchSet = new Set<string>();
 	/** Labels of the Namespace objects declared in each file (for Pod Security levels). */
 	private readonly namespacesBy = new Map<string, Map<string, Record<string, string>>>();
+	/** Exemptions of the Fleet file(s), by file. */
+	private readonly exemptionsBy = new Map<string, FleetExemption[]>();
+	private exemptionList: FleetExemption[] = [];
 	private namespaceIndex = new Map<string, Record<string, string>>();
 	private _version = 0;
 	/** Texts read while building, handed once to the first validation so a workspace scan reads nothing twice. */
@@ -55,10 +59,12 @@ export class RepoIndex implements RepoContext {
 			[...index.files].filter(isYamlFile).map(async (f) => {
 				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
 				index.readNamespaces(f, text);
+				index.readFleet(f, text);
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) index.prefetched.set(f, text);
 			}),
 		);
 		index.rebuildNamespaceIndex();
+		index.rebuildExemptions();
 		return index;
 	}
 
@@ -81,6 +87,11 @@ export class RepoIndex implements RepoContext {
 		const text = this.prefetched.get(p);
 		this.prefetched.delete(p);
 		return text;
+	}
+
+	/** The exemptions the repository's Fleet file declares (spec.compliance.exemptions). */
+	fleetExemptions(): readonly FleetExemption[] {
+		return this.exemptionList;
 	}
 
 	/** The labels of a Namespace the repository declares, or undefined. */
@@ -120,10 +131,12 @@ export class RepoIndex implements RepoContext {
 		}
 		if (!isYamlFile(p)) return false;
 		const src = text ?? (await this.fs.readFile(p));
-		const namespacesBefore = JSON.stringify([...this.namespaceIndex]);
+		const factsBefore = JSON.stringify([[...this.namespaceIndex], this.exemptionList]);
 		this.readNamespaces(p, src);
 		this.rebuildNamespaceIndex();
-		const namespacesChanged = namespacesBefore !== JSON.stringify([...this.namespaceIndex]);
+		this.readFleet(p, src);
+		this.rebuildExemptions();
+		const namespacesChanged = factsBefore !== JSON.stringify([[...this.namespaceIndex], this.exemptionList]);
 		let patchesChanged = false;
 		if (isKustomizationFile(p)) {
 			const before = [...this.patchSet].sort().join('\n');
@@ -143,9 +156,24 @@ export class RepoIndex implements RepoContext {
 		this.rebuildDirs();
 		this._version++;
 		if (this.namespacesBy.delete(p)) this.rebuildNamespaceIndex();
+		if (this.exemptionsBy.delete(p)) this.rebuildExemptions();
 		if (!this.patchesBy.delete(p)) return false;
 		this.rebuildPatchSet();
 		return true;
+	}
+
+	private readFleet(path: string, text: string | undefined): void {
+		if (text === undefined || !/^kind:\s*["']?Fleet["']?\s*$/m.test(text)) {
+			this.exemptionsBy.delete(path);
+			return;
+		}
+		const found = parseDocuments(text).flatMap((v) => readFleetExemptions(v, path));
+		if (found.length > 0) this.exemptionsBy.set(path, found);
+		else this.exemptionsBy.delete(path);
+	}
+
+	private rebuildExemptions(): void {
+		this.exemptionList = [...this.exemptionsBy.values()].flat();
 	}
 
 	private readNamespaces(path: string, text: string | undefined): void {

@@ -44,6 +44,7 @@ const RULES = new Map<string, RuleMeta>(
 		rule('api-removed', 'API version removed', 'error', 'The target Kubernetes version no longer serves this apiVersion, so the object cannot be applied.'),
 		rule('fleet-semantics', 'Inconsistent Fleet', 'error', 'A Fleet must name known environments, unique clusters and an acyclic promotion order, and point at paths that exist.'),
 		rule('exemption-invalid', 'Exemption without a reason', 'warning', 'An exemption must say why the finding is acceptable, or an auditor cannot accept it; one without a reason exempts nothing.'),
+		rule('exemption-expired', 'Exemption expired', 'warning', 'A waiver past its expiry date no longer holds: the findings it covered are reported again until it is reviewed and renewed or removed.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 	].map((r) => [r.id, r]),
 );

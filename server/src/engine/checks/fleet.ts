@@ -21,6 +21,24 @@ export const fleetCheck: ResourceCheck = {
 		if (!isPlainObject(spec)) return [];
 		const out: SchemaProblem[] = [];
 		const problem = (path: NodePath, message: string, target: SchemaProblem['target'] = 'value') => out.push({ ruleId: RULE, path, target, message });
+		// An exemption past its date no longer exempts anything: say so where it is written.
+		const compliance = isPlainObject(spec.compliance) ? spec.compliance : undefined;
+		if (compliance && Array.isArray(compliance.exemptions)) {
+			compliance.exemptions.forEach((e, i) => {
+				if (!isPlainObject(e)) return;
+				const expires = e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : typeof e.expires === 'string' ? e.expires : undefined;
+				if (expires && expires < ctx.today) {
+					const rules = Array.isArray(e.rules) ? e.rules.join(', ') : 'its rules';
+					out.push({
+						ruleId: 'exemption-expired',
+						path: ['spec', 'compliance', 'exemptions', i, 'expires'],
+						target: 'value',
+						severity: 'warning',
+						message: `This exemption (${rules}) expired on ${expires}, so its findings are reported again. Renew it with a new date and a fresh review, or remove it.`,
+					});
+				}
+			});
+		}
 		const environments = items(spec.environments, ['spec', 'environments']);
 		const clusters = items(spec.clusters, ['spec', 'clusters']);
 		const apps = items(spec.apps, ['spec', 'apps']);
