@@ -28,9 +28,14 @@ export interface FleetscopeSettings {
 	 * restricted violations are warnings at `baseline` and errors at `restricted`.
 	 */
 	'podSecurity.level': PodSecurityLevelSetting;
+	/** Compliance frameworks whose findings are reported (schema findings always are). */
+	'compliance.profiles': ComplianceProfile[];
 }
 
 export type PodSecurityLevelSetting = 'baseline' | 'restricted';
+
+/** Compliance frameworks: CIS Kubernetes, Pod Security Standards, EU DORA, CIS for managed clusters (EKS/GKE/AKS). */
+export type ComplianceProfile = 'cis' | 'pss' | 'dora' | 'managed-cluster';
 
 interface SettingSpec<K extends keyof FleetscopeSettings> {
 	key: K;
@@ -98,9 +103,19 @@ export const SETTINGS: Specs = {
 			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Baseline violations are errors; restricted violations are warnings at `baseline` and errors at `restricted`.',
 		scope: 'resource',
 	},
+	'compliance.profiles': {
+		key: 'compliance.profiles',
+		default: ['cis', 'pss', 'dora', 'managed-cluster'],
+		schema: { type: 'array', items: { type: 'string', enum: ['cis', 'pss', 'dora', 'managed-cluster'] }, uniqueItems: true },
+		description:
+			'Compliance frameworks whose findings are reported: `cis` (CIS Kubernetes Benchmark), `pss` (Pod Security Standards), `dora` (EU DORA), `managed-cluster` (CIS EKS/GKE/AKS). A finding that evidences several frameworks is reported while any of them is on; schema findings are always reported.',
+		scope: 'resource',
+	},
 };
 
 export const SETTINGS_SECTION = 'fleetscope';
+
+export const COMPLIANCE_PROFILES = ['cis', 'pss', 'dora', 'managed-cluster'] as const;
 
 export function defaultSettings(): FleetscopeSettings {
 	const out = {} as Record<string, unknown>;
@@ -128,5 +143,8 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	const nested = src.podSecurity && typeof src.podSecurity === 'object' ? (src.podSecurity as Record<string, unknown>).level : undefined;
 	const level = src['podSecurity.level'] ?? nested;
 	if (level === 'baseline' || level === 'restricted') out['podSecurity.level'] = level;
+	const nestedProfiles = src.compliance && typeof src.compliance === 'object' ? (src.compliance as Record<string, unknown>).profiles : undefined;
+	const profiles = src['compliance.profiles'] ?? nestedProfiles;
+	if (Array.isArray(profiles) && profiles.every((p) => (COMPLIANCE_PROFILES as readonly unknown[]).includes(p))) out['compliance.profiles'] = [...new Set(profiles)] as ComplianceProfile[];
 	return out;
 }

@@ -48,6 +48,16 @@ test('--pss-level restricted turns the restricted warnings into errors', async (
 	assert.ok(findings.every((f: { severity: string; ruleId: string }) => f.severity === 'error' && f.ruleId.startsWith('pss-')));
 });
 
+test('--profile limits the compliance frameworks reported; schema findings stay', async () => {
+	const dora = await check('only-warnings', '--profile', 'dora', '--format', 'json', '--fail-on', 'warning');
+	assert.equal(dora.code, 0);
+	assert.deepEqual(JSON.parse(dora.stdout).findings, [], 'Pod Security findings are not DORA findings');
+	const cis = await check('only-warnings', '--profile', 'cis', '--format', 'json');
+	assert.ok(JSON.parse(cis.stdout).findings.some((f: { ruleId: string }) => f.ruleId.startsWith('pss-')), 'pss rules also evidence CIS 5.2.x');
+	const apps = await check('apps', '--profile', 'dora', '--format', 'json');
+	assert.ok(JSON.parse(apps.stdout).findings.some((f: { ruleId: string }) => f.ruleId.startsWith('schema-')));
+});
+
 test('--kubernetes-version: an API version is reported only where that release removed it', async () => {
 	const removed = await check('old-api', '--kubernetes-version', '1.30', '--format', 'json');
 	assert.equal(removed.code, 1);
@@ -87,6 +97,7 @@ test('usage errors exit 2 with a message on stderr and nothing on stdout', async
 		[['check', '--fail-on', 'fatal'], /--fail-on must be one of error, warning, info, never, got "fatal"/],
 		[['check', '--kubernetes-version', '1.3x'], /--kubernetes-version must look like 1\.30/],
 		[['check', '--pss-level', 'privileged'], /--pss-level must be one of baseline, restricted/],
+		[['check', '--profile', 'cis,nist'], /--profile must be one of cis, pss, dora, managed-cluster, got "nist"/],
 		[['check', '--format'], /argument missing/],
 		[['lint'], /unknown command "lint"/],
 		[[], /missing command/],

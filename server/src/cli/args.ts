@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { PodSecurityLevelSetting } from '../../../shared/settings';
+import { COMPLIANCE_PROFILES, type ComplianceProfile, type PodSecurityLevelSetting } from '../../../shared/settings';
 import type { Severity } from '../engine/types';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -18,6 +18,7 @@ export interface CheckOptions {
 	failOn: FailOn;
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
+	profiles?: ComplianceProfile[];
 }
 
 /** What the command line asks for. */
@@ -40,6 +41,8 @@ Options:
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
   --pss-level baseline|restricted
                                Pod Security Standards level where no namespace label says (default: baseline)
+  --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
+                               managed-cluster (default: all)
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -66,6 +69,7 @@ export function parseCommand(argv: string[]): Command {
 				'fail-on': { type: 'string' },
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
+				profile: { type: 'string' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -94,6 +98,7 @@ export function parseCommand(argv: string[]): Command {
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
 			kubernetesVersion,
 			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
+			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
 		},
 	};
 }

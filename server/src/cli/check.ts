@@ -29,6 +29,7 @@ export function cliSettings(options: CheckOptions): FleetscopeSettings {
 	const raw: Record<string, unknown> = { ...defaultSettings() };
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
+	if (options.profiles) raw['compliance.profiles'] = options.profiles;
 	return normaliseSettings(raw);
 }
 

@@ -2,7 +2,7 @@ import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { keyNodeAt, nodeAt, parseFile, segmentDocuments, spanOf, type NodePath, type ParsedDocument, type ParsedFile, type ParsedSegment } from './parse';
 import { isPlainObject, resourceHeader, type Resource } from './resource';
-import { ruleMeta } from './rules';
+import { frameworksOf, ruleMeta } from './rules';
 import type { SchemaProblem, SchemaRegistry } from './schema/types';
 import { LineIndex, type TextSpan } from './text';
 import type { Finding, FindingData, Severity } from './types';
@@ -299,6 +299,10 @@ export class Engine {
 	private finish(lf: LocalFinding, base: number, lines: LineIndex): Finding | undefined {
 		const override = this.settings.severity[lf.ruleId];
 		if (override === 'off') return undefined;
+		// A compliance finding is reported while any framework it evidences is enabled.
+		const meta = ruleMeta(lf.ruleId);
+		const frameworks = meta ? frameworksOf(meta) : [];
+		if (frameworks.length > 0 && !frameworks.some((f) => (this.settings['compliance.profiles'] as string[]).includes(f))) return undefined;
 		return {
 			ruleId: lf.ruleId,
 			severity: override ?? lf.severity,

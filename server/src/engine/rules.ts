@@ -60,3 +60,15 @@ export function ruleMeta(id: string): RuleMeta | undefined {
 export function allRules(): RuleMeta[] {
 	return [...RULES.values()];
 }
+
+/** The compliance frameworks a rule evidences, from its controls (`CIS-K8S-…` → cis, `PSS-…` → pss, `DORA-…` → dora, `CIS-EKS/GKE/AKS-…` → managed-cluster). */
+export function frameworksOf(meta: RuleMeta): string[] {
+	const out = new Set<string>();
+	for (const c of meta.controls) {
+		if (c.startsWith('CIS-K8S-')) out.add('cis');
+		else if (/^CIS-(EKS|GKE|AKS)-/.test(c)) out.add('managed-cluster');
+		else if (c.startsWith('PSS-')) out.add('pss');
+		else if (c.startsWith('DORA-')) out.add('dora');
+	}
+	return [...out];
+}
