@@ -40,11 +40,16 @@ export function readFleetExemptions(value: unknown, source: string): FleetExempt
 			rules: e.rules.filter((r): r is string => typeof r === 'string'),
 			match: { namespace: str(m.namespace), kind: str(m.kind), name: str(m.name), path: str(m.path) },
 			reason: e.reason.trim(),
-			expires: e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : str(e.expires),
+			expires: expiryOf(e.expires),
 			source,
 		});
 	}
 	return out;
+}
+
+/** An exemption's `expires` as `YYYY-MM-DD` (YAML 1.1 reads an unquoted date as a Date). */
+export function expiryOf(value: unknown): string | undefined {
+	return value instanceof Date ? isoDay(value) : typeof value === 'string' ? value : undefined;
 }
 
 /** `YYYY-MM-DD` of a date, in UTC. */

@@ -3,6 +3,7 @@ import type { NodePath } from '../parse';
 import { isPlainObject, type Resource } from '../resource';
 import { formatPath } from '../schema/paths';
 import type { SchemaProblem } from '../schema/types';
+import { expiryOf } from '../fleet-exemptions';
 
 /**
  * `fleet-semantics`: what the Fleet schema cannot say. Clusters and app overlays name known
@@ -26,7 +27,7 @@ export const fleetCheck: ResourceCheck = {
 		if (compliance && Array.isArray(compliance.exemptions)) {
 			compliance.exemptions.forEach((e, i) => {
 				if (!isPlainObject(e)) return;
-				const expires = e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : typeof e.expires === 'string' ? e.expires : undefined;
+				const expires = expiryOf(e.expires);
 				if (expires && expires < ctx.today) {
 					const rules = Array.isArray(e.rules) ? e.rules.join(', ') : 'its rules';
 					out.push({
