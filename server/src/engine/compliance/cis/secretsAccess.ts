@@ -1,0 +1,38 @@
+import type { ComplianceProblem, ComplianceRule } from '../rule';
+import { coversCoreGroup, describeObject, grantedVerbs, isRbac, isSystemClusterRole, policyRules, scopeOf } from './rbac';
+
+const READ = ['get', 'list', 'watch'] as const;
+
+/**
+ * CIS 5.1.2: a Role or ClusterRole that can read `secrets` of the core group. A `*` resource is
+ * reported by cis-rbac-wildcards on the same node, and a rule narrowed with resourceNames is
+ * already minimal, so neither is reported here.
+ */
+export const secretsAccess: ComplianceRule = {
+	id: 'cis-secrets-access',
+	title: 'Read access to Secrets',
+	severity: 'info',
+	kinds: ['Role', 'ClusterRole'],
+	rationale:
+		'Reading Secrets yields the tokens, passwords and keys they hold, service account tokens included, which often lead to more privileges. Many controllers legitimately need it, so this is a finding to review rather than an error.',
+	remediation: 'Keep it where the subject needs it; otherwise drop get/list/watch on secrets or narrow the rule to named Secrets with resourceNames.',
+	controls: ['CIS-K8S-5.1.2'],
+	appliesTo: (r) => isRbac(r) && !isSystemClusterRole(r),
+	check(resource): ComplianceProblem[] {
+		const out: ComplianceProblem[] = [];
+		for (const rule of policyRules(resource)) {
+			if (!coversCoreGroup(rule) || rule.resourceNames.length > 0) continue;
+			const verbs = grantedVerbs(rule, READ);
+			if (verbs.length === 0) continue;
+			for (const item of rule.resources) {
+				if (item.value !== 'secrets') continue;
+				out.push({
+					path: [...rule.path, 'resources', item.index],
+					target: 'value',
+					message: `${describeObject(resource)} can read Secrets (${verbs.join(', ')}) ${scopeOf(resource)}: whoever is bound to it gets every password, key and token they hold. This is often needed (controllers, operators); if this subject does not need it, drop these verbs or name the Secrets with resourceNames. (CIS 5.1.2)`,
+				});
+			}
+		}
+		return out;
+	},
+};
