@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
 import { ownKindChecks } from '../../server/src/engine/checks';
 import { Engine, type RepoContext } from '../../server/src/engine/engine';
+import { RepoIndex, isIncluded, isYamlFile } from '../../server/src/engine/repo';
+import type { Finding } from '../../server/src/engine/types';
+import { nodeEngineDeps } from '../../server/src/host/engine-deps';
+import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { nodeSchemaChecks } from '../../server/src/host/registry';
 import { defaultSettings } from '../../shared/settings';
-import { check, registry, yaml } from './schema-helpers';
+import { check, registry, show, yaml } from './schema-helpers';
 
 /** The engine as the hosts build it for our kinds: the Node registry, schema checks and the own-kind checks. */
 const engine = new Engine(registry, defaultSettings(), [...nodeSchemaChecks(), ...ownKindChecks]);
@@ -189,5 +194,55 @@ describe('ClusterClaim', () => {
 		const { nodeEngineDeps } = await import('../../server/src/host/engine-deps');
 		const ids = nodeEngineDeps().checks.map((c) => c.id);
 		assert.ok(ids.includes('fleet-semantics') && ids.includes('claim-semantics'), ids.join(', '));
+	});
+});
+
+/**
+ * The demo repository, checked as the hosts check it (every shipped check, the repo index over
+ * examples/fleet): the planted mistakes are found, and nothing else is an error or a warning.
+ */
+describe('the example fleet (examples/fleet)', () => {
+	const ROOT = 'examples/fleet';
+	const byFile = new Map<string, Finding[]>();
+
+	before(async () => {
+		const settings = defaultSettings();
+		const { registry, checks } = nodeEngineDeps();
+		const hostEngine = new Engine(registry, settings, checks);
+		const fs = nodeFileSystem(ROOT);
+		const index = await RepoIndex.build(fs);
+		for (const rel of (await fs.listFiles()).filter((f) => isYamlFile(f) && isIncluded(f, settings)).sort()) {
+			const text = readFileSync(`${ROOT}/${rel}`, 'utf8');
+			byFile.set(rel, hostEngine.analyze({ path: rel, text }, index).findings);
+		}
+	});
+
+	const shown = (file: string) => (byFile.get(file) ?? []).map(show);
+
+	it('the Fleet is clean except the cluster naming an unknown environment', () => {
+		assert.deepEqual(shown('fleet.yaml'), [
+			'57:19-57:30 fleet-semantics Cluster "perf-eu-west-1" names the environment "performance", which is not in spec.environments (known: dev, staging, production).',
+		]);
+	});
+
+	it('the ClusterClaims are clean except the unquoted version and minSize > maxSize in prod-eu-west-1', () => {
+		const claims = [...byFile.keys()].filter((f) => f.startsWith('claims/'));
+		assert.deepEqual(claims, ['claims/dev-eu-west-1.yaml', 'claims/prod-eu-west-1.yaml', 'claims/prod-us-east-1.yaml', 'claims/staging-eu-west-1.yaml']);
+		for (const f of claims.filter((c) => c !== 'claims/prod-eu-west-1.yaml')) assert.deepEqual(shown(f), [], f);
+		assert.deepEqual(shown('claims/prod-eu-west-1.yaml'), [
+			'10:13-10:17 yaml11-trap spec.kubernetes.version must be a string: 1.30 is read as the number 1.3. Quote it: "1.30"',
+			'20:15-20:16 claim-semantics spec.nodeGroups[1].minSize of node group "workloads" is 5, larger than its maxSize 3: the group cannot be created.',
+		]);
+	});
+
+	it('every error or warning is a planted mistake of test/fixtures/example-expectations.json, and each is found', () => {
+		const expected: { file: string; line: number; ruleId: string }[] = JSON.parse(readFileSync('test/fixtures/example-expectations.json', 'utf8'));
+		// The privileged debug container also misses the restricted-level settings (README, mistake a3).
+		const companions = ['apps/staging/debug-deployment.yaml:47 pss-allowPrivilegeEscalation', 'apps/staging/debug-deployment.yaml:47 pss-capabilities_restricted'];
+		const planted = [...expected.map((e) => `${e.file}:${e.line} ${e.ruleId}`), ...companions].sort();
+		const reported = [...byFile]
+			.flatMap(([file, fs]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${file}:${f.range.start.line + 1} ${f.ruleId}`))
+			.sort();
+		assert.deepEqual(reported, planted);
 	});
 });
