@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureCliBuilt, runCli, tempRepo } from './run';
 
 /**
@@ -70,4 +72,26 @@ test('all of it in one directory: every file reported, exit 1, never a crash', {
 	assert.equal(r.stderr, '');
 	const uris = new Set<string>(JSON.parse(r.stdout).runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri));
 	assert.deepEqual([...uris].sort(), cases.filter((c) => c.expect.length > 0).map((c) => c.file).sort());
+});
+
+test('an unreadable file: a note that says why, the other files still checked, exit 0', async () => {
+	// Reading /proc/self/mem from offset 0 fails with EIO for every user, root included (chmod 000 does not stop root).
+	const unreadable = tempRepo({ 'ok.yaml': configMap, 'dup.yaml': `${configMap}data:\n  a: "1"\n  a: "2"\n` });
+	try {
+		symlinkSync('/proc/self/mem', join(unreadable.root, 'mem.yaml'));
+		const r = await runCli(['check', 'mem.yaml', 'ok.yaml', '--format', 'json'], { cwd: unreadable.root });
+		assert.equal(r.code, 0, r.stderr);
+		const report = JSON.parse(r.stdout);
+		assert.equal(report.summary.files, 2);
+		assert.deepEqual(
+			report.findings.map((f: { file: string; line: number; severity: string; ruleId: string; message: string }) => [f.file, f.line, f.severity, f.ruleId, f.message]),
+			[['mem.yaml', 1, 'info', 'file-skipped', 'Fleetscope could not read this file: EIO: i/o error, read']],
+		);
+		// Next to a file with an error, the run reports both and fails on the error only.
+		const both = await runCli(['check', 'mem.yaml', 'dup.yaml', '--format', 'json'], { cwd: unreadable.root });
+		assert.equal(both.code, 1);
+		assert.deepEqual(JSON.parse(both.stdout).findings.map((f: { file: string; ruleId: string }) => [f.file, f.ruleId]), [['dup.yaml', 'yaml-duplicate-key'], ['mem.yaml', 'file-skipped']]);
+	} finally {
+		unreadable.dispose();
+	}
 });

@@ -19,6 +19,8 @@ export interface CheckOptions {
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
+	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
+	config?: string;
 }
 
 /** What the command line asks for. */
@@ -43,6 +45,9 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
+  --config FILE                settings file (YAML or JSON, the editor's fleetscope.* settings);
+                               default: .fleetscope.yaml, .fleetscope.yml or .fleetscope.json in the
+                               checked root, if present. Flags win over the file.
   -h, --help                   show this help
   -v, --version                show the version
 
@@ -70,6 +75,7 @@ export function parseCommand(argv: string[]): Command {
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
+				config: { type: 'string', short: 'c' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -89,6 +95,7 @@ export function parseCommand(argv: string[]): Command {
 		throw new UsageError(`--kubernetes-version must look like 1.30 (major.minor), got "${kubernetesVersion}"`);
 	}
 	if (values.output === '') throw new UsageError('--output needs a file name');
+	if (values.config === '') throw new UsageError('--config needs a file name');
 	return {
 		kind: 'check',
 		options: {
@@ -99,6 +106,7 @@ export function parseCommand(argv: string[]): Command {
 			kubernetesVersion,
 			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
+			config: values.config,
 		},
 	};
 }

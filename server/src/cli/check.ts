@@ -8,6 +8,7 @@ import { nodeEngineDeps } from '../host/engine-deps';
 import { nodeFileSystem } from '../host/node-fs';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { UsageError, type CheckOptions } from './args';
+import { findConfig, loadConfig, type LoadedConfig } from './config';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -22,11 +23,15 @@ export interface CheckReport {
 	/** Every checked file, in path order, with its findings in position order. */
 	files: FileResult[];
 	elapsedMs: number;
+	/** The settings file used, relative to the root when inside it (posix), else absolute. */
+	config?: string;
+	/** Files the engine failed on (a bug): `path: error`. The report still has every other file; the exit code is 2. */
+	internalErrors: string[];
 }
 
-/** The settings of a CLI run: the editor's defaults plus the flags. */
-export function cliSettings(options: CheckOptions): FleetscopeSettings {
-	const raw: Record<string, unknown> = { ...defaultSettings() };
+/** The settings of a CLI run: the editor's defaults, then the settings file, then the flags. */
+export function cliSettings(options: CheckOptions, config?: LoadedConfig): FleetscopeSettings {
+	const raw: Record<string, unknown> = { ...defaultSettings(), ...config?.settings };
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
 	if (options.profiles) raw['compliance.profiles'] = options.profiles;
@@ -89,23 +94,35 @@ function byPosition(a: Finding, b: Finding): number {
 export async function runCheck(options: CheckOptions, cwd: string): Promise<CheckReport> {
 	const started = performance.now();
 	const targets = await resolveTargets(options.paths, cwd);
-	const settings = cliSettings(options);
+	const configFile = findConfig(targets.root, options.config, cwd);
+	const config = configFile === undefined ? undefined : loadConfig(configFile, targets.root);
+	const settings = cliSettings(options, config);
 	const { registry, checks } = nodeEngineDeps();
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
-	const paths = [...new Set([...walked, ...targets.files])].sort();
+	// The settings file is not a manifest: walking the root does not check it.
+	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
+	const paths = [...new Set([...walked.filter((f) => f !== configRel), ...targets.files])].sort();
 	const maxBytes = settings.maxFileSizeKb * 1024;
 	const files: FileResult[] = [];
+	const internalErrors: string[] = [];
 	for (const rel of paths) {
 		const loaded = await loadRepoFile(repo, targets.root, rel, maxBytes);
-		const analysis =
-			'error' in loaded
-				? engine.skipped(rel, `Fleetscope could not read this file: ${loaded.error}`)
-				: analyzeLoaded(engine, repo, rel, loaded, maxBytes);
+		let analysis;
+		try {
+			analysis =
+				'error' in loaded
+					? engine.skipped(rel, `Fleetscope could not read this file: ${loaded.error}`)
+					: analyzeLoaded(engine, repo, rel, loaded, maxBytes);
+		} catch (e) {
+			// A bug in a check must not hide the other files' findings: report it, finish, exit 2.
+			internalErrors.push(`${rel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
+		}
 		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
 	}
-	return { root: targets.root, files, elapsedMs: performance.now() - started };
+	return { root: targets.root, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 }
 
 /** Number of findings per severity. */

@@ -56,6 +56,10 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 		} else {
 			io.stdout(render(report, options, color));
 		}
+		if (report.internalErrors.length > 0) {
+			io.stderr(`fleetscope: internal error on ${report.internalErrors.length} file(s), please report it:\n${report.internalErrors.join('\n')}\n`);
+			return 2;
+		}
 		const failed = report.files.some((f) => f.findings.some((x) => failsAt(x.severity, options.failOn)));
 		return failed ? 1 : 0;
 	} catch (e) {

@@ -12,6 +12,8 @@ export interface JsonReport {
 	tool: { name: 'fleetscope'; version: string };
 	/** Absolute path of the checked root; every `file` is relative to it, with forward slashes. */
 	root: string;
+	/** The settings file used (`--config` or `.fleetscope.yaml` in the root), relative to the root when inside it; absent when none. */
+	settingsFile?: string;
 	findings: JsonFinding[];
 	summary: {
 		/** Number of files checked (with or without findings). */
@@ -54,6 +56,7 @@ export function jsonReport(report: CheckReport, version: string): JsonReport {
 		formatVersion: 1,
 		tool: { name: 'fleetscope', version },
 		root: report.root,
+		...(report.config !== undefined ? { settingsFile: report.config } : {}),
 		findings,
 		summary: { files: report.files.length, findings: findings.length, bySeverity: countBySeverity(report), elapsedMs: Math.round(report.elapsedMs) },
 	};

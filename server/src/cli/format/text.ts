@@ -44,12 +44,13 @@ export function formatText(report: CheckReport, options: TextOptions): string {
 	return `${body}${summaryLine(report, options)}\n`;
 }
 
-/** One line: counts per severity, files checked and elapsed time. */
+/** One line: counts per severity, files checked, elapsed time and the settings file if one was read. */
 export function summaryLine(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
 	const counts = countBySeverity(report);
 	const total = counts.error + counts.warning + counts.info + counts.hint;
-	const files = `${plural(report.files.length, 'file')} checked in ${formatElapsed(report.elapsedMs)}`;
+	const settings = report.config !== undefined ? ` · settings from ${report.config}` : '';
+	const files = `${plural(report.files.length, 'file')} checked in ${formatElapsed(report.elapsedMs)}${settings}`;
 	if (total === 0) return `${paint('ok', 'No problems found')} · ${files}`;
 	const parts = [
 		paint(counts.error > 0 ? 'error' : 'dim', plural(counts.error, 'error')),
