@@ -127,6 +127,12 @@ describe('Fleet', () => {
 		assert.match(found[0], /^34:16-34:18 schema-value spec\.compliance\.exemptions\[0\]\.reason /);
 		assert.match(found[1], /^35:17-35:27 schema-value spec\.compliance\.exemptions\[0\]\.expires /);
 	});
+
+	it('an exemption whose reason is only blanks is reported: it exempts nothing', () => {
+		assert.deepEqual(run(fleet({ 34: '        reason: "   "' })), [
+			'34:16-34:21 fleet-semantics This exemption\'s reason is blank, so it exempts nothing: write why its findings are acceptable.',
+		]);
+	});
 });
 
 /** A valid ClusterClaim, with `overrides` replacing whole lines by their zero-based number. */

@@ -27,6 +27,10 @@ export const fleetCheck: ResourceCheck = {
 		if (compliance && Array.isArray(compliance.exemptions)) {
 			compliance.exemptions.forEach((e, i) => {
 				if (!isPlainObject(e)) return;
+				// An empty string is the schema's finding (minLength); blanks pass it but exempt nothing.
+				if (typeof e.reason === 'string' && e.reason !== '' && e.reason.trim() === '') {
+					problem(['spec', 'compliance', 'exemptions', i, 'reason'], 'This exemption\'s reason is blank, so it exempts nothing: write why its findings are acceptable.');
+				}
 				const expires = expiryOf(e.expires);
 				if (expires && expires < ctx.today) {
 					const rules = Array.isArray(e.rules) ? e.rules.join(', ') : 'its rules';
