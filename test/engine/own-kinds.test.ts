@@ -8,6 +8,8 @@ import type { Finding } from '../../server/src/engine/types';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { nodeSchemaChecks } from '../../server/src/host/registry';
+import { complete } from '../../server/src/engine/services/completion';
+import { hover } from '../../server/src/engine/services/hover';
 import { defaultSettings } from '../../shared/settings';
 import { check, registry, show, yaml } from './schema-helpers';
 
@@ -194,6 +196,20 @@ describe('ClusterClaim', () => {
 
 	it('schema: cloudProvider outside aws, gcp, azure', () => {
 		assert.deepEqual(run(claim({ 5: '  cloudProvider: aws2' })), ['5:17-5:21 schema-enum spec.cloudProvider must be one of aws, gcp, azure, got the string "aws2". Did you mean aws?']);
+	});
+
+	it('hover shows the schema description; completion offers the enum values', () => {
+		const text = claim();
+		const at = (needle: string) => text.indexOf(needle);
+		const analysis = engine.analyze({ path: 'claim.yaml', text }, REPO);
+		const h = hover(analysis, registry, at('endpointAccess') + 3);
+		assert.ok(h, 'no hover on endpointAccess');
+		assert.match(h.markdown, /spec\.controlPlane\.endpointAccess/);
+		assert.match(h.markdown, /Where the API server endpoint is reachable from\./);
+		assert.deepEqual(h.range, { start: { line: 17, character: 4 }, end: { line: 17, character: 18 } });
+		const blank = claim({ 17: '    endpointAccess: ' });
+		const items = complete(engine.analyze({ path: 'claim.yaml', text: blank }, REPO), registry, blank.indexOf('endpointAccess: ') + 'endpointAccess: '.length);
+		assert.deepEqual(items.map((i) => i.label), ['private', 'public', 'public-and-private']);
 	});
 
 	it('the hosts ship the own-kind checks', async () => {
