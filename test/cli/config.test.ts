@@ -58,6 +58,10 @@ test('.fleetscope.yaml in the root: severity overrides, off, excludes; named in 
 		// The file is looked for in the checked root, which a single directory argument is.
 		const fromOutside = await runCli(['check', repo.root, '--format', 'json']);
 		assert.deepEqual(findingsOf(fromOutside.stdout), [['apps/deploy.yaml', 6, 'warning', 'schema-type']]);
+		// The text report names the file and the settings from the current directory.
+		const fromApps = await runCli(['check', '..'], { cwd: join(repo.root, 'apps') });
+		assert.match(fromApps.stdout, /^deploy\.yaml:6:13 +warning +schema-type /);
+		assert.match(fromApps.stdout, / · settings from \.\.\/\.fleetscope\.yaml\n$/);
 	} finally {
 		repo.dispose();
 	}

@@ -77,8 +77,8 @@ test('--output writes the report to the file and the summary to stderr', async (
 	assert.equal(log.runs[0].results.length, 6);
 	const text = join(repo.root, 'report.txt');
 	await check('apps', '--output', text, '--fail-on', 'never');
-	// The single directory argument is the checked root: paths are relative to it.
-	assert.match(readFileSync(text, 'utf8'), /^deploy\.yaml:7:13 +error +schema-type /);
+	// The text report shows paths from the current directory, so a terminal opens them on click.
+	assert.match(readFileSync(text, 'utf8'), /^apps\/deploy\.yaml:7:13 +error +schema-type /);
 });
 
 test('several paths: files and directories together, relative to the current directory', async () => {

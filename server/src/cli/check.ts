@@ -20,6 +20,8 @@ export interface FileResult {
 export interface CheckReport {
 	/** Absolute path of the checked root: the single directory argument, else the current directory (or the common directory of the paths). */
 	root: string;
+	/** Absolute path of the directory the CLI ran in: the text report shows paths relative to it, so a terminal opens them on click. */
+	cwd: string;
 	/** Every checked file, in path order, with its findings in position order. */
 	files: FileResult[];
 	elapsedMs: number;
@@ -122,7 +124,7 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<Chec
 		}
 		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
 	}
-	return { root: targets.root, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
+	return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 }
 
 /** Number of findings per severity. */

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Severity } from '../../engine/types';
 import { countBySeverity, type CheckReport } from '../check';
 
@@ -19,17 +20,23 @@ export interface TextOptions {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A root-relative report path as seen from the directory the CLI ran in (posix separators). */
+export function fromCwd(report: CheckReport, file: string): string {
+	return path.relative(report.cwd, path.join(report.root, ...file.split('/'))).split(path.sep).join('/');
+}
+
 /**
  * The terminal report: one line per finding, `path:line:col  severity  rule  message` (1-based,
- * so editors and terminals open the place on click), grouped per file with a blank line between
- * files, then the summary line.
+ * the path relative to the current directory, so editors and terminals open the place on click),
+ * grouped per file with a blank line between files, then the summary line.
  */
 export function formatText(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
 	const groups: string[] = [];
 	for (const file of report.files) {
 		if (file.findings.length === 0) continue;
-		const locations = file.findings.map((f) => `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
+		const shown = fromCwd(report, file.path);
+		const locations = file.findings.map((f) => `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
 		const locWidth = Math.max(...locations.map((l) => l.length));
 		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
 		const lines = file.findings.map((f, i) => {
@@ -49,7 +56,9 @@ export function summaryLine(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
 	const counts = countBySeverity(report);
 	const total = counts.error + counts.warning + counts.info + counts.hint;
-	const settings = report.config !== undefined ? ` · settings from ${report.config}` : '';
+	const config = report.config;
+	const shownConfig = config === undefined ? undefined : path.isAbsolute(config) ? path.relative(report.cwd, config).split(path.sep).join('/') : fromCwd(report, config);
+	const settings = shownConfig !== undefined ? ` · settings from ${shownConfig}` : '';
 	const files = `${plural(report.files.length, 'file')} checked in ${formatElapsed(report.elapsedMs)}${settings}`;
 	if (total === 0) return `${paint('ok', 'No problems found')} · ${files}`;
 	const parts = [
