@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCliBuilt, runCli, tempRepo } from './run';
 import { CONFIG, DEPLOY, HELM, SHOP_FILES } from './shop-repo';
@@ -24,6 +24,14 @@ const check = (...args: string[]) => runCli(['check', ...args], { cwd: repo.root
 test('exit 0 on a clean directory, 1 when an error is found', async () => {
 	assert.equal((await check('clean')).code, 0);
 	assert.equal((await check('apps')).code, 1);
+});
+
+test('a directory with no YAML file: exit 0, and stderr says nothing was checked', async () => {
+	mkdirSync(join(repo.root, 'docs-only'));
+	const r = await check('docs-only');
+	assert.equal(r.code, 0);
+	assert.match(r.stdout, /^No problems found · 0 files checked in \d+ ms\n$/);
+	assert.equal(r.stderr, `fleetscope: no file to check under ${join(repo.root, 'docs-only')} (the include globs match no file there)\n`);
 });
 
 test('--fail-on: the lowest severity that fails the check', async () => {

@@ -56,6 +56,10 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 		} else {
 			io.stdout(render(report, options, color));
 		}
+		if (report.files.length === 0) {
+			// Exit 0, but a CI job pointed at the wrong directory should not pass in silence.
+			io.stderr(`fleetscope: no file to check under ${report.root} (the include globs match no file there)\n`);
+		}
 		if (report.internalErrors.length > 0) {
 			io.stderr(`fleetscope: internal error on ${report.internalErrors.length} file(s), please report it:\n${report.internalErrors.join('\n')}\n`);
 			return 2;
