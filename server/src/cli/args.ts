@@ -32,12 +32,12 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
 
 Validates the GitOps YAML files under each PATH (default: the current directory) with the
-same engine as the Fleetscope editor extension. A directory is walked (include/exclude globs
-as in the editor's defaults); a file is checked on its own.
+same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
+globs of the settings file, else the editor's defaults); a file is checked on its own.
 
 Options:
   --format text|json|sarif     report format (default: text)
-  --output FILE                write the report to FILE; a summary still goes to stderr
+  -o, --output FILE            write the report to FILE; a summary still goes to stderr
   --fail-on error|warning|info|never
                                lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
@@ -45,7 +45,7 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
-  --config FILE                settings file (YAML or JSON, the editor's fleetscope.* settings);
+  -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
                                default: .fleetscope.yaml, .fleetscope.yml or .fleetscope.json in the
                                checked root, if present. Flags win over the file.
   -h, --help                   show this help
