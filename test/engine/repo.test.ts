@@ -100,3 +100,8 @@ test('texts read while building the index are handed out once, and dropped when 
 	await repo.updateFile('b.yaml', 'b: 2\n');
 	assert.equal(repo.takeText('b.yaml'), undefined, 'a changed file is read again');
 });
+
+test('a syntax error elsewhere in a kustomization does not hide its patch files', () => {
+	const k = 'resources: [deploy.yaml]\npatches:\n  - path: patch.yaml\nextra: { unclosed: true\n';
+	assert.deepEqual(patchPaths('o/kustomization.yaml', k), ['o/patch.yaml']);
+});

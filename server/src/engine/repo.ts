@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parseFile } from './parse';
+import { MAX_ALIAS_COUNT, parseFile } from './parse';
 import { readFleetExemptions, type FleetExemption } from './fleet-exemptions';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
@@ -293,6 +293,16 @@ export function baseName(p: string): string {
  */
 function parseDocuments(text: string): unknown[] {
 	const out: unknown[] = [];
-	for (const d of parseFile(text).documents) if (d.value !== undefined) out.push(d.value);
+	for (const d of parseFile(text).documents) {
+		if (d.value !== undefined) out.push(d.value);
+		else if (!d.toJsError) {
+			// A syntax error elsewhere in a kustomization must not hide its patch list: use what the parser did read.
+			try {
+				out.push(d.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+			} catch {
+				// nothing usable: the engine reports the file's problems
+			}
+		}
+	}
 	return out;
 }
