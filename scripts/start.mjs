@@ -6,7 +6,7 @@
 // Env: PORT (first port to try, default 8080), FLEETSCOPE_DEMO_FOLDER (folder to open instead of
 // examples/fleet), FLEETSCOPE_CACHE_DIR / XDG_CACHE_HOME (where code-server and the demo profile live).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server.mjs';
@@ -31,8 +31,40 @@ function demoFolder() {
 	return ROOT;
 }
 
+/**
+ * Why node_modules needs `npm install`, or undefined when it matches package.json and package-lock.json.
+ * npm records what it installed in node_modules/.package-lock.json: every non-optional package of the
+ * lock must be there at the locked version (optional ones are platform binaries, absent by design).
+ */
+function installNeeded() {
+	const read = (rel) => JSON.parse(readFileSync(join(ROOT, rel), 'utf8'));
+	if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) return 'node_modules is missing';
+	try {
+		const manifest = read('package.json');
+		const lock = read('package-lock.json');
+		const installed = read('node_modules/.package-lock.json').packages ?? {};
+		const declared = { ...manifest.dependencies, ...manifest.devDependencies };
+		const locked = { ...lock.packages?.['']?.dependencies, ...lock.packages?.['']?.devDependencies };
+		for (const [name, range] of Object.entries(declared)) {
+			if (locked[name] !== range) return `package.json asks for ${name}@${range}, package-lock.json has not caught up`;
+		}
+		for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+			if (!key.startsWith('node_modules/') || entry.optional) continue;
+			const have = installed[key];
+			if (!have || have.version !== entry.version) return `${key.slice('node_modules/'.length)}@${entry.version} is not installed`;
+		}
+	} catch (e) {
+		return `cannot compare node_modules with package-lock.json (${e instanceof Error ? e.message : e})`;
+	}
+	return undefined;
+}
+
 async function main() {
-	if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) sh('npm', ['install', '--no-audit', '--no-fund']);
+	const why = installNeeded();
+	if (why) {
+		log(`Installing npm packages: ${why}.`);
+		sh('npm', ['install', '--no-audit', '--no-fund']);
+	}
 	let cs;
 	try {
 		cs = ensureCodeServer({ log });

@@ -1,8 +1,8 @@
 // End-to-end test in real VS Code: code-server (installed on demand, see scripts/code-server.mjs)
 // with the packaged fleetscope.vsix installed, driven in Debian's Chromium by playwright-core.
-// It opens a copy of test/fixtures/e2e-repo, opens the file with the planted mistake through
-// Quick Open, and waits until the Problems panel shows Fleetscope's diagnostic at the expected
-// line; then it retypes the value in the editor and waits until the diagnostic is gone.
+// It opens a copy of test/fixtures/e2e-repo, opens the file with the planted mistakes through
+// Quick Open, and waits until the Problems panel shows Fleetscope's two diagnostics at their
+// lines and columns; then it retypes one value in the editor and waits until only the other is left.
 //
 // Usage: node test/e2e/run.mjs [--no-package]   (--no-package: reuse an existing fleetscope.vsix)
 // Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
@@ -22,14 +22,14 @@ const VSIX = join(ROOT, 'fleetscope.vsix');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_S || 600) * 1000;
 
-/** What the test expects: the one planted mistake of the fixture repo. */
-const EXPECTED = {
-	file: 'deployment.yaml',
-	relPath: 'apps/web/deployment.yaml',
-	message: 'spec.replicas must be an integer, got the string "3"',
-	line: 9,
-	column: 13,
-	code: 'schema-type',
+/** What the test expects: the two planted mistakes of the fixture repo, as the Problems panel shows them. */
+const FILE = { name: 'deployment.yaml', relPath: 'apps/web/deployment.yaml' };
+const REPLICAS = { message: 'spec.replicas must be an integer, got the string "3"', line: 9, column: 13, code: 'schema-type' };
+const TYPO = {
+	message: 'spec.template.spec.containers[0].imagePulPolicy is not a field of Container. Did you mean imagePullPolicy?',
+	line: 24,
+	column: 11,
+	code: 'schema-unknown-field',
 };
 
 const started = Date.now();
@@ -70,6 +70,20 @@ function sh(cmd, args, opts = {}) {
 /** The rows of the Problems panel as text, one string per row (file rows and marker rows). */
 async function problemRows(page) {
 	return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => (r.getAttribute('aria-label') || r.textContent || '').trim()));
+}
+
+/** Asserts that exactly one Problems row carries `want.message`: an error from fleetscope with its rule id, at its line and column. */
+async function expectRow(panel, rows, want) {
+	const ours = rows.filter((r) => r.includes(want.message));
+	if (ours.length !== 1) throw new Error(`expected exactly one row with "${want.message}", got ${JSON.stringify(rows)}`);
+	// The row's accessible label names the severity and the position in words.
+	if (!ours[0].startsWith('Error:') || !ours[0].includes(`at line ${want.line} and character ${want.column}`)) {
+		throw new Error(`expected an Error at line ${want.line} and character ${want.column}, got "${ours[0]}"`);
+	}
+	const text = (await panel.locator('.monaco-list-row', { hasText: want.message }).first().innerText()).replace(/\s+/g, ' ');
+	log(`Problems row: ${text}`);
+	if (!text.includes(`[Ln ${want.line}, Col ${want.column}]`)) throw new Error(`expected [Ln ${want.line}, Col ${want.column}] in "${text}"`);
+	if (!/fleetscope/.test(text) || !text.includes(want.code)) throw new Error(`expected source fleetscope and code ${want.code} in "${text}"`);
 }
 
 /** Runs VS Code's command palette with a command title (exact first match). */
@@ -166,48 +180,51 @@ async function main() {
 		if (!installed.includes('fleetscope.fleetscope')) throw new Error(`fleetscope.fleetscope is not in ${extensionsDir}/extensions.json`);
 	});
 
-	await test(`the Problems panel shows "${EXPECTED.message}" at line ${EXPECTED.line}`, async () => {
-		await openFile(page, EXPECTED.relPath);
+	await test(`the Problems panel shows both planted mistakes of ${FILE.relPath} at their lines`, async () => {
+		await openFile(page, FILE.relPath);
 		await runCommand(page, 'View: Focus Problems');
 		const panel = page.locator('.markers-panel');
 		await panel.waitFor({ state: 'visible' });
-		// Wait (generously: the language server starts, then validates) until our marker is listed.
-		const row = panel.locator('.monaco-list-row', { hasText: EXPECTED.message });
-		await row.first().waitFor({ state: 'visible', timeout: 120_000 });
+		// Wait (generously: the language server starts, then validates) until both markers are listed.
+		for (const want of [REPLICAS, TYPO]) {
+			await panel.locator('.monaco-list-row', { hasText: want.message }).first().waitFor({ state: 'visible', timeout: 120_000 });
+		}
 		const rows = await problemRows(page);
-		const ours = rows.filter((r) => r.includes(EXPECTED.message));
-		if (ours.length !== 1) throw new Error(`expected exactly one row with the message, got ${JSON.stringify(rows)}`);
-		const text = (await row.first().innerText()).replace(/\s+/g, ' ');
-		log(`Problems row: ${text}`);
-		if (!text.includes(`[Ln ${EXPECTED.line}, Col ${EXPECTED.column}]`)) throw new Error(`expected [Ln ${EXPECTED.line}, Col ${EXPECTED.column}] in "${text}"`);
-		if (!/fleetscope/.test(text) || !text.includes(EXPECTED.code)) throw new Error(`expected source fleetscope and code ${EXPECTED.code} in "${text}"`);
-		// The file row above it names the file with exactly one problem.
-		const fileRow = rows.find((r) => r.includes(EXPECTED.file));
-		if (!fileRow) throw new Error(`no file row for ${EXPECTED.file} in ${JSON.stringify(rows)}`);
+		log(`Problems rows: ${JSON.stringify(rows)}`);
+		for (const want of [REPLICAS, TYPO]) await expectRow(panel, rows, want);
+		// Nothing else: the file row and our two marker rows.
+		const fileRows = rows.filter((r) => r.includes(FILE.name) && !r.includes(REPLICAS.message) && !r.includes(TYPO.message));
+		if (fileRows.length !== 1 || rows.length !== 3) throw new Error(`expected one file row and two marker rows, got ${JSON.stringify(rows)}`);
+		// The editor underlines both (the squiggles are drawn a moment after the panel updates).
+		await page.locator('.monaco-editor .squiggly-error').nth(1).waitFor({ state: 'visible', timeout: 30_000 });
 		await page.screenshot({ path: join(RESULTS, 'e2e-problems.png') });
 		log(`screenshot: ${join(RESULTS, 'e2e-problems.png')}`);
 	});
 
-	await test('retyping the value as an integer in the editor clears the diagnostic', async () => {
+	await test('retyping replicas as an integer in the editor clears that diagnostic and keeps the other', async () => {
 		if (failed) throw new Error('not run: it starts from the state the previous tests reach');
 		// Go to the opening quote (Go to Line/Column), select to the end of the line and type 3.
 		await page.keyboard.press('Control+G');
 		const input = page.locator('.quick-input-widget input');
 		await input.waitFor({ state: 'visible' });
-		await input.fill(`:${EXPECTED.line}:${EXPECTED.column}`);
+		await input.fill(`:${REPLICAS.line}:${REPLICAS.column}`);
 		await page.keyboard.press('Enter');
 		await input.waitFor({ state: 'hidden' });
-		await page.locator('.statusbar-item', { hasText: `Ln ${EXPECTED.line}, Col ${EXPECTED.column}` }).first().waitFor({ state: 'visible' });
+		await page.locator('.statusbar-item', { hasText: `Ln ${REPLICAS.line}, Col ${REPLICAS.column}` }).first().waitFor({ state: 'visible' });
 		await page.keyboard.press('Shift+End');
 		await page.keyboard.type('3');
 		// Monaco renders spaces as U+00A0: compare the rendered line with normalised spaces.
 		await page.waitForFunction(() =>
 			[...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').trim() === 'replicas: 3'),
 		);
-		// The server re-validates the unsaved buffer: the marker disappears and the panel says so.
+		// The server re-validates the unsaved buffer: the replicas marker disappears, the misspelled
+		// field is still reported where it was (so the panel was updated, not emptied).
 		const panel = page.locator('.markers-panel');
-		await panel.locator('.monaco-list-row', { hasText: EXPECTED.message }).first().waitFor({ state: 'detached', timeout: 60_000 });
-		await panel.getByText('No problems have been detected in the workspace.').waitFor({ state: 'visible', timeout: 60_000 });
+		await panel.locator('.monaco-list-row', { hasText: REPLICAS.message }).first().waitFor({ state: 'detached', timeout: 60_000 });
+		const rows = await problemRows(page);
+		log(`Problems rows: ${JSON.stringify(rows)}`);
+		await expectRow(panel, rows, TYPO);
+		if (rows.length !== 2) throw new Error(`expected the file row and the unknown-field row only, got ${JSON.stringify(rows)}`);
 		await page.screenshot({ path: join(RESULTS, 'e2e-fixed.png') });
 	});
 
