@@ -9,6 +9,8 @@ import type { Finding, FindingData, Severity } from './types';
 import { classifyContent } from './skip';
 import { applyInlineExemptions } from './exemptions';
 import { applyFleetExemptions, isoDay } from './fleet-exemptions';
+import { EMPTY_FLEET, looksLikeProduction, type FleetModel, type TargetCluster } from './fleet/types';
+import { NO_OBJECTS, type ObjectIndex } from './objects';
 
 /** What the engine knows about the repository around a file (built by the host from the file system). */
 export interface RepoContext {
@@ -21,6 +23,10 @@ export interface RepoContext {
 	 * cached results of unchanged documents are re-validated only then. Undefined: never changes.
 	 */
 	readonly version?: number;
+	/** Objects declared anywhere in the repository (raw files), for cross-resource rules. */
+	readonly objects?: ObjectIndex;
+	/** The fleet model: environments, clusters, apps, and which clusters each file reaches. */
+	readonly fleet?: FleetModel;
 }
 
 export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };
@@ -39,6 +45,26 @@ export interface CheckContext {
 	today: string;
 	repo: RepoContext;
 	settings: FleetscopeSettings;
+	/** The clusters the file reaches (empty where the fleet model knows none). */
+	targets: readonly TargetCluster[];
+	/** The objects cross-resource rules see: the repository's raw files, or what one cluster receives. */
+	objects: ObjectIndex;
+	fleet: FleetModel;
+}
+
+/** The clusters a repo-relative file reaches, as rules see them. */
+export function targetsOf(fleet: FleetModel, path: string): TargetCluster[] {
+	const names = fleet.files[path];
+	if (!names || names.length === 0) return [];
+	const production = new Set(fleet.environments.filter((e) => e.production).map((e) => e.name));
+	const out: TargetCluster[] = [];
+	for (const name of names) {
+		const c = fleet.clusters.find((x) => x.name === name);
+		if (!c) continue;
+		const prod = c.environment !== undefined && (production.has(c.environment) || (!fleet.environments.some((e) => e.name === c.environment) && looksLikeProduction(c.environment)));
+		out.push({ name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: prod });
+	}
+	return out;
 }
 
 export interface FileInput {
@@ -145,7 +171,8 @@ export class Engine {
 		const partial = repo.isPatchFile(input.path);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
 		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
-		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings };
+		const fleet = repo.fleet ?? EMPTY_FLEET;
+		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings, targets: targetsOf(fleet, input.path), objects: repo.objects ?? NO_OBJECTS, fleet };
 		const findings: Finding[] = [];
 		const placements: { result: SegmentResult; base: number; docIndex: number }[] = [];
 		let docIndex = 0;

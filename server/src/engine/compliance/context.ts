@@ -1,6 +1,7 @@
 import type { CheckContext } from '../engine';
 import { isPlainObject, resourceHeader, type Resource } from '../resource';
 import type { ComplianceContext, KubeMinor, PssLevel } from './rule';
+import type { FleetApp, FleetModel } from '../fleet/types';
 
 /**
  * Labels of the Namespace objects a repository declares. The host fills it from the repo (the
@@ -78,6 +79,11 @@ export function resolvePss(labels: Record<string, string> | undefined, settingLe
 	return { level, source: 'namespace', minor };
 }
 
+/** The Fleet apps whose paths (per environment) contain a repo-relative file. */
+export function appsOf(fleet: FleetModel, path: string): FleetApp[] {
+	return fleet.apps.filter((a) => Object.values(a.paths).some((ps) => ps.some((p) => p === '' || path === p || path.startsWith(`${p}/`))));
+}
+
 const cache = new WeakMap<CheckContext, WeakMap<object, ComplianceContext>>();
 
 /** Builds (once per resource and analysis) the context every compliance rule receives. */
@@ -97,6 +103,11 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 		namespaceLabels: (n) => dir.namespaceLabels(n),
 		settings: ctx.settings,
 		repo: ctx.repo,
+		targets: ctx.targets,
+		production: ctx.targets.some((t) => t.production),
+		objects: ctx.objects,
+		fleet: ctx.fleet,
+		apps: appsOf(ctx.fleet, ctx.path),
 	};
 	perCtx.set(resource.value, out);
 	return out;

@@ -6,6 +6,8 @@ import type { SchemaProblem } from '../schema/types';
 import type { Severity } from '../types';
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { complianceContext, type NamespaceDirectory } from './context';
+import type { FleetApp, FleetModel, TargetCluster } from '../fleet/types';
+import type { ObjectIndex } from '../objects';
 
 /** Pod Security Standards levels, as in the `pod-security.kubernetes.io/enforce` label. */
 export type PssLevel = 'privileged' | 'baseline' | 'restricted';
@@ -34,6 +36,18 @@ export interface ComplianceContext {
 	namespaceLabels(name: string): Record<string, string> | undefined;
 	settings: FleetscopeSettings;
 	repo: RepoContext;
+	/** The clusters the resource is deployed to (empty where the fleet model knows none). */
+	targets: readonly TargetCluster[];
+	/** Whether any of those clusters runs a production environment. */
+	production: boolean;
+	/**
+	 * Objects for cross-resource rules: what the resource's cluster receives when the check runs on
+	 * a rendered target, else every object the repository's raw files declare (`complete: false`).
+	 */
+	objects: ObjectIndex;
+	fleet: FleetModel;
+	/** The Fleet apps the resource belongs to (their paths reach its file), for DORA facts. */
+	apps: readonly FleetApp[];
 }
 
 /** A problem one rule found: a path in the resource plus where on that node to put it. */
