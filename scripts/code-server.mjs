@@ -96,7 +96,12 @@ export function ensureCodeServer({ log = (l) => console.error(l) } = {}) {
 			mkdirSync(join(tmp, sub), { recursive: true });
 			writeFileSync(join(tmp, sub, 'package.json'), '{ "private": true }\n');
 		}
-		const base = cleanNpmEnv(process.env);
+		// code-server is useless without its install scripts (Node's preinstall fetches the binary;
+		// code-server's postinstall runs `npm install` in lib/vscode, which builds the native modules).
+		// npm 11 runs scripts it has not reviewed with a warning, but `strict-allow-scripts` (or a
+		// future default) would skip or refuse them, also in that nested install, which no
+		// package.json `allowScripts` of ours reaches: the environment does. Only for this install.
+		const base = { ...cleanNpmEnv(process.env), npm_config_dangerously_allow_all_scripts: 'true' };
 		const npmFlags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'];
 		// 1. Node 24 (its preinstall script pulls the platform package with the binary and headers).
 		run('npm', ['install', '--prefix', join(tmp, 'node'), ...npmFlags, `node@${NODE_VERSION}`], { env: base }, log);
