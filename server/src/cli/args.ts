@@ -23,13 +23,21 @@ export interface CheckOptions {
 	config?: string;
 }
 
+/** The options of `fleetscope fleet`. */
+export interface FleetOptions {
+	path?: string;
+	format: 'text' | 'json';
+	output?: string;
+}
+
 /** What the command line asks for. */
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions } | { kind: 'fleet'; options: FleetOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
+       fleetscope fleet [PATH] [--format text|json] [--output FILE]
 
 Validates the GitOps YAML files under each PATH (default: the current directory) with the
 same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -52,6 +60,10 @@ Options:
   -v, --version                show the version
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+
+fleetscope fleet prints the fleet graph of the repository at PATH (default: the current
+directory): environments in promotion order, clusters with the Git paths synced to them, apps
+with the version each environment runs, and which clusters each YAML file reaches.
 `;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -89,7 +101,15 @@ export function parseCommand(argv: string[]): Command {
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
 	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...]');
-	if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is check`);
+	if (command === 'fleet') {
+		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
+		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config'] as const) {
+			if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of check, not of fleet`);
+		}
+		if (values.output === '') throw new UsageError('--output needs a file name');
+		return { kind: 'fleet', options: { path: paths[0], format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
+	}
+	if (command !== 'check') throw new UsageError(`unknown command "${command}": the commands are check and fleet`);
 	const kubernetesVersion = values['kubernetes-version'];
 	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
 		throw new UsageError(`--kubernetes-version must look like 1.30 (major.minor), got "${kubernetesVersion}"`);

@@ -5,6 +5,7 @@ import { Engine } from '../engine/engine';
 import { RepoIndex } from '../engine/repo';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
 import { nodeEngineDeps } from '../host/engine-deps';
+import { loadFleet } from '../host/fleet';
 import { nodeFileSystem } from '../host/node-fs';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { UsageError, type CheckOptions } from './args';
@@ -102,6 +103,8 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<Chec
 	const { registry, checks } = nodeEngineDeps();
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
+	// The fleet model tells which clusters (and environments) each file reaches.
+	loadFleet(targets.root, repo);
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;

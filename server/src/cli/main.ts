@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
+import { runFleet } from './fleet';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText, summaryLine } from './format/text';
@@ -44,6 +45,12 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 		}
 		if (command.kind === 'version') {
 			io.stdout(`${version}\n`);
+			return 0;
+		}
+		if (command.kind === 'fleet') {
+			const text = await runFleet(command.options, io.cwd, version);
+			if (command.options.output) writeFileSync(command.options.output, text);
+			else io.stdout(text);
 			return 0;
 		}
 		const { options } = command;

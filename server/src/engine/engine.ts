@@ -267,6 +267,10 @@ export class Engine {
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
+			// Broken references of the fleet graph (missing path, unknown sourceRef, dependsOn cycle) found by discovery.
+			for (const fp of ctx.fleet.problems) {
+				if (fp.location.file === ctx.path && fp.documentIndex === d.index) problems.push({ ruleId: fp.ruleId, path: fp.path, target: fp.target, message: fp.message, severity: fp.severity });
+			}
 			const placed = foldTypos(problems).map((p) => this.place(d, p));
 			findings.push(...applyFleetExemptions(ctx.repo, this.today(), full, ctx.path, placed));
 		}

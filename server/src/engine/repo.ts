@@ -4,6 +4,7 @@ import { readFleetExemptions, type FleetExemption } from './fleet-exemptions';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
+import type { FleetModel } from './fleet/types';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
 export interface RepoFileSystem {
@@ -44,6 +45,8 @@ export class RepoIndex implements RepoContext {
 	private exemptionList: FleetExemption[] = [];
 	private namespaceIndex = new Map<string, Record<string, string>>();
 	private _version = 0;
+	private fleetModel?: FleetModel;
+	private fleetKey = '';
 	/** Texts read while building, handed once to the first validation so a workspace scan reads nothing twice. */
 	private readonly prefetched = new Map<string, string>();
 
@@ -76,6 +79,29 @@ export class RepoIndex implements RepoContext {
 	/** Bumped whenever paths, patch files or namespaces change (see RepoContext.version). */
 	get version(): number {
 		return this._version;
+	}
+
+	/** The text of a file as read when the index was built, without taking it (the fleet model reads it too). */
+	peekText(path: string): string | undefined {
+		return this.prefetched.get(normalisePath(path));
+	}
+
+	/** The fleet model of the repository, set by the host after discovery (see `setFleet`). */
+	get fleet(): FleetModel | undefined {
+		return this.fleetModel;
+	}
+
+	/**
+	 * Sets the fleet model. Cached validations are redone when it differs from the previous one
+	 * (targets, production severity and fleet problems depend on it).
+	 */
+	setFleet(model: FleetModel): boolean {
+		const key = JSON.stringify(model);
+		if (key === this.fleetKey) return false;
+		this.fleetModel = model;
+		this.fleetKey = key;
+		this._version++;
+		return true;
 	}
 
 	/**

@@ -65,6 +65,8 @@ export interface FleetCluster {
 	/** Every Git path synced to the cluster, directly or through Flux/Argo objects. */
 	syncs: SyncSource[];
 	source: Provenance;
+	/** Fields not written down but inferred from names and layout (`environment`, `region`, `provider`). */
+	inferred: string[];
 	location?: SourceLocation;
 }
 
@@ -97,8 +99,13 @@ export interface FleetApp {
 /** A broken reference in the fleet graph (missing path, unknown sourceRef, dependsOn cycle). */
 export interface FleetProblem {
 	ruleId: string;
+	severity: 'error' | 'warning' | 'info';
 	message: string;
 	location: SourceLocation;
+	/** The document and the JSON path inside it, so the engine places the finding on the current text. */
+	documentIndex: number;
+	path: (string | number)[];
+	target: 'key' | 'value';
 }
 
 export interface FleetModel {

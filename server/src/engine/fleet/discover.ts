@@ -1,0 +1,342 @@
+import { isPlainObject } from '../resource';
+import { dirName, isKustomizationFile, patchPaths } from '../repo';
+import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
+import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
+import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
+import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk } from './flux';
+import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
+import type { DocRef, DocumentStore } from './reader';
+import { extractVersions } from './versions';
+import { looksLikeProduction, type FleetApp, type FleetCluster, type FleetEnvironment, type FleetModel, type FleetProblem, type SyncSource } from './types';
+
+export interface DiscoverOptions {
+	/** How a synced path expands into files (default: follow kustomize references without rendering). */
+	expand?: Expander;
+}
+
+/** Where the overlays of plain kustomize repositories live (`apps/<env>/`, `overlays/<env>/`, `deploy/<app>/overlays/<env>/`). */
+const OVERLAY_PARENTS = new Set(['apps', 'overlays', 'envs', 'environments', 'deploy', 'clusters']);
+
+/**
+ * Builds the fleet model of a repository: from its Fleet file when there is one, completed (and,
+ * without one, inferred) from ClusterClaims, Flux cluster directories, Argo CD Applications and
+ * ApplicationSets, and plain kustomize overlays. Never throws; broken references are problems.
+ */
+export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {}): FleetModel {
+	const memo = new Map<string, PathExpansion>();
+	const baseExpand = options.expand ?? graphExpander(store);
+	const expand: Expander = (path, kind) => {
+		const key = `${kind === 'argo-application' || kind === 'argo-applicationset' ? 'flat' : 'deep'}|${path}`;
+		let hit = memo.get(key);
+		if (!hit) memo.set(key, (hit = baseExpand(path, kind)));
+		return hit;
+	};
+	const problems: FleetProblem[] = [];
+	const declared = readFleetFile(store);
+	const clusters = new Map<string, FleetCluster>();
+	for (const c of declared?.clusters ?? []) clusters.set(c.name, c);
+
+	addClaims(store, clusters);
+	addFluxClusters(store, clusters);
+
+	// Flux: follow every cluster's syncs.
+	const sources = fluxSources(store);
+	const patches = patchFiles(store);
+	const reached = new Map<string, Set<string>>();
+	const walks = new Map<string, FluxWalk>();
+	for (const c of clusters.values()) {
+		const roots = c.syncs.filter((s) => s.kind === 'fleet' || s.kind === 'flux-kustomization');
+		if (roots.length === 0) continue;
+		const walk = walkFlux(store, expand, roots, sources, patches);
+		walks.set(c.name, walk);
+		c.syncs = dedupeSyncs([...c.syncs.filter((s) => !roots.includes(s)), ...walk.syncs]);
+		reached.set(c.name, walk.files);
+		problems.push(...walk.problems);
+	}
+
+	// Argo CD: Applications and ApplicationSets, against the clusters known so far and the cluster Secrets.
+	const argoClusters = argoInventory(store, clusters);
+	// Argo CD cluster Secrets declare clusters, whether or not an Application targets them yet.
+	for (const secret of argoClusterSecrets(store)) {
+		if (clusters.has(secret.name)) continue;
+		const labels = { ...secret.labels };
+		delete labels['argocd.argoproj.io/secret-type'];
+		clusters.set(secret.name, { ...inferredCluster(secret.name), labels, source: 'declared' });
+	}
+	const argo = argoSyncs(store, argoClusters, problems);
+	const selfUrls = new Set(argo.filter((a) => a.path !== undefined && store.exists(a.path) && a.repoURL).map((a) => a.repoURL!));
+	for (const a of argo) {
+		if (a.path === undefined) continue;
+		if (!store.exists(a.path)) {
+			if (a.repoURL && selfUrls.has(a.repoURL)) {
+				problems.push({ ruleId: 'fleet-reference', severity: 'error', message: `This Application syncs "${a.path}" from this repository, where it does not exist, so Argo CD reports "app path does not exist". Fix the path or add the directory.`, location: a.location, documentIndex: a.doc.documentIndex, path: a.pathField, target: 'value' });
+			}
+			continue;
+		}
+		let c = clusters.get(a.cluster);
+		if (!c) {
+			c = inferredCluster(a.cluster);
+			clusters.set(c.name, c);
+		}
+		c.syncs = dedupeSyncs([...c.syncs, { kind: a.kind, name: a.name, path: a.path, location: a.location, targetNamespace: a.namespace }]);
+		let set = reached.get(c.name);
+		if (!set) reached.set(c.name, (set = new Set()));
+		for (const f of expand(a.path, a.kind).files) set.add(f);
+	}
+
+	// A plain kustomize repository: one inferred target per environment overlay.
+	if (![...clusters.values()].some((c) => c.syncs.length > 0)) {
+		for (const { env, path } of plainOverlays(store)) {
+			let c = clusters.get(env);
+			if (!c) {
+				c = { ...inferredCluster(env), environment: env, inferred: ['environment'] };
+				clusters.set(env, c);
+			}
+			c.syncs.push({ kind: 'kustomize-overlay', name: env, path });
+			let set = reached.get(c.name);
+			if (!set) reached.set(c.name, (set = new Set()));
+			for (const f of expand(path, 'kustomize-overlay').files) set.add(f);
+		}
+	}
+
+	for (const c of clusters.values()) inferClusterFacts(c);
+	const environments = environmentsOf(declared?.environments, [...clusters.values()]);
+
+	// Which clusters each file reaches; a ClusterClaim reaches the cluster it provisions.
+	const files: Record<string, string[]> = {};
+	const add = (file: string, cluster: string) => {
+		const list = (files[file] ??= []);
+		if (!list.includes(cluster)) list.push(cluster);
+	};
+	for (const [name, set] of reached) for (const f of set) add(f, name);
+	for (const c of clusters.values()) if (c.claim && store.isFile(c.claim)) add(c.claim, c.name);
+	for (const list of Object.values(files)) list.sort();
+
+	const clusterList = [...clusters.values()].sort((a, b) => envOrder(environments, a) - envOrder(environments, b) || a.name.localeCompare(b.name));
+	const apps = discoverApps(store, declared, clusterList, environments, reached, expand, walks);
+	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems) };
+}
+
+function addClaims(store: DocumentStore, clusters: Map<string, FleetCluster>): void {
+	for (const d of store.ofKinds(['ClusterClaim'])) {
+		if (d.apiVersion !== 'platform.gitops.io/v1alpha1' || !d.name) continue;
+		const spec = isPlainObject(d.value.spec) ? d.value.spec : {};
+		const kube = isPlainObject(spec.kubernetes) ? spec.kubernetes : {};
+		const version = typeof kube.version === 'string' ? kube.version : undefined;
+		const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+		const existing = [...clusters.values()].find((c) => c.claim === d.file) ?? clusters.get(d.name);
+		if (existing) {
+			existing.claim ??= d.file;
+			existing.environment ??= str(spec.environment);
+			existing.region ??= str(spec.region);
+			existing.provider ??= str(spec.cloudProvider);
+			existing.kubernetesVersion ??= version;
+			continue;
+		}
+		clusters.set(d.name, {
+			name: d.name,
+			environment: str(spec.environment),
+			region: str(spec.region),
+			provider: str(spec.cloudProvider),
+			kubernetesVersion: version,
+			claim: d.file,
+			labels: {},
+			syncs: [],
+			source: 'declared',
+			inferred: [],
+			location: d.locate(['metadata', 'name']),
+		});
+	}
+}
+
+function addFluxClusters(store: DocumentStore, clusters: Map<string, FleetCluster>): void {
+	const declaredPaths = new Set([...clusters.values()].flatMap((c) => c.syncs.map((s) => s.path)));
+	for (const dir of fluxClusterDirs(store)) {
+		if (declaredPaths.has(dir)) continue;
+		const name = clusterNameOfDir(dir);
+		const root: SyncSource = { kind: 'flux-kustomization', name: 'flux-system', path: dir };
+		const existing = clusters.get(name);
+		if (existing) {
+			if (existing.syncs.length === 0) existing.syncs.push(root);
+			continue;
+		}
+		clusters.set(name, { ...inferredCluster(name), syncs: [root] });
+	}
+}
+
+function inferredCluster(name: string): FleetCluster {
+	return { name, labels: {}, syncs: [], source: 'inferred', inferred: [] };
+}
+
+/** Labels that say which environment or region a cluster runs (Argo CD cluster Secrets, Fleet labels). */
+const ENV_LABELS = ['environment', 'env', 'fleetscope.io/environment'];
+const REGION_LABELS = ['region', 'topology.kubernetes.io/region', 'fleetscope.io/region'];
+
+/** Fills environment, region and provider from labels, then from the cluster's name and synced paths, where nothing declares them. */
+function inferClusterFacts(c: FleetCluster): void {
+	c.environment ??= ENV_LABELS.map((l) => c.labels[l]).find((v) => v !== undefined && v !== '');
+	c.region ??= REGION_LABELS.map((l) => c.labels[l]).find((v) => v !== undefined && v !== '');
+	if (c.environment === undefined) {
+		const env = environmentIn(c.name) ?? c.syncs.map((s) => environmentInPath(s.path)).find((e) => e !== undefined);
+		if (env) {
+			c.environment = env;
+			c.inferred.push('environment');
+		}
+	}
+	const r = regionIn(c.name) ?? (c.region ? regionIn(c.region) : undefined);
+	if (c.region === undefined && r) {
+		c.region = r.region;
+		c.inferred.push('region');
+	}
+	if (c.provider === undefined && r) {
+		c.provider = r.provider;
+		c.inferred.push('provider');
+	}
+}
+
+function argoInventory(store: DocumentStore, clusters: Map<string, FleetCluster>): ArgoCluster[] {
+	const out: ArgoCluster[] = argoClusterSecrets(store);
+	for (const c of clusters.values()) {
+		if (out.some((x) => x.name === c.name)) continue;
+		// A Fleet cluster's labels, plus its environment and region, stand in for the cluster Secret's labels.
+		const labels: Record<string, string> = { ...c.labels };
+		if (c.environment) labels.environment ??= c.environment;
+		if (c.region) labels.region ??= c.region;
+		out.push({ name: c.name, labels });
+	}
+	return out;
+}
+
+/** Overlays of a plain kustomize repository: `<parent>/<env>/kustomization.yaml` where `<env>` names an environment. */
+function plainOverlays(store: DocumentStore): { env: string; path: string }[] {
+	const out: { env: string; path: string }[] = [];
+	for (const f of store.files()) {
+		if (!isKustomizationFile(f)) continue;
+		const dir = dirName(f);
+		const segs = dir.split('/');
+		const env = environmentIn(segs[segs.length - 1] ?? '');
+		if (!env || segs.length < 2 || !OVERLAY_PARENTS.has(segs[segs.length - 2])) continue;
+		out.push({ env, path: dir });
+	}
+	return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The environments: the Fleet file's in its promotion order, else those the clusters run, in the conventional order. */
+function environmentsOf(declared: Parameters<typeof orderDeclaredEnvironments>[0] | undefined, clusters: FleetCluster[]): FleetEnvironment[] {
+	let envs: FleetEnvironment[];
+	if (declared && declared.length > 0) envs = orderDeclaredEnvironments(declared);
+	else {
+		const names = [...new Set(clusters.map((c) => c.environment).filter((e): e is string => e !== undefined))].sort(byPromotionRank);
+		envs = names.map((name, order) => ({ name, order, promotesFrom: order > 0 ? [names[order - 1]] : [], production: false, source: 'inferred' }));
+	}
+	for (const e of envs) {
+		const members = clusters.filter((c) => c.environment === e.name);
+		e.production = looksLikeProduction(e.name) || (members.length > 0 && members.every((c) => c.labels.tier === 'production'));
+	}
+	return envs;
+}
+
+function envOrder(envs: FleetEnvironment[], c: FleetCluster): number {
+	const e = envs.find((x) => x.name === c.environment);
+	return e ? e.order : envs.length;
+}
+
+/**
+ * The apps: the Fleet file's, then the kustomize bases (`.../base/<app>/`), HelmReleases and Argo
+ * CD Applications the clusters receive, each with the paths that deploy it per environment.
+ */
+function discoverApps(
+	store: DocumentStore,
+	declared: ReturnType<typeof readFleetFile>,
+	clusters: FleetCluster[],
+	environments: FleetEnvironment[],
+	reached: Map<string, Set<string>>,
+	expand: Expander,
+	walks: Map<string, FluxWalk>,
+): FleetApp[] {
+	const apps: FleetApp[] = [];
+	for (const a of declared?.apps ?? []) apps.push({ name: a.name, facts: a.facts, paths: a.paths, versions: [], behind: [], source: 'declared', location: a.location });
+	const known = new Set(apps.map((a) => a.name));
+	// Kustomize bases reached by some cluster.
+	const allReached = new Set([...reached.values()].flatMap((s) => [...s]));
+	const bases = new Map<string, string>();
+	for (const f of allReached) {
+		if (!isKustomizationFile(f)) continue;
+		const dir = dirName(f);
+		const segs = dir.split('/');
+		const b = segs.lastIndexOf('base');
+		if (b === -1) continue;
+		const name = b < segs.length - 1 ? segs[b + 1] : segs[b - 1];
+		if (name && !bases.has(name)) bases.set(name, segs.slice(0, b < segs.length - 1 ? b + 2 : b + 1).join('/'));
+	}
+	for (const [name, baseDir] of [...bases].sort()) {
+		if (known.has(name)) continue;
+		known.add(name);
+		const paths: Record<string, string[]> = {};
+		for (const c of clusters) {
+			if (!c.environment) continue;
+			for (const s of c.syncs) {
+				if (s.kind === 'flux-helmrelease') continue;
+				if (!expand(s.path, s.kind).files.some((f) => f === `${baseDir}/kustomization.yaml` || f.startsWith(`${baseDir}/`))) continue;
+				if (s.path === baseDir || s.path.startsWith(`${baseDir}/`) || !kustomizationIn(store, s.path)) continue;
+				const list = (paths[c.environment] ??= []);
+				if (!list.includes(s.path)) list.push(s.path);
+			}
+		}
+		apps.push({ name, facts: {}, paths, versions: [], behind: [], source: 'inferred' });
+	}
+	// HelmReleases and Argo CD Applications not already known as apps.
+	const helm = new Map<string, DocRef>();
+	for (const w of walks.values()) for (const h of w.helmReleases) if (h.name && !helm.has(h.name)) helm.set(h.name, h);
+	for (const [name, h] of [...helm].sort()) {
+		if (known.has(name)) continue;
+		known.add(name);
+		apps.push({ name, facts: {}, paths: {}, versions: [], behind: [], source: 'inferred', location: h.locate(['metadata', 'name']) });
+	}
+	for (const c of clusters) {
+		for (const s of c.syncs) {
+			if ((s.kind !== 'argo-application' && s.kind !== 'argo-applicationset') || known.has(s.name)) continue;
+			known.add(s.name);
+			apps.push({ name: s.name, facts: {}, paths: {}, versions: [], behind: [], source: 'inferred', location: s.location });
+		}
+	}
+	extractVersions(store, apps, clusters, environments, expand, walks);
+	return apps;
+}
+
+/** Files that kustomizations name as patches: partial objects, not resources of their own. */
+function patchFiles(store: DocumentStore): Set<string> {
+	const out = new Set<string>();
+	for (const f of store.files()) {
+		if (!isKustomizationFile(f)) continue;
+		const text = store.reader.read(f);
+		if (text !== undefined) for (const p of patchPaths(f, text)) out.add(p);
+	}
+	return out;
+}
+
+function dedupeSyncs(list: SyncSource[]): SyncSource[] {
+	const seen = new Set<string>();
+	return list.filter((s) => {
+		const key = `${s.kind}|${s.name}|${s.path}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+function dedupeProblems(list: FleetProblem[]): FleetProblem[] {
+	const seen = new Set<string>();
+	return list.filter((p) => {
+		const key = `${p.location.file}|${p.documentIndex}|${p.path.join('.')}|${p.message}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+	const out: Record<string, T> = {};
+	for (const k of Object.keys(o).sort()) out[k] = o[k];
+	return out;
+}

@@ -1,0 +1,103 @@
+import { isPlainObject } from '../resource';
+import { repoPath, type DocRef, type DocumentStore } from './reader';
+import type { FleetCluster, FleetEnvironment, SourceLocation } from './types';
+
+/** What the Fleet file (`platform.gitops.io/v1alpha1` Fleet) declares, read leniently: the schema reports bad shapes. */
+export interface DeclaredFleet {
+	doc: DocRef;
+	environments: { name: string; from?: string; location: SourceLocation }[];
+	clusters: FleetCluster[];
+	apps: { name: string; facts: Record<string, string>; paths: Record<string, string[]>; location: SourceLocation }[];
+}
+
+const FACT_KEYS: Record<string, string> = {
+	owner: 'owner',
+	criticality: 'criticality',
+	rto: 'rto',
+	rpo: 'rpo',
+	businessFunction: 'business-function',
+	dataClassification: 'data-classification',
+	lastDrTest: 'last-dr-test',
+	exitPlan: 'exit-plan',
+	drCluster: 'dr-cluster',
+	internetExposed: 'internet-exposed',
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
+/** The Fleet file of the repository (the first one, by path), or undefined. */
+export function readFleetFile(store: DocumentStore): DeclaredFleet | undefined {
+	const doc = store
+		.ofKinds(['Fleet'])
+		.filter((d) => d.apiVersion === 'platform.gitops.io/v1alpha1')
+		.sort((a, b) => a.file.localeCompare(b.file) || a.documentIndex - b.documentIndex)[0];
+	if (!doc) return undefined;
+	const spec = isPlainObject(doc.value.spec) ? doc.value.spec : {};
+	const out: DeclaredFleet = { doc, environments: [], clusters: [], apps: [] };
+	const list = (v: unknown) => (Array.isArray(v) ? v : []);
+	list(spec.environments).forEach((e, i) => {
+		if (!isPlainObject(e) || typeof e.name !== 'string' || out.environments.some((x) => x.name === e.name)) return;
+		const from = isPlainObject(e.promotion) && typeof e.promotion.from === 'string' ? e.promotion.from : undefined;
+		out.environments.push({ name: e.name, from, location: doc.locate(['spec', 'environments', i, 'name']) });
+	});
+	list(spec.clusters).forEach((c, i) => {
+		if (!isPlainObject(c) || typeof c.name !== 'string' || out.clusters.some((x) => x.name === c.name)) return;
+		const labels: Record<string, string> = {};
+		if (isPlainObject(c.labels)) for (const [k, v] of Object.entries(c.labels)) if (str(v) !== undefined) labels[k] = str(v)!;
+		const path = typeof c.path === 'string' && c.path.trim() !== '' ? repoPath(c.path) : undefined;
+		out.clusters.push({
+			name: c.name,
+			environment: str(c.environment),
+			region: str(c.region),
+			provider: str(c.provider),
+			kubeContext: str(c.kubeContext),
+			claim: typeof c.claim === 'string' ? repoPath(c.claim) : undefined,
+			labels,
+			syncs: path === undefined ? [] : [{ kind: 'fleet', name: c.name, path, location: doc.locate(['spec', 'clusters', i, 'path']) }],
+			source: 'declared',
+			inferred: [],
+			location: doc.locate(['spec', 'clusters', i, 'name']),
+		});
+	});
+	list(spec.apps).forEach((a, i) => {
+		if (!isPlainObject(a) || typeof a.name !== 'string' || out.apps.some((x) => x.name === a.name)) return;
+		const facts: Record<string, string> = {};
+		for (const [key, fact] of Object.entries(FACT_KEYS)) {
+			const v = str(a[key]);
+			if (v !== undefined) facts[fact] = v;
+		}
+		const paths: Record<string, string[]> = {};
+		if (isPlainObject(a.environments)) {
+			for (const [env, p] of Object.entries(a.environments)) {
+				const ps = (Array.isArray(p) ? p : [p]).filter((x): x is string => typeof x === 'string').map(repoPath);
+				if (ps.length > 0) paths[env] = ps;
+			}
+		}
+		out.apps.push({ name: a.name, facts, paths, location: doc.locate(['spec', 'apps', i, 'name']) });
+	});
+	return out;
+}
+
+/** Environments of the Fleet file in promotion order: those promoted from none first, then along `promotion.from` (declaration order breaks ties). */
+export function orderDeclaredEnvironments(declared: DeclaredFleet['environments']): FleetEnvironment[] {
+	const names = declared.map((e) => e.name);
+	const depth = new Map<string, number>();
+	const depthOf = (name: string, seen: string[] = []): number => {
+		const known = depth.get(name);
+		if (known !== undefined) return known;
+		const from = declared.find((e) => e.name === name)?.from;
+		// A cycle or an unknown source is the Fleet check's finding; count it as a start here.
+		const d = from === undefined || !names.includes(from) || seen.includes(from) ? 0 : depthOf(from, [...seen, name]) + 1;
+		depth.set(name, d);
+		return d;
+	};
+	const ordered = [...declared].sort((a, b) => depthOf(a.name) - depthOf(b.name) || names.indexOf(a.name) - names.indexOf(b.name));
+	return ordered.map((e, order) => ({
+		name: e.name,
+		order,
+		promotesFrom: e.from !== undefined && names.includes(e.from) ? [e.from] : [],
+		production: false, // set by discovery (names, cluster labels)
+		source: 'declared',
+		location: e.location,
+	}));
+}

@@ -1,0 +1,233 @@
+import semver from 'semver';
+import { isPlainObject } from '../resource';
+import { isKustomizationFile } from '../repo';
+import { containersOf, getIn, podSpecOf } from '../compliance/pod-spec';
+import { resourceHeader } from '../resource';
+import type { Expander } from './expand';
+import type { FluxWalk } from './flux';
+import { kustomizationPaths } from './expand';
+import type { DocRef, DocumentStore } from './reader';
+import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocation } from './types';
+
+/**
+ * The version of each app that each environment runs, read from Git: kustomize `images`
+ * (newTag/digest, the outermost overlay wins as in kustomize), container image tags,
+ * HelmRelease chart versions and values image tags, and Argo CD `targetRevision`. An environment
+ * is "behind" where an environment earlier in the promotion order runs a newer version.
+ */
+export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
+	for (const app of apps) {
+		const found: AppVersion[] = [];
+		for (const env of environments) {
+			const members = clusters.filter((c) => c.environment === env.name);
+			for (const c of members) {
+				for (const v of versionsOnCluster(store, app, c, env.name, expand, walks.get(c.name))) {
+					const same = found.find((x) => x.environment === env.name && x.artifact === v.artifact && x.version === v.version && sameLocation(x.location, v.location));
+					if (same) {
+						if (!same.clusters.includes(c.name)) same.clusters.push(c.name);
+					} else found.push(v);
+				}
+			}
+		}
+		app.versions = found;
+		app.behind = behindOf(found, environments);
+	}
+}
+
+function versionsOnCluster(store: DocumentStore, app: FleetApp, c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): AppVersion[] {
+	const out: AppVersion[] = [];
+	const declaredPaths = app.paths[env];
+	for (const s of c.syncs) {
+		if (s.kind === 'flux-helmrelease') continue;
+		if (s.kind === 'argo-application' || s.kind === 'argo-applicationset') {
+			if (s.name !== app.name) continue;
+		} else if (declaredPaths ? !declaredPaths.includes(s.path) : !syncDeploysApp(s.path, app.name, expand, s.kind)) continue;
+		if (!store.isDirectory(s.path) && !store.isFile(s.path)) continue;
+		out.push(...imageVersions(store, s.path, app.name, env, c.name));
+	}
+	// HelmReleases named like the app.
+	for (const h of walk?.helmReleases ?? []) {
+		if (h.name === app.name) out.push(...helmVersions(h, walk!.helmPatches.filter((p) => p.name === h.name && (p.namespace === undefined || p.namespace === h.namespace)), store.ofKinds(['OCIRepository']), env, c.name));
+	}
+	// Argo CD Applications named like the app: targetRevision (Git revision or chart version).
+	for (const d of store.ofKinds(['Application'])) {
+		if (d.name !== app.name || !isPlainObject(d.value.spec)) continue;
+		const src = d.value.spec.source;
+		if (!isPlainObject(src) || src.targetRevision === undefined) continue;
+		const dest = isPlainObject(d.value.spec.destination) ? d.value.spec.destination : {};
+		if (dest.name !== undefined && dest.name !== c.name) continue;
+		out.push({ environment: env, clusters: [c.name], artifact: String(src.chart ?? src.repoURL ?? ''), version: String(src.targetRevision), kind: src.chart ? 'chart' : 'git', location: d.locate(['spec', 'source', 'targetRevision']) });
+	}
+	return out;
+}
+
+/** Whether a synced path deploys an app by that name (a base directory named after it, or a workload called or labelled so). */
+function syncDeploysApp(path: string, app: string, expand: Expander, kind: Parameters<Expander>[1]): boolean {
+	return expand(path, kind).files.some((f) => f.split('/').includes(app));
+}
+
+interface ImageEntry {
+	name: string;
+	newName?: string;
+	newTag?: string;
+	digest?: string;
+	doc: DocRef;
+	index: number;
+}
+
+/**
+ * Images of the app's workloads under a synced path, with the `images` entries of the kustomization
+ * chain applied (inner first, the outer overlay wins), as kustomize's image transformer does.
+ */
+function imageVersions(store: DocumentStore, path: string, app: string, env: string, cluster: string): AppVersion[] {
+	const out: AppVersion[] = [];
+	const visit = (dir: string, outer: ImageEntry[][], seen: Set<string>) => {
+		if (seen.has(dir)) return;
+		seen.add(dir);
+		const k = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((n) => (dir === '' ? n : `${dir}/${n}`)).find((p) => store.isFile(p));
+		if (!k) return;
+		const entries = imagesOf(store, k);
+		const chain = [entries, ...outer];
+		for (const ref of kustomizationPaths(store, k)) {
+			if (store.isDirectory(ref)) visit(ref, chain, seen);
+			else if (store.isFile(ref) && !isKustomizationFile(ref)) {
+				for (const d of store.documents(ref)) {
+					if (!belongsTo(d, app)) continue;
+					const h = resourceHeader(d.value);
+					const pod = h && podSpecOf({ ...h, documentIndex: d.documentIndex, span: { start: 0, end: 0 }, value: d.value });
+					if (!pod) continue;
+					for (const container of containersOf(pod)) {
+						const image = container.container.image;
+						if (typeof image !== 'string') continue;
+						const v = resolveImage(image, chain, d, [...container.path, 'image']);
+						if (v) out.push({ environment: env, clusters: [cluster], ...v });
+					}
+				}
+			}
+		}
+	};
+	visit(path, [], new Set());
+	return out;
+}
+
+function belongsTo(d: DocRef, app: string): boolean {
+	const meta = isPlainObject(d.value.metadata) ? d.value.metadata : {};
+	const labels = isPlainObject(meta.labels) ? meta.labels : {};
+	return d.name === app || labels['fleetscope.io/app'] === app || labels['app.kubernetes.io/name'] === app || labels.app === app || d.file.split('/').includes(app);
+}
+
+function imagesOf(store: DocumentStore, kustomization: string): ImageEntry[] {
+	const d = store.mappings(kustomization)[0];
+	if (!d || !Array.isArray(d.value.images)) return [];
+	return d.value.images.flatMap((e, index) =>
+		isPlainObject(e) && typeof e.name === 'string'
+			? [{ name: e.name, newName: str(e.newName), newTag: e.newTag === undefined ? undefined : String(e.newTag), digest: str(e.digest), doc: d, index }]
+			: [],
+	);
+}
+
+function resolveImage(image: string, chain: ImageEntry[][], doc: DocRef, path: (string | number)[]): Omit<AppVersion, 'environment' | 'clusters'> | undefined {
+	const { name, tag, digest } = splitImage(image);
+	let artifact = name;
+	let version = digest ?? tag ?? 'latest';
+	let location: SourceLocation = doc.locate(path);
+	// Inner kustomizations apply first; each outer one may rename or re-tag what the inner produced.
+	for (const entries of chain) {
+		const e = entries.find((x) => x.name === artifact);
+		if (!e) continue;
+		if (e.newName) artifact = e.newName;
+		if (e.digest) {
+			version = e.digest;
+			location = e.doc.locate(['images', e.index, 'digest']);
+		} else if (e.newTag !== undefined) {
+			version = e.newTag;
+			location = e.doc.locate(['images', e.index, 'newTag']);
+		}
+	}
+	return { artifact, version, kind: 'image', location };
+}
+
+/** `registry:5000/org/app:1.2@sha256:…` → name, tag, digest. */
+export function splitImage(image: string): { name: string; tag?: string; digest?: string } {
+	let rest = image;
+	let digest: string | undefined;
+	const at = rest.indexOf('@');
+	if (at !== -1) {
+		digest = rest.slice(at + 1);
+		rest = rest.slice(0, at);
+	}
+	const slash = rest.lastIndexOf('/');
+	const colon = rest.lastIndexOf(':');
+	if (colon > slash) return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+	return { name: rest, digest };
+}
+
+/** A HelmRelease's chart version and values image tag; a kustomize patch that sets one wins, and is where it is set. */
+function helmVersions(h: DocRef, patches: DocRef[], oci: DocRef[], env: string, cluster: string): AppVersion[] {
+	const out: AppVersion[] = [];
+	const field = (path: string[]): { value: unknown; doc: DocRef } | undefined => {
+		for (const d of [...patches].reverse()) {
+			const v = getIn(d.value, path);
+			if (v !== undefined) return { value: v, doc: d };
+		}
+		const v = getIn(h.value, path);
+		return v === undefined ? undefined : { value: v, doc: h };
+	};
+	const chartVersion = ['spec', 'chart', 'spec', 'version'];
+	const version = field(chartVersion);
+	if (version) {
+		const chart = field(['spec', 'chart', 'spec', 'chart'])?.value ?? h.name;
+		out.push({ environment: env, clusters: [cluster], artifact: String(chart), version: String(version.value), kind: 'chart', location: version.doc.locate(chartVersion) });
+	}
+	// Flux 2.6+: `chartRef` to an OCIRepository, whose ref (tag, semver range or digest) is the chart version.
+	const chartRef = getIn(h.value, ['spec', 'chartRef']);
+	if (!version && isPlainObject(chartRef) && chartRef.kind === 'OCIRepository' && typeof chartRef.name === 'string') {
+		const ns = typeof chartRef.namespace === 'string' ? chartRef.namespace : h.namespace;
+		const repo = oci.find((o) => o.name === chartRef.name && o.namespace === ns);
+		const ref = repo && getIn(repo.value, ['spec', 'ref']);
+		const key = isPlainObject(ref) ? (['digest', 'tag', 'semver'] as const).find((k) => typeof ref[k] === 'string') : undefined;
+		if (repo && key) {
+			const url = getIn(repo.value, ['spec', 'url']);
+			out.push({ environment: env, clusters: [cluster], artifact: typeof url === 'string' ? url : chartRef.name, version: String((ref as Record<string, unknown>)[key]), kind: 'chart', location: repo.locate(['spec', 'ref', key]) });
+		}
+	}
+	const tagPath = ['spec', 'values', 'image', 'tag'];
+	const tag = field(tagPath);
+	if (tag) {
+		const repository = field(['spec', 'values', 'image', 'repository'])?.value ?? `${h.name} image`;
+		out.push({ environment: env, clusters: [cluster], artifact: String(repository), version: String(tag.value), kind: 'image', location: tag.doc.locate(tagPath) });
+	}
+	return out;
+}
+
+/** Where an earlier environment in the promotion order runs a newer version of the same artifact. */
+function behindOf(versions: AppVersion[], environments: FleetEnvironment[]): FleetApp['behind'] {
+	const out: FleetApp['behind'] = [];
+	const order = new Map(environments.map((e) => [e.name, e.order]));
+	for (const later of versions) {
+		for (const earlier of versions) {
+			if (earlier.artifact !== later.artifact || (order.get(earlier.environment) ?? 0) >= (order.get(later.environment) ?? 0)) continue;
+			const a = semver.coerce(later.version, { loose: true });
+			const b = semver.coerce(earlier.version, { loose: true });
+			if (!a || !b || !semver.valid(clean(later.version)) || !semver.valid(clean(earlier.version))) continue;
+			if (semver.gt(b, a) && !out.some((x) => x.environment === later.environment && x.artifact === later.artifact && x.newerIn === earlier.environment)) {
+				out.push({ environment: later.environment, artifact: later.artifact, version: later.version, newerIn: earlier.environment, newer: earlier.version });
+			}
+		}
+	}
+	return out;
+}
+
+/** `v1.2.3` → `1.2.3`; anything that is not a full semver stays unparsable (a branch name is never "older"). */
+function clean(v: string): string {
+	return v.replace(/^v(?=\d)/, '');
+}
+
+function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+	return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+}
+
+function str(v: unknown): string | undefined {
+	return typeof v === 'string' && v !== '' ? v : undefined;
+}
+

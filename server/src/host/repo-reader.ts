@@ -1,0 +1,58 @@
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RepoReader } from '../engine/fleet/reader';
+import { decodeUtf8 } from './node-fs';
+
+/** Files larger than this are not read for the fleet model (no GitOps object is that large). */
+export const FLEET_READ_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A RepoReader over a directory on disk: the file list given (from the repository index), texts
+ * read on first use and kept. `overlay` wins over the disk (the editor's unsaved documents).
+ */
+export class NodeRepoReader implements RepoReader {
+	private readonly texts = new Map<string, string | undefined>();
+	private list: readonly string[];
+
+	constructor(
+		private readonly root: string,
+		files: readonly string[],
+		private readonly overlay: (rel: string) => string | undefined = () => undefined,
+	) {
+		this.list = files;
+	}
+
+	files(): readonly string[] {
+		return this.list;
+	}
+
+	/** Replaces the file list (files were created or deleted). */
+	setFiles(files: readonly string[]): void {
+		this.list = files;
+		const present = new Set(files);
+		for (const k of this.texts.keys()) if (!present.has(k)) this.texts.delete(k);
+	}
+
+	/** Forgets the cached text of a file that changed on disk. */
+	invalidate(rel: string): void {
+		this.texts.delete(rel);
+	}
+
+	read(rel: string): string | undefined {
+		const open = this.overlay(rel);
+		if (open !== undefined) return open;
+		if (this.texts.has(rel)) return this.texts.get(rel);
+		let text: string | undefined;
+		try {
+			const file = path.join(this.root, ...rel.split('/'));
+			if (statSync(file).size <= FLEET_READ_MAX_BYTES) {
+				const decoded = decodeUtf8(readFileSync(file));
+				text = decoded.includes('\u0000') ? undefined : decoded;
+			}
+		} catch {
+			text = undefined;
+		}
+		this.texts.set(rel, text);
+		return text;
+	}
+}
