@@ -96,7 +96,8 @@ export class RepoIndex implements RepoContext {
 	 * (targets, production severity and fleet problems depend on it).
 	 */
 	setFleet(model: FleetModel): boolean {
-		const key = JSON.stringify(model);
+		// Locations compare by their anchor: computing every range would parse every document slowly.
+		const key = JSON.stringify(model, (_k, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v));
 		if (key === this.fleetKey) return false;
 		this.fleetModel = model;
 		this.fleetKey = key;
@@ -254,7 +255,11 @@ export class RepoIndex implements RepoContext {
 
 /** The repo-relative paths of the patch files a kustomization names (patches, patchesStrategicMerge, patchesJson6902). */
 export function patchPaths(kustomizationPath: string, text: string): string[] {
-	const value = parseDocuments(text)[0];
+	return patchPathsOf(kustomizationPath, parseDocuments(text)[0]);
+}
+
+/** The same, from the kustomization's parsed value. */
+export function patchPathsOf(kustomizationPath: string, value: unknown): string[] {
 	if (!isPlainObject(value)) return [];
 	const dir = dirName(kustomizationPath);
 	const out: string[] = [];
@@ -285,7 +290,11 @@ export function isIncluded(relPath: string, settings: FleetscopeSettings): boole
 	return m(normalisePath(relPath));
 }
 
+/** Anything that normalising would change: `.`/`..` segments, empty segments, backslashes, a leading or trailing slash. */
+const NOT_NORMAL = /(^|\/)\.\.?(\/|$)|\/\/|\\|^\/|\/$/;
+
 export function normalisePath(p: string): string {
+	if (!NOT_NORMAL.test(p)) return p; // the common case: already a clean repo-relative path
 	const parts: string[] = [];
 	for (const seg of p.replace(/\\/g, '/').split('/')) {
 		if (seg === '' || seg === '.') continue;

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EMPTY_REPO, type Engine, type FileAnalysis, type RepoContext, type ResourceCheck } from '../engine/engine';
-import { isIncluded, isYamlFile, type RepoIndex } from '../engine/repo';
+import { isIncluded, isKustomizationFile, isYamlFile, type RepoIndex } from '../engine/repo';
 import { codeActions } from '../engine/services/code-actions';
 import { complete } from '../engine/services/completion';
 import { hover } from '../engine/services/hover';
@@ -58,10 +58,18 @@ const DRAIN_BATCH = 8;
 const SETTINGS_PREFETCH = 256;
 /** The workspace scan yields to incoming messages at least this often (ms). */
 const SCAN_SLICE_MS = 8;
+/** Quiet time after the last edit of a fleet-relevant document before the fleet is rediscovered (ms). */
+const FLEET_REFRESH_MS = 300;
+/** Documents whose kinds make up the fleet graph. */
+const FLEET_KINDS = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease|GitRepository|OCIRepository|ArtifactGenerator|Application|ApplicationSet)["']?\s*$/m;
 
 export class FleetscopeServer {
 	private readonly documents = new TextDocuments(TextDocument);
-	private readonly folders = new Folders();
+	private readonly folders = new Folders((folder, rel) => this.openTextOf(folder, rel));
+	/** Folders whose fleet model is rediscovered soon, after edits to fleet-relevant open documents. */
+	private readonly fleetRefresh = new Map<Folder, { timer: NodeJS.Timeout; files: Set<string> }>();
+	/** Open documents edited while they held fleet objects: closing them rediscovers the fleet from disk. */
+	private readonly fleetEdited = new Set<string>();
 	private readonly settings: SettingsCache;
 	private readonly engines: EnginePool;
 	private readonly open = new Map<string, OpenState>();
@@ -89,6 +97,7 @@ export class FleetscopeServer {
 		c.onInitialized(() => this.initialized());
 		c.onShutdown(() => {
 			this.scanGeneration++; // cancels a running scan
+			for (const { timer } of this.fleetRefresh.values()) clearTimeout(timer);
 		});
 		c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.settingsChanged(p.settings)));
 		c.onDidChangeWatchedFiles((p) => void this.guardAsync('didChangeWatchedFiles', () => this.filesChanged(p)));
@@ -116,7 +125,10 @@ export class FleetscopeServer {
 			const file = uriToPath(e.document.uri);
 			if (file) this.openPaths.add(file);
 		});
-		this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
+		this.documents.onDidChangeContent((e) => {
+			this.schedule(e.document.uri);
+			this.scheduleFleetRefresh(e.document.uri, e.document.getText());
+		});
 		this.documents.onDidClose((e) => void this.guardAsync('didClose', () => this.closed(e.document.uri)));
 		this.documents.listen(c);
 		c.listen();
@@ -239,6 +251,12 @@ export class FleetscopeServer {
 		const file = uriToPath(uri);
 		if (file) this.openPaths.delete(file);
 		const loc = this.folders.of(file);
+		// Unsaved edits of a fleet-relevant document are gone with it: the fleet reads the disk again.
+		if (loc && this.fleetEdited.delete(uri) && (await loc.folder.refreshFleet([loc.rel]))) {
+			this.revalidateOpen(loc.folder);
+			this.startScan();
+			return;
+		}
 		// A closed workspace file shows what is on disk (the buffer may have had unsaved edits); anything else is cleared.
 		if (loc && (await this.workspaceValidated(loc.folder, loc.rel))) await this.validateFromDisk(loc.folder, loc.rel);
 		else this.publish(uri, []);
@@ -331,6 +349,8 @@ export class FleetscopeServer {
 				await repo.updateFile(loc.rel);
 				if (await this.workspaceValidated(loc.folder, loc.rel)) revalidate.push(loc);
 			}
+			// Flux/Argo objects, kustomizations and claims decide which clusters each file reaches.
+			await loc.folder.refreshFleet([loc.rel]);
 			if (repo.version !== before) factsChanged.add(loc.folder);
 		}
 		if (factsChanged.size > 0) {
@@ -348,6 +368,39 @@ export class FleetscopeServer {
 		this.settings.clear(pushed);
 		this.revalidateOpen();
 		this.startScan();
+	}
+
+	// ---- fleet model ------------------------------------------------------------------------
+
+	/** The editor's text of a folder's file, when it is open. */
+	private openTextOf(folder: Folder, rel: string): string | undefined {
+		const uri = folder.uriOf(rel);
+		return this.documents.get(uri)?.getText();
+	}
+
+	/**
+	 * An open document that may change the fleet graph (a Flux or Argo object, a kustomization, a
+	 * Fleet file or claim) was edited: rediscover the fleet shortly after typing stops, never per
+	 * keystroke, and re-validate where the model changed.
+	 */
+	private scheduleFleetRefresh(uri: string, text: string): void {
+		const loc = this.folders.of(uriToPath(uri));
+		if (!loc || !(FLEET_KINDS.test(text) || isKustomizationFile(loc.rel))) return;
+		this.fleetEdited.add(uri);
+		const pending = this.fleetRefresh.get(loc.folder);
+		if (pending) clearTimeout(pending.timer);
+		const files = pending?.files ?? new Set<string>();
+		files.add(loc.rel);
+		const timer = setTimeout(() => {
+			this.fleetRefresh.delete(loc.folder);
+			void this.guardAsync('fleet refresh', async () => {
+				if (await loc.folder.refreshFleet([...files])) {
+					this.revalidateOpen(loc.folder);
+					this.startScan();
+				}
+			});
+		}, FLEET_REFRESH_MS);
+		this.fleetRefresh.set(loc.folder, { timer, files });
 	}
 
 	// ---- plumbing ---------------------------------------------------------------------------

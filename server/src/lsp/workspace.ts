@@ -1,23 +1,42 @@
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import { RepoIndex } from '../engine/repo';
+import { FleetService } from '../host/fleet';
 import { nodeFileSystem } from '../host/node-fs';
 import { pathToUri, relativeTo, uriToPath } from './uri';
 
-/** A workspace folder on disk, with its repository index (built lazily, in the background). */
+/** The text of an open document of a folder, by repo-relative path (the editor's text wins over the disk). */
+export type OpenText = (folder: Folder, rel: string) => string | undefined;
+
+/** A workspace folder on disk, with its repository index and fleet model (built lazily, in the background). */
 export class Folder {
 	private index?: Promise<RepoIndex>;
+	private fleetService?: FleetService;
 
 	constructor(
 		readonly uri: string,
 		readonly root: string,
 		readonly name: string,
+		private readonly openText: OpenText = () => undefined,
 	) {}
 
-	/** The repository index; built on first use, then kept current by `didChangeWatchedFiles`. */
+	/**
+	 * The repository index, with the fleet model set; built on first use, then kept current by
+	 * `didChangeWatchedFiles` and `refreshFleet`.
+	 */
 	repo(): Promise<RepoIndex> {
-		this.index ??= RepoIndex.build(nodeFileSystem(this.root));
+		this.index ??= RepoIndex.build(nodeFileSystem(this.root)).then((repo) => {
+			this.fleetService = new FleetService(this.root, repo, (rel) => this.openText(this, rel));
+			this.fleetService.refresh();
+			return repo;
+		});
 		return this.index;
+	}
+
+	/** Rediscovers the fleet after these files changed (on disk or in the editor); true when the model changed. */
+	async refreshFleet(changed: readonly string[]): Promise<boolean> {
+		await this.repo();
+		return this.fleetService!.refresh(changed).changed;
 	}
 
 	rel(file: string): string | undefined {
@@ -33,6 +52,8 @@ export class Folder {
 export class Folders {
 	private list: Folder[] = [];
 
+	constructor(private readonly openText: OpenText = () => undefined) {}
+
 	get all(): readonly Folder[] {
 		return this.list;
 	}
@@ -40,7 +61,7 @@ export class Folders {
 	add(wf: WorkspaceFolder): Folder | undefined {
 		const root = uriToPath(wf.uri);
 		if (!root || this.list.some((f) => f.root === root)) return undefined;
-		const folder = new Folder(wf.uri, root, wf.name);
+		const folder = new Folder(wf.uri, root, wf.name, this.openText);
 		this.list.push(folder);
 		this.list.sort((a, b) => b.root.length - a.root.length);
 		return folder;

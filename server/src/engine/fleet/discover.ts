@@ -1,5 +1,5 @@
 import { isPlainObject } from '../resource';
-import { dirName, isKustomizationFile, patchPaths } from '../repo';
+import { dirName, isKustomizationFile, patchPathsOf } from '../repo';
 import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
@@ -23,6 +23,7 @@ const OVERLAY_PARENTS = new Set(['apps', 'overlays', 'envs', 'environments', 'de
  * ApplicationSets, and plain kustomize overlays. Never throws; broken references are problems.
  */
 export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {}): FleetModel {
+	store.beginRun();
 	const memo = new Map<string, PathExpansion>();
 	const baseExpand = options.expand ?? graphExpander(store);
 	const expand: Expander = (path, kind) => {
@@ -269,21 +270,38 @@ function discoverApps(
 		const name = b < segs.length - 1 ? segs[b + 1] : segs[b - 1];
 		if (name && !bases.has(name)) bases.set(name, segs.slice(0, b < segs.length - 1 ? b + 2 : b + 1).join('/'));
 	}
-	for (const [name, baseDir] of [...bases].sort()) {
-		if (known.has(name)) continue;
-		known.add(name);
-		const paths: Record<string, string[]> = {};
-		for (const c of clusters) {
-			if (!c.environment) continue;
-			for (const s of c.syncs) {
-				if (s.kind === 'flux-helmrelease') continue;
-				if (!expand(s.path, s.kind).files.some((f) => f === `${baseDir}/kustomization.yaml` || f.startsWith(`${baseDir}/`))) continue;
-				if (s.path === baseDir || s.path.startsWith(`${baseDir}/`) || !kustomizationIn(store, s.path)) continue;
+	// Which base directories each synced overlay pulls in (once per path, not per base).
+	const basesOf = new Map<string, Set<string>>();
+	const baseDirs = new Set(bases.values());
+	const reachedBases = (path: string, kind: SyncSource['kind']): Set<string> => {
+		let hit = basesOf.get(path);
+		if (!hit) {
+			hit = new Set();
+			for (const f of expand(path, kind).files) {
+				for (let d = dirName(f); d !== ''; d = dirName(d)) if (baseDirs.has(d)) hit.add(d);
+			}
+			basesOf.set(path, hit);
+		}
+		return hit;
+	};
+	const pathsOfBase = new Map<string, Record<string, string[]>>();
+	for (const c of clusters) {
+		if (!c.environment) continue;
+		for (const s of c.syncs) {
+			if (s.kind === 'flux-helmrelease' || !kustomizationIn(store, s.path)) continue;
+			for (const baseDir of reachedBases(s.path, s.kind)) {
+				if (s.path === baseDir || s.path.startsWith(`${baseDir}/`)) continue;
+				let paths = pathsOfBase.get(baseDir);
+				if (!paths) pathsOfBase.set(baseDir, (paths = {}));
 				const list = (paths[c.environment] ??= []);
 				if (!list.includes(s.path)) list.push(s.path);
 			}
 		}
-		apps.push({ name, facts: {}, paths, versions: [], behind: [], source: 'inferred' });
+	}
+	for (const [name, baseDir] of [...bases].sort()) {
+		if (known.has(name)) continue;
+		known.add(name);
+		apps.push({ name, facts: {}, paths: pathsOfBase.get(baseDir) ?? {}, versions: [], behind: [], source: 'inferred' });
 	}
 	// HelmReleases and Argo CD Applications not already known as apps.
 	const helm = new Map<string, DocRef>();
@@ -309,8 +327,8 @@ function patchFiles(store: DocumentStore): Set<string> {
 	const out = new Set<string>();
 	for (const f of store.files()) {
 		if (!isKustomizationFile(f)) continue;
-		const text = store.reader.read(f);
-		if (text !== undefined) for (const p of patchPaths(f, text)) out.add(p);
+		const value = store.mappings(f)[0]?.value;
+		if (value) for (const p of patchPathsOf(f, value)) out.add(p);
 	}
 	return out;
 }

@@ -1,6 +1,5 @@
 import { isPlainObject } from '../resource';
 import { dirName, isKustomizationFile, isYamlFile, joinPath, normalisePath } from '../repo';
-import { parseFile } from '../parse';
 import type { DocumentStore } from './reader';
 import type { SyncKind } from './types';
 
@@ -63,9 +62,7 @@ export function graphExpander(store: DocumentStore): Expander {
 
 /** Paths a kustomization file names (resources, bases, components, patches, generator sources), repo-relative. */
 export function kustomizationPaths(store: DocumentStore, kustomizationPath: string): string[] {
-	const text = store.reader.read(kustomizationPath);
-	if (text === undefined) return [];
-	const value = parseFile(text).documents[0]?.value;
+	const value = store.mappings(kustomizationPath)[0]?.value;
 	if (!isPlainObject(value)) return [];
 	const dir = dirName(kustomizationPath);
 	const out: string[] = [];

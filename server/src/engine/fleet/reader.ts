@@ -2,6 +2,7 @@ import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedFile } 
 import { dirName, isYamlFile, normalisePath } from '../repo';
 import { isPlainObject, resourceHeader } from '../resource';
 import { LineIndex } from '../text';
+import type { Range } from '../types';
 import type { SourceLocation } from './types';
 
 /**
@@ -40,13 +41,23 @@ export class DocumentStore {
 	private readonly parsed = new Map<string, { text: string; file: ParsedFile; docs: DocRef[]; all: DocRef[]; lines?: LineIndex }>();
 	private dirs?: Set<string>;
 	private fileSet?: Set<string>;
+	private kindIndex?: Map<string, DocRef[]>;
+	private readonly kindHints = new Map<string, { text: string; value: boolean }>();
+	private readonly under = new Map<string, string[]>();
 
 	constructor(readonly reader: RepoReader) {}
+
+	/** Marks the start of a discovery run: `ofKinds` answers from one scan of the repository until the next run. */
+	beginRun(): void {
+		this.kindIndex = undefined;
+	}
 
 	/** Call when files were added or removed (texts are compared on every read anyway). */
 	filesChanged(): void {
 		this.dirs = undefined;
 		this.fileSet = undefined;
+		this.kindIndex = undefined;
+		this.under.clear();
 		for (const p of this.parsed.keys()) if (!this.fileSetOf().has(p)) this.parsed.delete(p);
 	}
 
@@ -72,13 +83,32 @@ export class DocumentStore {
 	/** Files directly in a directory. */
 	listDirectory(dir: string): string[] {
 		const d = normalisePath(dir);
-		return this.reader.files().filter((f) => dirName(f) === d);
+		return this.filesUnder(d).filter((f) => dirName(f) === d);
 	}
 
 	/** YAML files at or under a directory (recursively). */
 	yamlUnder(dir: string): string[] {
-		const d = normalisePath(dir);
-		return this.reader.files().filter((f) => isYamlFile(f) && (d === '' || f.startsWith(`${d}/`)));
+		return this.filesUnder(normalisePath(dir)).filter(isYamlFile);
+	}
+
+	/** Every file below a directory, memoised per directory until the file list changes. */
+	private filesUnder(d: string): string[] {
+		let hit = this.under.get(d);
+		if (!hit) {
+			// Narrow from the nearest memoised ancestor: walking many paths of one tree costs one scan of it.
+			let from: readonly string[] = this.reader.files();
+			for (let a = dirName(d); d !== '' && a !== d; a = dirName(a)) {
+				const anc = this.under.get(a);
+				if (anc) {
+					from = anc;
+					break;
+				}
+				if (a === '') break;
+			}
+			hit = d === '' ? [...from] : from.filter((f) => f.startsWith(`${d}/`));
+			this.under.set(d, hit);
+		}
+		return hit;
 	}
 
 	/** The documents of a file that are Kubernetes-style objects (apiVersion and kind). */
@@ -91,8 +121,7 @@ export class DocumentStore {
 		return this.entry(path)?.all ?? [];
 	}
 
-	private entry(path: string) {
-		const p = normalisePath(path);
+	private entry(p: string) {
 		const text = this.reader.read(p);
 		if (text === undefined) return undefined;
 		const hit = this.parsed.get(p);
@@ -102,11 +131,22 @@ export class DocumentStore {
 		for (const d of entry.file.documents) {
 			if (!isPlainObject(d.value)) continue;
 			const h = resourceHeader(d.value) ?? { apiVersion: '', kind: '', group: '', version: '', name: undefined, namespace: undefined };
+			// Ranges need the slow, position-keeping parse of the document: computed only when read.
 			const locate = (path: NodePath, key = false): SourceLocation => {
-				let node = key ? keyNodeAt(d.doc, path) : nodeAt(d.doc, path);
-				for (let i = path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, path.slice(0, i));
-				const span = spanOf(node) ?? { start: d.span.start, end: d.span.start };
-				return { file: p, range: lines().rangeOf({ start: span.start + d.base, end: span.end + d.base }) };
+				let range: Range | undefined;
+				return {
+					file: p,
+					anchor: `${p}#${d.index}/${path.join('/')}${key ? '!' : ''}`,
+					get range() {
+						if (!range) {
+							let node = key ? keyNodeAt(d.doc, path) : nodeAt(d.doc, path);
+							for (let i = path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, path.slice(0, i));
+							const span = spanOf(node) ?? { start: d.span.start, end: d.span.start };
+							range = lines().rangeOf({ start: span.start + d.base, end: span.end + d.base });
+						}
+						return range;
+					},
+				};
 			};
 			const ref: DocRef = { file: p, documentIndex: d.index, apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value: d.value, locate };
 			entry.all.push(ref);
@@ -116,21 +156,32 @@ export class DocumentStore {
 		return entry;
 	}
 
-	/** Whether a file may hold a document discovery reads (a cheap look at its `kind:` lines). */
+	/** Whether a file may hold a document discovery reads (a cheap look at its `kind:` lines, once per text). */
 	mayHoldFleetKinds(path: string): boolean {
 		const text = this.reader.read(path);
-		return text !== undefined && KIND_LINE.test(text);
+		if (text === undefined) return false;
+		const hit = this.kindHints.get(path);
+		if (hit && hit.text === text) return hit.value;
+		const value = KIND_LINE.test(text);
+		this.kindHints.set(path, { text, value });
+		return value;
 	}
 
-	/** Every document of the given kinds in the repository's YAML files. */
+	/** Every document of the given kinds in the repository's YAML files (one scan per discovery run). */
 	ofKinds(kinds: readonly string[]): DocRef[] {
-		const wanted = new Set(kinds);
-		const out: DocRef[] = [];
-		for (const f of this.reader.files()) {
-			if (!isYamlFile(f) || !this.mayHoldFleetKinds(f)) continue;
-			for (const d of this.documents(f)) if (wanted.has(d.kind)) out.push(d);
+		if (!this.kindIndex) {
+			const index = new Map<string, DocRef[]>();
+			for (const f of this.reader.files()) {
+				if (!isYamlFile(f) || !this.mayHoldFleetKinds(f)) continue;
+				for (const d of this.documents(f)) {
+					let list = index.get(d.kind);
+					if (!list) index.set(d.kind, (list = []));
+					list.push(d);
+				}
+			}
+			this.kindIndex = index;
 		}
-		return out;
+		return kinds.flatMap((k) => this.kindIndex!.get(k) ?? []);
 	}
 
 	private fileSetOf(): Set<string> {

@@ -14,7 +14,10 @@ export type Provenance = 'declared' | 'inferred';
 /** A place in a file of the repository (zero-based range, repo-relative posix path). */
 export interface SourceLocation {
 	file: string;
-	range: Range;
+	/** Computed on first read where discovery made it (it needs the document's position-keeping parse). */
+	readonly range: Range;
+	/** Identifies the place without computing its range (`file#document/json/path`): what comparisons use. */
+	readonly anchor?: string;
 }
 
 export interface FleetEnvironment {

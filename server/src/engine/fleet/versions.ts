@@ -16,12 +16,13 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
  * is "behind" where an environment earlier in the promotion order runs a newer version.
  */
 export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
+	const memo: Memo = { images: new Map(), segments: new Map() };
 	for (const app of apps) {
 		const found: AppVersion[] = [];
 		for (const env of environments) {
 			const members = clusters.filter((c) => c.environment === env.name);
 			for (const c of members) {
-				for (const v of versionsOnCluster(store, app, c, env.name, expand, walks.get(c.name))) {
+				for (const v of versionsOnCluster(store, memo, app, c, env.name, expand, walks.get(c.name))) {
 					const same = found.find((x) => x.environment === env.name && x.artifact === v.artifact && x.version === v.version && sameLocation(x.location, v.location));
 					if (same) {
 						if (!same.clusters.includes(c.name)) same.clusters.push(c.name);
@@ -34,16 +35,29 @@ export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters
 	}
 }
 
-function versionsOnCluster(store: DocumentStore, app: FleetApp, c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): AppVersion[] {
+/** Per discovery run: the image occurrences under each synced path, and the path segments of the files it reaches. */
+interface Memo {
+	images: Map<string, ImageOccurrence[]>;
+	segments: Map<string, Set<string>>;
+}
+
+interface ImageOccurrence {
+	doc: DocRef;
+	version: Omit<AppVersion, 'environment' | 'clusters'>;
+}
+
+function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): AppVersion[] {
 	const out: AppVersion[] = [];
 	const declaredPaths = app.paths[env];
 	for (const s of c.syncs) {
 		if (s.kind === 'flux-helmrelease') continue;
 		if (s.kind === 'argo-application' || s.kind === 'argo-applicationset') {
 			if (s.name !== app.name) continue;
-		} else if (declaredPaths ? !declaredPaths.includes(s.path) : !syncDeploysApp(s.path, app.name, expand, s.kind)) continue;
+		} else if (declaredPaths ? !declaredPaths.includes(s.path) : !syncDeploysApp(memo, s.path, app.name, expand, s.kind)) continue;
 		if (!store.isDirectory(s.path) && !store.isFile(s.path)) continue;
-		out.push(...imageVersions(store, s.path, app.name, env, c.name));
+		let images = memo.images.get(s.path);
+		if (!images) memo.images.set(s.path, (images = imageOccurrences(store, s.path)));
+		for (const o of images) if (belongsTo(o.doc, app.name)) out.push({ environment: env, clusters: [c.name], ...o.version });
 	}
 	// HelmReleases named like the app.
 	for (const h of walk?.helmReleases ?? []) {
@@ -61,9 +75,11 @@ function versionsOnCluster(store: DocumentStore, app: FleetApp, c: FleetCluster,
 	return out;
 }
 
-/** Whether a synced path deploys an app by that name (a base directory named after it, or a workload called or labelled so). */
-function syncDeploysApp(path: string, app: string, expand: Expander, kind: Parameters<Expander>[1]): boolean {
-	return expand(path, kind).files.some((f) => f.split('/').includes(app));
+/** Whether a synced path deploys an app by that name (a directory named after it, e.g. its base). */
+function syncDeploysApp(memo: Memo, path: string, app: string, expand: Expander, kind: Parameters<Expander>[1]): boolean {
+	let segs = memo.segments.get(path);
+	if (!segs) memo.segments.set(path, (segs = new Set(expand(path, kind).files.flatMap((f) => f.split('/')))));
+	return segs.has(app);
 }
 
 interface ImageEntry {
@@ -76,11 +92,11 @@ interface ImageEntry {
 }
 
 /**
- * Images of the app's workloads under a synced path, with the `images` entries of the kustomization
+ * The images of the workloads under a synced path, with the `images` entries of the kustomization
  * chain applied (inner first, the outer overlay wins), as kustomize's image transformer does.
  */
-function imageVersions(store: DocumentStore, path: string, app: string, env: string, cluster: string): AppVersion[] {
-	const out: AppVersion[] = [];
+function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[] {
+	const out: ImageOccurrence[] = [];
 	const visit = (dir: string, outer: ImageEntry[][], seen: Set<string>) => {
 		if (seen.has(dir)) return;
 		seen.add(dir);
@@ -92,7 +108,6 @@ function imageVersions(store: DocumentStore, path: string, app: string, env: str
 			if (store.isDirectory(ref)) visit(ref, chain, seen);
 			else if (store.isFile(ref) && !isKustomizationFile(ref)) {
 				for (const d of store.documents(ref)) {
-					if (!belongsTo(d, app)) continue;
 					const h = resourceHeader(d.value);
 					const pod = h && podSpecOf({ ...h, documentIndex: d.documentIndex, span: { start: 0, end: 0 }, value: d.value });
 					if (!pod) continue;
@@ -100,7 +115,7 @@ function imageVersions(store: DocumentStore, path: string, app: string, env: str
 						const image = container.container.image;
 						if (typeof image !== 'string') continue;
 						const v = resolveImage(image, chain, d, [...container.path, 'image']);
-						if (v) out.push({ environment: env, clusters: [cluster], ...v });
+						if (v) out.push({ doc: d, version: v });
 					}
 				}
 			}
@@ -223,7 +238,9 @@ function clean(v: string): string {
 	return v.replace(/^v(?=\d)/, '');
 }
 
+/** Same place: by anchor where both have one (computing ranges would parse every document slowly). */
 function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+	if (a.anchor !== undefined && b.anchor !== undefined) return a.anchor === b.anchor;
 	return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
 }
 
