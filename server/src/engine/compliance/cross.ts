@@ -1,4 +1,4 @@
-import type { IndexedObject } from '../objects';
+import { NO_OBJECTS, type IndexedObject } from '../objects';
 import type { ComplianceContext } from './rule';
 
 /**
@@ -51,3 +51,11 @@ export function quoteList(items: readonly string[]): string {
 
 /** Namespaces Kubernetes itself creates and manages. */
 export const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * Whether the context has an object index at all (a repository index or a rendered set). Without
+ * one nothing is known about other objects, so no rule may conclude that one is missing.
+ */
+export function hasIndex(ctx: ComplianceContext): boolean {
+	return ctx.objects !== NO_OBJECTS;
+}

@@ -1,6 +1,6 @@
 import type { IndexedObject } from '../../objects';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { inCluster, inNamespace, scopesOf, SYSTEM_NAMESPACES, type Scope } from '../cross';
+import { inCluster, inNamespace, scopesOf, SYSTEM_NAMESPACES, type Scope, hasIndex } from '../cross';
 
 /** Namespaced kinds that define network policies for their namespace (Kubernetes, Calico, Cilium). */
 export const NAMESPACED_POLICY_KINDS = ['NetworkPolicy', 'CiliumNetworkPolicy'];
@@ -39,6 +39,7 @@ export const namespaceNetworkPolicy: ComplianceRule = {
 	controls: ['CIS-K8S-5.3.2'],
 	appliesTo: (r) => r.group === '' && !!r.name && !SYSTEM_NAMESPACES.has(r.name),
 	check(resource, ctx): ComplianceProblem[] {
+		if (!hasIndex(ctx)) return [];
 		const ns = resource.name!;
 		const missing: string[] = [];
 		for (const scope of scopesOf(ctx)) {

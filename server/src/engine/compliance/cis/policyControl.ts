@@ -3,7 +3,7 @@ import type { IndexedObject } from '../../objects';
 import { ENFORCE_LABEL } from '../context';
 import { isGatekeeperConstraint } from '../../repo-objects';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { inCluster, scopesOf, SYSTEM_NAMESPACES, type Scope } from '../cross';
+import { inCluster, scopesOf, SYSTEM_NAMESPACES, type Scope, hasIndex } from '../cross';
 
 function enforcingKyverno(o: IndexedObject): boolean {
 	if (!o.apiVersion.startsWith('kyverno.io/') || !isPlainObject(o.value.spec)) return false;
@@ -59,6 +59,7 @@ export const policyControl: ComplianceRule = {
 		const meta = isPlainObject(resource.value.metadata) ? resource.value.metadata : {};
 		const labels = isPlainObject(meta.labels) ? meta.labels : undefined;
 		if (labels && typeof labels[ENFORCE_LABEL] === 'string') return [];
+		if (!hasIndex(ctx)) return [];
 		const ns = resource.name!;
 		const bare = scopesOf(ctx).filter((s) => enforcingPolicies(s, ns, ctx.objects.complete).length === 0);
 		if (bare.length === 0) return [];

@@ -1,7 +1,7 @@
 import type { IndexedObject } from '../../objects';
 import { isPodTemplateKind, podSpecOf, POD_TEMPLATE_KINDS } from '../pod-spec';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { inNamespace, scopesOf } from '../cross';
+import { inNamespace, scopesOf, hasIndex } from '../cross';
 
 /**
  * CIS 5.1.5/5.1.6 with the repository's ServiceAccounts, complementing the single-resource rules
@@ -30,7 +30,7 @@ export const serviceAccountToken: ComplianceRule = {
 		const pod = podSpecOf(resource);
 		if (!pod || pod.spec.automountServiceAccountToken === false) return [];
 		const ns = resource.namespace;
-		if (!ns) return [];
+		if (!ns || !hasIndex(ctx)) return [];
 		const field = typeof pod.spec.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? 'serviceAccountName' : typeof pod.spec.serviceAccount === 'string' && pod.spec.serviceAccount !== '' ? 'serviceAccount' : undefined;
 		const name = field ? (pod.spec[field] as string) : 'default';
 		if (field && name === 'default') return []; // cis-pod-default-service-account
