@@ -25,7 +25,7 @@ export const recoveryObjectives: ComplianceRule = {
 			out.push({
 				path: e.at('criticality'),
 				target: 'value',
-				message: `App "${e.name}" is ${e.fact('criticality')}, a critical or important function in DORA's terms, but has no ${what}: DORA's asset records and recovery plans (Art 8(1), Art 11) are measured against them. Add ${add} to this entry (or the labels ${missing.map((k) => FACTS[k].label).join(', ')} on its Namespace). (DORA Art 8(1), Art 11(1))`,
+				message: `App "${e.name}" is ${e.fact('criticality')}, a critical or important function in DORA's terms, but has no ${what}: DORA's asset records and recovery plans (Art 8(1), Art 11) are measured against them. Add ${add} to this entry (or the label${missing.length > 1 ? 's' : ''} ${missing.map((k) => FACTS[k].label).join(', ')} on its Namespace). (DORA Art 8(1), Art 11(1))`,
 			});
 		}
 		return out;
