@@ -114,7 +114,7 @@ describe('CIS 5.1.5/5.1.6: cis-service-account-token', () => {
 	});
 
 	it('accepts the pod or account turning tokens off, a declared default account (reported on the account), unknown namespaces and accounts', async () => {
-		const ok = [
+		const ok: Record<string, string>[] = [
 			{ 'd.yaml': deploy('      automountServiceAccountToken: false\n') },
 			{ 'd.yaml': deploy(''), 'sa.yaml': sa('default', 'automountServiceAccountToken: false\n') },
 			{ 'd.yaml': deploy(''), 'sa.yaml': sa('default') },

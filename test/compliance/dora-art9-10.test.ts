@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, CLUSTERS, fleetModel, reach } from './fleet-helpers';
+import { check, CLUSTERS, fleetModel, reach, type FleetInput } from './fleet-helpers';
 
-const prodOf = (files: Record<string, string>, apps: Parameters<typeof fleetModel>[0]['apps'] = [], cluster = 'prod-1') => fleetModel({ clusters: CLUSTERS, apps, files: reach(files, [cluster]) });
+const prodOf = (files: Record<string, string>, apps: FleetInput['apps'] = [], cluster = 'prod-1') => fleetModel({ clusters: CLUSTERS, apps, files: reach(files, [cluster]) });
 const claim = (extra: string, env = 'production') =>
 	`apiVersion: platform.gitops.io/v1alpha1\nkind: ClusterClaim\nmetadata:\n  name: c1\nspec:\n  cloudProvider: aws\n  region: eu-west-1\n  environment: ${env}\n${extra}`;
 

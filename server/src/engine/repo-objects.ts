@@ -40,8 +40,8 @@ export const INDEXED_KINDS = [
 	'Policy',
 	'ValidatingPolicy',
 	'ValidatingAdmissionPolicyBinding',
-	// Overrides of raw values (kustomize images, Flux sources of the fleet repository itself).
-	'Kustomization',
+	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
+	// their images overrides; Flux Kustomizations are many and not needed.)
 	'GitRepository',
 ] as const;
 
@@ -72,7 +72,7 @@ export function objectsOfText(file: string, text: string): IndexedObject[] {
 		for (const d of parsed.documents) {
 			const value = d.value;
 			const h = resourceHeader(value);
-			if (h && isPlainObject(value) && (INDEXED.has(h.kind) || isGatekeeperConstraint(h.apiVersion))) {
+			if (h && isPlainObject(value) && (INDEXED.has(h.kind) || isGatekeeperConstraint(h.apiVersion) || (kustomizationFile && h.kind === 'Kustomization'))) {
 				out.push({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value, file, documentIndex });
 			} else if (!h && kustomizationFile && isPlainObject(value)) {
 				// kustomization.yaml may omit apiVersion and kind.

@@ -97,7 +97,7 @@ export function splitImage(image: string): { name: string; tag?: string; digest?
 
 function overriddenByKustomize(ctx: ComplianceContext, name: string): boolean {
 	return ctx.objects.ofKind('Kustomization').some((k) => {
-		const images = k.value.images ?? (isPlainObject(k.value.spec) ? k.value.spec.images : undefined);
+		const images = k.value.images;
 		return Array.isArray(images) && images.some((i) => isPlainObject(i) && i.name === name && (typeof i.newTag === 'string' || typeof i.digest === 'string'));
 	});
 }
