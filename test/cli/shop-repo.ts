@@ -25,6 +25,7 @@ spec:
           imagePullPolicy: IfNotPresent
           portz:
             - containerPort: 80
+      automountServiceAccountToken: false
 `;
 
 export const CONFIG = `apiVersion: v1

@@ -40,7 +40,7 @@ describe('CIS 5.1.1: cis-cluster-admin-binding', () => {
 		const r = run(t, 'cis-cluster-admin-binding');
 		assert.deepEqual(r.where, ['7:8-7:21 warning cis-cluster-admin-binding | cluster-admin']);
 		assert.deepEqual(r.messages, [
-			'ClusterRoleBinding "admins" grants cluster-admin to User "alice", ServiceAccount "ci/deployer": that is full control of every resource in the cluster, every Secret and RBAC itself included, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1)',
+			'ClusterRoleBinding "admins" grants cluster-admin to User "alice", ServiceAccount "ci/deployer": that is full control of every resource in the cluster, every Secret and RBAC itself included, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1; DORA Art 9(4)(c))',
 		]);
 	});
 
@@ -49,7 +49,7 @@ describe('CIS 5.1.1: cis-cluster-admin-binding', () => {
 		const r = run(t, 'cis-cluster-admin-binding');
 		assert.deepEqual(r.where, ['8:8-8:21 warning cis-cluster-admin-binding | cluster-admin']);
 		assert.deepEqual(r.messages, [
-			'RoleBinding "admins" grants cluster-admin to ServiceAccount "shop/app": that is full control of namespace "shop", its Secrets and RBAC included, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1)',
+			'RoleBinding "admins" grants cluster-admin to ServiceAccount "shop/app": that is full control of namespace "shop", its Secrets and RBAC included, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1; DORA Art 9(4)(c))',
 		]);
 	});
 
@@ -86,9 +86,9 @@ describe('CIS 5.1.3: cis-rbac-wildcards', () => {
 			'7:19-7:22 warning cis-rbac-wildcards | "*"',
 		]);
 		assert.deepEqual(r.messages, [
-			'Rule 1 of ClusterRole "ops" matches every API group ("*"), custom resources installed later included. List the API groups it needs ("" is the core group). (CIS 5.1.3)',
-			'Rule 1 of ClusterRole "ops" grants every resource of its API groups ("*"), Secrets and resources added later included. List the resources it needs. (CIS 5.1.3)',
-			'Rule 1 of ClusterRole "ops" allows every verb ("*"), delete, escalate, bind and impersonate included. List the verbs it needs (for example get, list, watch). (CIS 5.1.3)',
+			'Rule 1 of ClusterRole "ops" matches every API group ("*"), custom resources installed later included. List the API groups it needs ("" is the core group). (CIS 5.1.3; DORA Art 9(4)(c))',
+			'Rule 1 of ClusterRole "ops" grants every resource of its API groups ("*"), Secrets and resources added later included. List the resources it needs. (CIS 5.1.3; DORA Art 9(4)(c))',
+			'Rule 1 of ClusterRole "ops" allows every verb ("*"), delete, escalate, bind and impersonate included. List the verbs it needs (for example get, list, watch). (CIS 5.1.3; DORA Art 9(4)(c))',
 		]);
 	});
 

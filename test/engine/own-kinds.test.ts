@@ -230,7 +230,8 @@ describe('the example fleet (examples/fleet)', () => {
 	before(async () => {
 		const settings = defaultSettings();
 		const { registry, checks } = nodeEngineDeps();
-		const hostEngine = new Engine(registry, settings, checks);
+		// A fixed day: end-of-support dates (claims' Kubernetes versions) and DR-test ages move with time.
+		const hostEngine = new Engine(registry, settings, checks, () => new Date('2026-12-01T12:00:00Z'));
 		const fs = nodeFileSystem(ROOT);
 		const index = await RepoIndex.build(fs);
 		for (const rel of (await fs.listFiles()).filter((f) => isYamlFile(f) && isIncluded(f, settings)).sort()) {

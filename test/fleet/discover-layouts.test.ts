@@ -154,11 +154,11 @@ test('the example fleet: environments, clusters and the version each environment
 	assert.deepEqual(
 		m.clusters.map((c) => [c.name, c.environment, c.region, c.kubernetesVersion]),
 		[
-			['dev-eu-west-1', 'dev', 'eu-west-1', '1.30'],
-			['staging-eu-west-1', 'staging', 'eu-west-1', '1.30'],
+			['dev-eu-west-1', 'dev', 'eu-west-1', '1.35'],
+			['staging-eu-west-1', 'staging', 'eu-west-1', '1.35'],
 			// Its claim's planted mistake (b1): `version: 1.30` unquoted is the number 1.3, not a version.
 			['prod-eu-west-1', 'production', 'eu-west-1', undefined],
-			['prod-us-east-1', 'production', 'us-east-1', '1.30'],
+			['prod-us-east-1', 'production', 'us-east-1', '1.35'],
 			// The planted mistake (c): an environment the Fleet does not declare sorts last.
 			['perf-eu-west-1', 'performance', 'eu-west-1', undefined],
 		],

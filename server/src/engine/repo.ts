@@ -5,6 +5,7 @@ import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
 import type { FleetModel } from './fleet/types';
+import { RepoObjects } from './repo-objects';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
 export interface RepoFileSystem {
@@ -47,6 +48,8 @@ export class RepoIndex implements RepoContext {
 	private _version = 0;
 	private fleetModel?: FleetModel;
 	private fleetKey = '';
+	/** The raw objects cross-resource rules read (RepoContext.objects). */
+	readonly objects = new RepoObjects((p) => this.patchSet.has(p));
 	/** Texts read while building, handed once to the first validation so a workspace scan reads nothing twice. */
 	private readonly prefetched = new Map<string, string>();
 
@@ -63,6 +66,7 @@ export class RepoIndex implements RepoContext {
 				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
 				index.readNamespaces(f, text);
 				index.readFleet(f, text);
+				index.objects.read(f, text);
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) index.prefetched.set(f, text);
 			}),
 		);
@@ -76,7 +80,7 @@ export class RepoIndex implements RepoContext {
 		return new RepoIndex(fs);
 	}
 
-	/** Bumped whenever paths, patch files or namespaces change (see RepoContext.version). */
+	/** Bumped whenever paths, patch files, namespaces or indexed objects change (see RepoContext.version). */
 	get version(): number {
 		return this._version;
 	}
@@ -164,6 +168,7 @@ export class RepoIndex implements RepoContext {
 		this.readFleet(p, src);
 		this.rebuildExemptions();
 		const namespacesChanged = factsBefore !== JSON.stringify([[...this.namespaceIndex], this.exemptionList]);
+		const objectsChanged = this.objects.read(p, src);
 		let patchesChanged = false;
 		if (isKustomizationFile(p)) {
 			const before = [...this.patchSet].sort().join('\n');
@@ -171,7 +176,7 @@ export class RepoIndex implements RepoContext {
 			this.rebuildPatchSet();
 			patchesChanged = before !== [...this.patchSet].sort().join('\n');
 		}
-		if (patchesChanged || namespacesChanged) this._version++;
+		if (patchesChanged || namespacesChanged || objectsChanged) this._version++;
 		return patchesChanged;
 	}
 
@@ -182,6 +187,7 @@ export class RepoIndex implements RepoContext {
 		this.files.delete(p);
 		this.rebuildDirs();
 		this._version++;
+		this.objects.remove(p);
 		if (this.namespacesBy.delete(p)) this.rebuildNamespaceIndex();
 		if (this.exemptionsBy.delete(p)) this.rebuildExemptions();
 		if (!this.patchesBy.delete(p)) return false;
@@ -235,6 +241,7 @@ export class RepoIndex implements RepoContext {
 
 	private rebuildPatchSet(): void {
 		this.patchSet = new Set([...this.patchesBy.values()].flat());
+		this.objects.invalidate();
 		this._version++;
 	}
 

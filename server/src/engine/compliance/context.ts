@@ -98,6 +98,7 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 	const settingMinor = parseMinor(ctx.settings.kubernetesVersion) ?? Infinity;
 	const out: ComplianceContext = {
 		path: ctx.path,
+		today: ctx.today,
 		namespace,
 		pss: resolvePss(labels, ctx.settings['podSecurity.level'] ?? 'baseline', settingMinor),
 		namespaceLabels: (n) => dir.namespaceLabels(n),

@@ -22,6 +22,8 @@ export type KubeMinor = number;
 export interface ComplianceContext {
 	/** Repo-relative path of the file being checked. */
 	path: string;
+	/** Today, `YYYY-MM-DD` (UTC), from the engine's clock (DR test evidence, end-of-support dates). */
+	today: string;
 	/** The namespace the resource lands in (metadata.namespace), if the file says. */
 	namespace: string | undefined;
 	/** Pod Security Standards level and version that apply to this resource. */

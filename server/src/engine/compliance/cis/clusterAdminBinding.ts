@@ -22,7 +22,7 @@ export const clusterAdminBinding: ComplianceRule = {
 	rationale:
 		'cluster-admin allows every verb on every resource. Each subject bound to it can read every Secret, run any pod and change RBAC itself, so one leaked credential compromises the cluster (or, through a RoleBinding, the whole namespace).',
 	remediation: 'Bind a role that grants only the permissions the subject needs; keep cluster-admin for the system:masters break-glass group.',
-	controls: ['CIS-K8S-5.1.1'],
+	controls: ['CIS-K8S-5.1.1', 'DORA-Art9(4)(c)'],
 	appliesTo: isRbac,
 	check(resource): ComplianceProblem[] {
 		const roleRef = resource.value.roleRef;
@@ -39,7 +39,7 @@ export const clusterAdminBinding: ComplianceRule = {
 			{
 				path: ['roleRef', 'name'],
 				target: 'value',
-				message: `${describeObject(resource)} grants cluster-admin to ${who}: that is ${reach}, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1)`,
+				message: `${describeObject(resource)} grants cluster-admin to ${who}: that is ${reach}, so one leaked credential is enough to take it over. Bind a role with only the permissions needed instead. (CIS 5.1.1; DORA Art 9(4)(c))`,
 			},
 		];
 	},

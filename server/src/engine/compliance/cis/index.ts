@@ -7,8 +7,11 @@ import { podDefaultServiceAccount } from './podDefaultServiceAccount';
 import { rbacWildcards } from './rbacWildcards';
 import { secretsAccess } from './secretsAccess';
 import { secretsInEnv } from './secretsInEnv';
+import { namespaceNetworkPolicy } from './namespaceNetworkPolicy';
+import { policyControl } from './policyControl';
+import { serviceAccountToken } from './serviceAccountToken';
 
-/** The single-resource CIS Kubernetes v1.10 section 5 rules (PSS-backed 5.2.x live in ../pss). */
+/** The CIS Kubernetes v1.10 section 5 rules (PSS-backed 5.2.x live in ../pss); the last three read the object index. */
 export const CIS_RULES: ComplianceRule[] = [
 	clusterAdminBinding,
 	rbacWildcards,
@@ -18,4 +21,7 @@ export const CIS_RULES: ComplianceRule[] = [
 	podDefaultServiceAccount,
 	secretsInEnv,
 	defaultNamespace,
+	serviceAccountToken,
+	namespaceNetworkPolicy,
+	policyControl,
 ];

@@ -4,9 +4,11 @@ import type { ComplianceProblem, ComplianceRule } from '../rule';
 /**
  * CIS 5.1.5/5.1.6: a pod that names the `default` ServiceAccount explicitly and does not turn off
  * the token mount itself. A pod with no serviceAccountName also runs as `default`, but it is not
- * reported: whether it gets a token then depends on the namespace's default ServiceAccount, which
- * another file usually declares (cis-default-service-account reports it there), so reporting every
- * such pod would mostly be false positives. A pod with its own ServiceAccount is not reported.
+ * reported here: whether it gets a token then depends on the namespace's default ServiceAccount,
+ * which another file usually declares (cis-default-service-account reports it there);
+ * cis-service-account-token looks it up in the repository index and reports the pod when the
+ * repository declares no default account for its namespace, and pods whose own ServiceAccount
+ * mounts tokens.
  */
 export const podDefaultServiceAccount: ComplianceRule = {
 	id: 'cis-pod-default-service-account',

@@ -16,7 +16,7 @@ export const rbacWildcards: ComplianceRule = {
 	rationale:
 		'A wildcard grants more than anyone reviewed: every verb or resource that exists today and every one added by a later Kubernetes release or CRD. Least privilege needs the permissions spelled out.',
 	remediation: 'Replace "*" with the explicit API groups, resources and verbs the role needs. ClusterRoles named system:* are managed by Kubernetes and not reported.',
-	controls: ['CIS-K8S-5.1.3'],
+	controls: ['CIS-K8S-5.1.3', 'DORA-Art9(4)(c)'],
 	appliesTo: (r) => isRbac(r) && !isSystemClusterRole(r),
 	check(resource): ComplianceProblem[] {
 		const out: ComplianceProblem[] = [];
@@ -27,7 +27,7 @@ export const rbacWildcards: ComplianceRule = {
 					out.push({
 						path: [...rule.path, field, item.index],
 						target: 'value',
-						message: `Rule ${rule.number} of ${describeObject(resource)} ${WHAT[field]}. (CIS 5.1.3)`,
+						message: `Rule ${rule.number} of ${describeObject(resource)} ${WHAT[field]}. (CIS 5.1.3; DORA Art 9(4)(c))`,
 					});
 				}
 			}
