@@ -253,6 +253,7 @@ export class Engine {
 				const fileSchema = this.registry.schemaForFile?.(ctx.path, value);
 				if (fileSchema) for (const p of fileSchema.validate(value, { partial, sourceText: scalarSource(d) })) findings.push(this.place(d, p));
 				else if (looksLikeManifest && !partial) findings.push(...this.shapeProblems(d, value));
+				for (const p of fleetProblemsOf(ctx, d.index)) findings.push(this.place(d, p));
 				continue;
 			}
 			const resource: LocalResource = {
@@ -267,10 +268,7 @@ export class Engine {
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
-			// Broken references of the fleet graph (missing path, unknown sourceRef, dependsOn cycle) found by discovery.
-			for (const fp of ctx.fleet.problems) {
-				if (fp.location.file === ctx.path && fp.documentIndex === d.index) problems.push({ ruleId: fp.ruleId, path: fp.path, target: fp.target, message: fp.message, severity: fp.severity });
-			}
+			problems.push(...fleetProblemsOf(ctx, d.index));
 			const placed = foldTypos(problems).map((p) => this.place(d, p));
 			findings.push(...applyFleetExemptions(ctx.repo, this.today(), full, ctx.path, placed));
 		}
@@ -342,6 +340,15 @@ export class Engine {
 			data: lf.data,
 		};
 	}
+}
+
+/** Broken references of the fleet graph in one document (missing path, unknown sourceRef, dependsOn cycle), found by discovery. */
+function fleetProblemsOf(ctx: CheckContext, documentIndex: number): SchemaProblem[] {
+	const out: SchemaProblem[] = [];
+	for (const fp of ctx.fleet.problems) {
+		if (fp.location.file === ctx.path && fp.documentIndex === documentIndex) out.push({ ruleId: fp.ruleId, path: fp.path, target: fp.target, message: fp.message, severity: fp.severity });
+	}
+	return out;
 }
 
 /** The source text of the scalar at a path of a document: lets schema messages explain the YAML 1.1 trap (`1.30` read as 1.3). */

@@ -10,7 +10,9 @@ import {
 	type Diagnostic,
 	type DocumentSymbol,
 	type Hover,
+	type SymbolInformation,
 } from 'vscode-languageserver';
+import type { FleetSymbol } from '../engine/services/fleet-info';
 import { helpUri } from '../engine/rules';
 import type { CodeActionEntry } from '../engine/services/code-actions';
 import type { CompletionEntry, HoverResult, SymbolEntry } from '../engine/services/types';
@@ -71,4 +73,11 @@ export function toCodeAction(a: CodeActionEntry, uri: string): CodeAction {
 		isPreferred: a.preferred,
 		edit: { changes: { [uri]: a.edits } },
 	};
+}
+
+const FLEET_SYMBOL_KIND: Record<FleetSymbol['kind'], SymbolKind> = { cluster: SymbolKind.Module, environment: SymbolKind.Namespace, app: SymbolKind.Package };
+
+/** A cluster, environment or app of the fleet as a workspace symbol. */
+export function toWorkspaceSymbol(s: FleetSymbol, uri: string): SymbolInformation {
+	return { name: s.name, kind: FLEET_SYMBOL_KIND[s.kind], containerName: s.detail, location: { uri, range: s.location.range } };
 }

@@ -23,7 +23,8 @@ import type { Finding } from '../engine/types';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { StatusRequest, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
+import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover, toWorkspaceSymbol } from './convert';
+import { fleetSymbols } from '../engine/services/fleet-info';
 import { EnginePool } from './engines';
 import { requestType } from './protocol';
 import { SettingsCache } from './settings';
@@ -103,7 +104,8 @@ export class FleetscopeServer {
 		c.onDidChangeWatchedFiles((p) => void this.guardAsync('didChangeWatchedFiles', () => this.filesChanged(p)));
 		c.onHover((p) => this.guardAsync('hover', async () => {
 			const s = await this.current(p.textDocument.uri);
-			const h = s && hover(s.analysis, this.deps.registry, s.analysis.lines.offsetAt(p.position));
+			const fleet = s && (await this.contextOf(p.textDocument.uri)).repo.fleet;
+			const h = s && hover(s.analysis, this.deps.registry, s.analysis.lines.offsetAt(p.position), fleet);
 			return h ? toHover(h) : null;
 		}));
 		c.onCompletion((p) => this.guardAsync('completion', async () => {
@@ -118,6 +120,14 @@ export class FleetscopeServer {
 		c.onCodeAction((p) => this.guardAsync('codeAction', async () => {
 			const s = await this.current(p.textDocument.uri);
 			return s ? codeActions(s.analysis, p.range).map((a) => toCodeAction(a, p.textDocument.uri)) : [];
+		}));
+		c.onWorkspaceSymbol((p) => this.guardAsync('workspaceSymbol', async () => {
+			const out = [];
+			for (const folder of this.folders.all) {
+				const fleet = (await folder.repo()).fleet;
+				if (fleet) for (const sym of fleetSymbols(fleet, p.query)) out.push(toWorkspaceSymbol(sym, folder.uriOf(sym.location.file)));
+			}
+			return out;
 		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
 
@@ -150,6 +160,7 @@ export class FleetscopeServer {
 				hoverProvider: true,
 				completionProvider: {},
 				documentSymbolProvider: true,
+				workspaceSymbolProvider: true,
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},

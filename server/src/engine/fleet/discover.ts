@@ -155,13 +155,16 @@ function addFluxClusters(store: DocumentStore, clusters: Map<string, FleetCluste
 	for (const dir of fluxClusterDirs(store)) {
 		if (declaredPaths.has(dir)) continue;
 		const name = clusterNameOfDir(dir);
-		const root: SyncSource = { kind: 'flux-kustomization', name: 'flux-system', path: dir };
+		// The cluster is where its Flux objects are: the bootstrap Kustomization, else the first one in its directory.
+		const docs = store.ofKinds(['Kustomization']).filter((d) => d.file.startsWith(`${dir}/`) && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'));
+		const anchor = docs.find((d) => d.name === 'flux-system') ?? docs[0];
+		const root: SyncSource = { kind: 'flux-kustomization', name: 'flux-system', path: dir, location: anchor?.locate(['metadata', 'name']) };
 		const existing = clusters.get(name);
 		if (existing) {
 			if (existing.syncs.length === 0) existing.syncs.push(root);
 			continue;
 		}
-		clusters.set(name, { ...inferredCluster(name), syncs: [root] });
+		clusters.set(name, { ...inferredCluster(name), syncs: [root], location: root.location });
 	}
 }
 

@@ -6,12 +6,15 @@ import type { Finding, Position } from '../types';
 import { schemaOf } from './document-schema';
 import { locate } from './node-path';
 import type { HoverResult } from './types';
+import type { FleetModel } from '../fleet/types';
+import { isPlainObject } from '../resource';
+import { deploymentMarkdown } from './fleet-info';
 
 /**
  * Hover: the schema description of the key or value under the cursor, and the findings that
  * cover the cursor with their rule. Undefined when there is nothing to say.
  */
-export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: number): HoverResult | undefined {
+export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: number, fleet?: FleetModel): HoverResult | undefined {
 	const pos = analysis.lines.positionAt(offset);
 	const parts: string[] = [];
 	const loc = locate(analysis.parsed, offset);
@@ -26,6 +29,13 @@ export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: 
 			if (info.enum && info.enum.length > 0) section.push(`Allowed values: ${info.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
 			parts.push(section.join('\n\n'));
 		}
+	}
+	// On a resource's kind or name (or anywhere at the top of a kustomization): where the file is deployed, at which version.
+	if (fleet && loc && isTopLevel(loc.path)) {
+		const value = loc.document.value;
+		const resource = isPlainObject(value) ? { kind: String(value.kind ?? ''), name: isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : undefined, value } : undefined;
+		const deployed = deploymentMarkdown(fleet, analysis.path, resource);
+		if (deployed) parts.push(deployed);
 	}
 	const here = analysis.findings.filter((f) => covers(f, pos));
 	for (const f of here) {
@@ -44,6 +54,10 @@ function explanation(rationale: string, remediation: string | undefined, control
 	if (remediation) lines.push(`*Fix:* ${escapeMd(remediation)}`);
 	lines.push(`*Controls:* ${controls.map((c) => `\`${c}\``).join(', ')}`);
 	return `\n\n${lines.join('\n\n')}`;
+}
+
+function isTopLevel(path: (string | number)[]): boolean {
+	return path.length === 0 || (path.length === 1 && (path[0] === 'kind' || path[0] === 'apiVersion' || path[0] === 'metadata')) || (path.length === 2 && path[0] === 'metadata' && path[1] === 'name');
 }
 
 function rootTitle(value: unknown): string {
