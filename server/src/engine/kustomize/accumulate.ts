@@ -1,7 +1,9 @@
 import { newDeps, type Reader } from './cache';
 import { generate } from './generators';
 import { readKustomization, type Kustomization, type Report } from './kustomization';
-import { docSrc, fromPlain, isMap, originOfSrc, type KMap, type KNode, type Src } from './node';
+import type { ParsedDocument } from '../parse';
+import { nodeOfDocument } from './yaml-v3';
+import { docSrc, isMap, originOfSrc, type KMap, type KNode, type Src } from './node';
 import { isRemote, joinPath, KUSTOMIZATION_FILES } from './paths';
 import { applyPatches } from './patches';
 import { allIds, cloneRes, curId, idEquals, idString, type Res, type ResId } from './resource';
@@ -239,7 +241,7 @@ function accumulateResource(b: Build, k: Kustomization, entry: string, at: Src, 
 }
 
 /** The objects of a manifest file; a document that is not an object is a note. `kind: List` is expanded. */
-export function resourcesOfFile(b: Build, file: string, documents: readonly { value: unknown; index: number; syntax: readonly { severity: string; message: string }[]; toJsError?: { message: string } }[]): Res[] {
+export function resourcesOfFile(b: Build, file: string, documents: readonly ParsedDocument[]): Res[] {
 	const out: Res[] = [];
 	for (const d of documents) {
 		const src = docSrc(file, d.index);
@@ -249,7 +251,7 @@ export function resourcesOfFile(b: Build, file: string, documents: readonly { va
 			continue;
 		}
 		if (d.value === null || d.value === undefined) continue;
-		const node = fromPlain(d.value, src);
+		const node = nodeOfDocument(d, src);
 		if (!isMap(node)) {
 			note(b, 'error', 'kustomize-not-an-object', `This document is not a Kubernetes object (a map with apiVersion and kind); kustomize refuses it, so it is left out.`, src);
 			continue;

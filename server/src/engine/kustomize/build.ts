@@ -37,6 +37,7 @@ function finish(b: Build, resources: Res[], rootDir: string): Rendered[] {
 		name.value = `${name.value === null ? '' : String(name.value)}-${generatorHash(r.node)}`;
 	}
 	fixNameReferences(resources, (message, r) => note(b, 'error', 'kustomize-ambiguous-reference', message, r.source));
+	for (const r of resources) normalizeAnnotations(r.node);
 	// Objects marked local-config are for the build only (kustomize drops them from the output).
 	let out = resources.filter((r) => annotationsOf(r)['config.kubernetes.io/local-config'] !== 'true');
 
@@ -55,6 +56,29 @@ function finish(b: Build, resources: Res[], rootDir: string): Rendered[] {
 	}
 	if (order === 'legacy') out = legacySort(out, first, last);
 	return out.map((r) => new Rendered(r.node, r.source));
+}
+
+/**
+ * Kustomize rewrites every object's annotations when it removes its internal ones at the end:
+ * values become strings (`1` → "1", `null` → "null"), and an empty or null annotations map goes.
+ */
+function normalizeAnnotations(node: KMap): void {
+	const meta = get(node, 'metadata');
+	if (meta?.kind !== 'map') return;
+	const ann = meta.entries.get('annotations');
+	if (ann === undefined) return;
+	if (ann.kind === 'scalar' && ann.value === null) {
+		meta.entries.delete('annotations');
+		return;
+	}
+	if (ann.kind !== 'map') return;
+	if (ann.entries.size === 0) {
+		meta.entries.delete('annotations');
+		return;
+	}
+	for (const v of ann.entries.values()) {
+		if (v.kind === 'scalar' && typeof v.value !== 'string') v.value = v.value === null ? 'null' : String(v.value);
+	}
 }
 
 function dedupe(notes: RenderNote[]): RenderNote[] {

@@ -40,6 +40,19 @@ export function base64OfText(s: string): string {
 	return base64(utf8Bytes(s));
 }
 
+/**
+ * A generated Secret's value as kustomize writes it (api/internal/generators `encodeBase64`):
+ * base64 broken into lines of 70 characters, each ending in a newline, once it is 70 or longer.
+ */
+export function secretValue(s: string): string {
+	const enc = base64OfText(s);
+	const lineLen = 70;
+	if (Math.floor(enc.length / lineLen) + 1 <= 1) return enc;
+	let out = '';
+	for (let i = 0; i < enc.length; i += lineLen) out += enc.slice(i, i + lineLen) + '\n';
+	return out;
+}
+
 /** Go's `strings.Compare` order (bytes of UTF-8), which is code point order, unlike JS's UTF-16 `<`. */
 export function compareGo(a: string, b: string): number {
 	const n = Math.min(a.length, b.length);

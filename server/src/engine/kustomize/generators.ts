@@ -1,4 +1,4 @@
-import { base64OfText, compareGo } from './encoding';
+import { compareGo, secretValue } from './encoding';
 import type { GeneratorArgs, GeneratorOptions, Kustomization, Pair, Report } from './kustomization';
 import { docSrc, emptyMap, scalar, type KMap, type Src } from './node';
 import { basename, joinPath } from './paths';
@@ -143,7 +143,7 @@ export function generate(args: GeneratorArgs, k: Kustomization, read: (path: str
 		const d = emptyMap(args.src);
 		for (const key of [...data.keys()].sort(compareGo)) {
 			const e = data.get(key)!;
-			d.entries.set(key, scalar(args.kind === 'Secret' ? base64OfText(e.value) : e.value, e.src));
+			d.entries.set(key, scalar(args.kind === 'Secret' ? secretValue(e.value) : e.value, e.src));
 		}
 		node.entries.set('data', d);
 	}

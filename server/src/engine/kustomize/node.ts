@@ -199,14 +199,13 @@ export function equalData(a: KNode, b: KNode): boolean {
 	return true;
 }
 
-/** Like fromPlain, but every node gets the same place (values parsed from a string inside a kustomization, e.g. an inline patch). */
-export function fromPlainFlat(value: unknown, src: Src): KNode {
-	const n = fromPlain(value, src);
-	const flatten = (x: KNode) => {
+/** Gives every node of a tree the same place (values parsed from a string inside a kustomization, e.g. an inline patch). */
+export function flatten(n: KNode, src: Src): KNode {
+	const visit = (x: KNode) => {
 		x.src = src;
-		if (x.kind === 'map') x.entries.forEach(flatten);
-		else if (x.kind === 'seq') x.items.forEach(flatten);
+		if (x.kind === 'map') x.entries.forEach(visit);
+		else if (x.kind === 'seq') x.items.forEach(visit);
 	};
-	flatten(n);
+	visit(n);
 	return n;
 }

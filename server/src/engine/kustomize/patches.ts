@@ -3,10 +3,11 @@ import { note, type Build } from './accumulate';
 import { applyJsonPatch, JsonPatchError, type JsonOp } from './json6902';
 import type { Field, Kustomization, PatchEntry } from './kustomization';
 import { MergeError, strategicMerge } from './merge';
-import { childSrc, cloneNode, docSrc, fromPlain, fromPlainFlat, get, isMap, scalar, textOf, type KMap, type KNode, type Src } from './node';
+import { childSrc, cloneNode, docSrc, flatten, get, isMap, scalar, textOf, type KMap, type KNode, type Src } from './node';
 import { joinPath } from './paths';
 import { allIds, cloneRes, curId, idEquals, idString, storePreviousId, type Res } from './resource';
 import { select, type Selector } from './selector';
+import { nodeOfDocument } from './yaml-v3';
 
 /**
  * The three patch fields of a kustomization: `patchesStrategicMerge` (legacy), `patches`
@@ -52,7 +53,7 @@ function load(b: Build, k: Kustomization, path: Field<string> | undefined, inlin
 					return undefined;
 				}
 				if (d.value === null || d.value === undefined) continue;
-				docs.push({ node: fromPlain(d.value, src), src });
+				docs.push({ node: nodeOfDocument(d, src), src });
 			}
 			return { docs, what: `patch '${path.value}'` };
 		}
@@ -72,7 +73,7 @@ function load(b: Build, k: Kustomization, path: Field<string> | undefined, inlin
 			return undefined;
 		}
 		if (d.value === null || d.value === undefined) continue;
-		docs.push({ node: fromPlainFlat(d.value, inline!.src), src: inline!.src });
+		docs.push({ node: flatten(nodeOfDocument(d, inline!.src), inline!.src), src: inline!.src });
 	}
 	return { docs, what: 'inline patch' };
 }
