@@ -4,7 +4,7 @@ import { readKustomization, type Kustomization, type Report } from './kustomizat
 import type { ParsedDocument } from '../parse';
 import { nodeOfDocument } from './yaml-v3';
 import { docSrc, isMap, originOfSrc, type KMap, type KNode, type Src } from './node';
-import { isRemote, joinPath, KUSTOMIZATION_FILES } from './paths';
+import { isRemote, isWithin, joinPath, KUSTOMIZATION_FILES } from './paths';
 import { applyPatches } from './patches';
 import { allIds, cloneRes, curId, idEquals, idString, type Res, type ResId } from './resource';
 import { COMMON_LABELS, METADATA_LABELS, TEMPLATE_LABELS } from './fieldspecs';
@@ -174,7 +174,7 @@ export function accumulateTarget(b: Build, k: Kustomization, acc: Acc): void {
 	for (const entry of k.resources) accumulateResource(b, k, entry.value, entry.src, acc);
 
 	for (const args of [...k.configMapGenerator, ...k.secretGenerator]) {
-		const r = generate(args, k, (p) => b.reader.read(p), report);
+		const r = generate(args, k, (p) => b.reader.read(p), report, (p, entry, at) => loadRestriction(b, k, p, entry, at));
 		if (r) absorb(b, acc, r, args.src);
 	}
 
@@ -230,6 +230,7 @@ function accumulateResource(b: Build, k: Kustomization, entry: string, at: Src, 
 	}
 	const parsed = b.reader.parse(path);
 	if (parsed) {
+		loadRestriction(b, k, path, entry, at);
 		append(b, acc, resourcesOfFile(b, path, parsed.documents), at);
 		return;
 	}
@@ -238,6 +239,15 @@ function accumulateResource(b: Build, k: Kustomization, entry: string, at: Src, 
 		return;
 	}
 	note(b, 'error', 'kustomize-missing-resource', `'${entry}' does not exist (no file or directory '${path}'), so its objects are missing from the render.`, at);
+}
+
+/**
+ * `kubectl kustomize` (and the kustomize CLI) only read files inside the kustomization's
+ * directory; Flux reads any file of the repository. Rendering follows Flux and says so.
+ */
+export function loadRestriction(b: Build, k: Kustomization, path: string, entry: string, at: Src): void {
+	if (isWithin(path, k.dir)) return;
+	note(b, 'info', 'kustomize-load-restriction', `'${entry}' is a file outside this kustomization's directory: Flux reads it, but kubectl kustomize and the kustomize CLI refuse it (load restrictions).`, at);
 }
 
 /** The objects of a manifest file; a document that is not an object is a note. `kind: List` is expanded. */

@@ -39,7 +39,7 @@ function pathOf(src: Src): PathKey[] {
 	return path;
 }
 
-export function generate(args: GeneratorArgs, k: Kustomization, read: (path: string) => string | undefined, report: Report): Res | undefined {
+export function generate(args: GeneratorArgs, k: Kustomization, read: (path: string) => string | undefined, report: Report, outside?: (path: string, entry: string, at: Src) => void): Res | undefined {
 	const what = args.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
 	if (!args.name || args.name.value === '') {
 		report('error', 'kustomize-generator', `A ${what} entry needs a name.`, pathOf(args.src));
@@ -63,6 +63,7 @@ export function generate(args: GeneratorArgs, k: Kustomization, read: (path: str
 			fail(`The ${what} '${name}' reads '${rel}', which does not exist.`, src);
 			return undefined;
 		}
+		outside?.(path, rel, src);
 		return { path, text };
 	};
 

@@ -245,7 +245,16 @@ function setElements(valuesList: string[][], keys: string[], dest: KSeq, origin:
 		const [k2, v2] = validateKeys([validValues], validValues, validKeys);
 		const d = elementList(dest, k2, v2);
 		const o = elementList(origin, k2, v2);
+		// The merge keys of an element both sides have stay the target's: the patch only names the element.
+		const keyNodes = isMap(d) ? validKeys.map((key) => d.entries.get(key)) : [];
 		const val = walk(d, o, elemSchema);
+		if (val === d && isMap(d)) {
+			validKeys.forEach((key, i) => {
+				const before = keyNodes[i];
+				const now = d.entries.get(key);
+				if (before && now && before !== now && textOf(before) === textOf(now)) d.entries.set(key, before);
+			});
+		}
 		let exit = false;
 		for (let i = 0; i < validKeys.length; i++) {
 			if (isMissingOrNull(val) || isEmptyMap(val)) {

@@ -1,5 +1,5 @@
 import { parseFile } from '../parse';
-import { note, type Build } from './accumulate';
+import { loadRestriction, note, type Build } from './accumulate';
 import { applyJsonPatch, JsonPatchError, type JsonOp } from './json6902';
 import type { Field, Kustomization, PatchEntry } from './kustomization';
 import { MergeError, strategicMerge } from './merge';
@@ -44,6 +44,7 @@ function load(b: Build, k: Kustomization, path: Field<string> | undefined, inlin
 		const file = joinPath(k.dir, path.value);
 		const parsed = file === undefined ? undefined : b.reader.parse(file);
 		if (file !== undefined && parsed) {
+			loadRestriction(b, k, file, path.value, path.src);
 			const docs: PatchDoc[] = [];
 			for (const d of parsed.documents) {
 				const err = d.toJsError ?? d.syntax.find((s) => s.severity === 'error');
