@@ -103,11 +103,11 @@ export function findKustomizationFile(b: Build, dir: string): string | undefined
 	return found[0];
 }
 
-function loadKustomization(b: Build, dir: string, at: Src): Kustomization | undefined {
+function loadKustomization(b: Build, dir: string, at: Src): Kustomization | undefined | 'many' {
 	const file = findKustomizationFile(b, dir);
 	if (file === 'many') {
 		note(b, 'error', 'kustomize-multiple-kustomizations', `'${dir || '.'}' has more than one kustomization file (${KUSTOMIZATION_FILES.join(', ')}); kustomize refuses to choose.`, at);
-		return undefined;
+		return 'many';
 	}
 	if (file === undefined) return undefined;
 	const parsed = b.reader.parse(file)!;
@@ -148,9 +148,12 @@ export function accumulateDir(b: Build, dir: string, at: Src, component?: Acc): 
 	const notesBefore = b.notes.length;
 	let result: Res[] = [];
 	try {
-		let k = loadKustomization(b, dir, at);
-		if (!k && generate) k = b.generate!(b, dir);
-		if (!k) {
+		const loaded = loadKustomization(b, dir, at);
+		let k = loaded === 'many' ? undefined : loaded;
+		if (loaded === undefined && generate) k = b.generate!(b, dir);
+		if (loaded === 'many') {
+			// reported
+		} else if (!k) {
 			note(b, 'error', 'kustomize-missing-kustomization', `'${dir || '.'}' has no kustomization file (${KUSTOMIZATION_FILES.join(', ')}), so kustomize cannot build it.`, at);
 		} else if (component && !k.isComponent) {
 			note(b, 'error', 'kustomize-not-a-component', `'${dir}' is listed under components but its kustomization is not 'kind: Component'; it is not applied.`, at);

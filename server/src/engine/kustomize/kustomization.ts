@@ -181,7 +181,8 @@ export function readKustomization(file: string, dir: string, value: unknown, doc
 	}
 
 	for (const [name, what] of Object.entries(UNSUPPORTED)) {
-		if (v[name] === undefined || v[name] === null) continue;
+		const x = v[name];
+		if (x === undefined || x === null || (Array.isArray(x) && x.length === 0) || (isObj(x) && Object.keys(x).length === 0)) continue;
 		report(
 			name === 'buildMetadata' ? 'info' : 'warning',
 			'kustomize-unsupported',
