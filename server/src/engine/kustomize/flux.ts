@@ -138,7 +138,7 @@ export function substituteVariables(result: RenderResult, vars: Record<string, s
 				const before = n.value;
 				const after = sub(before, n);
 				if (after === before) return;
-				if (writtenPlain(before)) {
+				if (!n.quoted && writtenPlain(before)) {
 					const doc = parseFile(after).documents[0];
 					const parsed = doc && doc.syntax.every((s) => s.severity !== 'error') && !doc.toJsError ? fromPlain(doc.value, n.src) : undefined;
 					if (parsed?.kind === 'scalar') {

@@ -37,6 +37,8 @@ export interface KScalar {
 	kind: 'scalar';
 	src: Src;
 	value: Scalar;
+	/** Written quoted or as a block in its source: kustomize keeps that style, so Flux's substitution keeps it a string. */
+	quoted?: boolean;
 }
 export type KNode = KMap | KSeq | KScalar;
 
@@ -99,7 +101,7 @@ export function toPlain(node: KNode): unknown {
 export function cloneNode<T extends KNode>(node: T): T {
 	switch (node.kind) {
 		case 'scalar':
-			return { kind: 'scalar', src: node.src, value: node.value } as T;
+			return { ...node } as T;
 		case 'seq':
 			return { kind: 'seq', src: node.src, items: node.items.map(cloneNode) } as T;
 		case 'map': {

@@ -30,7 +30,7 @@ function sourceOf(n: Scalar): string {
 export function nodeOfDocument(d: Pick<ParsedDocument, 'value' | 'doc'> & { segment?: { text: string } }, src: Src): KNode {
 	const node = fromPlain(d.value, src);
 	const text = d.segment?.text;
-	if (text !== undefined && !MAYBE.test(text)) return node;
+	if (text !== undefined && !MAYBE.test(text) && !text.includes('${')) return node;
 	let root: YamlNode | null | undefined;
 	try {
 		root = d.doc.contents as YamlNode | null;
@@ -38,7 +38,12 @@ export function nodeOfDocument(d: Pick<ParsedDocument, 'value' | 'doc'> & { segm
 		return node;
 	}
 	fix(root, node, 0);
+	markQuoted(root, node);
 	return node;
+}
+
+function markQuoted(y: unknown, k: KNode): void {
+	if (k.kind === 'scalar' && isScalar(y) && y.type !== undefined && y.type !== Scalar.PLAIN && typeof k.value === 'string') k.quoted = true;
 }
 
 function fix(y: unknown, k: KNode, depth: number): void {
@@ -60,6 +65,7 @@ function fix(y: unknown, k: KNode, depth: number): void {
 			if (!child) continue;
 			if (isV3String(pair.value) && child.kind === 'scalar') child.value = sourceOf(pair.value as Scalar);
 			else fix(pair.value, child, depth + 1);
+			markQuoted(pair.value, child);
 		}
 	} else if (isSeq(y) && k.kind === 'seq') {
 		y.items.forEach((item, i) => {
@@ -67,6 +73,7 @@ function fix(y: unknown, k: KNode, depth: number): void {
 			if (!child) return;
 			if (isV3String(item) && child.kind === 'scalar') child.value = sourceOf(item as Scalar);
 			else fix(item, child, depth + 1);
+			markQuoted(item, child);
 		});
 	}
 }
