@@ -231,6 +231,7 @@ function accumulateResource(b: Build, k: Kustomization, entry: string, at: Src, 
 		note(b, 'error', 'kustomize-outside-repository', `'${entry}' is outside the repository.`, at);
 		return;
 	}
+	// Like kustomize: a file first, then a directory (files are the common case, and cheap to probe).
 	const parsed = b.reader.parse(path);
 	if (parsed) {
 		loadRestriction(b, k, path, entry, at);

@@ -107,7 +107,9 @@ export function render(dir: string, fs: KustomizeFs, cache: RenderCache | undefi
 	} else {
 		objects = finish(b, accumulateDir(b, root, at), root);
 	}
-	const result: RenderResult = { objects, notes: dedupe(b.notes), files: [...reader.deps.files].sort() };
+	// A resource entry is probed as a file first; the directories among those probes are not files.
+	const files = [...reader.deps.files].filter((f) => c.dirs.get(f) !== true).sort();
+	const result: RenderResult = { objects, notes: dedupe(b.notes), files };
 	c.results.set(key, { result, deps: reader.deps });
 	return result;
 }
