@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderFluxPath, renderKustomization, substituteVariables, type RenderNote } from '../../server/src/engine/kustomize';
+import { RenderCache, renderFluxPath, renderKustomization, substituteVariables, type RenderNote } from '../../server/src/engine/kustomize';
 import { envsubst, SubstitutionError } from '../../server/src/engine/kustomize/envsubst';
 import { memFs } from './helpers';
 
@@ -178,5 +178,66 @@ describe('envsubst (fluxcd/pkg/envsubst semantics)', () => {
 		const missing = new Set<string>();
 		envsubst('${X} ${Y:-d} ${A}', (n) => vars[n], missing);
 		assert.deepEqual([...missing], ['X']);
+	});
+});
+
+describe("Flux: the Flux Kustomization's own fields", () => {
+	const repo = () =>
+		memFs({
+			'apps/podinfo/kustomization.yaml': 'resources: [deploy.yaml]\nnamespace: from-kustomization\nimages:\n- name: nginx\n  newTag: "1.0"\n',
+			'apps/podinfo/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx:0.9
+      - name: sidecar
+        image: envoy:1.0
+`,
+			'apps/components/extra/kustomization.yaml': 'kind: Component\nresources: [cm.yaml]\n',
+			'apps/components/extra/cm.yaml': cm('extra'),
+		});
+	const spec = {
+		path: './apps/podinfo',
+		targetNamespace: 'podinfo',
+		namePrefix: 'eu-',
+		images: [{ name: 'nginx', newTag: '1.27' }, { name: 'envoy', newName: 'mirror/envoy' }],
+		components: ['../components/extra'],
+		patches: [{ target: { kind: 'Deployment' }, patch: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  replicas: 2\n' }],
+		commonMetadata: { labels: { 'toolkit.fluxcd.io/tenant': 'web' }, annotations: { owner: 'web-team' } },
+	};
+
+	it('targetNamespace, namePrefix, images, components and patches change the build; commonMetadata is set after it', () => {
+		const r = renderFluxPath('apps/podinfo', repo(), undefined, { spec, file: 'clusters/eu/apps.yaml', documentIndex: 2 });
+		assert.deepEqual(r.notes, []);
+		assert.deepEqual(names(r), ['ConfigMap/eu-extra', 'Deployment/eu-web']);
+		const dep = r.objects[1];
+		const v = dep.value as any;
+		assert.equal(v.metadata.namespace, 'podinfo');
+		assert.equal(v.spec.replicas, 2);
+		assert.deepEqual(v.spec.template.spec.containers.map((c: { image: string }) => c.image), ['nginx:1.27', 'mirror/envoy:1.0']);
+		assert.deepEqual(v.metadata.labels, { 'toolkit.fluxcd.io/tenant': 'web' });
+		assert.deepEqual(v.metadata.annotations, { owner: 'web-team' });
+		const flux = (path: (string | number)[]) => ({ file: 'clusters/eu/apps.yaml', documentIndex: 2, path });
+		assert.deepEqual(dep.originOf(['metadata', 'namespace']), flux(['spec', 'targetNamespace']));
+		assert.deepEqual(dep.originOf(['metadata', 'name']), flux(['spec', 'namePrefix']));
+		assert.deepEqual(dep.originOf(['spec', 'template', 'spec', 'containers', 0, 'image']), flux(['spec', 'images', 0]));
+		assert.deepEqual(dep.originOf(['spec', 'replicas']), flux(['spec', 'patches', 0, 'patch']));
+		assert.deepEqual(dep.originOf(['metadata', 'labels', 'toolkit.fluxcd.io/tenant']), flux(['spec', 'commonMetadata', 'labels', 'toolkit.fluxcd.io/tenant']));
+	});
+
+	it('renders of the same path for two Flux Kustomizations are cached apart', () => {
+		const cache = new RenderCache();
+		const fs = repo();
+		const a = renderFluxPath('apps/podinfo', fs, cache, { spec, file: 'a.yaml', documentIndex: 0 });
+		const b = renderFluxPath('apps/podinfo', fs, cache, { spec: { targetNamespace: 'other' }, file: 'b.yaml', documentIndex: 0 });
+		const plain = renderFluxPath('apps/podinfo', fs, cache);
+		assert.equal((a.objects[1].value.metadata as any).namespace, 'podinfo');
+		assert.equal((b.objects[0].value.metadata as any).namespace, 'other');
+		assert.equal((plain.objects[0].value.metadata as any).namespace, 'from-kustomization');
 	});
 });

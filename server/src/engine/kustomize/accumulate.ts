@@ -23,8 +23,19 @@ export interface Build {
 	notes: RenderNote[];
 	/** Directories being accumulated, outermost first (cycle detection). */
 	stack: string[];
-	/** Flux: the kustomization to use when the built directory has none. */
+	/** How the built directory itself is treated (Flux); undefined for plain kustomize. */
+	root?: RootOptions;
+}
+
+export interface RootOptions {
+	/** Distinguishes cached renders of the same directory built with different options. */
+	key: string;
+	/** The kustomization to use when the built directory has none (Flux generates one). */
 	generate?: (b: Build, dir: string) => Kustomization;
+	/** Changes the built directory's kustomization before it is applied (Flux's spec fields). */
+	override?: (k: Kustomization) => void;
+	/** Runs on the final objects, before they are ordered (Flux's commonMetadata). */
+	post?: (resources: Res[]) => void;
 }
 
 export function note(b: Build | RenderNote[], severity: NoteSeverity, code: string, message: string, at: Src): void {
@@ -132,9 +143,9 @@ export function accumulateDir(b: Build, dir: string, at: Src, component?: Acc): 
 		note(b, 'error', 'kustomize-cycle', `'${dir || '.'}' includes itself (${[...b.stack.slice(b.stack.indexOf(dir)), dir].map((d) => d || '.').join(' → ')}); the cycle is not followed.`, at);
 		return [];
 	}
-	// Flux generates a kustomization only for the path it builds, not for the bases below it.
-	const generate = b.generate !== undefined && b.stack.length === 0 && !component;
-	const cacheKey = `dir:${generate ? 'flux:' : ''}${dir}`;
+	// Flux generates (and changes) only the kustomization of the path it builds, not the bases below it.
+	const root = b.stack.length === 0 && !component ? b.root : undefined;
+	const cacheKey = `dir:${root ? root.key + ':' : ''}${dir}`;
 	if (!component) {
 		const cached = b.reader.cache.renders.get(cacheKey);
 		if (cached) {
@@ -150,7 +161,8 @@ export function accumulateDir(b: Build, dir: string, at: Src, component?: Acc): 
 	try {
 		const loaded = loadKustomization(b, dir, at);
 		let k = loaded === 'many' ? undefined : loaded;
-		if (loaded === undefined && generate) k = b.generate!(b, dir);
+		if (loaded === undefined && root?.generate) k = root.generate(b, dir);
+		if (k && root?.override) root.override(k);
 		if (loaded === 'many') {
 			// reported
 		} else if (!k) {

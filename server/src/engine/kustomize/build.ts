@@ -1,7 +1,7 @@
-import { accumulateDir, findKustomizationFile, note, type Build } from './accumulate';
+import { accumulateDir, findKustomizationFile, note, type Build, type RootOptions } from './accumulate';
 import { Reader, RenderCache } from './cache';
 import { generatorHash } from './hash';
-import { readKustomization, type Kustomization } from './kustomization';
+import { readKustomization } from './kustomization';
 import { fixNameReferences } from './nameref';
 import { deepestSrc, docSrc, get, originOfSrc, toPlain, type KMap, type Src } from './node';
 import { legacySort, ORDER_FIRST, ORDER_LAST } from './order';
@@ -37,6 +37,7 @@ function finish(b: Build, resources: Res[], rootDir: string): Rendered[] {
 		name.value = `${name.value === null ? '' : String(name.value)}-${generatorHash(r.node)}`;
 	}
 	fixNameReferences(resources, (message, r) => note(b, 'error', 'kustomize-ambiguous-reference', message, r.source));
+	b.root?.post?.(resources);
 	for (const r of resources) normalizeAnnotations(r.node);
 	// Objects marked local-config are for the build only (kustomize drops them from the output).
 	let out = resources.filter((r) => annotationsOf(r)['config.kubernetes.io/local-config'] !== 'true');
@@ -91,21 +92,21 @@ function dedupe(notes: RenderNote[]): RenderNote[] {
 	});
 }
 
-export function render(dir: string, fs: KustomizeFs, cache: RenderCache | undefined, generate?: (b: Build, dir: string) => Kustomization): RenderResult {
-	const flux = generate !== undefined;
-	const root = normalizePath(typeof dir === 'string' ? dir : '');
+export function render(dir: string, fs: KustomizeFs, cache: RenderCache | undefined, root?: RootOptions): RenderResult {
+	const flux = root !== undefined;
+	const rootDir = normalizePath(typeof dir === 'string' ? dir : '');
 	const c = cache ?? new RenderCache();
-	const key = `${flux ? 'flux' : 'kustomize'}:${root}`;
+	const key = `${root?.key ?? 'kustomize'}:${rootDir}`;
 	const hit = c.results.get(key);
 	if (hit) return hit.result;
 	const reader = new Reader(fs, c);
-	const b: Build = { reader, notes: [], stack: [], generate };
-	const at = docSrc(root, 0);
+	const b: Build = { reader, notes: [], stack: [], root };
+	const at = docSrc(rootDir, 0);
 	let objects: Rendered[] = [];
-	if (flux && !reader.isDirectory(root)) {
-		note(b, 'error', 'flux-path-not-found', `The path '${root || '.'}' is not a directory of the repository, so Flux has nothing to apply.`, at);
+	if (flux && !reader.isDirectory(rootDir)) {
+		note(b, 'error', 'flux-path-not-found', `The path '${rootDir || '.'}' is not a directory of the repository, so Flux has nothing to apply.`, at);
 	} else {
-		objects = finish(b, accumulateDir(b, root, at), root);
+		objects = finish(b, accumulateDir(b, rootDir, at), rootDir);
 	}
 	// A resource entry is probed as a file first; the directories among those probes are not files.
 	const files = [...reader.deps.files].filter((f) => c.dirs.get(f) !== true).sort();

@@ -1,10 +1,10 @@
 import { parseFile } from '../parse';
-import { findKustomizationFile, note, type Build } from './accumulate';
+import { findKustomizationFile, note, type Build, type RootOptions } from './accumulate';
 import { Rendered, render } from './build';
 import type { RenderCache } from './cache';
 import { envsubst, SubstitutionError } from './envsubst';
 import { readKustomization, type Kustomization } from './kustomization';
-import { cloneNode, docSrc, fromPlain, get, originOfSrc, str, type KNode } from './node';
+import { childSrc, cloneNode, docSrc, ensureMap, fromPlain, get, originOfSrc, scalar, srcAt, str, type KNode } from './node';
 import { basename, joinPath } from './paths';
 import type { KustomizeFs, RenderNote, RenderResult } from './types';
 
@@ -66,9 +66,65 @@ function generated(b: Build, dir: string): Kustomization {
 	return k;
 }
 
-/** What Flux applies for `spec.path`: the kustomization there, or the one Flux generates for a plain directory. */
-export function renderFluxPath(path: string, fs: KustomizeFs, cache?: RenderCache): RenderResult {
-	return render(path, fs, cache, generated);
+/**
+ * The Flux Kustomization that syncs the path: its `spec` (plain data, as the engine parsed it)
+ * and where its document is. kustomize-controller writes `targetNamespace`, `namePrefix`,
+ * `nameSuffix`, `patches`, `images` and `components` into the path's kustomization before the
+ * build, and sets `commonMetadata` on every object after it; values set that way point at the
+ * Flux Kustomization's fields.
+ */
+export interface FluxKustomization {
+	spec: unknown;
+	file: string;
+	documentIndex: number;
+}
+
+function fluxRoot(flux: FluxKustomization | undefined): RootOptions {
+	if (!flux || typeof flux.spec !== 'object' || flux.spec === null || Array.isArray(flux.spec)) return { key: 'flux', generate: generated };
+	const spec = flux.spec as Record<string, unknown>;
+	const fields: Record<string, unknown> = {};
+	for (const key of ['namePrefix', 'nameSuffix', 'patches', 'images', 'components']) if (spec[key] !== undefined) fields[key] = spec[key];
+	if (spec.targetNamespace !== undefined) fields.namespace = spec.targetNamespace;
+	const meta = spec.commonMetadata as Record<string, unknown> | undefined;
+	const labels = meta && typeof meta.labels === 'object' && meta.labels ? Object.entries(meta.labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string') : [];
+	const annotations = meta && typeof meta.annotations === 'object' && meta.annotations ? Object.entries(meta.annotations as Record<string, unknown>).filter(([, v]) => typeof v === 'string') : [];
+	const specSrc = srcAt(docSrc(flux.file, flux.documentIndex), ['spec']);
+	return {
+		key: `flux:${flux.file}#${flux.documentIndex}:${JSON.stringify(fields)}:${JSON.stringify(meta ?? null)}`,
+		generate: generated,
+		override: (k) => {
+			const f = readKustomization(flux.file, k.dir, fields, flux.documentIndex, () => undefined, ['spec']);
+			if (spec.targetNamespace !== undefined && f.namespace) k.namespace = { value: f.namespace.value, src: childSrc(specSrc, 'targetNamespace') };
+			if (f.namePrefix) k.namePrefix = f.namePrefix;
+			if (f.nameSuffix) k.nameSuffix = f.nameSuffix;
+			k.patches.push(...f.patches.filter((p) => p.patch !== undefined && p.path === undefined));
+			for (const img of f.images) {
+				const i = k.images.findIndex((x) => x.name === img.name);
+				if (i >= 0) k.images[i] = img;
+				else k.images.push(img);
+			}
+			k.components.push(...f.components);
+		},
+		post: (resources) => {
+			for (const r of resources) {
+				for (const [field, pairs] of [['labels', labels], ['annotations', annotations]] as const) {
+					if (pairs.length === 0) continue;
+					const m = ensureMap(r.node, 'metadata', specSrc);
+					const target = m && ensureMap(m, field, childSrc(childSrc(specSrc, 'commonMetadata'), field));
+					if (!target) continue;
+					for (const [key, value] of pairs) target.entries.set(key, scalar(value as string, srcAt(specSrc, ['commonMetadata', field, key])));
+				}
+			}
+		},
+	};
+}
+
+/**
+ * What Flux applies for a Flux Kustomization's `spec.path`: the kustomization there, or the one
+ * Flux generates for a plain directory, with the Flux Kustomization's own fields when given.
+ */
+export function renderFluxPath(path: string, fs: KustomizeFs, cache?: RenderCache, flux?: FluxKustomization): RenderResult {
+	return render(path, fs, cache, fluxRoot(flux));
 }
 
 export interface SubstituteOptions {

@@ -6,6 +6,6 @@
  */
 export type { KustomizeFs, NoteSeverity, Origin, PathKey, RenderedObject, RenderNote, RenderResult } from './types';
 export { renderKustomization } from './build';
-export { renderFluxPath, substituteVariables, type SubstituteOptions } from './flux';
+export { renderFluxPath, substituteVariables, type FluxKustomization, type SubstituteOptions } from './flux';
 export { RenderCache, type Change } from './cache';
 export { kustomizationReferences, type KustomizationReference } from './references';

@@ -99,8 +99,9 @@ export const UNSUPPORTED: Record<string, string> = {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function readKustomization(file: string, dir: string, value: unknown, documentIndex: number, report: Report): Kustomization {
-	const doc: Src = { doc: { file, documentIndex }, parent: undefined, key: undefined };
+/** `prefix`: where the fields sit in the document (Flux's `spec` of a Flux Kustomization). */
+export function readKustomization(file: string, dir: string, value: unknown, documentIndex: number, report: Report, prefix: PathKey[] = []): Kustomization {
+	const doc: Src = srcAt({ doc: { file, documentIndex }, parent: undefined, key: undefined }, prefix);
 	const k: Kustomization = {
 		file,
 		dir,
