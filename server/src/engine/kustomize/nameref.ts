@@ -1,0 +1,153 @@
+import { NAME_REFERENCES, type FieldSpec } from './fieldspecs';
+import { FieldPathError, visitFieldSpec } from './fieldpath';
+import { get, scalar, str, textOf, type KMap, type KNode } from './node';
+import { curId, gvkSelected, isClusterScoped, nsEquals, orgId, type Gvk, type Res } from './resource';
+
+/**
+ * Name references (kustomize's nameReferenceTransformer and api/filters/nameref): after
+ * prefixes, suffixes, namespaces and hashes changed names, every field that names another
+ * object of the build (a ConfigMap in envFrom, a ServiceAccount in a RoleBinding, ...) gets that
+ * object's new name. A referral is found among the objects whose previous names include the
+ * written one, narrowed like kustomize does (kind, roleRef, namespace, prefixes and suffixes).
+ * The field keeps the place it was written at: that is where a user reads and edits it.
+ */
+
+export type Warn = (message: string, r: Res) => void;
+
+function sameEndingSubarray(a: string[], b: string[]): boolean {
+	let [shortest, longest] = a.length <= b.length ? [a, b] : [b, a];
+	const diff = longest.length - shortest.length;
+	if (shortest.length === 0) return diff === 0;
+	for (let i = shortest.length - 1; i >= 0; i--) if (longest[i + diff] !== shortest[i]) return false;
+	return true;
+}
+
+/** Objects a referrer may refer to: cluster-scoped ones, those in its namespace, and ServiceAccounts its RoleBinding names. */
+function couldBeReferenced(referrer: Res, target: Res, roleBindingNamespaces: Set<string>): boolean {
+	const rid = curId(referrer);
+	if (isClusterScoped(rid)) return true;
+	const tid = curId(target);
+	if (isClusterScoped(tid) || nsEquals(tid, rid)) return true;
+	return roleBindingNamespaces.has(tid.namespace);
+}
+
+function roleBindingNamespaces(r: Res): Set<string> {
+	const out = new Set<string>();
+	if (curId(r).kind !== 'RoleBinding') return out;
+	const subjects = get(r.node, 'subjects');
+	if (subjects?.kind !== 'seq') return out;
+	for (const s of subjects.items) {
+		const ns = str(get(s, 'namespace'));
+		if (ns !== undefined && str(get(s, 'kind')) === 'ServiceAccount') out.add(ns);
+	}
+	return out;
+}
+
+export function fixNameReferences(resources: Res[], warn: Warn): void {
+	// Only objects whose name changed (those with previous ids) can be referred to under an old name.
+	const byPrevName = new Map<string, Res[]>();
+	for (const r of resources) {
+		const names = new Set(r.prevIds.map((id) => id.name));
+		for (const n of names) {
+			const l = byPrevName.get(n);
+			if (l) l.push(r);
+			else byPrevName.set(n, [r]);
+		}
+	}
+	if (byPrevName.size === 0) return;
+	for (const referrer of resources) {
+		const org = orgId(referrer);
+		let rbNs: Set<string> | undefined;
+		for (const backRef of NAME_REFERENCES) {
+			for (const spec of backRef.referrers) {
+				if (!gvkSelected(org, { group: spec.group, version: spec.version, kind: spec.kind })) continue;
+				rbNs ??= roleBindingNamespaces(referrer);
+				const ns = rbNs;
+				const ctx: Ctx = { referrer, spec, target: backRef.target, byPrevName, rbNs: ns, warn };
+				try {
+					visitFieldSpec(referrer.node, { ...spec, create: false, kind: undefined, group: undefined, version: undefined }, (node) => setRef(ctx, node));
+				} catch (e) {
+					if (!(e instanceof FieldPathError)) throw e;
+				}
+			}
+		}
+	}
+}
+
+interface Ctx {
+	referrer: Res;
+	spec: FieldSpec;
+	target: Partial<Gvk>;
+	byPrevName: Map<string, Res[]>;
+	rbNs: Set<string>;
+	warn: Warn;
+}
+
+function setRef(ctx: Ctx, node: KNode): void {
+	if (node.kind === 'scalar') {
+		if (node.value === null) return;
+		setScalar(ctx, node);
+	} else if (node.kind === 'map') setMapping(ctx, node);
+	else {
+		for (const item of node.items) {
+			if (item.kind === 'scalar' && item.value !== null) setScalar(ctx, item);
+			else if (item.kind === 'map') setMapping(ctx, item);
+		}
+	}
+}
+
+function setScalar(ctx: Ctx, node: KNode & { kind: 'scalar' }): void {
+	const old = textOf(node);
+	const candidates = (ctx.byPrevName.get(old) ?? []).filter((t) => couldBeReferenced(ctx.referrer, t, ctx.rbNs));
+	const referral = selectReferral(ctx, old, candidates, (rs) => rs.every((r) => curId(r).name === curId(rs[0]).name));
+	if (!referral) return;
+	const name = curId(referral).name;
+	if (name !== old) node.value = name;
+}
+
+function setMapping(ctx: Ctx, node: KMap): void {
+	const nameNode = node.entries.get('name');
+	if (nameNode === undefined || nameNode.kind !== 'scalar') return;
+	const old = textOf(nameNode);
+	let candidates = (ctx.byPrevName.get(old) ?? []).filter((t) => couldBeReferenced(ctx.referrer, t, ctx.rbNs));
+	const nsNode = node.entries.get('namespace');
+	if (nsNode !== undefined) {
+		const ns = textOf(nsNode);
+		const byOrg = candidates.filter((t) => orgId(t).namespace === ns);
+		candidates = byOrg.length > 0 ? byOrg : candidates.filter((t) => curId(t).namespace === ns);
+	}
+	const referral = selectReferral(ctx, old, candidates, (rs) =>
+		rs.every((r) => curId(r).name === curId(rs[0]).name && curId(r).namespace === curId(rs[0]).namespace),
+	);
+	if (!referral) return;
+	const id = curId(referral);
+	if (id.name === old && id.namespace === '') return;
+	nameNode.value = id.name;
+	if (id.namespace === '') return;
+	if (nsNode?.kind === 'scalar') nsNode.value = id.namespace;
+	else node.entries.set('namespace', scalar(id.namespace, nameNode.src));
+}
+
+function selectReferral(ctx: Ctx, old: string, candidates: Res[], identical: (rs: Res[]) => boolean): Res | undefined {
+	let c = candidates.filter((r) => r.prevIds.some((id) => id.name === old) && r.prevIds.some((id) => gvkSelected(id, ctx.target)));
+	if (ctx.spec.path.endsWith('roleRef/name')) {
+		const roleRef = get(ctx.referrer.node, 'roleRef');
+		const group = get(roleRef, 'apiGroup');
+		const kind = get(roleRef, 'kind');
+		if (group !== undefined && kind !== undefined) c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id, { group: textOf(group), kind: textOf(kind) })));
+	}
+	const rid = curId(ctx.referrer);
+	if (!isClusterScoped(rid)) {
+		c = c.filter((r) => {
+			const t = curId(r);
+			return isClusterScoped(t) || t.kind === 'ServiceAccount' || nsEquals(t, rid);
+		});
+	}
+	if (c.length === 1) return c[0];
+	c = c.filter((r) => sameEndingSubarray(r.prefixes, ctx.referrer.prefixes) && sameEndingSubarray(r.suffixes, ctx.referrer.suffixes));
+	if (c.length === 1) return c[0];
+	if (c.length === 0) return undefined;
+	if (identical(c)) return c[0];
+	ctx.warn(`'${old}' could refer to several objects (${c.map((r) => `${curId(r).kind} '${curId(r).name}'`).join(', ')}), so kustomize refuses the build; the reference is left as written.`, ctx.referrer);
+	return undefined;
+}
