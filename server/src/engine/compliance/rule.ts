@@ -59,6 +59,8 @@ export interface ComplianceProblem {
 	message: string;
 	/** Overrides the rule's default severity (PSS findings depend on the namespace's level). */
 	severity?: Severity;
+	/** The settings a quick fix adds (finding `data.missing`), e.g. `requests.cpu`. */
+	missing?: string[];
 }
 
 /** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
@@ -104,7 +106,7 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 				target: p.target,
 				message: p.message,
 				severity: p.severity ?? rule.severity,
-				data: { path: p.path },
+				data: { path: p.path, ...(p.missing ? { missing: [...p.missing] } : {}) },
 			})),
 	};
 }
