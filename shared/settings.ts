@@ -31,6 +31,11 @@ export interface FleetscopeSettings {
 	/** Compliance frameworks whose findings are reported (schema findings always are). */
 	'compliance.profiles': ComplianceProfile[];
 	/**
+	 * Raise a compliance finding one level (info → warning → error) where the resource reaches a
+	 * production cluster, or is the ClusterClaim of one. A per-rule `severity` setting is final.
+	 */
+	'compliance.productionEscalation': boolean;
+	/**
 	 * Registries (or repository prefixes) images may come from; empty: any. An image from elsewhere
 	 * is a `cis-image-provenance` warning.
 	 */
@@ -116,6 +121,14 @@ export const SETTINGS: Specs = {
 			'Compliance frameworks whose findings are reported: `cis` (CIS Kubernetes Benchmark), `pss` (Pod Security Standards), `dora` (EU DORA), `managed-cluster` (CIS EKS/GKE/AKS). A finding that evidences several frameworks is reported while any of them is on; schema findings are always reported.',
 		scope: 'resource',
 	},
+	'compliance.productionEscalation': {
+		key: 'compliance.productionEscalation',
+		default: true,
+		schema: { type: 'boolean' },
+		description:
+			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
+		scope: 'resource',
+	},
 	'compliance.allowedRegistries': {
 		key: 'compliance.allowedRegistries',
 		default: [],
@@ -160,6 +173,8 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	const profiles = src['compliance.profiles'] ?? nestedProfiles;
 	if (Array.isArray(profiles) && profiles.every((p) => (COMPLIANCE_PROFILES as readonly unknown[]).includes(p))) out['compliance.profiles'] = [...new Set(profiles)] as ComplianceProfile[];
 	const compliance = src.compliance && typeof src.compliance === 'object' ? (src.compliance as Record<string, unknown>) : {};
+	const escalation = src['compliance.productionEscalation'] ?? compliance.productionEscalation;
+	if (typeof escalation === 'boolean') out['compliance.productionEscalation'] = escalation;
 	const registries = src['compliance.allowedRegistries'] ?? compliance.allowedRegistries;
 	if (arr(registries)) out['compliance.allowedRegistries'] = [...new Set((registries as string[]).map((r) => r.trim()).filter((r) => r !== ''))];
 	return out;

@@ -1,5 +1,6 @@
 import type { ResourceCheck } from '../engine';
 import { CIS_RULES } from './cis';
+import { MANAGED_RULES } from './managed';
 import { PSS_RULES } from './pss';
 import { WORKLOAD_RULES } from './workload';
 import { toResourceCheck, type ComplianceHostOptions, type ComplianceRule } from './rule';
@@ -8,10 +9,11 @@ export type { ComplianceContext, ComplianceProblem, ComplianceRule, ComplianceHo
 export { InMemoryNamespaces, type NamespaceDirectory, ENFORCE_LABEL, ENFORCE_VERSION_LABEL } from './context';
 export { PSS_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES } from './pss';
 export { CIS_RULES } from './cis';
+export { MANAGED_RULES } from './managed';
 export { WORKLOAD_RULES } from './workload';
 
 /** Every compliance rule, for docs and reports. */
-export const complianceRules: ComplianceRule[] = [...PSS_RULES, ...CIS_RULES, ...WORKLOAD_RULES];
+export const complianceRules: ComplianceRule[] = [...PSS_RULES, ...CIS_RULES, ...WORKLOAD_RULES, ...MANAGED_RULES];
 
 /**
  * The compliance rules as engine plugins. Pass `namespaces` where the host keeps namespace labels
