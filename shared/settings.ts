@@ -30,6 +30,16 @@ export interface FleetscopeSettings {
 	'podSecurity.level': PodSecurityLevelSetting;
 	/** Compliance frameworks whose findings are reported (schema findings always are). */
 	'compliance.profiles': ComplianceProfile[];
+	/**
+	 * Raise a compliance finding one level (info → warning → error) where the resource reaches a
+	 * production cluster, or is the ClusterClaim of one. A per-rule `severity` setting is final.
+	 */
+	'compliance.productionEscalation': boolean;
+	/**
+	 * Registries (or repository prefixes) images may come from; empty: any. An image from elsewhere
+	 * is a `cis-image-provenance` warning.
+	 */
+	'compliance.allowedRegistries': string[];
 }
 
 export type PodSecurityLevelSetting = 'baseline' | 'restricted';
@@ -111,6 +121,22 @@ export const SETTINGS: Specs = {
 			'Compliance frameworks whose findings are reported: `cis` (CIS Kubernetes Benchmark), `pss` (Pod Security Standards), `dora` (EU DORA), `managed-cluster` (CIS EKS/GKE/AKS). A finding that evidences several frameworks is reported while any of them is on; schema findings are always reported.',
 		scope: 'resource',
 	},
+	'compliance.productionEscalation': {
+		key: 'compliance.productionEscalation',
+		default: true,
+		schema: { type: 'boolean' },
+		description:
+			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
+		scope: 'resource',
+	},
+	'compliance.allowedRegistries': {
+		key: 'compliance.allowedRegistries',
+		default: [],
+		schema: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+		description:
+			'Registries images may be pulled from: a host (`ghcr.io`, `123456789012.dkr.ecr.eu-west-1.amazonaws.com`) or a repository prefix (`ghcr.io/acme`, `docker.io/library`). An image from anywhere else is a `cis-image-provenance` warning. Empty (the default): any registry.',
+		scope: 'resource',
+	},
 };
 
 export const SETTINGS_SECTION = 'fleetscope';
@@ -146,5 +172,10 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	const nestedProfiles = src.compliance && typeof src.compliance === 'object' ? (src.compliance as Record<string, unknown>).profiles : undefined;
 	const profiles = src['compliance.profiles'] ?? nestedProfiles;
 	if (Array.isArray(profiles) && profiles.every((p) => (COMPLIANCE_PROFILES as readonly unknown[]).includes(p))) out['compliance.profiles'] = [...new Set(profiles)] as ComplianceProfile[];
+	const compliance = src.compliance && typeof src.compliance === 'object' ? (src.compliance as Record<string, unknown>) : {};
+	const escalation = src['compliance.productionEscalation'] ?? compliance.productionEscalation;
+	if (typeof escalation === 'boolean') out['compliance.productionEscalation'] = escalation;
+	const registries = src['compliance.allowedRegistries'] ?? compliance.allowedRegistries;
+	if (arr(registries)) out['compliance.allowedRegistries'] = [...new Set((registries as string[]).map((r) => r.trim()).filter((r) => r !== ''))];
 	return out;
 }

@@ -12,7 +12,8 @@ spec:
   securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
   containers:
     - name: agent
-      image: agent:1.0
+      image: agent:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+      resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {memory: 64Mi}}
       securityContext:
         allowPrivilegeEscalation: false
         capabilities: {drop: [ALL]}

@@ -15,6 +15,8 @@ before(() => {
 		'only-info/cm.yaml': HELM,
 		'clean/config.yaml': CONFIG,
 		'old-api/pdb.yaml': 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n',
+		// A production cluster's claim without control-plane logging: a warning raised to an error in production.
+		'claims/prod.yaml': 'apiVersion: platform.gitops.io/v1alpha1\nkind: ClusterClaim\nmetadata:\n  name: prod-eu\nspec:\n  cloudProvider: aws\n  region: eu-west-1\n  environment: production\n  kubernetes:\n    version: "1.35"\n  controlPlane: {endpointAccess: private}\n  encryption: {secretsKmsKey: arn:aws:kms:eu-west-1:1:key/k}\n  network: {policy: cilium}\n  identity: {workloadIdentity: true}\n',
 	});
 });
 after(() => repo?.dispose());
@@ -64,6 +66,17 @@ test('--profile limits the compliance frameworks reported; schema findings stay'
 	assert.ok(JSON.parse(cis.stdout).findings.some((f: { ruleId: string }) => f.ruleId.startsWith('pss-')), 'pss rules also evidence CIS 5.2.x');
 	const apps = await check('apps', '--profile', 'dora', '--format', 'json');
 	assert.ok(JSON.parse(apps.stdout).findings.some((f: { ruleId: string }) => f.ruleId.startsWith('schema-')));
+});
+
+test('--no-production-escalation keeps findings of production files at their rule\'s severity', async () => {
+	const raised = await check('claims', '--format', 'json');
+	assert.equal(raised.code, 1);
+	const [f] = JSON.parse(raised.stdout).findings as { ruleId: string; severity: string; message: string }[];
+	assert.deepEqual([f.ruleId, f.severity], ['cis-managed-control-plane-logging', 'error']);
+	assert.match(f.message, /Raised from warning to error because it declares the production cluster prod-eu\.$/);
+	const kept = await check('claims', '--format', 'json', '--no-production-escalation');
+	assert.equal(kept.code, 0);
+	assert.deepEqual(JSON.parse(kept.stdout).findings.map((x: { ruleId: string; severity: string }) => [x.ruleId, x.severity]), [['cis-managed-control-plane-logging', 'warning']]);
 });
 
 test('--kubernetes-version: an API version is reported only where that release removed it', async () => {

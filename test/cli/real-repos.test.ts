@@ -19,14 +19,21 @@ interface JsonFinding {
 	message: string;
 }
 
-test('fluxcd/flux2-kustomize-helm-example: no error-level finding', async () => {
-	const r = await runCli(['check', 'test/fixtures/flux2-kustomize-helm-example', '--format', 'json']);
+test('fluxcd/flux2-kustomize-helm-example: no error-level finding at the rules\' own severities', async () => {
+	const r = await runCli(['check', 'test/fixtures/flux2-kustomize-helm-example', '--format', 'json', '--no-production-escalation']);
 	const report = JSON.parse(r.stdout);
 	const errors = report.findings.filter((f: JsonFinding) => f.severity === 'error');
 	assert.deepEqual(errors, [], 'false positives on a real repository');
 	assert.equal(r.code, 0);
 	// Every manifest of the fixture was checked (a check that finds no file cannot pass this test).
 	assert.equal(report.summary.files, 20);
+});
+
+test('fluxcd/flux2-kustomize-helm-example: with production escalation on, the only errors are compliance warnings of files that reach its production cluster, saying so', async () => {
+	const r = await runCli(['check', 'test/fixtures/flux2-kustomize-helm-example', '--format', 'json']);
+	const errors = JSON.parse(r.stdout).findings.filter((f: JsonFinding) => f.severity === 'error');
+	assert.ok(errors.length > 0, 'the example has no NetworkPolicy and no Pod Security label: warnings that production raises');
+	for (const e of errors as JsonFinding[]) assert.match(e.message, /Raised from warning to error because it reaches the production cluster production\.$/, `${e.file}:${e.line} ${e.ruleId}`);
 });
 
 const EXPECTATIONS = 'test/fixtures/example-expectations.json';

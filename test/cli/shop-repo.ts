@@ -2,7 +2,8 @@
  * A small repository with known findings at known places, shared by the CLI tests:
  * apps/deploy.yaml has two errors (line 7 `"3"`, line 20 `portz`) and four Pod Security
  * warnings (restricted level, line 17 `web`); charts/x/cm.yaml is a Helm template (an info note);
- * apps/config.yaml is clean.
+ * apps/config.yaml is clean. The image is pinned by digest, the container has resources and the pod a
+ * securityContext, so no other compliance rule reports it.
  */
 export const DEPLOY = `apiVersion: apps/v1
 kind: Deployment
@@ -21,11 +22,13 @@ spec:
     spec:
       containers:
         - name: web
-          image: nginx:1.27
+          image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
           imagePullPolicy: IfNotPresent
           portz:
             - containerPort: 80
+          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
       automountServiceAccountToken: false
+      securityContext: {fsGroup: 1000}
 `;
 
 export const CONFIG = `apiVersion: v1

@@ -7,15 +7,13 @@ const claim = (extra: string, env = 'production') =>
 	`apiVersion: platform.gitops.io/v1alpha1\nkind: ClusterClaim\nmetadata:\n  name: c1\nspec:\n  cloudProvider: aws\n  region: eu-west-1\n  environment: ${env}\n${extra}`;
 
 describe('DORA Art 9(2): dora-encryption', () => {
-	it('reports a production claim without a KMS key on spec.encryption (or spec)', async () => {
-		const r = await check({ 'c.yaml': claim('  encryption: {}\n') }, 'c.yaml', 'dora-encryption');
-		assert.deepEqual(r.where, ['8:2-8:12 warning dora-encryption | encryption']);
-		assert.deepEqual(r.messages, [
-			'ClusterClaim "c1" is a production cluster without spec.encryption.secretsKmsKey, so its Secrets are stored in etcd without envelope encryption by a key you control: DORA Art 9(2) and 9(4)(d) ask for data at rest to be protected by encryption. Set spec.encryption.secretsKmsKey to a KMS key. (DORA Art 9(2), Art 9(4)(d))',
-		]);
-		assert.deepEqual((await check({ 'c.yaml': claim('') }, 'c.yaml', 'dora-encryption')).where, ['4:0-4:4 warning dora-encryption | spec']);
-		assert.deepEqual((await check({ 'c.yaml': claim('  encryption:\n    secretsKmsKey: arn:aws:kms:eu-west-1:1:key/x\n') }, 'c.yaml', 'dora-encryption')).where, []);
-		assert.deepEqual((await check({ 'c.yaml': claim('', 'staging') }, 'c.yaml', 'dora-encryption')).where, []);
+	it('a production claim without a KMS key is one finding of cis-managed-secrets-encryption that names the DORA controls too; dora-encryption reads Ingresses only', async () => {
+		const prod = await check({ 'c.yaml': claim('  encryption: {}\n') }, 'c.yaml', 'cis-managed-secrets-encryption');
+		assert.equal(prod.messages.length, 1);
+		assert.match(prod.messages[0], /\(CIS EKS 5\.3\.1; DORA Art 9\(2\), DORA Art 9\(4\)\(d\)\)/);
+		const staging = await check({ 'c.yaml': claim('  encryption: {}\n', 'staging') }, 'c.yaml', 'cis-managed-secrets-encryption');
+		assert.match(staging.messages[0], /\(CIS EKS 5\.3\.1\)$/);
+		assert.deepEqual((await check({ 'c.yaml': claim('  encryption: {}\n') }, 'c.yaml', 'dora-encryption')).where, []);
 	});
 
 	it('reports a production Ingress without TLS, and hosts no TLS entry lists; accepts wildcard certificates', async () => {
@@ -125,16 +123,13 @@ describe('DORA Art 9(4)(e): dora-immutable-revisions', () => {
 
 const critical = { name: 'api', facts: { criticality: 'critical' }, paths: { production: ['apps/api'] } };
 
-describe('DORA Art 10(1): dora-audit-logging', () => {
-	it('reports a production EKS claim without the audit log type; accepts it, GKE, and non-production', async () => {
-		const r = await check({ 'c.yaml': claim('  controlPlane:\n    logging: [api]\n') }, 'c.yaml', 'dora-audit-logging');
-		assert.deepEqual(r.where, ['9:4-9:11 warning dora-audit-logging | logging']);
-		assert.deepEqual(r.messages, [
-			'ClusterClaim "c1" is a production cluster whose control plane does not send the Kubernetes audit log (audit in spec.controlPlane.logging): DORA Art 10(1) asks for anomalous activity to be detected, and without the audit log nobody can tell who changed what through the API server. Add audit to spec.controlPlane.logging. (DORA Art 10(1))',
-		]);
-		assert.deepEqual((await check({ 'c.yaml': claim('  controlPlane:\n    logging: [api, audit]\n') }, 'c.yaml', 'dora-audit-logging')).where, []);
-		assert.deepEqual((await check({ 'c.yaml': claim('').replace('aws', 'gcp') }, 'c.yaml', 'dora-audit-logging')).where, []);
-		assert.deepEqual((await check({ 'c.yaml': claim('', 'dev') }, 'c.yaml', 'dora-audit-logging')).where, []);
+describe('DORA Art 10(1): audit logs of production claims', () => {
+	it('are one finding of cis-managed-control-plane-logging that names DORA Art 10(1) for production claims only', async () => {
+		const prod = await check({ 'c.yaml': claim('  controlPlane:\n    logging: [api]\n') }, 'c.yaml', 'cis-managed-control-plane-logging');
+		assert.equal(prod.messages.length, 1);
+		assert.match(prod.messages[0], /^controlPlane\.logging lacks audit, authenticator, controllerManager and scheduler: .*\(CIS EKS 2\.1\.1; DORA Art 10\(1\)\)/);
+		const dev = await check({ 'c.yaml': claim('  controlPlane:\n    logging: [api]\n', 'dev') }, 'c.yaml', 'cis-managed-control-plane-logging');
+		assert.match(dev.messages[0], /\(CIS EKS 2\.1\.1\)$/);
 	});
 });
 

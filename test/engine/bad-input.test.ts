@@ -64,6 +64,10 @@ test('Helm templates, SOPS files, binary and non-UTF-8 content are skipped with 
 	}
 	// `{{` in a comment is not a template.
 	assert.deepEqual(analyze('# use {{ .Values }} in the chart, not here\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n'), []);
+	// The EKS aws-auth ConfigMap's aws-iam-authenticator placeholders are not Helm either; a real template next to them still is.
+	const awsAuth = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:nodes]\n';
+	assert.deepEqual(analyze(awsAuth), []);
+	assert.match(analyze(awsAuth.replace('role/node', 'role/{{ .Values.role }}'))[0].message, /Helm template/);
 });
 
 test('a file over the size limit is skipped with its size, without parsing', () => {

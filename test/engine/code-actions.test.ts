@@ -35,18 +35,18 @@ spec:
           type: Unconfined # was debugging
       containers:
         - name: web
-          image: web:1.0 # pinned
+          image: web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef # pinned
           securityContext:
             privileged: true
             allowPrivilegeEscalation: true
         - name: sidecar
-          image: proxy:2.0
+          image: proxy@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 `;
 
 test('each fix removes its finding, keeps the other lines and comments, and leaves valid YAML', () => {
 	const before = analyze(WORKLOAD);
 	const rules = [...new Set(before.findings.map((f) => f.ruleId))].sort();
-	assert.deepEqual(rules, ['pss-allowPrivilegeEscalation', 'pss-capabilities_restricted', 'pss-privileged', 'pss-runAsNonRoot', 'pss-seccompProfile_baseline']);
+	assert.deepEqual(rules, ['pss-allowPrivilegeEscalation', 'pss-capabilities_restricted', 'pss-privileged', 'pss-runAsNonRoot', 'pss-seccompProfile_baseline', 'workload-resources']);
 	for (const f of before.findings) {
 		const actions = codeActions(before, f.range).filter((a) => a.finding === f && a.preferred);
 		assert.equal(actions.length, 1, `a fix for ${f.ruleId} at line ${f.range.start.line}`);
@@ -63,7 +63,10 @@ test('a fix for a container without securityContext adds one in the container, a
 	const analysis = analyze(WORKLOAD);
 	const f = analysis.findings.find((x) => x.ruleId === 'pss-allowPrivilegeEscalation' && x.message.includes('"sidecar"'))!;
 	const a = codeActions(analysis, f.range).find((x) => x.finding === f && x.preferred)!;
-	assert.equal(apply(WORKLOAD, a.edits).split('\n').slice(18, 22).join('\n'), '        - name: sidecar\n          image: proxy:2.0\n          securityContext:\n            allowPrivilegeEscalation: false');
+	assert.equal(
+		apply(WORKLOAD, a.edits).split('\n').slice(18, 22).join('\n'),
+		'        - name: sidecar\n          image: proxy@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n          securityContext:\n            allowPrivilegeEscalation: false',
+	);
 });
 
 test('the exemption fix inserts a comment line that exempts nothing until the reason is written', () => {

@@ -172,6 +172,39 @@ describe('ClusterClaim', () => {
 		assert.deepEqual(run(claim({ 5: '  cloudProvider: azure', 6: '  region: West Europe' })), [], 'Azure display names are accepted');
 	});
 
+	it('schema: the optional fields the managed-cluster rules read are accepted, typos and wrong types are not', () => {
+		const full = claim({
+			5: '  cloudProvider: gcp',
+			6: '  region: europe-west1',
+			9: ['    version: "1.30"', '    releaseChannel: regular', '    alphaFeatures: false'],
+			15: [
+				'      taints: [{key: dedicated, value: gpu, effect: NoSchedule}]',
+				'      imageType: COS_CONTAINERD',
+				'      serviceAccount: pool@acme.iam.gserviceaccount.com',
+				'      autoRepair: true',
+				'      autoUpgrade: true',
+				'      secureBoot: true',
+				'      integrityMonitoring: true',
+			],
+			19: [
+				'  backup: {velero: true, locationRegion: eu-central-1}',
+				'  observability: {logging: true, monitoring: true}',
+				'  encryption: {secretsKmsKey: projects/acme/locations/europe-west1/keyRings/gke/cryptoKeys/secrets}',
+				'  network: {policy: cilium, privateNodes: true}',
+				'  identity: {nodeServiceAccount: gke-nodes@acme.iam.gserviceaccount.com, workloadIdentity: true}',
+				'  access: {clientCertificates: false, legacyAbac: false, entraId: false, localAccounts: false}',
+				'  security: {shieldedNodes: true, imageScanning: true}',
+			],
+		});
+		assert.deepEqual(run(full), []);
+		assert.deepEqual(run(claim({ 19: ['  backup: {velero: true, locationRegion: eu-central-1}', '  identity: {workloadIdentiy: true}'] })), [
+			'20:13-20:28 schema-unknown-field spec.identity.workloadIdentiy is not a field of ClusterClaim.spec.identity. Did you mean workloadIdentity?',
+		]);
+		const wrong = run(claim({ 19: ['  backup: {velero: true, locationRegion: eu-central-1}', '  network: {policy: vpc-cni, privateNodes: "yes"}'] }));
+		assert.equal(wrong.length, 1, wrong.join('\n'));
+		assert.match(wrong[0], /^20:43-20:48 schema-type spec\.network\.privateNodes must be a boolean/);
+	});
+
 	it('minSize above maxSize is reported on minSize', () => {
 		assert.deepEqual(run(claim({ 13: '      minSize: 5' })), [
 			'13:15-13:16 claim-semantics spec.nodeGroups[0].minSize of node group "workloads" is 5, larger than its maxSize 3: the group cannot be created.',

@@ -125,7 +125,8 @@ test('Fleet file: declared environments in promotion order (not declaration orde
 		['edge-1', 'live', 'europe-west4', 'gcp', '1.29', 'edge-1-admin', 'declared', []],
 	]);
 	assert.deepEqual(m.clusters[1].syncs.map((s) => s.path), ['clusters/edge-1', 'apps/live']);
-	assert.deepEqual(m.files['claims/edge-1.yaml'], ['edge-1']);
+	// A claim provisions its cluster; it is not synced to it.
+	assert.equal(m.files['claims/edge-1.yaml'], undefined);
 	assert.deepEqual(m.files['apps/shop/deployment.yaml'], ['edge-1', 'preview-1']);
 	const shop = m.apps.find((a) => a.name === 'shop')!;
 	assert.deepEqual([shop.source, shop.facts, shop.paths], ['declared', { owner: 'team-shop', criticality: 'critical', rto: '1h' }, { preview: ['apps/preview'], live: ['apps/live'] }]);

@@ -19,6 +19,8 @@ export interface CheckOptions {
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
+	/** `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
+	productionEscalation?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
 	config?: string;
 }
@@ -53,6 +55,8 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
+  --no-production-escalation   keep compliance findings at their rule's severity in production too
+                               (default: one level higher where a file reaches a production cluster)
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
                                default: .fleetscope.yaml, .fleetscope.yml or .fleetscope.json in the
                                checked root, if present. Flags win over the file.
@@ -87,6 +91,7 @@ export function parseCommand(argv: string[]): Command {
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
+				'no-production-escalation': { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
@@ -126,6 +131,7 @@ export function parseCommand(argv: string[]): Command {
 			kubernetesVersion,
 			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
+			productionEscalation: values['no-production-escalation'] ? false : undefined,
 			config: values.config,
 		},
 	};

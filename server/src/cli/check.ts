@@ -38,6 +38,7 @@ export function cliSettings(options: CheckOptions, config?: LoadedConfig): Fleet
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
 	if (options.profiles) raw['compliance.profiles'] = options.profiles;
+	if (options.productionEscalation === false) raw['compliance.productionEscalation'] = false;
 	return normaliseSettings(raw);
 }
 

@@ -9,7 +9,7 @@ import type { Finding, FindingData, Severity } from './types';
 import { classifyContent } from './skip';
 import { applyInlineExemptions } from './exemptions';
 import { applyFleetExemptions, isoDay } from './fleet-exemptions';
-import { EMPTY_FLEET, looksLikeProduction, type FleetModel, type TargetCluster } from './fleet/types';
+import { EMPTY_FLEET, isProductionEnvironment, type FleetModel, type TargetCluster } from './fleet/types';
 import { NO_OBJECTS, type ObjectIndex } from './objects';
 
 /** What the engine knows about the repository around a file (built by the host from the file system). */
@@ -56,13 +56,11 @@ export interface CheckContext {
 export function targetsOf(fleet: FleetModel, path: string): TargetCluster[] {
 	const names = fleet.files[path];
 	if (!names || names.length === 0) return [];
-	const production = new Set(fleet.environments.filter((e) => e.production).map((e) => e.name));
 	const out: TargetCluster[] = [];
 	for (const name of names) {
 		const c = fleet.clusters.find((x) => x.name === name);
 		if (!c) continue;
-		const prod = c.environment !== undefined && (production.has(c.environment) || (!fleet.environments.some((e) => e.name === c.environment) && looksLikeProduction(c.environment)));
-		out.push({ name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: prod });
+		out.push({ name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: isProductionEnvironment(fleet, c.environment) });
 	}
 	return out;
 }

@@ -8,7 +8,7 @@ export function classifyContent(text: string, maxBytes: number): string | undefi
 	const head = text.length > 65536 ? text.slice(0, 65536) : text;
 	if (head.includes('\u0000')) return 'Fleetscope did not validate this file: it contains NUL bytes, so it is binary, not YAML text.';
 	if (head.includes('\uFFFD')) return 'Fleetscope did not validate this file: it is not valid UTF-8 text. Save it as UTF-8.';
-	if (/\{\{-?\s*[^}]*\}\}/.test(stripComments(head))) {
+	if (/\{\{-?\s*[^}]*\}\}/.test(stripComments(head).replace(AWS_AUTH_PLACEHOLDERS, ''))) {
 		return 'Helm template: Fleetscope validates rendered manifests, not templates with `{{ }}` expressions, so this file is skipped.';
 	}
 	if (/^sops:\s*$/m.test(text) && /^\s+(mac|lastmodified|version):/m.test(text)) {
@@ -16,6 +16,12 @@ export function classifyContent(text: string, maxBytes: number): string | undefi
 	}
 	return undefined;
 }
+
+/**
+ * The placeholders aws-iam-authenticator expands in the EKS aws-auth ConfigMap
+ * (`username: system:node:{{EC2PrivateDNSName}}`): plain manifest text, not Helm.
+ */
+const AWS_AUTH_PLACEHOLDERS = /\{\{(?:EC2PrivateDNSName|EC2InstanceID|AccountID|SessionName|SessionNameRaw|AccessKeyID)\}\}/g;
 
 function stripComments(text: string): string {
 	return text.replace(/(^|\s)#.*$/gm, '$1');

@@ -2,6 +2,7 @@ import type { CheckContext } from '../engine';
 import { isPlainObject, resourceHeader, type Resource } from '../resource';
 import type { ComplianceContext, KubeMinor, PssLevel } from './rule';
 import type { FleetApp, FleetModel } from '../fleet/types';
+import { declaredClusters } from './managed/claim';
 
 /**
  * Labels of the Namespace objects a repository declares. The host fills it from the repo (the
@@ -96,6 +97,7 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 	const namespace = resource.namespace;
 	const labels = namespace ? dir.namespaceLabels(namespace) : undefined;
 	const settingMinor = parseMinor(ctx.settings.kubernetesVersion) ?? Infinity;
+	const declared = declaredClusters(resource, ctx.fleet, ctx.path);
 	const out: ComplianceContext = {
 		path: ctx.path,
 		today: ctx.today,
@@ -105,7 +107,8 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 		settings: ctx.settings,
 		repo: ctx.repo,
 		targets: ctx.targets,
-		production: ctx.targets.some((t) => t.production),
+		declared,
+		production: ctx.targets.some((t) => t.production) || declared.some((t) => t.production),
 		objects: ctx.objects,
 		fleet: ctx.fleet,
 		apps: appsOf(ctx.fleet, ctx.path),

@@ -1,7 +1,9 @@
 import type { ResourceCheck } from '../engine';
 import { CIS_RULES } from './cis';
+import { MANAGED_RULES } from './managed';
 import { PSS_RULES } from './pss';
 import { DORA_RULES } from './dora';
+import { WORKLOAD_RULES } from './workload';
 import { toResourceCheck, type ComplianceHostOptions, type ComplianceRule } from './rule';
 
 export type { ComplianceContext, ComplianceProblem, ComplianceRule, ComplianceHostOptions, PssLevel } from './rule';
@@ -9,9 +11,11 @@ export { InMemoryNamespaces, type NamespaceDirectory, ENFORCE_LABEL, ENFORCE_VER
 export { PSS_RULES, PSS_BASELINE_RULES, PSS_RESTRICTED_RULES } from './pss';
 export { CIS_RULES } from './cis';
 export { DORA_RULES } from './dora';
+export { MANAGED_RULES } from './managed';
+export { WORKLOAD_RULES } from './workload';
 
 /** Every compliance rule, for docs and reports. */
-export const complianceRules: ComplianceRule[] = [...PSS_RULES, ...CIS_RULES, ...DORA_RULES];
+export const complianceRules: ComplianceRule[] = [...PSS_RULES, ...CIS_RULES, ...WORKLOAD_RULES, ...MANAGED_RULES, ...DORA_RULES];
 
 /**
  * The compliance rules as engine plugins. Pass `namespaces` where the host keeps namespace labels

@@ -40,7 +40,12 @@ export interface ComplianceContext {
 	repo: RepoContext;
 	/** The clusters the resource is deployed to (empty where the fleet model knows none). */
 	targets: readonly TargetCluster[];
-	/** Whether any of those clusters runs a production environment. */
+	/**
+	 * The clusters the resource itself declares: a ClusterClaim's own cluster (the Fleet's clusters
+	 * that name this claim file, else the claim's name and environment). Empty for other kinds.
+	 */
+	declared: readonly TargetCluster[];
+	/** Whether any of the target or declared clusters runs a production environment. */
 	production: boolean;
 	/**
 	 * Objects for cross-resource rules: what the resource's cluster receives when the check runs on
@@ -61,6 +66,8 @@ export interface ComplianceProblem {
 	message: string;
 	/** Overrides the rule's default severity (PSS findings depend on the namespace's level). */
 	severity?: Severity;
+	/** The settings a quick fix adds (finding `data.missing`), e.g. `requests.cpu`. */
+	missing?: string[];
 }
 
 /** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
@@ -77,6 +84,11 @@ export interface ComplianceRule {
 	remediation: string;
 	/** Every control the rule evidences: `CIS-K8S-5.2.2`, `PSS-baseline-privileged`, `DORA-Art9(2)`. */
 	controls: string[];
+	/**
+	 * The rule judges production only (the DORA rules): its severities are already the production
+	 * ones, so production targets do not raise them again.
+	 */
+	productionOnly?: boolean;
 	appliesTo?(resource: Resource): boolean;
 	check(resource: Resource, ctx: ComplianceContext): ComplianceProblem[];
 }
@@ -89,9 +101,34 @@ export interface ComplianceHostOptions {
 	namespaces?: NamespaceDirectory;
 }
 
+/** One level up for production: hint stays hint (a hint is not a finding to act on), error stays error. */
+const RAISED: Record<Severity, Severity> = { hint: 'hint', info: 'warning', warning: 'error', error: 'error' };
+
+/** `a`, `a and b`, `a, b and c`. */
+function names(list: string[]): string {
+	return list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+/**
+ * Why this rule's findings are raised one level, or undefined: the resource reaches a production
+ * cluster or is the ClusterClaim of one, the setting `compliance.productionEscalation` is on, and
+ * the user has not set the rule's severity (an explicit `fleetscope.severity` entry is final).
+ */
+export function escalationReason(ruleId: string, ctx: ComplianceContext): string | undefined {
+	if (ctx.settings['compliance.productionEscalation'] === false || ctx.settings.severity[ruleId] !== undefined) return undefined;
+	const reached = [...new Set(ctx.targets.filter((t) => t.production).map((t) => t.name))];
+	const declared = [...new Set(ctx.declared.filter((t) => t.production).map((t) => t.name))].filter((n) => !reached.includes(n));
+	const parts = [
+		...(reached.length > 0 ? [`it reaches the production cluster${reached.length > 1 ? 's' : ''} ${names(reached)}`] : []),
+		...(declared.length > 0 ? [`it declares the production cluster${declared.length > 1 ? 's' : ''} ${names(declared)}`] : []),
+	];
+	return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
 /**
  * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
- * problem becomes one finding on the exact node; the engine applies severity overrides.
+ * problem becomes one finding on the exact node; production targets raise it one level (the
+ * message says why), and the engine applies the user's severity overrides.
  */
 export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOptions = {}): ResourceCheck {
 	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] });
@@ -99,14 +136,17 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 	return {
 		id: rule.id,
 		appliesTo: (r) => kinds.has(r.kind) && (rule.appliesTo?.(r) ?? true),
-		check: (r: Resource, ctx: CheckContext): SchemaProblem[] =>
-			rule.check(r, complianceContext(r, ctx, options.namespaces)).map((p) => ({
-				ruleId: rule.id,
-				path: p.path,
-				target: p.target,
-				message: p.message,
-				severity: p.severity ?? rule.severity,
-				data: { path: p.path },
-			})),
+		check: (r: Resource, ctx: CheckContext): SchemaProblem[] => {
+			const cctx = complianceContext(r, ctx, options.namespaces);
+			const problems = rule.check(r, cctx);
+			if (problems.length === 0) return [];
+			const reason = rule.productionOnly ? undefined : escalationReason(rule.id, cctx);
+			return problems.map((p) => {
+				const base = p.severity ?? rule.severity;
+				const severity = reason ? RAISED[base] : base;
+				const message = severity === base ? p.message : `${p.message} Raised from ${base} to ${severity} because ${reason}.`;
+				return { ruleId: rule.id, path: p.path, target: p.target, message, severity, data: { path: p.path, ...(p.missing ? { missing: [...p.missing] } : {}) } };
+			});
+		},
 	};
 }

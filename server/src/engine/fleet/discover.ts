@@ -103,14 +103,13 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 	for (const c of clusters.values()) inferClusterFacts(c);
 	const environments = environmentsOf(declared?.environments, [...clusters.values()]);
 
-	// Which clusters each file reaches; a ClusterClaim reaches the cluster it provisions.
+	// Which clusters each file reaches (is synced to). A ClusterClaim is not: it declares its cluster (ComplianceContext.declared).
 	const files: Record<string, string[]> = {};
 	const add = (file: string, cluster: string) => {
 		const list = (files[file] ??= []);
 		if (!list.includes(cluster)) list.push(cluster);
 	};
 	for (const [name, set] of reached) for (const f of set) add(f, name);
-	for (const c of clusters.values()) if (c.claim && store.isFile(c.claim)) add(c.claim, c.name);
 	for (const list of Object.values(files)) list.sort();
 
 	const clusterList = [...clusters.values()].sort((a, b) => envOrder(environments, a) - envOrder(environments, b) || a.name.localeCompare(b.name));

@@ -137,3 +137,13 @@ export const EMPTY_FLEET: FleetModel = { environments: [], clusters: [], apps: [
 export function looksLikeProduction(environment: string | undefined): boolean {
 	return environment !== undefined && /^(prod|production|prd|live)([-_].*)?$/i.test(environment);
 }
+
+/**
+ * Whether an environment counts as production: as the Fleet's environments say, else (an
+ * environment the fleet does not declare) by its name.
+ */
+export function isProductionEnvironment(fleet: FleetModel, environment: string | undefined): boolean {
+	if (environment === undefined) return false;
+	const declared = fleet.environments.find((e) => e.name === environment);
+	return declared ? declared.production : looksLikeProduction(environment);
+}

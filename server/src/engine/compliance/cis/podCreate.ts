@@ -1,5 +1,5 @@
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { coversCoreGroup, describeObject, grantedVerbs, isRbac, isSystemClusterRole, policyRules, scopeOf } from './rbac';
+import { describeObject, findGrants, isUserRole, scopeOf } from './rbac';
 
 /**
  * CIS 5.1.4: a Role or ClusterRole that can create pods (core group). A `*` resource is reported
@@ -14,20 +14,12 @@ export const podCreate: ComplianceRule = {
 		'Whoever can create a pod can run any image under any service account of the namespace and mount its Secrets, so the permission is as strong as everything those accounts can do. CI runners and operators often need it, so this is a finding to review.',
 	remediation: 'Keep it where the subject needs it; otherwise remove create on pods (workloads are better created through a Deployment by a GitOps controller).',
 	controls: ['CIS-K8S-5.1.4'],
-	appliesTo: (r) => isRbac(r) && !isSystemClusterRole(r),
+	appliesTo: isUserRole,
 	check(resource): ComplianceProblem[] {
-		const out: ComplianceProblem[] = [];
-		for (const rule of policyRules(resource)) {
-			if (!coversCoreGroup(rule) || grantedVerbs(rule, ['create']).length === 0) continue;
-			for (const item of rule.resources) {
-				if (item.value !== 'pods') continue;
-				out.push({
-					path: [...rule.path, 'resources', item.index],
-					target: 'value',
-					message: `${describeObject(resource)} can create pods ${scopeOf(resource)}: a new pod can run any image under any service account there and mount its Secrets. This is often needed (CI runners, operators); if this subject does not need it, remove create. (CIS 5.1.4)`,
-				});
-			}
-		}
-		return out;
+		return findGrants(resource, { group: '', resources: ['pods'], verbs: ['create'] }).map((g) => ({
+			path: g.path,
+			target: 'value',
+			message: `${describeObject(resource)} can create pods ${scopeOf(resource)}: a new pod can run any image under any service account there and mount its Secrets. This is often needed (CI runners, operators); if this subject does not need it, remove create. (CIS 5.1.4)`,
+		}));
 	},
 };

@@ -15,11 +15,17 @@ export function describeObject(resource: Pick<Resource, 'kind' | 'name'>): strin
 }
 
 /**
- * ClusterRoles named `system:*` are created and reconciled by Kubernetes itself; reporting them
- * would be noise the user cannot act on.
+ * Roles and ClusterRoles named `system:*` are created and reconciled by Kubernetes itself (the
+ * control-plane controllers' ClusterRoles, the bootstrap-signer Roles of kube-system); reporting
+ * them would be noise the user cannot act on.
  */
-export function isSystemClusterRole(resource: Pick<Resource, 'kind' | 'name'>): boolean {
-	return resource.kind === 'ClusterRole' && (resource.name ?? '').startsWith('system:');
+export function isSystemRole(resource: Pick<Resource, 'kind' | 'name'>): boolean {
+	return (resource.kind === 'ClusterRole' || resource.kind === 'Role') && (resource.name ?? '').startsWith('system:');
+}
+
+/** A Role or ClusterRole of the real RBAC API group that is not one Kubernetes manages (`system:*`). */
+export function isUserRole(resource: Pick<Resource, 'kind' | 'name' | 'group'>): boolean {
+	return isRbac(resource) && !isSystemRole(resource);
 }
 
 /** One string item of a policy rule list, with its index in that list (non-strings are skipped). */
@@ -68,9 +74,14 @@ export function policyRules(resource: Resource): PolicyRuleRef[] {
 	return out;
 }
 
+/** Whether the rule covers the API group `group` (`""` is the core group) or every group (`*`). */
+export function coversGroup(rule: PolicyRuleRef, group: string): boolean {
+	return rule.apiGroups.some((g) => g.value === group || g.value === '*');
+}
+
 /** Whether the rule covers the core API group (`""`) or every group (`*`). */
 export function coversCoreGroup(rule: PolicyRuleRef): boolean {
-	return rule.apiGroups.some((g) => g.value === '' || g.value === '*');
+	return coversGroup(rule, '');
 }
 
 /** The rule's verbs among `wanted` (`*` counts as all of them), in the order written. */
@@ -83,4 +94,64 @@ export function grantedVerbs(rule: PolicyRuleRef, wanted: readonly string[]): st
 export function scopeOf(resource: Pick<Resource, 'kind' | 'namespace'>): string {
 	if (resource.kind === 'ClusterRole') return 'in every namespace where it is bound (all of them through a ClusterRoleBinding)';
 	return resource.namespace ? `in namespace "${resource.namespace}"` : 'in its namespace';
+}
+
+/** A permission to look for: some verbs on some resources of one API group. */
+export interface GrantQuery {
+	/** The API group (`""` is the core group). */
+	group: string;
+	/**
+	 * Resources as RBAC names them: `pods`, or a subresource `nodes/proxy`. A subresource is also
+	 * granted by `*\/proxy` (RBAC's only subresource wildcard); a bare `*` is not matched here:
+	 * cis-rbac-wildcards reports it on the same node.
+	 */
+	resources: readonly string[];
+	/** The verbs that matter; a `*` verb grants all of them. */
+	verbs: readonly string[];
+	/** Skip rules narrowed to named objects with resourceNames (already minimal for reads). */
+	skipNamed?: boolean;
+}
+
+/** One resources item of a policy rule that grants a queried permission. */
+export interface Grant {
+	rule: PolicyRuleRef;
+	/** The resources item (its value and index), where the finding goes. */
+	item: RuleItem;
+	/** Path of that item in the object. */
+	path: NodePath;
+	/** The queried verbs the rule grants, in the order written (all of them for `*`). */
+	verbs: string[];
+}
+
+function matchesResource(item: string, wanted: string): boolean {
+	if (item === wanted) return true;
+	const slash = wanted.indexOf('/');
+	return slash > 0 && item === `*${wanted.slice(slash)}`;
+}
+
+/** Every resources item of the object's policy rules that grants one of `query.verbs` on `query.resources`. */
+export function findGrants(resource: Resource, query: GrantQuery): Grant[] {
+	const out: Grant[] = [];
+	for (const rule of policyRules(resource)) {
+		if (!coversGroup(rule, query.group) || (query.skipNamed && rule.resourceNames.length > 0)) continue;
+		const verbs = grantedVerbs(rule, query.verbs);
+		if (verbs.length === 0) continue;
+		for (const item of rule.resources) {
+			if (!query.resources.some((w) => matchesResource(item.value, w))) continue;
+			out.push({ rule, item, path: [...rule.path, 'resources', item.index], verbs });
+		}
+	}
+	return out;
+}
+
+/** `"a", "b" and "c"` for messages. */
+export function andList(items: readonly string[]): string {
+	if (items.length <= 1) return items.join('');
+	return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** `"a", "b" or "c"` for messages. */
+export function orList(items: readonly string[]): string {
+	if (items.length <= 1) return items.join('');
+	return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }

@@ -1,5 +1,5 @@
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { describeObject, isRbac, isSystemClusterRole, policyRules } from './rbac';
+import { describeObject, isUserRole, policyRules } from './rbac';
 
 const WHAT = {
 	apiGroups: 'matches every API group ("*"), custom resources installed later included. List the API groups it needs ("" is the core group)',
@@ -15,9 +15,9 @@ export const rbacWildcards: ComplianceRule = {
 	kinds: ['Role', 'ClusterRole'],
 	rationale:
 		'A wildcard grants more than anyone reviewed: every verb or resource that exists today and every one added by a later Kubernetes release or CRD. Least privilege needs the permissions spelled out.',
-	remediation: 'Replace "*" with the explicit API groups, resources and verbs the role needs. ClusterRoles named system:* are managed by Kubernetes and not reported.',
+	remediation: 'Replace "*" with the explicit API groups, resources and verbs the role needs. Roles and ClusterRoles named system:* are managed by Kubernetes and not reported.',
 	controls: ['CIS-K8S-5.1.3', 'DORA-Art9(4)(c)'],
-	appliesTo: (r) => isRbac(r) && !isSystemClusterRole(r),
+	appliesTo: isUserRole,
 	check(resource): ComplianceProblem[] {
 		const out: ComplianceProblem[] = [];
 		for (const rule of policyRules(resource)) {

@@ -1,5 +1,5 @@
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { coversCoreGroup, describeObject, grantedVerbs, isRbac, isSystemClusterRole, policyRules, scopeOf } from './rbac';
+import { describeObject, findGrants, isUserRole, scopeOf } from './rbac';
 
 const READ = ['get', 'list', 'watch'] as const;
 
@@ -17,22 +17,12 @@ export const secretsAccess: ComplianceRule = {
 		'Reading Secrets yields the tokens, passwords and keys they hold, service account tokens included, which often lead to more privileges. Many controllers legitimately need it, so this is a finding to review rather than an error.',
 	remediation: 'Keep it where the subject needs it; otherwise drop get/list/watch on secrets or narrow the rule to named Secrets with resourceNames.',
 	controls: ['CIS-K8S-5.1.2'],
-	appliesTo: (r) => isRbac(r) && !isSystemClusterRole(r),
+	appliesTo: isUserRole,
 	check(resource): ComplianceProblem[] {
-		const out: ComplianceProblem[] = [];
-		for (const rule of policyRules(resource)) {
-			if (!coversCoreGroup(rule) || rule.resourceNames.length > 0) continue;
-			const verbs = grantedVerbs(rule, READ);
-			if (verbs.length === 0) continue;
-			for (const item of rule.resources) {
-				if (item.value !== 'secrets') continue;
-				out.push({
-					path: [...rule.path, 'resources', item.index],
-					target: 'value',
-					message: `${describeObject(resource)} can read Secrets (${verbs.join(', ')}) ${scopeOf(resource)}: whoever is bound to it gets every password, key and token they hold. This is often needed (controllers, operators); if this subject does not need it, drop these verbs or name the Secrets with resourceNames. (CIS 5.1.2)`,
-				});
-			}
-		}
-		return out;
+		return findGrants(resource, { group: '', resources: ['secrets'], verbs: READ, skipNamed: true }).map((g) => ({
+			path: g.path,
+			target: 'value',
+			message: `${describeObject(resource)} can read Secrets (${g.verbs.join(', ')}) ${scopeOf(resource)}: whoever is bound to it gets every password, key and token they hold. This is often needed (controllers, operators); if this subject does not need it, drop these verbs or name the Secrets with resourceNames. (CIS 5.1.2)`,
+		}));
 	},
 };

@@ -1,7 +1,5 @@
 import { isPlainObject, type Resource } from '../../resource';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
-import { claimName } from './claim';
-import { isClaim, isProductionClaim } from './fleet';
 
 function tlsCovers(tlsHost: string, host: string): boolean {
 	if (tlsHost === host) return true;
@@ -30,32 +28,21 @@ function ingressProblems(resource: Resource): ComplianceProblem[] {
 }
 
 /**
- * DORA Art 9(2)/(4)(d): production data encrypted at rest and in transit, where the repository says
- * so: a production ClusterClaim envelope-encrypts Secrets with a KMS key, a production Ingress
- * serves TLS for every host.
+ * DORA Art 9(2)/(4)(d): production data encrypted in transit, where the repository says so: a
+ * production Ingress serves TLS for every host. (Secrets at rest on a production claim are
+ * cis-managed-secrets-encryption's finding, which names these DORA controls too: one finding.)
  */
 export const encryption: ComplianceRule = {
 	id: 'dora-encryption',
-	title: 'Production data not encrypted',
+	title: 'Production traffic not encrypted',
 	severity: 'warning',
-	kinds: ['ClusterClaim', 'Ingress'],
+	kinds: ['Ingress'],
 	rationale:
-		'DORA Art 9(2) asks for data to be protected at rest, in use and in transit, and Art 9(4)(d) for encryption by data classification (RTS 2024/1774 Art 6(2)(a)). Kubernetes Secrets are only base64 in etcd unless the provider encrypts them with a KMS key, and an Ingress without TLS sends credentials and payloads in clear text.',
-	remediation: 'Set spec.encryption.secretsKmsKey on production ClusterClaims; give production Ingresses a spec.tls entry for each host.',
+		'DORA Art 9(2) asks for data to be protected at rest, in use and in transit, and Art 9(4)(d) for encryption by data classification (RTS 2024/1774 Art 6(2)(a)). An Ingress without TLS sends credentials and payloads in clear text.',
+	remediation: 'Give production Ingresses a spec.tls entry for each host.',
 	controls: ['DORA-Art9(2)', 'DORA-Art9(4)(d)'],
-	appliesTo: (r) => isClaim(r) || (r.kind === 'Ingress' && r.group === 'networking.k8s.io'),
+	appliesTo: (r) => r.kind === 'Ingress' && r.group === 'networking.k8s.io',
 	check(resource, ctx): ComplianceProblem[] {
-		if (resource.kind === 'Ingress') return ctx.production ? ingressProblems(resource) : [];
-		if (!isProductionClaim(resource, ctx)) return [];
-		const spec = isPlainObject(resource.value.spec) ? resource.value.spec : {};
-		const enc = isPlainObject(spec.encryption) ? spec.encryption : undefined;
-		if (enc && typeof enc.secretsKmsKey === 'string' && enc.secretsKmsKey.trim() !== '') return [];
-		return [
-			{
-				path: enc ? ['spec', 'encryption'] : ['spec'],
-				target: 'key',
-				message: `${claimName(resource)} is a production cluster without spec.encryption.secretsKmsKey, so its Secrets are stored in etcd without envelope encryption by a key you control: DORA Art 9(2) and 9(4)(d) ask for data at rest to be protected by encryption. Set spec.encryption.secretsKmsKey to a KMS key. (DORA Art 9(2), Art 9(4)(d))`,
-			},
-		];
+		return ctx.production ? ingressProblems(resource) : [];
 	},
 };

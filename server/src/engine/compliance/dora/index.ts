@@ -1,5 +1,4 @@
 import type { ComplianceRule } from '../rule';
-import { auditLogging } from './auditLogging';
 import { backupCoverage } from './backupCoverage';
 import { backupPolicy } from './backupPolicy';
 import { backupSegregation } from './backupSegregation';
@@ -21,8 +20,11 @@ import { segmentation } from './segmentation';
 import { singlePointOfFailure } from './singlePointOfFailure';
 import { unsupportedKubernetes } from './unsupportedKubernetes';
 
-/** The EU DORA rules (Regulation (EU) 2022/2554; RTS 2024/1774), by article. See docs/dora.md. */
-export const DORA_RULES: ComplianceRule[] = [
+/**
+ * The EU DORA rules (Regulation (EU) 2022/2554; RTS 2024/1774), by article. See docs/dora.md.
+ * They judge production only, at production severities: escalation does not raise them again.
+ */
+export const DORA_RULES: ComplianceRule[] = ([
 	// Art 8 identification
 	owner,
 	classification,
@@ -36,7 +38,6 @@ export const DORA_RULES: ComplianceRule[] = [
 	immutableRevisions,
 	patchCurrency,
 	// Art 10 detection
-	auditLogging,
 	monitoring,
 	singlePointOfFailure,
 	// Art 11 response and recovery
@@ -51,4 +52,4 @@ export const DORA_RULES: ComplianceRule[] = [
 	exitStrategy,
 	providerConcentration,
 	regionConcentration,
-];
+] as ComplianceRule[]).map((r) => ({ ...r, productionOnly: true }));
