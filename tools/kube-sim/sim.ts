@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ALL_VERBS, builtinResources, GROUP_ORDER, type ResourceDef } from './catalog';
+import { ALL_VERBS, builtinResources, GROUP_ORDER, type ResourceDef } from '../../server/src/engine/live/builtin-apis';
 import { createCa, type Ca, type Pem } from './certs';
 import { kubeconfigText, type KubeconfigOptions } from './kubeconfig';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';

@@ -1,7 +1,11 @@
+import { REMOVED_APIS } from '../checks/api-removed';
+
 /**
  * The built-in API resources a kube-apiserver of a given minor version serves, as discovery lists
- * them. Versions where a resource appeared or was removed follow the upstream release notes and the
- * Deprecated API Migration Guide; only what GitOps repositories commonly use is listed.
+ * them: what a `kubectl get -o yaml` snapshot (which has no discovery) is assumed to serve, and what
+ * the API simulator serves. Where a version was removed comes from the removal table of
+ * `api-removed` (one source of truth); where one appeared follows the upstream release notes. Only
+ * what GitOps repositories commonly use is listed.
  */
 
 export interface ResourceDef {
@@ -12,14 +16,22 @@ export interface ResourceDef {
 	namespaced: boolean;
 	/** First minor version that serves it. */
 	since?: number;
-	/** First minor version that no longer serves it. */
+	/** First minor version that no longer serves it (from REMOVED_APIS). */
 	removed?: number;
 	verbs?: string[];
 }
 
 const V = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-const r = (group: string, version: string, kind: string, plural: string, namespaced: boolean, since?: number, removed?: number): ResourceDef => ({ group, version, kind, plural, namespaced, since, removed });
+const r = (group: string, version: string, kind: string, plural: string, namespaced: boolean, since?: number): ResourceDef => ({
+	group,
+	version,
+	kind,
+	plural,
+	namespaced,
+	since,
+	removed: REMOVED_APIS.get(`${group ? `${group}/` : ''}${version}|${kind}`)?.removedIn,
+});
 
 const BUILTIN: ResourceDef[] = [
 	r('', 'v1', 'Namespace', 'namespaces', false),
@@ -44,18 +56,18 @@ const BUILTIN: ResourceDef[] = [
 	r('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
 	r('batch', 'v1', 'Job', 'jobs', true),
 	r('batch', 'v1', 'CronJob', 'cronjobs', true, 21),
-	r('batch', 'v1beta1', 'CronJob', 'cronjobs', true, undefined, 25),
+	r('batch', 'v1beta1', 'CronJob', 'cronjobs', true),
 	r('autoscaling', 'v1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
 	r('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, 23),
-	r('autoscaling', 'v2beta1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, undefined, 25),
-	r('autoscaling', 'v2beta2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, undefined, 26),
+	r('autoscaling', 'v2beta1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
+	r('autoscaling', 'v2beta2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true),
 	r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, 21),
-	r('policy', 'v1beta1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, undefined, 25),
-	r('policy', 'v1beta1', 'PodSecurityPolicy', 'podsecuritypolicies', false, undefined, 25),
+	r('policy', 'v1beta1', 'PodDisruptionBudget', 'poddisruptionbudgets', true),
+	r('policy', 'v1beta1', 'PodSecurityPolicy', 'podsecuritypolicies', false),
 	r('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true),
 	r('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, 19),
 	r('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false, 19),
-	r('networking.k8s.io', 'v1beta1', 'Ingress', 'ingresses', true, undefined, 22),
+	r('networking.k8s.io', 'v1beta1', 'Ingress', 'ingresses', true),
 	r('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
 	r('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
 	r('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
@@ -65,7 +77,7 @@ const BUILTIN: ResourceDef[] = [
 	r('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false, 17),
 	r('storage.k8s.io', 'v1', 'VolumeAttachment', 'volumeattachments', false),
 	r('storage.k8s.io', 'v1', 'CSIStorageCapacity', 'csistoragecapacities', true, 24),
-	r('storage.k8s.io', 'v1beta1', 'CSIStorageCapacity', 'csistoragecapacities', true, 21, 27),
+	r('storage.k8s.io', 'v1beta1', 'CSIStorageCapacity', 'csistoragecapacities', true, 21),
 	r('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false),
 	r('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
 	r('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true, 21),
@@ -80,10 +92,10 @@ const BUILTIN: ResourceDef[] = [
 	r('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false),
 	r('flowcontrol.apiserver.k8s.io', 'v1', 'FlowSchema', 'flowschemas', false, 29),
 	r('flowcontrol.apiserver.k8s.io', 'v1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 29),
-	r('flowcontrol.apiserver.k8s.io', 'v1beta3', 'FlowSchema', 'flowschemas', false, 26, 32),
-	r('flowcontrol.apiserver.k8s.io', 'v1beta3', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 26, 32),
-	r('flowcontrol.apiserver.k8s.io', 'v1beta2', 'FlowSchema', 'flowschemas', false, 23, 29),
-	r('flowcontrol.apiserver.k8s.io', 'v1beta2', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 23, 29),
+	r('flowcontrol.apiserver.k8s.io', 'v1beta3', 'FlowSchema', 'flowschemas', false, 26),
+	r('flowcontrol.apiserver.k8s.io', 'v1beta3', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 26),
+	r('flowcontrol.apiserver.k8s.io', 'v1beta2', 'FlowSchema', 'flowschemas', false, 23),
+	r('flowcontrol.apiserver.k8s.io', 'v1beta2', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', false, 23),
 ];
 
 /** The built-in resources served by Kubernetes 1.`minor`. */
