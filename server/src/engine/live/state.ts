@@ -117,21 +117,23 @@ export function stateVersionText(state: ClusterState): string {
 
 function ago(ms: number): string {
 	const min = Math.round(ms / 60_000);
-	if (min < 60) return `${Math.max(1, min)} min`;
+	if (min < 1) return 'less than 1 min';
+	if (min < 60) return `${min} min`;
 	const h = Math.round(min / 60);
 	if (h < 48) return `${h} h`;
 	return `${Math.round(h / 24)} days`;
 }
 
 /**
- * How old the state is, in words for a message: `live`, `cached 2 h ago`, `snapshot of 3 days ago`.
- * A live state less than two minutes old is just `live` (a watched cluster keeps it current).
+ * How old the state is, in words for a message: `live`, `cached, 2 h old`, `snapshot, 3 days old`.
+ * A `live` state is one the source is watching right now (it turns `cache` when the connection
+ * is lost), so it has no age.
  */
 export function stateAge(state: ClusterState, now: Date): string {
+	if (state.origin === 'live') return 'live';
 	const t = Date.parse(state.fetchedAt);
 	const age = Number.isFinite(t) ? Math.max(0, now.getTime() - t) : NaN;
-	if (!Number.isFinite(age)) return state.origin === 'snapshot' ? 'snapshot' : state.origin;
-	if (state.origin === 'live') return age < 120_000 ? 'live' : `last seen ${ago(age)} ago`;
+	if (!Number.isFinite(age)) return state.origin;
 	if (state.origin === 'cache') return `cached, ${ago(age)} old`;
 	return `snapshot, ${ago(age)} old`;
 }

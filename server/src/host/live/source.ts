@@ -199,13 +199,15 @@ export class ClusterConnection {
 		return { context: this.context, cluster: this.cluster, status, message: this.redactor.redact(message), since: this.clock().toISOString(), ...(this.lastSuccess ? { lastSuccess: this.lastSuccess } : {}), auth, ...extra };
 	}
 
-	private setStatus(s: ClusterStatus): void {
+	/** Sets the status; true when it changed (subscribers were told). */
+	private setStatus(s: ClusterStatus): boolean {
 		const prev = this.currentStatus;
-		if (prev.status === s.status && prev.reason === s.reason && prev.message === s.message && JSON.stringify(prev.forbidden) === JSON.stringify(s.forbidden)) return;
+		if (prev.status === s.status && prev.reason === s.reason && prev.message === s.message && JSON.stringify(prev.forbidden) === JSON.stringify(s.forbidden)) return false;
 		// Keep the start of a status that goes on (retries) so "since" means since when.
 		this.currentStatus = prev.status === s.status && prev.reason === s.reason ? { ...s, since: prev.since } : s;
 		if (prev.status !== s.status || prev.reason !== s.reason) this.options.log?.(this.redactor.redact(`[live] ${this.cluster}: ${s.status}${s.reason ? ` (${s.reason})` : ''}: ${s.message}`));
 		this.notify();
+		return true;
 	}
 
 	private notify(): void {
@@ -252,13 +254,13 @@ export class ClusterConnection {
 	}
 
 	/** The status for a failure: `cached` when a state is still there to use, else the failure itself. */
-	private withState(kind: FailureKind | 'config-error', message: string, extra: Partial<ClusterStatus> = {}): ClusterStatus {
+	private withState(kind: FailureKind | 'config-error', message: string, extra: Partial<ClusterStatus> = {}, tail = ''): ClusterStatus {
 		if (this.currentState) {
 			const age = stateAge(this.currentState.origin === 'live' ? { ...this.currentState, origin: 'cache' } : this.currentState, this.clock());
-			return this.makeStatus('cached', `${message}; using the last state seen (${age})`, { reason: kind, ...extra });
+			return this.makeStatus('cached', `${message}; using the last state seen (${age})${tail}`, { reason: kind, ...extra });
 		}
 		const status: ClusterStatusKind = kind === 'not-found' || kind === 'gone' || kind === 'http' ? 'unreachable' : kind;
-		return this.makeStatus(status, message, { reason: kind, ...extra });
+		return this.makeStatus(status, `${message}${tail}`, { reason: kind, ...extra });
 	}
 
 	/** Ends the current watches and starts over with a fresh sync (kinds changed, a CRD appeared, stop). */
@@ -329,8 +331,7 @@ export class ClusterConnection {
 		}
 		const retry = retryInMs !== undefined && retryable(err.kind) ? `; retrying in ${Math.max(1, Math.round(retryInMs / 1000))} s` : '';
 		const nextRetry = retryInMs !== undefined && retryable(err.kind) ? new Date(this.clock().getTime() + retryInMs).toISOString() : undefined;
-		this.setStatus(this.withState(err.kind, `${err.message}${retry}`, nextRetry ? { nextRetry } : {}));
-		this.notify();
+		if (!this.setStatus(this.withState(err.kind, err.message, nextRetry ? { nextRetry } : {}, retry))) this.notify();
 		return err.kind;
 	}
 
