@@ -46,7 +46,8 @@ function compiledSchema(schemas: LiveSchemas, source: string, kind: string, sche
 	return s;
 }
 
-const problemKey = (p: SchemaProblem) => `${p.ruleId}|${p.target}|${JSON.stringify(p.path)}|${p.message}`;
+/** Same rule at the same node: already the static finding, even where the did-you-mean differs between the schemas. */
+const problemKey = (p: SchemaProblem) => `${p.ruleId}|${p.target}|${JSON.stringify(p.path)}`;
 
 const HINT: Record<string, string> = {
 	'schema-unknown-field': ' The API server there drops or rejects this field: upgrade the CRD in that cluster before relying on it.',
