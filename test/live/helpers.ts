@@ -33,3 +33,12 @@ export function waitFor(c: Pick<ClusterConnection, 'onChange' | 'state' | 'statu
 export function names(ch: StateChange | { state?: StateChange['state'] }, key = '|Secret'): string[] {
 	return (ch.state?.objects[key]?.items ?? []).map((i) => `${i.namespace ?? ''}/${i.name}`).sort();
 }
+
+/** Resolves once `pred()` holds, checking as things happen (every few ms); rejects after `ms`. For facts no event announces (requests the server saw). */
+export async function until(pred: () => boolean, ms = 10_000, what = 'the condition'): Promise<void> {
+	const end = Date.now() + ms;
+	while (!pred()) {
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 10));
+	}
+}

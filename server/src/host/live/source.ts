@@ -307,7 +307,7 @@ export class ClusterConnection {
 				this.failures = 0;
 				this.emitNow();
 				this.flushCache();
-				if (this.options.watch === false) return;
+				if (this.options.watch === false || this.stopped) return;
 				await this.watchAll(client);
 			} catch (e) {
 				this.generation++;
@@ -509,9 +509,12 @@ export class ClusterConnection {
 
 	/** Watches every scope and the CRDs until one fails in a way the loop must handle (rejects). */
 	private watchAll(client: KubeClient): Promise<never> {
+		const gen = this.generation;
 		return new Promise<never>((_, reject) => {
 			const fail = (e: unknown) => reject(e);
 			this.pendingResync = fail;
+			// Stopped or re-targeted while the sync ran: start over (or end) at once.
+			if (this.stopped || gen !== this.generation) return fail(new Resync());
 			for (const s of this.scopes) this.watchScope(client, s).catch(fail);
 			if (this.crdRv !== 'forbidden') this.watchCrds(client).catch(fail);
 		});
