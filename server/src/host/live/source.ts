@@ -254,7 +254,8 @@ export class ClusterConnection {
 	}
 
 	/** The status for a failure: `cached` when a state is still there to use, else the failure itself. */
-	private withState(kind: FailureKind | 'config-error', message: string, extra: Partial<ClusterStatus> = {}, tail = ''): ClusterStatus {
+	private withState(kind: FailureKind | 'config-error', full: string, extra: Partial<ClusterStatus> = {}, tail = ''): ClusterStatus {
+		const message = tail || this.currentState ? full.replace(/\.$/, '') : full;
 		if (this.currentState) {
 			const age = stateAge(this.currentState.origin === 'live' ? { ...this.currentState, origin: 'cache' } : this.currentState, this.clock());
 			return this.makeStatus('cached', `${message}; using the last state seen (${age})${tail}`, { reason: kind, ...extra });
