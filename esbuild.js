@@ -33,6 +33,8 @@ const entries = [
 	{ entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 	{ entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+	// The Kubernetes API simulator of the tests and the demo: built beside the rest, never packaged (.vscodeignore is a whitelist).
+	{ entryPoints: ['tools/kube-sim/main.ts'], outfile: 'dist/kube-sim.js' },
 ];
 
 async function main() {

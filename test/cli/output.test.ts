@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
 import { allRules, helpUri } from '../../server/src/engine/rules';
 import '../../server/src/engine/compliance';
+import '../../server/src/engine/live';
 import { ensureCliBuilt, regionText, runCli, tempRepo } from './run';
 import { DEPLOY, PSS_WARNINGS, SHOP_FILES } from './shop-repo';
 

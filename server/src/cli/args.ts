@@ -23,6 +23,22 @@ export interface CheckOptions {
 	productionEscalation?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
 	config?: string;
+	/** `--context NAME` (repeatable): kubeconfig contexts whose live state every file is checked against. */
+	contexts?: string[];
+	/** `--snapshot DIR` (repeatable): snapshot directories checked against like clusters. */
+	snapshots?: string[];
+	/** `--kubeconfig FILE` (repeatable): kubeconfig files instead of KUBECONFIG / ~/.kube/config. */
+	kubeconfigs?: string[];
+	/** `--live-timeout SECONDS`: per-request timeout toward clusters (default 10). */
+	liveTimeoutSeconds?: number;
+}
+
+/** The options of `fleetscope snapshot`. */
+export interface SnapshotOptions {
+	context: string;
+	output: string;
+	kubeconfigs: string[];
+	liveTimeoutSeconds?: number;
 }
 
 /** The options of `fleetscope fleet`. */
@@ -33,13 +49,14 @@ export interface FleetOptions {
 }
 
 /** What the command line asks for. */
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions } | { kind: 'fleet'; options: FleetOptions };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions } | { kind: 'fleet'; options: FleetOptions } | { kind: 'snapshot'; options: SnapshotOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
+       fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
 
 Validates the GitOps YAML files under each PATH (default: the current directory) with the
 same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -60,10 +77,20 @@ Options:
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
                                default: .fleetscope.yaml, .fleetscope.yml or .fleetscope.json in the
                                checked root, if present. Flags win over the file.
+  --context NAME               also check every file against the live state of this kubeconfig
+                               context (repeatable); read-only, Secrets as metadata only
+  --snapshot DIR               also check against a snapshot directory (repeatable): a
+                               \`fleetscope snapshot\` export or \`kubectl get -o yaml\` dumps
+  --kubeconfig FILE            kubeconfig to read (repeatable; default: KUBECONFIG, ~/.kube/config)
+  --live-timeout SECONDS       per-request timeout toward clusters (default: 10)
   -h, --help                   show this help
   -v, --version                show the version
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+fleetscope snapshot writes the state of one context (version, served APIs, CRD schemas, object
+metadata; never Secret data) to DIR, for --snapshot on a machine without cluster access.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error,
+or a --context/--snapshot for which no state at all could be had (unreachable and never cached).
 
 fleetscope fleet prints the fleet graph of the repository at PATH (default: the current
 directory): environments in promotion order, clusters with the Git paths synced to them, apps
@@ -93,6 +120,10 @@ export function parseCommand(argv: string[]): Command {
 				profile: { type: 'string' },
 				'no-production-escalation': { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
+				context: { type: 'string', multiple: true },
+				snapshot: { type: 'string', multiple: true },
+				kubeconfig: { type: 'string', multiple: true },
+				'live-timeout': { type: 'string' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -108,13 +139,30 @@ export function parseCommand(argv: string[]): Command {
 	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...]');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
-		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config'] as const) {
+		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
 			if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of check, not of fleet`);
 		}
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'fleet', options: { path: paths[0], format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
 	}
-	if (command !== 'check') throw new UsageError(`unknown command "${command}": the commands are check and fleet`);
+	if (command !== 'check' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, fleet and snapshot`);
+	let liveTimeoutSeconds: number | undefined;
+	if (values['live-timeout'] !== undefined) {
+		liveTimeoutSeconds = Number(values['live-timeout']);
+		if (!Number.isFinite(liveTimeoutSeconds) || liveTimeoutSeconds <= 0 || liveTimeoutSeconds > 600) throw new UsageError(`--live-timeout must be a number of seconds between 0 and 600, got "${values['live-timeout']}"`);
+	}
+	const contexts = values.context ?? [];
+	const kubeconfigs = values.kubeconfig ?? [];
+	for (const [flag, list] of [['context', contexts], ['snapshot', values.snapshot ?? []], ['kubeconfig', kubeconfigs]] as const) {
+		if (list.some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
+	}
+	if (command === 'snapshot') {
+		if (paths.length > 0) throw new UsageError(`fleetscope snapshot takes no path, got "${paths[0]}"`);
+		if (contexts.length !== 1) throw new UsageError('fleetscope snapshot needs exactly one --context NAME');
+		if (!values.output) throw new UsageError('fleetscope snapshot needs --output DIR');
+		if (values.snapshot) throw new UsageError('--snapshot is an option of fleetscope check');
+		return { kind: 'snapshot', options: { context: contexts[0], output: values.output, kubeconfigs, liveTimeoutSeconds } };
+	}
 	const kubernetesVersion = values['kubernetes-version'];
 	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
 		throw new UsageError(`--kubernetes-version must look like 1.30 (major.minor), got "${kubernetesVersion}"`);
@@ -133,6 +181,10 @@ export function parseCommand(argv: string[]): Command {
 			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
 			productionEscalation: values['no-production-escalation'] ? false : undefined,
 			config: values.config,
+			contexts,
+			snapshots: values.snapshot ?? [],
+			kubeconfigs,
+			liveTimeoutSeconds,
 		},
 	};
 }

@@ -10,6 +10,9 @@ import { nodeFileSystem } from '../host/node-fs';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { UsageError, type CheckOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
+import { liveFindings, loadLiveTargets, type LiveSummary } from './live';
+import { ObjectSet } from '../engine/objects';
+import type { FileAnalysis } from '../engine/engine';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -30,6 +33,10 @@ export interface CheckReport {
 	config?: string;
 	/** Files the engine failed on (a bug): `path: error`. The report still has every other file; the exit code is 2. */
 	internalErrors: string[];
+	/** The clusters of `--context` / `--snapshot`, with their status; absent without them. */
+	live?: LiveSummary[];
+	/** Requested clusters for which no state at all could be had (the exit code is 2). */
+	liveUnavailable?: string[];
 }
 
 /** The settings of a CLI run: the editor's defaults, then the settings file, then the flags. */
@@ -95,13 +102,15 @@ function byPosition(a: Finding, b: Finding): number {
  * Runs the check: builds the same engine as the language server, indexes the checked root,
  * and validates every included YAML file under the directory arguments plus every file argument.
  */
-export async function runCheck(options: CheckOptions, cwd: string): Promise<CheckReport> {
+export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Promise<CheckReport> {
 	const started = performance.now();
 	const targets = await resolveTargets(options.paths, cwd);
 	const configFile = findConfig(targets.root, options.config, cwd);
 	const config = configFile === undefined ? undefined : loadConfig(configFile, targets.root);
 	const settings = cliSettings(options, config);
 	const { registry, checks } = nodeEngineDeps();
+	const wantsLive = (options.contexts?.length ?? 0) + (options.snapshots?.length ?? 0) > 0;
+	const analyses: FileAnalysis[] = [];
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	// The fleet model tells which clusters (and environments) each file reaches.
@@ -127,8 +136,23 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<Chec
 			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
 		}
 		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
+		if (wantsLive && analysis) analyses.push(analysis);
 	}
-	return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
+	if (!wantsLive) return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
+	// Live diagnostics: what the repository creates is every object of the checked files (raw, so namespaces may still be set later).
+	const objects = ObjectSet.fromValues(
+		analyses.flatMap((a) => a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value }))),
+		false,
+	);
+	const live = await loadLiveTargets(options, cwd, env, objects, log);
+	const now = new Date();
+	for (const a of analyses) {
+		const extra = liveFindings(a, live.targets, objects, registry, settings, repo.isPatchFile(a.path), now);
+		if (extra.length === 0) continue;
+		const file = files.find((f) => f.path === a.path)!;
+		file.findings = [...file.findings, ...extra].sort(byPosition);
+	}
+	return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors, live: live.summaries, liveUnavailable: live.unavailable };
 }
 
 /** Number of findings per severity. */

@@ -3,6 +3,7 @@ import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
+import { runSnapshot } from './live';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText, summaryLine } from './format/text';
@@ -53,8 +54,13 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 			else io.stdout(text);
 			return 0;
 		}
+		if (command.kind === 'snapshot') {
+			const result = await runSnapshot(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
+			io.stderr(`${result.file ? '' : 'fleetscope: '}${result.message}\n`);
+			return result.file ? 0 : 2;
+		}
 		const { options } = command;
-		const report = await runCheck(options, io.cwd);
+		const report = await runCheck(options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
 		const color = wantsColor(io);
 		if (options.output) {
 			// A report file never has colours; the terminal still gets the summary.
@@ -66,6 +72,14 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 		if (report.files.length === 0) {
 			// Exit 0, but a CI job pointed at the wrong directory should not pass in silence.
 			io.stderr(`fleetscope: no file to check under ${report.root} (the include globs match no file there)\n`);
+		}
+		for (const l of report.live ?? []) {
+			if (l.status === 'connected' || l.status === 'snapshot') continue;
+			io.stderr(`fleetscope: warning: live state of ${l.cluster} (${l.source}): ${l.status}: ${l.message}\n`);
+		}
+		if (report.liveUnavailable && report.liveUnavailable.length > 0) {
+			io.stderr(`fleetscope: no live state at all for ${report.liveUnavailable.length} requested cluster(s), so their live diagnostics are missing:\n${report.liveUnavailable.map((u) => `  ${u}`).join('\n')}\n`);
+			return 2;
 		}
 		if (report.internalErrors.length > 0) {
 			io.stderr(`fleetscope: internal error on ${report.internalErrors.length} file(s), please report it:\n${report.internalErrors.join('\n')}\n`);

@@ -1,12 +1,15 @@
 import type { ResourceCheck } from '../engine/engine';
 import { complianceChecks } from '../engine/compliance';
 import { ownKindChecks, resourceChecks } from '../engine/checks';
-import type { SchemaRegistry } from '../engine/schema/types';
+import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry, nodeSchemaChecks } from './registry';
+// Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
+import '../engine/live';
 
 /** What every host (language server, CLI) builds its Engine from: one registry, every check. */
 export interface EngineDeps {
-	registry: SchemaRegistry;
+	/** Also compiles CRD schemas found in live clusters (`LiveSchemas`). */
+	registry: BundledRegistry;
 	checks: ResourceCheck[];
 }
 

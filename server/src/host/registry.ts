@@ -1,8 +1,7 @@
 import type { ResourceCheck } from '../engine/engine';
 import { schemaChecks } from '../engine/schema/checks';
 import type { K8sValidatorSource } from '../engine/schema/k8s-fields';
-import { createSchemaRegistry } from '../engine/schema/registry';
-import type { SchemaRegistry } from '../engine/schema/types';
+import { createSchemaRegistry, type BundledRegistry } from '../engine/schema/registry';
 import { K8S_VALIDATORS } from './k8s-validators';
 import { NodeSchemaSource } from './schema-source';
 
@@ -23,7 +22,7 @@ export const nodeK8sValidators: K8sValidatorSource = {
  * extension's `schemas/` directory (or `dir`). Create one per process and share it: compiled
  * schemas are cached in it.
  */
-export function createNodeRegistry(dir?: string): SchemaRegistry & Required<Pick<SchemaRegistry, 'schemaForFile'>> {
+export function createNodeRegistry(dir?: string): BundledRegistry {
 	return createSchemaRegistry({ source: new NodeSchemaSource(dir), k8sValidators: nodeK8sValidators });
 }
 

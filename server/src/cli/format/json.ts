@@ -15,6 +15,8 @@ export interface JsonReport {
 	/** The settings file used (`--config` or `.fleetscope.yaml` in the root), relative to the root when inside it; absent when none. */
 	settingsFile?: string;
 	findings: JsonFinding[];
+	/** With `--context` / `--snapshot`: each cluster the files were checked against, its status and how current its state was. */
+	live?: { cluster: string; source: string; status: string; message: string; fetchedAt?: string }[];
 	summary: {
 		/** Number of files checked (with or without findings). */
 		files: number;
@@ -58,6 +60,7 @@ export function jsonReport(report: CheckReport, version: string): JsonReport {
 		root: report.root,
 		...(report.config !== undefined ? { settingsFile: report.config } : {}),
 		findings,
+		...(report.live ? { live: report.live } : {}),
 		summary: { files: report.files.length, findings: findings.length, bySeverity: countBySeverity(report), elapsedMs: Math.round(report.elapsedMs) },
 	};
 }

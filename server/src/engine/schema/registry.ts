@@ -4,6 +4,7 @@ import { createAjv, JsonKindSchema } from './json-schema';
 import { K8sCatalog, K8sKindSchema, type K8sValidatorSource } from './k8s-fields';
 import { isObject } from './paths';
 import type { FieldInfo, KindSchema, SchemaProblem, SchemaRegistry, SchemaSource, ValidateOptions } from './types';
+import type { LiveSchemas } from '../live/context';
 
 /**
  * The schema registry: Kubernetes built-in kinds (kubernetes-models), custom resources and our own
@@ -34,12 +35,16 @@ export interface RegistryDependencies {
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 export const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 
-export function createSchemaRegistry(deps: RegistryDependencies): SchemaRegistry & Required<Pick<SchemaRegistry, 'schemaForFile'>> {
+/** The bundled registry; it also compiles CRD schemas found in live clusters the same way (`LiveSchemas`). */
+export type BundledRegistry = SchemaRegistry & Required<Pick<SchemaRegistry, 'schemaForFile'>> & LiveSchemas;
+
+export function createSchemaRegistry(deps: RegistryDependencies): BundledRegistry {
 	return new BundledSchemaRegistry(deps);
 }
 
-class BundledSchemaRegistry implements SchemaRegistry {
+class BundledSchemaRegistry implements SchemaRegistry, LiveSchemas {
 	private readonly cache = new Map<string, KindSchema | undefined>();
+	private readonly rawJson = new Map<string, Record<string, unknown> | undefined>();
 	private readonly k8s: K8sCatalog;
 	private index?: SchemaIndex;
 	private ajvInstance?: Ajv;
@@ -79,15 +84,35 @@ class BundledSchemaRegistry implements SchemaRegistry {
 		if (root) return new K8sKindSchema(this.k8s, root, kind);
 		const entry = this.entries[`${apiVersion}|${kind}`];
 		if (!entry) return undefined;
-		const load = () => {
-			const text = this.deps.source.read(entry.file);
-			try {
-				return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-			} catch {
-				return undefined;
-			}
-		};
-		return new JsonKindSchema(entry.source, kind, load, this.ajv, this.k8s);
+		return new JsonKindSchema(entry.source, kind, () => this.readJson(entry.file), this.ajv, this.k8s);
+	}
+
+	private readJson(file: string): Record<string, unknown> | undefined {
+		const text = this.deps.source.read(file);
+		try {
+			return text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** A CRD schema from a live cluster, prepared and compiled (lazily) exactly like the bundled ones. */
+	compile(source: string, kind: string, schema: Record<string, unknown>): KindSchema {
+		return new JsonKindSchema(source, kind, () => schema, this.ajv, this.k8s);
+	}
+
+	/** The raw bundled JSON schema of a custom resource kind (not of built-in kinds), read once. */
+	bundledJson(apiVersion: string, kind: string): Record<string, unknown> | undefined {
+		const key = `${apiVersion}|${kind}`;
+		if (!this.rawJson.has(key)) {
+			const entry = this.entries[key];
+			this.rawJson.set(key, entry && !this.k8s.rootType(apiVersion, kind) ? this.readJson(entry.file) : undefined);
+		}
+		return this.rawJson.get(key);
+	}
+
+	bundled(apiVersion: string, kind: string): KindSchema | undefined {
+		return this.lookup(apiVersion, kind);
 	}
 
 	kinds(): { apiVersion: string; kind: string }[] {

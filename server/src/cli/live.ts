@@ -1,0 +1,139 @@
+import * as path from 'node:path';
+import type { TargetCluster } from '../engine/fleet/types';
+import { liveProblems, type LiveSchemas } from '../engine/live';
+import { placeLiveProblems } from '../engine/live/place';
+import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
+import type { ClusterState } from '../engine/live/state';
+import type { ObjectIndex } from '../engine/objects';
+import { isPlainObject } from '../engine/resource';
+import type { FileAnalysis } from '../engine/engine';
+import type { Finding } from '../engine/types';
+import type { FleetscopeSettings } from '../../../shared/settings';
+import { defaultCacheDir } from '../host/live/cache';
+import { LiveClusters } from '../host/live/manager';
+import { SnapshotError, writeSnapshot } from '../host/live/snapshot';
+import type { ClusterStatus } from '../host/live/status';
+import type { CheckOptions, SnapshotOptions } from './args';
+
+/**
+ * Live diagnostics for the CLI: the states of the clusters named by `--context` (fetched once,
+ * else the disk cache) and `--snapshot`, and the live findings of every file against each.
+ */
+
+export interface LiveTarget {
+	target: TargetCluster;
+	state: ClusterState;
+	/** The context or snapshot directory it came from. */
+	source: string;
+}
+
+/** One line of the report per requested cluster. */
+export interface LiveSummary {
+	cluster: string;
+	source: string;
+	status: ClusterStatus['status'];
+	message: string;
+	/** When the state used was current (absent: no state). */
+	fetchedAt?: string;
+}
+
+export interface LiveSetup {
+	targets: LiveTarget[];
+	summaries: LiveSummary[];
+	/** Requested clusters for which no state at all could be had: the run exits 2. */
+	unavailable: string[];
+}
+
+/** The cluster name the Fleet file gives a kubeconfig context (`spec.clusters[].kubeContext`), else the context itself. */
+export function clusterNameFor(context: string, objects: ObjectIndex): string {
+	for (const fleet of objects.ofKind('Fleet')) {
+		const clusters = isPlainObject(fleet.value.spec) && Array.isArray(fleet.value.spec.clusters) ? fleet.value.spec.clusters : [];
+		for (const c of clusters) if (isPlainObject(c) && c.kubeContext === context && typeof c.name === 'string') return c.name;
+	}
+	return context;
+}
+
+function environmentOf(cluster: string, objects: ObjectIndex): string | undefined {
+	for (const fleet of objects.ofKind('Fleet')) {
+		const clusters = isPlainObject(fleet.value.spec) && Array.isArray(fleet.value.spec.clusters) ? fleet.value.spec.clusters : [];
+		for (const c of clusters) if (isPlainObject(c) && c.name === cluster && typeof c.environment === 'string') return c.environment;
+	}
+	return undefined;
+}
+
+function targetOf(state: ClusterState, objects: ObjectIndex): TargetCluster {
+	const environment = environmentOf(state.cluster, objects);
+	return { name: state.cluster, environment, kubernetesVersion: `${state.version.major}.${state.version.minor.replace(/\D+$/, '')}`, production: environment !== undefined && /^(prod|production|prd|live)([-_].*)?$/i.test(environment) };
+}
+
+/**
+ * THE SEAM for the fleet model: which of the given clusters a file reaches. For now every file
+ * is checked against every cluster given on the command line; the fleet model (`FleetModel.files`)
+ * will say which files reach which cluster, and this function will ask it.
+ */
+export function liveTargetsFor(_file: string, all: readonly LiveTarget[]): readonly LiveTarget[] {
+	return all;
+}
+
+export async function loadLiveTargets(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, log: (line: string) => void): Promise<LiveSetup> {
+	const contexts = options.contexts ?? [];
+	const snapshots = options.snapshots ?? [];
+	const out: LiveSetup = { targets: [], summaries: [], unavailable: [] };
+	if (contexts.length === 0 && snapshots.length === 0) return out;
+	const live = new LiveClusters({
+		kubeconfig: { paths: (options.kubeconfigs ?? []).map((k) => path.resolve(cwd, k)), env },
+		allowExec: true, // the CLI runs with the user's own kubeconfig, like kubectl
+		cacheDir: defaultCacheDir(env),
+		timeoutMs: (options.liveTimeoutSeconds ?? 10) * 1000,
+		// No status-transition lines in a one-shot run: the report's summary says how each cluster ended.
+	});
+	if (contexts.length > 0) for (const e of live.kubeconfig.errors) log(`[live] kubeconfig ${e}`);
+	const plan = liveFetchPlan(objects);
+	const fetched = await Promise.all(contexts.map((context) => live.fetchOnce(context, { cluster: clusterNameFor(context, objects), kinds: plan.kinds, namespaces: plan.namespaces })));
+	for (const { context, state, status } of fetched) {
+		out.summaries.push({ cluster: status.cluster, source: context, status: status.status, message: status.message, ...(state ? { fetchedAt: state.fetchedAt } : {}) });
+		if (state) out.targets.push({ target: targetOf(state, objects), state, source: context });
+		else out.unavailable.push(`${status.cluster}: ${status.message}`);
+	}
+	for (const dir of snapshots) {
+		const abs = path.resolve(cwd, dir);
+		try {
+			const { state, warnings } = live.addSnapshot(abs);
+			for (const w of warnings) log(`[live] snapshot ${dir}: ${w}`);
+			// The Fleet file's name for the exported context wins over the name the export recorded.
+			if (state.context && clusterNameFor(state.context, objects) !== state.context) state.cluster = clusterNameFor(state.context, objects);
+			out.summaries.push({ cluster: state.cluster, source: dir, status: 'snapshot', message: `snapshot (Kubernetes ${state.version.gitVersion}, taken ${state.fetchedAt})`, fetchedAt: state.fetchedAt });
+			out.targets.push({ target: targetOf(state, objects), state, source: dir });
+		} catch (e) {
+			if (!(e instanceof SnapshotError)) throw e;
+			out.summaries.push({ cluster: path.basename(abs), source: dir, status: 'config-error', message: e.message });
+			out.unavailable.push(e.message);
+		}
+	}
+	return out;
+}
+
+/** The live findings of one analysed file against the clusters it reaches. */
+export function liveFindings(analysis: FileAnalysis, targets: readonly LiveTarget[], objects: ObjectIndex, schemas: LiveSchemas, settings: FleetscopeSettings, partial: boolean, now: Date): Finding[] {
+	if (targets.length === 0 || analysis.skipped) return [];
+	const out: Finding[] = [];
+	for (const r of analysis.resources) {
+		for (const t of liveTargetsFor(analysis.path, targets)) {
+			const problems = liveProblems(r, t.target, t.state, objects, { now, schemas, partial });
+			out.push(...placeLiveProblems(analysis, r.documentIndex, problems, settings));
+		}
+	}
+	return out;
+}
+
+/** `fleetscope snapshot --context NAME --output DIR`: the live state (never the cache), written as a Fleetscope export. */
+export async function runSnapshot(options: SnapshotOptions, cwd: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<{ file?: string; message: string }> {
+	const live = new LiveClusters({ kubeconfig: { paths: options.kubeconfigs.map((k) => path.resolve(cwd, k)), env }, allowExec: true, cacheDir: false, timeoutMs: (options.liveTimeoutSeconds ?? 10) * 1000 });
+	for (const e of live.kubeconfig.errors) log(`[live] kubeconfig ${e}`);
+	const { state, status } = await live.fetchOnce(options.context, { kinds: [...LIVE_FETCH_KINDS] });
+	if (!state || (status.status !== 'connected' && status.status !== 'forbidden-partial')) return { message: `cannot take a snapshot of ${options.context}: ${status.message}` };
+	const file = writeSnapshot(path.resolve(cwd, options.output), state);
+	const objects = Object.values(state.objects).reduce((n, k) => n + k.items.length, 0);
+	const partial = status.status === 'forbidden-partial' ? ` (partial: ${status.message})` : '';
+	return { file, message: `Snapshot of ${options.context} (Kubernetes ${state.version.gitVersion}, ${Object.keys(state.served).length} API versions, ${state.crds.length} CRDs, metadata of ${objects} objects) written to ${file}${partial}` };
+}

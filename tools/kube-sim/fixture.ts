@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { KubeSimOptions } from './sim';
+import type { Obj } from './store';
+
+/**
+ * A cluster fixture: a YAML file that says what one simulated cluster runs.
+ *
+ * ```yaml
+ * name: prod-us-east-1                 # cluster name (kubeconfig context unless `context` is set)
+ * context: arn:aws:eks:...:cluster/prod-us-east-1
+ * version: v1.27.16-eks-2f008fe        # what /version reports
+ * crds:                                # CRDs in short form (full CustomResourceDefinition objects may go in `objects`)
+ *   - group: cert-manager.io
+ *     kind: ClusterIssuer
+ *     plural: clusterissuers
+ *     scope: Cluster                   # or Namespaced (default)
+ *     labels: { app.kubernetes.io/version: v1.11.5 }
+ *     versions:
+ *       - name: v1
+ *         schemaFile: ../../../schemas/crds/cert-manager.io/clusterissuer_v1.json   # relative to this file
+ *         omit: [/properties/spec/...]     # JSON pointers removed from the schema (an older CRD)
+ * objects: [ ...Kubernetes objects... ]
+ * ```
+ */
+
+export interface ClusterFixture {
+	name: string;
+	context?: string;
+	version: string;
+	objects: Obj[];
+}
+
+function removePointer(schema: Obj, pointer: string): void {
+	const parts = pointer.replace(/^\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+	const last = parts.pop()!;
+	let cur: any = schema;
+	for (const p of parts) {
+		cur = cur?.[p];
+		if (cur === undefined) throw new Error(`omit ${pointer}: no such path in the schema`);
+	}
+	if (!(last in cur)) throw new Error(`omit ${pointer}: no such path in the schema`);
+	delete cur[last];
+	// A removed property must not stay required.
+	if (parts[parts.length - 1] === 'properties') {
+		const parent = parts.slice(0, -1).reduce((o: any, p) => o[p], schema);
+		if (Array.isArray(parent.required)) parent.required = parent.required.filter((r: string) => r !== last);
+	}
+}
+
+function crdObject(c: Obj, base: string): Obj {
+	const versions = (c.versions as Obj[]).map((v, i) => {
+		let schema: Obj | undefined = v.schema;
+		if (v.schemaFile) schema = JSON.parse(readFileSync(resolve(base, v.schemaFile), 'utf8'));
+		if (schema && v.omit) for (const p of v.omit as string[]) removePointer(schema, p);
+		return { name: v.name, served: v.served ?? true, storage: v.storage ?? i === 0, ...(schema ? { schema: { openAPIV3Schema: schema } } : {}) };
+	});
+	return {
+		apiVersion: 'apiextensions.k8s.io/v1',
+		kind: 'CustomResourceDefinition',
+		metadata: { name: `${c.plural}.${c.group}`, ...(c.labels ? { labels: c.labels } : {}) },
+		spec: {
+			group: c.group,
+			names: { kind: c.kind, plural: c.plural, singular: c.kind.toLowerCase(), listKind: `${c.kind}List` },
+			scope: c.scope ?? 'Namespaced',
+			versions,
+		},
+	};
+}
+
+export function loadFixture(path: string): ClusterFixture {
+	const doc = parse(readFileSync(path, 'utf8')) as Obj;
+	if (!doc || typeof doc !== 'object') throw new Error(`${path}: not a cluster fixture`);
+	const base = dirname(resolve(path));
+	const crds = ((doc.crds ?? []) as Obj[]).map((c) => crdObject(c, base));
+	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version: String(doc.version ?? '1.30.4'), objects: [...crds, ...((doc.objects ?? []) as Obj[])] };
+}
+
+export function fixtureOptions(f: ClusterFixture): KubeSimOptions {
+	return { name: f.name, version: f.version, objects: f.objects };
+}
