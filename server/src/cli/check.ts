@@ -114,7 +114,7 @@ export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.P
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	// The fleet model tells which clusters (and environments) each file reaches.
-	loadFleet(targets.root, repo);
+	const fleet = loadFleet(targets.root, repo).model;
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
@@ -144,10 +144,10 @@ export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.P
 		analyses.flatMap((a) => a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value }))),
 		false,
 	);
-	const live = await loadLiveTargets(options, cwd, env, objects, log);
+	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
 	const now = new Date();
 	for (const a of analyses) {
-		const extra = liveFindings(a, live.targets, objects, registry, settings, repo.isPatchFile(a.path), now);
+		const extra = liveFindings(a, live.targets, fleet, objects, registry, settings, repo.isPatchFile(a.path), now);
 		if (extra.length === 0) continue;
 		const file = files.find((f) => f.path === a.path)!;
 		file.findings = [...file.findings, ...extra].sort(byPosition);

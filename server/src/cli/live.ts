@@ -1,11 +1,10 @@
 import * as path from 'node:path';
-import type { TargetCluster } from '../engine/fleet/types';
+import { isProductionEnvironment, type FleetModel, type TargetCluster } from '../engine/fleet/types';
 import { liveProblems, type LiveSchemas } from '../engine/live';
 import { placeLiveProblems } from '../engine/live/place';
 import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
 import type { ClusterState } from '../engine/live/state';
 import type { ObjectIndex } from '../engine/objects';
-import { isPlainObject } from '../engine/resource';
 import type { FileAnalysis } from '../engine/engine';
 import type { Finding } from '../engine/types';
 import type { FleetscopeSettings } from '../../../shared/settings';
@@ -44,38 +43,37 @@ export interface LiveSetup {
 	unavailable: string[];
 }
 
-/** The cluster name the Fleet file gives a kubeconfig context (`spec.clusters[].kubeContext`), else the context itself. */
-export function clusterNameFor(context: string, objects: ObjectIndex): string {
-	for (const fleet of objects.ofKind('Fleet')) {
-		const clusters = isPlainObject(fleet.value.spec) && Array.isArray(fleet.value.spec.clusters) ? fleet.value.spec.clusters : [];
-		for (const c of clusters) if (isPlainObject(c) && c.kubeContext === context && typeof c.name === 'string') return c.name;
-	}
-	return context;
+/** The cluster of the fleet model a kubeconfig context reaches (its `kubeContext`, else a cluster of the context's name), else the context itself. */
+export function clusterNameFor(context: string, fleet: FleetModel): string {
+	return (fleet.clusters.find((c) => c.kubeContext === context) ?? fleet.clusters.find((c) => c.name === context))?.name ?? context;
 }
 
-function environmentOf(cluster: string, objects: ObjectIndex): string | undefined {
-	for (const fleet of objects.ofKind('Fleet')) {
-		const clusters = isPlainObject(fleet.value.spec) && Array.isArray(fleet.value.spec.clusters) ? fleet.value.spec.clusters : [];
-		for (const c of clusters) if (isPlainObject(c) && c.name === cluster && typeof c.environment === 'string') return c.environment;
-	}
-	return undefined;
-}
-
-function targetOf(state: ClusterState, objects: ObjectIndex): TargetCluster {
-	const environment = environmentOf(state.cluster, objects);
-	return { name: state.cluster, environment, kubernetesVersion: `${state.version.major}.${state.version.minor.replace(/\D+$/, '')}`, production: environment !== undefined && /^(prod|production|prd|live)([-_].*)?$/i.test(environment) };
+function targetOf(state: ClusterState, fleet: FleetModel): TargetCluster {
+	const known = fleet.clusters.find((c) => c.name === state.cluster);
+	const environment = known?.environment;
+	return {
+		name: state.cluster,
+		environment,
+		region: known?.region,
+		provider: known?.provider,
+		kubernetesVersion: `${state.version.major}.${state.version.minor.replace(/\D+$/, '')}`,
+		production: isProductionEnvironment(fleet, environment),
+	};
 }
 
 /**
- * THE SEAM for the fleet model: which of the given clusters a file reaches. For now every file
- * is checked against every cluster given on the command line; the fleet model (`FleetModel.files`)
- * will say which files reach which cluster, and this function will ask it.
+ * The given clusters a file is checked against: those of the fleet model that the file reaches
+ * (a ClusterClaim: the clusters it declares), plus any the fleet model does not know (a context or
+ * snapshot of a cluster no Fleet, Flux or Argo CD object names: every file is checked against it).
  */
-export function liveTargetsFor(_file: string, all: readonly LiveTarget[]): readonly LiveTarget[] {
-	return all;
+export function liveTargetsFor(file: string, all: readonly LiveTarget[], fleet: FleetModel): readonly LiveTarget[] {
+	const known = new Set(fleet.clusters.map((c) => c.name));
+	const reached = new Set(fleet.files[file] ?? []);
+	for (const c of fleet.clusters) if (c.claim === file) reached.add(c.name);
+	return all.filter((t) => !known.has(t.target.name) || reached.has(t.target.name));
 }
 
-export async function loadLiveTargets(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, log: (line: string) => void): Promise<LiveSetup> {
+export async function loadLiveTargets(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, fleet: FleetModel, log: (line: string) => void): Promise<LiveSetup> {
 	const contexts = options.contexts ?? [];
 	const snapshots = options.snapshots ?? [];
 	const out: LiveSetup = { targets: [], summaries: [], unavailable: [] };
@@ -89,10 +87,10 @@ export async function loadLiveTargets(options: CheckOptions, cwd: string, env: N
 	});
 	if (contexts.length > 0) for (const e of live.kubeconfig.errors) log(`[live] kubeconfig ${e}`);
 	const plan = liveFetchPlan(objects);
-	const fetched = await Promise.all(contexts.map((context) => live.fetchOnce(context, { cluster: clusterNameFor(context, objects), kinds: plan.kinds, namespaces: plan.namespaces })));
+	const fetched = await Promise.all(contexts.map((context) => live.fetchOnce(context, { cluster: clusterNameFor(context, fleet), kinds: plan.kinds, namespaces: plan.namespaces })));
 	for (const { context, state, status } of fetched) {
 		out.summaries.push({ cluster: status.cluster, source: context, status: status.status, message: status.message, ...(state ? { fetchedAt: state.fetchedAt } : {}) });
-		if (state) out.targets.push({ target: targetOf(state, objects), state, source: context });
+		if (state) out.targets.push({ target: targetOf(state, fleet), state, source: context });
 		else out.unavailable.push(`${status.cluster}: ${status.message}`);
 	}
 	for (const dir of snapshots) {
@@ -101,9 +99,9 @@ export async function loadLiveTargets(options: CheckOptions, cwd: string, env: N
 			const { state, warnings } = live.addSnapshot(abs);
 			for (const w of warnings) log(`[live] snapshot ${dir}: ${w}`);
 			// The Fleet file's name for the exported context wins over the name the export recorded.
-			if (state.context && clusterNameFor(state.context, objects) !== state.context) state.cluster = clusterNameFor(state.context, objects);
+			if (state.context && clusterNameFor(state.context, fleet) !== state.context) state.cluster = clusterNameFor(state.context, fleet);
 			out.summaries.push({ cluster: state.cluster, source: dir, status: 'snapshot', message: `snapshot (Kubernetes ${state.version.gitVersion}, taken ${state.fetchedAt})`, fetchedAt: state.fetchedAt });
-			out.targets.push({ target: targetOf(state, objects), state, source: dir });
+			out.targets.push({ target: targetOf(state, fleet), state, source: dir });
 		} catch (e) {
 			if (!(e instanceof SnapshotError)) throw e;
 			out.summaries.push({ cluster: path.basename(abs), source: dir, status: 'config-error', message: e.message });
@@ -114,11 +112,11 @@ export async function loadLiveTargets(options: CheckOptions, cwd: string, env: N
 }
 
 /** The live findings of one analysed file against the clusters it reaches. */
-export function liveFindings(analysis: FileAnalysis, targets: readonly LiveTarget[], objects: ObjectIndex, schemas: LiveSchemas, settings: FleetscopeSettings, partial: boolean, now: Date): Finding[] {
+export function liveFindings(analysis: FileAnalysis, targets: readonly LiveTarget[], fleet: FleetModel, objects: ObjectIndex, schemas: LiveSchemas, settings: FleetscopeSettings, partial: boolean, now: Date): Finding[] {
 	if (targets.length === 0 || analysis.skipped) return [];
 	const out: Finding[] = [];
 	for (const r of analysis.resources) {
-		for (const t of liveTargetsFor(analysis.path, targets)) {
+		for (const t of liveTargetsFor(analysis.path, targets, fleet)) {
 			const problems = liveProblems(r, t.target, t.state, objects, { now, schemas, partial });
 			out.push(...placeLiveProblems(analysis, r.documentIndex, problems, settings));
 		}
