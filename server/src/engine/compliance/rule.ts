@@ -59,6 +59,11 @@ export interface ComplianceProblem {
 	message: string;
 	/** Overrides the rule's default severity (PSS findings depend on the namespace's level). */
 	severity?: Severity;
+	/**
+	 * The controls this problem breaks, where fewer than the rule's (`hostNetwork` breaks CIS 5.2.5,
+	 * not the 5.2.3 and 5.2.4 of the same rule); absent: all of the rule's controls.
+	 */
+	controls?: string[];
 }
 
 /** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
@@ -76,6 +81,12 @@ export interface ComplianceRule {
 	/** Every control the rule evidences: `CIS-K8S-5.2.2`, `PSS-baseline-privileged`, `DORA-Art9(2)`. */
 	controls: string[];
 	appliesTo?(resource: Resource): boolean;
+	/**
+	 * Whether the rule decides anything about a resource it applies to, in this context (absent:
+	 * yes): false where `check` returns nothing without looking (a restricted PSS check at the
+	 * privileged level). A compliance report counts a control as passed only where it was evaluated.
+	 */
+	evaluates?(resource: Resource, ctx: ComplianceContext): boolean;
 	check(resource: Resource, ctx: ComplianceContext): ComplianceProblem[];
 }
 
@@ -85,6 +96,15 @@ export interface ComplianceHostOptions {
 	 * implements `namespaceLabels` (see `NamespaceDirectory`), else no namespace is known.
 	 */
 	namespaces?: NamespaceDirectory;
+}
+
+const patchFiles = new WeakMap<CheckContext, boolean>();
+
+/** Whether the analysed file is a kustomize patch, asked once per analysis (every rule asks). */
+function isPatch(ctx: CheckContext): boolean {
+	let v = patchFiles.get(ctx);
+	if (v === undefined) patchFiles.set(ctx, (v = ctx.repo.isPatchFile(ctx.path)));
+	return v;
 }
 
 /**
@@ -104,7 +124,9 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 				target: p.target,
 				message: p.message,
 				severity: p.severity ?? rule.severity,
-				data: { path: p.path },
+				data: p.controls ? { path: p.path, controls: p.controls } : { path: p.path },
 			})),
+		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
+		evaluates: (r: Resource, ctx: CheckContext): boolean => !isPatch(ctx) && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
 	};
 }
