@@ -5,17 +5,17 @@ import type { Severity } from '../engine/types';
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
+export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 const PSS_LEVELS: readonly PodSecurityLevelSetting[] = ['baseline', 'restricted'];
 
-/** The options of `fleetscope check`, validated. */
-export interface CheckOptions {
+/** What `check` and `report` share: which files, with which settings. */
+export interface WalkOptions {
 	paths: string[];
-	format: Format;
-	output?: string;
-	failOn: FailOn;
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
@@ -23,23 +23,42 @@ export interface CheckOptions {
 	config?: string;
 }
 
+/** The options of `fleetscope check`, validated. */
+export interface CheckOptions extends WalkOptions {
+	format: Format;
+	output?: string;
+	failOn: FailOn;
+}
+
+/** The options of `fleetscope report`, validated. */
+export interface ReportOptions extends WalkOptions {
+	format: ReportFormat;
+	output?: string;
+}
+
 /** What the command line asks for. */
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions } | { kind: 'report'; options: ReportOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
+       fleetscope report [PATH...] [--format html|md|json] [--output FILE] [options]
 
-Validates the GitOps YAML files under each PATH (default: the current directory) with the
-same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
+check validates the GitOps YAML files under each PATH (default: the current directory) with
+the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
 globs of the settings file, else the editor's defaults); a file is checked on its own.
 
+report writes the compliance evidence report of the same files: per environment and cluster,
+each control with passed / failed / exempted resources, the findings with file and line, the
+exemptions with reason and expiry, and a score. HTML is one self-contained file.
+
 Options:
-  --format text|json|sarif     report format (default: text)
+  --format FORMAT              check: text|json|sarif (default: text);
+                               report: html|md|json (default: html)
   -o, --output FILE            write the report to FILE; a summary still goes to stderr
   --fail-on error|warning|info|never
-                               lowest severity that makes the exit code 1 (default: error)
+                               check only: lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
   --pss-level baseline|restricted
                                Pod Security Standards level where no namespace label says (default: baseline)
@@ -51,7 +70,8 @@ Options:
   -h, --help                   show this help
   -v, --version                show the version
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+report: 0 when the report is written (findings or not: check is the gate), 2 usage or internal error.
 `;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -88,25 +108,32 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...]');
-	if (command !== 'check') throw new UsageError(`unknown command "${command}": the command is check`);
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] or fleetscope report [PATH...]');
+	if (command !== 'check' && command !== 'report') throw new UsageError(`unknown command "${command}": the commands are check and report`);
 	const kubernetesVersion = values['kubernetes-version'];
 	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
 		throw new UsageError(`--kubernetes-version must look like 1.30 (major.minor), got "${kubernetesVersion}"`);
 	}
 	if (values.output === '') throw new UsageError('--output needs a file name');
 	if (values.config === '') throw new UsageError('--config needs a file name');
+	const walk: WalkOptions = {
+		paths,
+		kubernetesVersion,
+		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
+		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
+		config: values.config,
+	};
+	if (command === 'report') {
+		if (values['fail-on'] !== undefined) throw new UsageError('--fail-on is an option of check: report always exits 0 once the report is written (run check as the gate)');
+		return { kind: 'report', options: { ...walk, format: oneOf('format', values.format, REPORT_FORMATS) ?? 'html', output: values.output } };
+	}
 	return {
 		kind: 'check',
 		options: {
-			paths,
+			...walk,
 			format: oneOf('format', values.format, FORMATS) ?? 'text',
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
-			kubernetesVersion,
-			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
-			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
-			config: values.config,
 		},
 	};
 }

@@ -1,13 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
-import { Engine } from '../engine/engine';
+import { Engine, type FileAnalysis } from '../engine/engine';
 import { RepoIndex } from '../engine/repo';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { nodeFileSystem } from '../host/node-fs';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
-import { UsageError, type CheckOptions } from './args';
+import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
@@ -32,7 +32,7 @@ export interface CheckReport {
 }
 
 /** The settings of a CLI run: the editor's defaults, then the settings file, then the flags. */
-export function cliSettings(options: CheckOptions, config?: LoadedConfig): FleetscopeSettings {
+export function cliSettings(options: WalkOptions, config?: LoadedConfig): FleetscopeSettings {
 	const raw: Record<string, unknown> = { ...defaultSettings(), ...config?.settings };
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
@@ -89,11 +89,19 @@ function byPosition(a: Finding, b: Finding): number {
 	return ra.line - rb.line || ra.character - rb.character || SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity];
 }
 
+/** What a caller of `runCheck` may see besides the report (the compliance report needs more than findings). */
+export interface CheckHooks {
+	/** Called once, before the first file, with the settings and repository index of the run. */
+	start?(run: { settings: FleetscopeSettings; repo: RepoIndex; engine: Engine }): void;
+	/** Called for every checked file with its analysis (undefined: it could not be read). */
+	file?(path: string, analysis: FileAnalysis | undefined): void;
+}
+
 /**
  * Runs the check: builds the same engine as the language server, indexes the checked root,
  * and validates every included YAML file under the directory arguments plus every file argument.
  */
-export async function runCheck(options: CheckOptions, cwd: string): Promise<CheckReport> {
+export async function runCheck(options: WalkOptions, cwd: string, hooks: CheckHooks = {}): Promise<CheckReport> {
 	const started = performance.now();
 	const targets = await resolveTargets(options.paths, cwd);
 	const configFile = findConfig(targets.root, options.config, cwd);
@@ -102,6 +110,7 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<Chec
 	const { registry, checks } = nodeEngineDeps();
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
+	hooks.start?.({ settings, repo, engine });
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
@@ -122,6 +131,7 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<Chec
 			internalErrors.push(`${rel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
 		}
+		hooks.file?.(rel, analysis);
 		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
 	}
 	return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };

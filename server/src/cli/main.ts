@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
+import { renderReport, reportSummary, runReport } from './report';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText, summaryLine } from './format/text';
@@ -34,8 +35,11 @@ function render(report: CheckReport, options: CheckOptions, color: boolean): str
 	}
 }
 
-/** Runs the CLI and returns its exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error. */
-export async function cli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code. check: 0 clean, 1 findings at or above --fail-on, 2 usage
+ * or internal error. report: 0 once written, 2 usage or internal error.
+ */
+export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<number> {
 	try {
 		const command = parseCommand(argv);
 		if (command.kind === 'help') {
@@ -44,6 +48,25 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 		}
 		if (command.kind === 'version') {
 			io.stdout(`${version}\n`);
+			return 0;
+		}
+		if (command.kind === 'report') {
+			const { options } = command;
+			const report = await runReport(options, io.cwd, now);
+			const text = renderReport(report, options.format);
+			if (options.output) {
+				writeFileSync(options.output, text);
+				io.stderr(`${reportSummary(report)}\nCompliance report written to ${options.output}\n`);
+			} else {
+				io.stdout(text);
+				io.stderr(`${reportSummary(report)}\n`);
+			}
+			if (report.coverage.files === 0) io.stderr(`fleetscope: no file to check under ${report.root} (the include globs match no file there)\n`);
+			if (report.coverage.internalErrors.length > 0) {
+				io.stderr(`fleetscope: internal error on ${report.coverage.internalErrors.length} file(s), please report it:\n${report.coverage.internalErrors.join('\n')}\n`);
+				return 2;
+			}
+			// Findings do not fail the report: check --fail-on is the gate.
 			return 0;
 		}
 		const { options } = command;

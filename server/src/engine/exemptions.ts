@@ -66,7 +66,7 @@ export function applyInlineExemptions(text: string, findings: Finding[]): Findin
 }
 
 /** The directive with a reason that exempts a finding: on its line, or alone on the line above. */
-export function coveringDirective(found: readonly Directive[], f: Pick<Finding, 'ruleId' | 'range'>): Directive | undefined {
+export function coveringDirective<D extends Pick<Directive, 'line' | 'own' | 'rules' | 'reason'>>(found: readonly D[], f: Pick<Finding, 'ruleId' | 'range'>): D | undefined {
 	const line = f.range.start.line;
 	return found.find((x) => x.reason && x.rules.includes(f.ruleId) && (x.own ? x.line === line - 1 : x.line === line));
 }
