@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { withWebviewCsp, REPORT_WEBVIEW_CSP } from '../../client/src/webview-html';
 import { reportHtml } from '../../server/src/engine/report/html';
 import { buildReport, scorePercent, type ComplianceReport } from '../../server/src/engine/report/model';
 import { ensureCliBuilt, runCli } from '../cli/run';
@@ -12,8 +13,8 @@ import { HOSTILE_REASON, input } from './fixture';
 
 /**
  * The HTML report as a reader sees it: rendered by headless Chromium (Debian's, driven by
- * playwright-core, as the e2e suite does) from the file on disk, with scripts of the page never
- * needed. What is asserted is what the page shows, not what the source says.
+ * playwright-core, as the e2e suite does) from the file on disk. The page has no script of its own;
+ * what is asserted is what the page shows, not what the source says.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -40,7 +41,8 @@ after(async () => {
 /** Opens an HTML file and records console errors, page errors and every request the page makes. */
 async function open(file: string): Promise<{ page: Page; url: string; errors: string[]; requests: string[] }> {
 	const url = pathToFileURL(file).href;
-	const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+	// Scripts stay enabled: a script that slipped into the report would run into the CSP and log an error.
+	const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 	const errors: string[] = [];
 	const requests: string[] = [];
 	page.on('console', (m) => {
@@ -52,9 +54,9 @@ async function open(file: string): Promise<{ page: Page; url: string; errors: st
 	return { page, url, errors, requests };
 }
 
-function write(name: string, report: ComplianceReport): string {
+function write(name: string, report: ComplianceReport, wrap: (html: string) => string = (h) => h): string {
 	const file = join(dir, name);
-	writeFileSync(file, reportHtml(report));
+	writeFileSync(file, wrap(reportHtml(report)));
 	return file;
 }
 
@@ -125,6 +127,22 @@ test('the report the CLI writes for the example fleet opens with no error and no
 		assert.deepEqual(await page.locator('section.env > h2').allInnerTexts(), ['Repository']);
 		const row = page.locator('table.findings tbody tr', { hasText: 'apps/staging/debug-deployment.yaml:48' });
 		assert.match(await row.innerText(), /pss-privileged[\s\S]*CIS-K8S-5\.2\.2[\s\S]*fail/);
+		assert.deepEqual(errors, []);
+		assert.deepEqual(requests, [url]);
+	} finally {
+		await page.close();
+	}
+});
+
+test('under the webview\'s CSP (as VS Code shows it, scripts off) the styles and the chart still apply, with no violation', async () => {
+	const html = withWebviewCsp(reportHtml(buildReport(input())));
+	assert.ok(html.startsWith(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta http-equiv="Content-Security-Policy" content="${REPORT_WEBVIEW_CSP}">`), 'the webview policy comes first in the head');
+	const { page, url, errors, requests } = await open(write('webview.html', buildReport(input()), withWebviewCsp));
+	try {
+		// The inline stylesheet applied: the heading has the report's size, the fail cells their colour.
+		assert.equal(await page.evaluate('getComputedStyle(document.querySelector("h1")).fontSize'), '26px');
+		assert.equal(await page.evaluate('getComputedStyle(document.querySelector("td.num.fail")).color'), 'rgb(207, 34, 46)');
+		assert.ok(((await page.locator('svg g.bar').first().boundingBox())?.width ?? 0) > 300, 'the chart is drawn');
 		assert.deepEqual(errors, []);
 		assert.deepEqual(requests, [url]);
 	} finally {

@@ -5,7 +5,6 @@ import { reportHtml } from '../engine/report/html';
 import { reportJson } from '../engine/report/json';
 import { reportMarkdown } from '../engine/report/markdown';
 import { buildReport, reportFile, type ComplianceReport, type ReportFile } from '../engine/report/model';
-import { percentLabel, sectionTitle } from '../engine/report/text';
 import { fleetFor } from '../host/fleet';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ReportFormat, ReportOptions } from './args';
@@ -45,13 +44,4 @@ export function renderReport(report: ComplianceReport, format: ReportFormat): st
 		case 'json':
 			return reportJson(report);
 	}
-}
-
-/** One line for stderr: the score per section, findings and exemptions. */
-export function reportSummary(report: ComplianceReport): string {
-	const scores = report.sections.map((s) => `${sectionTitle(s)} ${percentLabel(s.summary)}`).join(', ');
-	const failing = report.findings.filter((f) => f.status === 'fail').length;
-	const exempted = report.findings.length - failing;
-	const expired = report.exemptions.filter((e) => e.status === 'expired').length;
-	return `Compliance score: ${scores} · ${failing} failing, ${exempted} exempted finding${exempted === 1 ? '' : 's'}${expired > 0 ? ` · ${expired} expired exemption${expired === 1 ? '' : 's'}` : ''} · ${report.coverage.files} files`;
 }

@@ -26,6 +26,7 @@ import type { FleetscopeSettings } from '../../../shared/settings';
 import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
 import { EnginePool } from './engines';
 import { requestType } from './protocol';
+import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
 import { Folders, type Folder } from './workspace';
@@ -111,6 +112,7 @@ export class FleetscopeServer {
 			return s ? codeActions(s.analysis, p.range).map((a) => toCodeAction(a, p.textDocument.uri)) : [];
 		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
+		registerComplianceReport(c, { folders: this.folders, settings: (uri) => this.settings.get(uri), engines: this.engines, documents: this.documents });
 
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);

@@ -101,3 +101,12 @@ export function cellLabel(c: Counts): string {
 }
 
 export const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+/** One line (CLI stderr, editor notification): the score per section, findings and exemptions. */
+export function reportSummary(report: ComplianceReport): string {
+	const scores = report.sections.map((s) => `${sectionTitle(s)} ${percentLabel(s.summary)}`).join(', ');
+	const failing = report.findings.filter((f) => f.status === 'fail').length;
+	const exempted = report.findings.length - failing;
+	const expired = report.exemptions.filter((e) => e.status === 'expired').length;
+	return `Compliance score: ${scores} · ${failing} failing, ${exempted} exempted finding${exempted === 1 ? '' : 's'}${expired > 0 ? ` · ${expired} expired exemption${expired === 1 ? '' : 's'}` : ''} · ${report.coverage.files} files`;
+}
