@@ -4,6 +4,9 @@ import { ComplianceReportRequest, type ComplianceReportResult } from '../../shar
 import { requestType } from './protocol';
 import { withWebviewCsp } from './webview-html';
 
+/** The open report panel of each folder. */
+const panels = new Map<string, vscode.WebviewPanel>();
+
 /**
  * "Fleetscope: Compliance Report": asks the server for the report of a workspace folder (a quick
  * pick when several are open) and shows it in a webview with scripts off, no local resource roots
@@ -36,13 +39,21 @@ async function complianceReport(client: LanguageClient | undefined, log: vscode.
 		void vscode.window.showErrorMessage(`Fleetscope could not build the compliance report: ${message}`, 'Show Output').then((c) => c && log.show());
 		return;
 	}
-	const panel = vscode.window.createWebviewPanel('fleetscope.complianceReport', `Compliance Report: ${folder.name}`, vscode.ViewColumn.Active, {
-		enableScripts: false,
-		enableForms: false,
-		enableCommandUris: false,
-		enableFindWidget: true,
-		localResourceRoots: [],
-	});
+	// Running the command again refreshes the folder's report instead of opening another tab.
+	const key = folder.uri.toString();
+	let panel = panels.get(key);
+	if (panel) panel.reveal();
+	else {
+		panel = vscode.window.createWebviewPanel('fleetscope.complianceReport', `Compliance Report: ${folder.name}`, vscode.ViewColumn.Active, {
+			enableScripts: false,
+			enableForms: false,
+			enableCommandUris: false,
+			enableFindWidget: true,
+			localResourceRoots: [],
+		});
+		panels.set(key, panel);
+		panel.onDidDispose(() => panels.delete(key));
+	}
 	panel.webview.html = withWebviewCsp(result.html);
 	const choice = await vscode.window.showInformationMessage(result.summary, 'Save as HTML…');
 	if (choice) await saveHtml(folder, result.html, log);
