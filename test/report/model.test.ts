@@ -178,3 +178,29 @@ test('skipped files are listed as not evidence; an environment no cluster runs i
 	assert.deepEqual([qa.resources, qa.clusters.length, ...counts(qa.summary)], [0, 0, 0, 0, 0, 0, null]);
 	assert.equal(r.coverage.files, FILES.length);
 });
+
+test('clusters naming an undeclared environment, or none, are counted under their own sections after the declared ones', () => {
+	const base = input().fleet;
+	const fleet = {
+		...base,
+		clusters: [
+			...base.clusters,
+			{ name: 'perf-1', environment: 'performance', labels: {}, syncs: [], source: 'declared' as const },
+			{ name: 'prod-legacy', environment: 'prod-old', labels: {}, syncs: [], source: 'inferred' as const },
+			{ name: 'lab', labels: {}, syncs: [], source: 'inferred' as const },
+		],
+		files: { ...base.files, 'apps/job.yaml': ['dev-1', 'perf-1'], 'base/unused.yaml': ['lab', 'prod-legacy'] },
+	};
+	const r = buildReport(input({ fleet }));
+	assert.deepEqual(
+		r.sections.map((s) => [s.id, s.declared, s.production, s.resources, s.clusters.map((c) => c.name).join(' ')]),
+		[
+			['env:dev', true, false, 2, 'dev-1'],
+			['env:production', true, true, 2, 'prod-a prod-b'],
+			['env:performance', false, false, 1, 'perf-1'],
+			['env:prod-old', false, true, 1, 'prod-legacy'],
+			['env:', false, false, 1, 'lab'],
+		],
+	);
+	assert.ok(!r.sections.some((s) => s.kind === 'not-deployed'), 'every resource reaches a cluster now');
+});

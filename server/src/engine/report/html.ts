@@ -39,10 +39,12 @@ const EXEMPT = '#8fd19e';
 const FAIL = '#cf222e';
 const NONE = '#d0d7de';
 
+/** Light, like the printed page, whatever the editor's theme (a webview injects theme colours for body, a and code: all overridden). */
 const CSS = `
 :root { color-scheme: light; --pass: #1a7f37; --exempt: #8fd19e; --fail: #cf222e; --none: #d0d7de; --muted: #57606a; --line: #d0d7de; --head: #f6f8fa; }
 * { box-sizing: border-box; }
-body { margin: 0; background: #fff; color: #1f2328; font: 14px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+html, body { background: #fff; color: #1f2328; }
+body { margin: 0; padding: 0; font: 14px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
 main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 48px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 36px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
@@ -61,7 +63,7 @@ th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.msg { overflow-wrap: anywhere; min-width: 24ch; }
 td.loc { white-space: nowrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; color: inherit; background: none; padding: 0; }
 .wide { overflow-x: auto; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); color: var(--muted); margin-left: 8px; vertical-align: middle; font-weight: 400; }
 .badge.prod { border-color: var(--fail); color: var(--fail); }

@@ -2,7 +2,7 @@ import { COMPLIANCE_PROFILES, type ComplianceProfile, type FleetscopeSettings } 
 import type { FileAnalysis } from '../engine';
 import { coveringDirective, inlineDirectives } from '../exemptions';
 import { exemptionMatches, isExpired, isoDay, type FleetExemption } from '../fleet-exemptions';
-import type { FleetModel } from '../fleet/types';
+import { looksLikeProduction, type FleetModel } from '../fleet/types';
 import { allRules, frameworkOf, ruleMeta, type RuleMeta } from '../rules';
 import type { Finding, Severity } from '../types';
 
@@ -464,7 +464,8 @@ export function buildReport(input: ReportInput): ComplianceReport {
 		const named = [...new Set(fleet.clusters.map((c) => c.environment).filter((e): e is string => e !== undefined && !declared.some((d) => d.name === e)))].sort();
 		const envs = [
 			...declared.map((e) => ({ name: e.name, order: e.order, production: e.production, declared: true })),
-			...named.map((name, i) => ({ name, order: declared.length + i, production: false, declared: false })),
+			// As rules see them (targetsOf): an undeclared environment is production when its name says so.
+			...named.map((name, i) => ({ name, order: declared.length + i, production: looksLikeProduction(name), declared: false })),
 		];
 		for (const env of envs) {
 			const clusters = fleet.clusters.filter((c) => c.environment === env.name);
