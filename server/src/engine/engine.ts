@@ -134,8 +134,8 @@ function placeAt(f: Finding, line: number): Finding {
 }
 
 /**
- * The analysis with its line index and resources built on first use: validating an edit needs
- * neither, only hover, completion and symbols do.
+ * The analysis with its line index, resources and evaluations built on first use: validating an
+ * edit needs none of them, only hover, completion, symbols and reports do.
  */
 function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
 	let lines: LineIndex | undefined;
@@ -227,7 +227,10 @@ export class Engine {
 				}
 			}
 			return resources;
-		}, () => placements.flatMap(({ result, docIndex: first }) => result.evaluations.map((e) => ({ documentIndex: first + e.documentIndex, checks: e.checks }))));
+		}, () =>
+			// Segment-local document indexes made file-wide, as for resources.
+			placements.flatMap(({ result, docIndex: first }) => result.evaluations.map((e) => ({ documentIndex: first + e.documentIndex, checks: e.checks }))),
+		);
 	}
 
 	private hasResource(segment: ParsedSegment): boolean {

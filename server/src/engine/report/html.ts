@@ -131,12 +131,14 @@ export function scoreChart(report: ComplianceReport): string {
 		return `<g class="bar" data-section="${esc(s.id)}" data-score="${pct === null ? '' : pct}"><title>${esc(title)}</title><text x="${labelW - 10}" y="${y + 16}" text-anchor="end" font-size="14">${esc(sectionTitle(s))}</text>${parts.join('')}<text class="pct" x="${labelW + barW + 10}" y="${y + 16}" font-size="14" font-weight="700">${esc(percentLabel(c))}</text></g>`;
 	});
 	const ly = top + rows.length * rowH + 12;
-	const legend = [
-		[PASS, 'passed'],
-		[EXEMPT, 'exempted (live waiver)'],
-		[FAIL, 'failed'],
-	]
-		.map(([fill, label], i) => `<rect x="${labelW + i * 150}" y="${ly}" width="12" height="12" fill="${fill}"/><text x="${labelW + i * 150 + 18}" y="${ly + 11}" font-size="12">${label}</text>`)
+	const legend = (
+		[
+			[PASS, 'passed', 0],
+			[EXEMPT, 'exempted (live waiver)', 90],
+			[FAIL, 'failed', 270],
+		] as const
+	)
+		.map(([fill, label, dx]) => `<rect x="${labelW + dx}" y="${ly}" width="12" height="12" fill="${fill}"/><text x="${labelW + dx + 18}" y="${ly + 11}" font-size="12">${label}</text>`)
 		.join('');
 	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="Score per section" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" fill="#1f2328">${bars.join('')}<g class="legend">${legend}</g></svg>`;
 }
