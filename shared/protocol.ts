@@ -47,3 +47,27 @@ export interface DocumentStatus {
 	/** Why the file was not validated (Helm template, binary, too large), if so. */
 	skipped?: string;
 }
+
+/**
+ * The compliance evidence report of one workspace folder (command "Fleetscope: Compliance Report"):
+ * the folder validated from disk, open documents with their current text, rendered as one
+ * self-contained HTML document (no script, nothing external).
+ */
+export namespace ComplianceReportRequest {
+	export const method = 'fleetscope/complianceReport' as const;
+	export const type: RequestDescriptor<ComplianceReportParams, ComplianceReportResult> = { method };
+}
+
+export interface ComplianceReportParams {
+	/** URI of a workspace folder the server validates (one of `StatusResult.folders`). */
+	folderUri: string;
+}
+
+export interface ComplianceReportResult {
+	/** The report: a complete HTML document. */
+	html: string;
+	/** One line: the score per section, failing and exempted findings, expired exemptions. */
+	summary: string;
+	/** Files the report covers. */
+	files: number;
+}

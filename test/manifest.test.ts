@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { listFiles, PackageManager } from '@vscode/vsce';
 import picomatch from 'picomatch';
@@ -22,7 +22,10 @@ test('workspace trust is limited, not refused: validation works in untrusted fol
 });
 
 test('every command the extension registers is declared in the manifest, and only those', () => {
-	const src = readFileSync('client/src/extension.ts', 'utf8');
+	const src = readdirSync('client/src')
+		.filter((f) => f.endsWith('.ts'))
+		.map((f) => readFileSync(`client/src/${f}`, 'utf8'))
+		.join('\n');
 	const registered = [...src.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]).sort();
 	assert.deepEqual(pkg.contributes.commands.map((c: { command: string }) => c.command).sort(), registered);
 	assert.ok(registered.includes('fleetscope.restartServer') && registered.includes('fleetscope.showOutput'));

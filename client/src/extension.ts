@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { StatusRequest } from '../../shared/protocol';
 import { createClient } from './client';
 import { requestType } from './protocol';
+import { registerComplianceReport } from './report';
 
 /**
  * The extension: one language client for the Fleetscope server, one log channel, and commands
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		vscode.commands.registerCommand('fleetscope.restartServer', () => restart(context)),
 		vscode.commands.registerCommand('fleetscope.showOutput', () => log.show()),
 		vscode.commands.registerCommand('fleetscope.showStatus', () => showStatus()),
+		registerComplianceReport(() => client, log),
 	);
 	// Setting changes reach the server through its dynamic registration of didChangeConfiguration for `fleetscope`.
 	void start(context);

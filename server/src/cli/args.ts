@@ -5,17 +5,17 @@ import type { Severity } from '../engine/types';
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
+export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 const PSS_LEVELS: readonly PodSecurityLevelSetting[] = ['baseline', 'restricted'];
 
-/** The options of `fleetscope check`, validated. */
-export interface CheckOptions {
+/** What `check` and `report` share: which files, with which settings and clusters. */
+export interface WalkOptions {
 	paths: string[];
-	format: Format;
-	output?: string;
-	failOn: FailOn;
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
@@ -23,7 +23,7 @@ export interface CheckOptions {
 	productionEscalation?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
 	config?: string;
-	/** `--context NAME` (repeatable): kubeconfig contexts whose live state every file is checked against. */
+	/** `--context NAME` (repeatable): kubeconfig contexts whose live state the files are checked against. */
 	contexts?: string[];
 	/** `--snapshot DIR` (repeatable): snapshot directories checked against like clusters. */
 	snapshots?: string[];
@@ -31,6 +31,19 @@ export interface CheckOptions {
 	kubeconfigs?: string[];
 	/** `--live-timeout SECONDS`: per-request timeout toward clusters (default 10). */
 	liveTimeoutSeconds?: number;
+}
+
+/** The options of `fleetscope check`, validated. */
+export interface CheckOptions extends WalkOptions {
+	format: Format;
+	output?: string;
+	failOn: FailOn;
+}
+
+/** The options of `fleetscope report`, validated. */
+export interface ReportOptions extends WalkOptions {
+	format: ReportFormat;
+	output?: string;
 }
 
 /** The options of `fleetscope snapshot`. */
@@ -49,24 +62,36 @@ export interface FleetOptions {
 }
 
 /** What the command line asks for. */
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'check'; options: CheckOptions } | { kind: 'fleet'; options: FleetOptions } | { kind: 'snapshot'; options: SnapshotOptions };
+export type Command =
+	| { kind: 'help' }
+	| { kind: 'version' }
+	| { kind: 'check'; options: CheckOptions }
+	| { kind: 'report'; options: ReportOptions }
+	| { kind: 'fleet'; options: FleetOptions }
+	| { kind: 'snapshot'; options: SnapshotOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
+       fleetscope report [PATH...] [--format html|md|json] [--output FILE] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
 
-Validates the GitOps YAML files under each PATH (default: the current directory) with the
-same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
+check validates the GitOps YAML files under each PATH (default: the current directory) with
+the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
 globs of the settings file, else the editor's defaults); a file is checked on its own.
 
+report writes the compliance evidence report of the same files: per environment and cluster,
+each control with passed / failed / exempted resources, the findings with file and line, the
+exemptions with reason and expiry, and a score. HTML is one self-contained file.
+
 Options:
-  --format text|json|sarif     report format (default: text)
+  --format FORMAT              check: text|json|sarif (default: text);
+                               report: html|md|json (default: html)
   -o, --output FILE            write the report to FILE; a summary still goes to stderr
   --fail-on error|warning|info|never
-                               lowest severity that makes the exit code 1 (default: error)
+                               check only: lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
   --pss-level baseline|restricted
                                Pod Security Standards level where no namespace label says (default: baseline)
@@ -86,8 +111,17 @@ Options:
   -h, --help                   show this help
   -v, --version                show the version
 
-fleetscope snapshot writes the state of one context (version, served APIs, CRD schemas, object
-metadata; never Secret data) to DIR, for --snapshot on a machine without cluster access.
+fleet prints the fleet graph of the repository at PATH (default: the current directory):
+environments in promotion order, clusters with the Git paths synced to them, apps with the
+version each environment runs, and which clusters each YAML file reaches.
+
+snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
+never Secret data) to DIR, for --snapshot on a machine without cluster access.
+
+Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal
+error, or a --context/--snapshot for which no state at all could be had (unreachable, never cached).
+report: 0 when the report is written (findings or not: check is the gate), 2 usage or internal error.
+cess.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error,
 or a --context/--snapshot for which no state at all could be had (unreachable and never cached).
@@ -136,7 +170,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...]');
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, snapshot)');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
 		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
@@ -145,7 +179,7 @@ export function parseCommand(argv: string[]): Command {
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'fleet', options: { path: paths[0], format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
 	}
-	if (command !== 'check' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, fleet and snapshot`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet and snapshot`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);
@@ -169,22 +203,29 @@ export function parseCommand(argv: string[]): Command {
 	}
 	if (values.output === '') throw new UsageError('--output needs a file name');
 	if (values.config === '') throw new UsageError('--config needs a file name');
+	const walk: WalkOptions = {
+		paths,
+		kubernetesVersion,
+		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
+		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
+		productionEscalation: values['no-production-escalation'] ? false : undefined,
+		config: values.config,
+		contexts,
+		snapshots: values.snapshot ?? [],
+		kubeconfigs,
+		liveTimeoutSeconds,
+	};
+	if (command === 'report') {
+		if (values['fail-on'] !== undefined) throw new UsageError('--fail-on is an option of check: report always exits 0 once the report is written (run check as the gate)');
+		return { kind: 'report', options: { ...walk, format: oneOf('format', values.format, REPORT_FORMATS) ?? 'html', output: values.output } };
+	}
 	return {
 		kind: 'check',
 		options: {
-			paths,
+			...walk,
 			format: oneOf('format', values.format, FORMATS) ?? 'text',
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
-			kubernetesVersion,
-			pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
-			profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
-			productionEscalation: values['no-production-escalation'] ? false : undefined,
-			config: values.config,
-			contexts,
-			snapshots: values.snapshot ?? [],
-			kubeconfigs,
-			liveTimeoutSeconds,
 		},
 	};
 }

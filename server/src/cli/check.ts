@@ -1,18 +1,17 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
-import { Engine } from '../engine/engine';
+import { Engine, type FileAnalysis } from '../engine/engine';
 import { RepoIndex } from '../engine/repo';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { loadFleet } from '../host/fleet';
 import { nodeFileSystem } from '../host/node-fs';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
-import { UsageError, type CheckOptions } from './args';
+import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
 import { liveFindings, loadLiveTargets, type LiveSummary } from './live';
 import { ObjectSet } from '../engine/objects';
-import type { FileAnalysis } from '../engine/engine';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -40,7 +39,7 @@ export interface CheckReport {
 }
 
 /** The settings of a CLI run: the editor's defaults, then the settings file, then the flags. */
-export function cliSettings(options: CheckOptions, config?: LoadedConfig): FleetscopeSettings {
+export function cliSettings(options: WalkOptions, config?: LoadedConfig): FleetscopeSettings {
 	const raw: Record<string, unknown> = { ...defaultSettings(), ...config?.settings };
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
@@ -98,11 +97,26 @@ function byPosition(a: Finding, b: Finding): number {
 	return ra.line - rb.line || ra.character - rb.character || SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity];
 }
 
+/** What a caller of `runCheck` may see besides the report (the compliance report needs more than findings). */
+export interface CheckHooks {
+	/** Called once, before the first file, with the settings and repository index of the run. */
+	start?(run: { settings: FleetscopeSettings; repo: RepoIndex; engine: Engine }): void;
+	/** Called for every checked file with its analysis (undefined: it could not be read). */
+	file?(path: string, analysis: FileAnalysis | undefined): void;
+}
+
+/** How `runCheck` runs: hooks for the report, the environment (KUBECONFIG) and where live-state notes go. */
+export interface RunOptions extends CheckHooks {
+	env?: NodeJS.ProcessEnv;
+	log?: (line: string) => void;
+}
+
 /**
  * Runs the check: builds the same engine as the language server, indexes the checked root,
  * and validates every included YAML file under the directory arguments plus every file argument.
  */
-export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = () => undefined): Promise<CheckReport> {
+export async function runCheck(options: WalkOptions, cwd: string, run: RunOptions = {}): Promise<CheckReport> {
+	const { env = process.env, log = () => undefined } = run;
 	const started = performance.now();
 	const targets = await resolveTargets(options.paths, cwd);
 	const configFile = findConfig(targets.root, options.config, cwd);
@@ -115,6 +129,7 @@ export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.P
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	// The fleet model tells which clusters (and environments) each file reaches.
 	const fleet = loadFleet(targets.root, repo).model;
+	run.start?.({ settings, repo, engine });
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
@@ -135,6 +150,7 @@ export async function runCheck(options: CheckOptions, cwd: string, env: NodeJS.P
 			internalErrors.push(`${rel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
 		}
+		run.file?.(rel, analysis);
 		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
 		if (wantsLive && analysis) analyses.push(analysis);
 	}

@@ -12,7 +12,7 @@ import { defaultCacheDir } from '../host/live/cache';
 import { LiveClusters } from '../host/live/manager';
 import { SnapshotError, writeSnapshot } from '../host/live/snapshot';
 import type { ClusterStatus } from '../host/live/status';
-import type { CheckOptions, SnapshotOptions } from './args';
+import type { SnapshotOptions, WalkOptions } from './args';
 
 /**
  * Live diagnostics for the CLI: the states of the clusters named by `--context` (fetched once,
@@ -73,7 +73,7 @@ export function liveTargetsFor(file: string, all: readonly LiveTarget[], fleet: 
 	return all.filter((t) => !known.has(t.target.name) || reached.has(t.target.name));
 }
 
-export async function loadLiveTargets(options: CheckOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, fleet: FleetModel, log: (line: string) => void): Promise<LiveSetup> {
+export async function loadLiveTargets(options: WalkOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, fleet: FleetModel, log: (line: string) => void): Promise<LiveSetup> {
 	const contexts = options.contexts ?? [];
 	const snapshots = options.snapshots ?? [];
 	const out: LiveSetup = { targets: [], summaries: [], unavailable: [] };

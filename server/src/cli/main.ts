@@ -4,6 +4,8 @@ import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './a
 import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
 import { runSnapshot } from './live';
+import { reportSummary } from '../engine/report/text';
+import { renderReport, runReport } from './report';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText, summaryLine } from './format/text';
@@ -36,8 +38,11 @@ function render(report: CheckReport, options: CheckOptions, color: boolean): str
 	}
 }
 
-/** Runs the CLI and returns its exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error. */
-export async function cli(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code. check: 0 clean, 1 findings at or above --fail-on, 2 usage
+ * or internal error. report: 0 once written, 2 usage or internal error.
+ */
+export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<number> {
 	try {
 		const command = parseCommand(argv);
 		if (command.kind === 'help') {
@@ -59,8 +64,27 @@ export async function cli(argv: string[], io: CliIo): Promise<number> {
 			io.stderr(`${result.file ? '' : 'fleetscope: '}${result.message}\n`);
 			return result.file ? 0 : 2;
 		}
+		if (command.kind === 'report') {
+			const { options } = command;
+			const report = await runReport(options, io.cwd, now);
+			const text = renderReport(report, options.format);
+			if (options.output) {
+				writeFileSync(options.output, text);
+				io.stderr(`${reportSummary(report)}\nCompliance report written to ${options.output}\n`);
+			} else {
+				io.stdout(text);
+				io.stderr(`${reportSummary(report)}\n`);
+			}
+			if (report.coverage.files === 0) io.stderr(`fleetscope: no file to check under ${report.root} (the include globs match no file there)\n`);
+			if (report.coverage.internalErrors.length > 0) {
+				io.stderr(`fleetscope: internal error on ${report.coverage.internalErrors.length} file(s), please report it:\n${report.coverage.internalErrors.join('\n')}\n`);
+				return 2;
+			}
+			// Findings do not fail the report: check --fail-on is the gate.
+			return 0;
+		}
 		const { options } = command;
-		const report = await runCheck(options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
+		const report = await runCheck(options, io.cwd, { env: io.env, log: (line) => io.stderr(`fleetscope: ${line}\n`) });
 		const color = wantsColor(io);
 		if (options.output) {
 			// A report file never has colours; the terminal still gets the summary.

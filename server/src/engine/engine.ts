@@ -36,6 +36,21 @@ export interface ResourceCheck {
 	readonly id: string;
 	appliesTo(resource: Resource): boolean;
 	check(resource: Resource, ctx: CheckContext): SchemaProblem[];
+	/**
+	 * Whether the check really evaluated a resource it applies to, in this context (absent: yes).
+	 * False where it looks at the kind but decides nothing: a PSS restricted check in a namespace
+	 * that enforces `privileged`, a check newer than the Kubernetes version. Compliance reports
+	 * count a control as passed only where a rule evidencing it evaluated the resource.
+	 */
+	evaluates?(resource: Resource, ctx: CheckContext): boolean;
+}
+
+/** The checks that evaluated one resource of a file (see `ResourceCheck.evaluates`), for compliance reports. */
+export interface Evaluation {
+	/** The resource's `documentIndex`, as in `FileAnalysis.resources`. */
+	documentIndex: number;
+	/** Ids of the checks that evaluated it, in check order. */
+	checks: readonly string[];
 }
 
 export interface CheckContext {
@@ -80,6 +95,11 @@ export interface FileAnalysis {
 	readonly findings: Finding[];
 	/** Set when the file was not parsed at all (Helm template, SOPS, binary, too large). */
 	readonly skipped?: string;
+	/**
+	 * Which checks evaluated which resource: with the findings, what a compliance report needs to
+	 * tell "passed" from "not evaluated". Absent for files that were not parsed.
+	 */
+	readonly evaluations?: readonly Evaluation[];
 }
 
 /** A finding whose span is relative to its segment: what is cached per segment. */
@@ -98,6 +118,8 @@ interface SegmentResult {
 	/** Findings with severity overrides applied, ranges relative to the segment's first line. */
 	findings: Finding[];
 	resources: LocalResource[];
+	/** Checks that evaluated each resource (document index local to the segment, as in `resources`). */
+	evaluations: Evaluation[];
 	/** The findings placed at `placedAtLine`, reused while the segment stays on that line. */
 	placed: Finding[];
 	placedAtLine: number;
@@ -110,12 +132,13 @@ function placeAt(f: Finding, line: number): Finding {
 }
 
 /**
- * The analysis with its line index and resources built on first use: validating an edit needs
- * neither, only hover, completion and symbols do.
+ * The analysis with its line index, resources and evaluations built on first use: validating an
+ * edit needs none of them, only hover, completion, symbols and reports do.
  */
-function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string, placeResources: () => Resource[]): FileAnalysis {
+function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
 	let lines: LineIndex | undefined;
 	let resources: Resource[] | undefined;
+	let evaluations: Evaluation[] | undefined;
 	return {
 		path,
 		parsed,
@@ -125,6 +148,9 @@ function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], tex
 		},
 		get resources() {
 			return (resources ??= placeResources());
+		},
+		get evaluations() {
+			return (evaluations ??= placeEvaluations());
 		},
 	};
 }
@@ -199,7 +225,10 @@ export class Engine {
 				}
 			}
 			return resources;
-		});
+		}, () =>
+			// Segment-local document indexes made file-wide, as for resources.
+			placements.flatMap(({ result, docIndex: first }) => result.evaluations.map((e) => ({ documentIndex: first + e.documentIndex, checks: e.checks }))),
+		);
 	}
 
 	private hasResource(segment: ParsedSegment): boolean {
@@ -233,6 +262,7 @@ export class Engine {
 	): SegmentResult {
 		const findings: LocalFinding[] = [];
 		const resources: LocalResource[] = [];
+		const evaluations: Evaluation[] = [];
 		if (segment.fatal) {
 			findings.push({ ruleId: segment.fatal.code === 'PARSE_FAILED' ? 'yaml-syntax' : 'yaml-limits', severity: 'error', message: segment.fatal.message, span: segment.fatal.span });
 		}
@@ -265,7 +295,14 @@ export class Engine {
 			const schema = this.registry.lookup(header.apiVersion, header.kind);
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
-			for (const c of this.checks) if (c.appliesTo(full)) problems.push(...c.check(full, ctx));
+			const evaluated: string[] = [];
+			for (const c of this.checks) {
+				if (!c.appliesTo(full)) continue;
+				problems.push(...c.check(full, ctx));
+				// Recorded for compliance reports (a pass is "evaluated, nothing found"); cached with the findings.
+				if (c.evaluates?.(full, ctx) ?? true) evaluated.push(c.id);
+			}
+			if (evaluated.length > 0) evaluations.push({ documentIndex: resource.documentIndex, checks: evaluated });
 			problems.push(...fleetProblemsOf(ctx, d.index));
 			const placed = foldTypos(problems).map((p) => this.place(d, p));
 			findings.push(...applyFleetExemptions(ctx.repo, this.today(), full, ctx.path, placed));
@@ -281,7 +318,7 @@ export class Engine {
 			const override = f.ruleId === 'exemption-invalid' ? this.settings.severity[f.ruleId] : undefined;
 			return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
 		});
-		return { key, findings: exempted, resources, placed: [], placedAtLine: -1 };
+		return { key, findings: exempted, resources, evaluations, placed: [], placedAtLine: -1 };
 	}
 
 	private shapeProblems(d: ParsedDocument, value: unknown): LocalFinding[] {

@@ -11,7 +11,8 @@ import { LineIndex } from './text';
 
 const DIRECTIVE = /#\s*fleetscope-ignore\b([^\n]*)/g;
 
-interface Directive {
+/** One `fleetscope-ignore` comment. Lines are zero-based, in the text it was read from. */
+export interface Directive {
 	line: number;
 	/** True when the comment is alone on its line (it then covers the next line). */
 	own: boolean;
@@ -21,7 +22,8 @@ interface Directive {
 	end: number;
 }
 
-function directives(text: string, lines: LineIndex): Directive[] {
+/** The `fleetscope-ignore` comments of a text (with or without a reason). */
+export function inlineDirectives(text: string, lines: LineIndex = new LineIndex(text)): Directive[] {
 	const out: Directive[] = [];
 	DIRECTIVE.lastIndex = 0;
 	let m: RegExpExecArray | null;
@@ -41,11 +43,10 @@ function directives(text: string, lines: LineIndex): Directive[] {
 export function applyInlineExemptions(text: string, findings: Finding[]): Finding[] {
 	if (!text.includes('fleetscope-ignore')) return findings;
 	const lines = new LineIndex(text);
-	const found = directives(text, lines);
+	const found = inlineDirectives(text, lines);
 	const out: Finding[] = [];
 	for (const f of findings) {
-		const line = f.range.start.line;
-		const d = found.find((x) => x.reason && x.rules.includes(f.ruleId) && (x.own ? x.line === line - 1 : x.line === line));
+		const d = coveringDirective(found, f);
 		if (d) out.push({ ...f, severity: 'hint', message: `Exempted (${d.reason}): ${f.message}`, data: { ...f.data, exempted: d.reason } });
 		else out.push(f);
 	}
@@ -62,4 +63,10 @@ export function applyInlineExemptions(text: string, findings: Finding[]): Findin
 		});
 	}
 	return out;
+}
+
+/** The directive with a reason that exempts a finding: on its line, or alone on the line above. */
+export function coveringDirective<D extends Pick<Directive, 'line' | 'own' | 'rules' | 'reason'>>(found: readonly D[], f: Pick<Finding, 'ruleId' | 'range'>): D | undefined {
+	const line = f.range.start.line;
+	return found.find((x) => x.reason && x.rules.includes(f.ruleId) && (x.own ? x.line === line - 1 : x.line === line));
 }

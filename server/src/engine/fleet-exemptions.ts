@@ -63,7 +63,8 @@ export function isExpired(e: FleetExemption, today: string): boolean {
 
 const globs = new Map<string, (p: string) => boolean>();
 
-function matches(e: FleetExemption, ruleId: string, r: Resource, path: string): boolean {
+/** Whether an exemption covers a rule's findings on a resource of a file (expiry aside). */
+export function exemptionMatches(e: FleetExemption, ruleId: string, r: Pick<Resource, 'namespace' | 'kind' | 'name'>, path: string): boolean {
 	if (!e.rules.includes(ruleId) && !e.rules.includes('*')) return false;
 	const m = e.match;
 	if (m.namespace !== undefined && m.namespace !== r.namespace) return false;
@@ -83,7 +84,7 @@ export function applyFleetExemptions<F extends Pick<Finding, 'ruleId' | 'severit
 	if (!source || source.length === 0) return findings;
 	return findings.map((f) => {
 		if (f.data?.exempted) return f;
-		const e = source.find((x) => !isExpired(x, today) && matches(x, f.ruleId, r, path));
+		const e = source.find((x) => !isExpired(x, today) && exemptionMatches(x, f.ruleId, r, path));
 		if (!e) return f;
 		const until = e.expires ? `, until ${e.expires}` : '';
 		return { ...f, severity: 'hint', message: `Exempted by ${e.source} (${e.reason}${until}): ${f.message}`, data: { ...f.data, exempted: e.reason } };

@@ -62,14 +62,21 @@ export function allRules(): RuleMeta[] {
 	return [...RULES.values()];
 }
 
-/** The compliance frameworks a rule evidences, from its controls (`CIS-K8S-…` → cis, `PSS-…` → pss, `DORA-…` → dora, `CIS-EKS/GKE/AKS-…` → managed-cluster). */
+/** The compliance framework of one control (`CIS-K8S-…` → cis, `PSS-…` → pss, `DORA-…` → dora, `CIS-EKS/GKE/AKS-…` → managed-cluster). */
+export function frameworkOf(control: string): 'cis' | 'pss' | 'dora' | 'managed-cluster' | undefined {
+	if (control.startsWith('CIS-K8S-')) return 'cis';
+	if (/^CIS-(EKS|GKE|AKS)-/.test(control)) return 'managed-cluster';
+	if (control.startsWith('PSS-')) return 'pss';
+	if (control.startsWith('DORA-')) return 'dora';
+	return undefined;
+}
+
+/** The compliance frameworks a rule evidences, from its controls. */
 export function frameworksOf(meta: RuleMeta): string[] {
 	const out = new Set<string>();
 	for (const c of meta.controls) {
-		if (c.startsWith('CIS-K8S-')) out.add('cis');
-		else if (/^CIS-(EKS|GKE|AKS)-/.test(c)) out.add('managed-cluster');
-		else if (c.startsWith('PSS-')) out.add('pss');
-		else if (c.startsWith('DORA-')) out.add('dora');
+		const f = frameworkOf(c);
+		if (f) out.add(f);
 	}
 	return [...out];
 }

@@ -39,6 +39,8 @@ export interface FindingData {
 	exempted?: string;
 	/** For a missing-required finding: the fields that are missing. */
 	missing?: string[];
+	/** For a compliance finding: the controls it breaks, where fewer than its rule's (see `ComplianceProblem.controls`). */
+	controls?: string[];
 }
 
 export type { TextSpan } from './text';

@@ -1,6 +1,6 @@
 import { discoverFleet } from '../engine/fleet/discover';
 import { DocumentStore } from '../engine/fleet/reader';
-import type { FleetModel } from '../engine/fleet/types';
+import { EMPTY_FLEET, type FleetModel } from '../engine/fleet/types';
 import type { RepoIndex } from '../engine/repo';
 import { NodeRepoReader } from './repo-reader';
 
@@ -49,4 +49,9 @@ export function loadFleet(root: string, repo: RepoIndex): FleetService {
 	const service = new FleetService(root, repo);
 	service.refresh();
 	return service;
+}
+
+/** The fleet model of a repository whose index carries one (the language server and the CLI set it), else the empty fleet. */
+export async function fleetFor(_root: string, repo: RepoIndex): Promise<FleetModel> {
+	return repo.fleet ?? EMPTY_FLEET;
 }

@@ -27,6 +27,7 @@ import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover
 import { fleetSymbols } from '../engine/services/fleet-info';
 import { EnginePool } from './engines';
 import { requestType } from './protocol';
+import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
 import { Folders, type Folder } from './workspace';
@@ -130,6 +131,7 @@ export class FleetscopeServer {
 			return out;
 		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
+		registerComplianceReport(c, { folders: this.folders, settings: (uri) => this.settings.get(uri), engines: this.engines, documents: this.documents });
 
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);

@@ -68,6 +68,11 @@ export interface ComplianceProblem {
 	severity?: Severity;
 	/** The settings a quick fix adds (finding `data.missing`), e.g. `requests.cpu`. */
 	missing?: string[];
+	/**
+	 * The controls this problem breaks, where fewer than the rule's (`hostNetwork` breaks CIS 5.2.5,
+	 * not the 5.2.3 and 5.2.4 of the same rule); absent: all of the rule's controls.
+	 */
+	controls?: string[];
 }
 
 /** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
@@ -90,6 +95,12 @@ export interface ComplianceRule {
 	 */
 	productionOnly?: boolean;
 	appliesTo?(resource: Resource): boolean;
+	/**
+	 * Whether the rule decides anything about a resource it applies to, in this context (absent:
+	 * yes): false where `check` returns nothing without looking (a restricted PSS check at the
+	 * privileged level). A compliance report counts a control as passed only where it was evaluated.
+	 */
+	evaluates?(resource: Resource, ctx: ComplianceContext): boolean;
 	check(resource: Resource, ctx: ComplianceContext): ComplianceProblem[];
 }
 
@@ -125,6 +136,15 @@ export function escalationReason(ruleId: string, ctx: ComplianceContext): string
 	return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
+const patchFiles = new WeakMap<CheckContext, boolean>();
+
+/** Whether the analysed file is a kustomize patch, asked once per analysis (every rule asks). */
+function isPatch(ctx: CheckContext): boolean {
+	let v = patchFiles.get(ctx);
+	if (v === undefined) patchFiles.set(ctx, (v = ctx.repo.isPatchFile(ctx.path)));
+	return v;
+}
+
 /**
  * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
  * problem becomes one finding on the exact node; production targets raise it one level (the
@@ -145,8 +165,11 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 				const base = p.severity ?? rule.severity;
 				const severity = reason ? RAISED[base] : base;
 				const message = severity === base ? p.message : `${p.message} Raised from ${base} to ${severity} because ${reason}.`;
-				return { ruleId: rule.id, path: p.path, target: p.target, message, severity, data: { path: p.path, ...(p.missing ? { missing: [...p.missing] } : {}) } };
+				const data = { path: p.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) };
+				return { ruleId: rule.id, path: p.path, target: p.target, message, severity, data };
 			});
 		},
+		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
+		evaluates: (r: Resource, ctx: CheckContext): boolean => !isPatch(ctx) && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
 	};
 }

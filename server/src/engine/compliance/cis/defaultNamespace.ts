@@ -32,6 +32,8 @@ export const defaultNamespace: ComplianceRule = {
 		'Everything created without a namespace lands in "default", so RBAC, network policies, quotas and Pod Security labels cannot be scoped to one workload there. A namespace per application keeps those boundaries.',
 	remediation: 'Move the object to a namespace of its own (metadata.namespace, or the namespace of the kustomization or Flux/Argo CD application that deploys it).',
 	controls: ['CIS-K8S-5.7.4'],
+	// Without a namespace the object's place is decided elsewhere: nothing is evaluated here.
+	evaluates: (resource) => resource.namespace !== undefined,
 	check(resource): ComplianceProblem[] {
 		if (resource.namespace !== 'default') return [];
 		return [

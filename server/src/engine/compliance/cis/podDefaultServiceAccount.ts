@@ -21,6 +21,11 @@ export const podDefaultServiceAccount: ComplianceRule = {
 		'Set automountServiceAccountToken: false in the pod spec (or on the namespace\'s default ServiceAccount); if the pod calls the API, give it a ServiceAccount of its own with serviceAccountName.',
 	controls: ['CIS-K8S-5.1.5', 'CIS-K8S-5.1.6'],
 	appliesTo: isPodTemplateKind,
+	// A pod that names no account is not judged here (see above), so it is not evaluated either.
+	evaluates(resource) {
+		const pod = podSpecOf(resource);
+		return pod !== undefined && (pod.spec.automountServiceAccountToken === false || typeof (pod.spec.serviceAccountName ?? pod.spec.serviceAccount) === 'string');
+	},
 	check(resource): ComplianceProblem[] {
 		const pod = podSpecOf(resource);
 		if (!pod || pod.spec.automountServiceAccountToken === false) return [];

@@ -1,4 +1,5 @@
 import type { NodePath } from '../../parse';
+import type { Resource } from '../../resource';
 import type { Severity } from '../../types';
 import { podSpecOf, POD_TEMPLATE_KINDS, isPodTemplateKind, type PodSpecRef } from '../pod-spec';
 import type { ComplianceContext, ComplianceProblem, ComplianceRule, KubeMinor } from '../rule';
@@ -57,22 +58,36 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 		remediation: def.remediation,
 		controls,
 		appliesTo: isPodTemplateKind,
+		evaluates: (resource, ctx) => evaluatedPod(def, resource, ctx) !== undefined,
 		check(resource, ctx): ComplianceProblem[] {
-			const severity = pssSeverity(def.level, ctx.pss.level);
-			if (!severity) return [];
-			if (def.sinceMinor !== undefined && ctx.pss.minor < def.sinceMinor) return [];
-			const pod = podSpecOf(resource);
+			const pod = evaluatedPod(def, resource, ctx);
 			if (!pod) return [];
-			if (def.windowsExemptSince25 && pod.windows && ctx.pss.minor >= 25) return [];
+			const severity = pssSeverity(def.level, ctx.pss.level)!;
 			const note =
 				ctx.pss.level === 'privileged' ? ` Namespace "${ctx.namespace}" enforces the privileged level, so admission allows it.` : '';
 			return def.evaluate(pod, ctx).map((v) => {
 				const cis = v.cis ?? def.cis ?? [];
 				const refs = [...(cis.length ? [`CIS ${cis.join(', ')}`] : []), `PSS ${def.level}`].join(', ');
-				return { path: v.path, target: v.target, message: `${v.message} (${refs})${note}`, severity };
+				// Only the CIS numbers this violation breaks (a rule lists every one some violation may break).
+				const broken = v.cis ? { controls: [...cis.map((n) => `CIS-K8S-${n}`), `PSS-${def.level}-${def.checkId}`, ...(def.alsoControls ?? [])] } : {};
+				return { path: v.path, target: v.target, message: `${v.message} (${refs})${note}`, severity, ...broken };
 			});
 		},
 	};
+}
+
+/**
+ * The pod spec a PSS check evaluates, or undefined where it decides nothing: a restricted check at
+ * the privileged level, a check newer than the Kubernetes version, a Windows pod the check skips
+ * from 1.25, a resource without a pod spec.
+ */
+function evaluatedPod(def: PssCheckDef, resource: Resource, ctx: ComplianceContext): PodSpecRef | undefined {
+	if (!pssSeverity(def.level, ctx.pss.level)) return undefined;
+	if (def.sinceMinor !== undefined && ctx.pss.minor < def.sinceMinor) return undefined;
+	const pod = podSpecOf(resource);
+	if (!pod) return undefined;
+	if (def.windowsExemptSince25 && pod.windows && ctx.pss.minor >= 25) return undefined;
+	return pod;
 }
 
 /** `"a", "b"` for messages. */
