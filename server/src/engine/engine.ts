@@ -11,6 +11,7 @@ import { applyInlineExemptions } from './exemptions';
 import { applyFleetExemptions, isoDay } from './fleet-exemptions';
 import { EMPTY_FLEET, isProductionEnvironment, type FleetModel, type TargetCluster } from './fleet/types';
 import { NO_OBJECTS, type ObjectIndex } from './objects';
+import type { RenderedProblem, RenderedView } from './fleet/rendered-checks';
 
 /** What the engine knows about the repository around a file (built by the host from the file system). */
 export interface RepoContext {
@@ -27,6 +28,8 @@ export interface RepoContext {
 	readonly objects?: ObjectIndex;
 	/** The fleet model: environments, clusters, apps, and which clusters each file reaches. */
 	readonly fleet?: FleetModel;
+	/** Compliance findings of what each cluster receives, placed on the source documents (kustomize rendering). */
+	readonly rendered?: RenderedView;
 }
 
 export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };
@@ -43,6 +46,11 @@ export interface ResourceCheck {
 	 * count a control as passed only where a rule evidencing it evaluated the resource.
 	 */
 	evaluates?(resource: Resource, ctx: CheckContext): boolean;
+	/**
+	 * A compliance rule: where the fleet's renders cover a document (some cluster receives an object
+	 * rendered from it), its compliance findings come from the renders instead (`RepoContext.rendered`).
+	 */
+	readonly compliance?: boolean;
 }
 
 /** The checks that evaluated one resource of a file (see `ResourceCheck.evaluates`), for compliance reports. */
@@ -71,13 +79,14 @@ export interface CheckContext {
 export function targetsOf(fleet: FleetModel, path: string): TargetCluster[] {
 	const names = fleet.files[path];
 	if (!names || names.length === 0) return [];
-	const out: TargetCluster[] = [];
-	for (const name of names) {
-		const c = fleet.clusters.find((x) => x.name === name);
-		if (!c) continue;
-		out.push({ name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: isProductionEnvironment(fleet, c.environment) });
-	}
-	return out;
+	return names.flatMap((name) => targetCluster(fleet, name) ?? []);
+}
+
+/** A cluster of the fleet model as rules see it, or undefined when the model has no such cluster. */
+export function targetCluster(fleet: FleetModel, name: string): TargetCluster | undefined {
+	const c = fleet.clusters.find((x) => x.name === name);
+	if (!c) return undefined;
+	return { name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: isProductionEnvironment(fleet, c.environment) };
 }
 
 export interface FileInput {
@@ -194,7 +203,7 @@ export class Engine {
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
-		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
+		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${repo.rendered?.stamp(input.path) ?? ''}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
 		const fleet = repo.fleet ?? EMPTY_FLEET;
 		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings, targets: targetsOf(fleet, input.path), objects: repo.objects ?? NO_OBJECTS, fleet };
 		const findings: Finding[] = [];
@@ -282,6 +291,9 @@ export class Engine {
 				if (fileSchema) for (const p of fileSchema.validate(value, { partial, sourceText: scalarSource(d) })) findings.push(this.place(d, p));
 				else if (looksLikeManifest && !partial) findings.push(...this.shapeProblems(d, value));
 				for (const p of fleetProblemsOf(ctx, d.index)) findings.push(this.place(d, p));
+				// A kustomization's own fields produce rendered values (an images entry, a namespace).
+				const rendered = ctx.repo.rendered?.problems(ctx.path, d.index) ?? [];
+				if (rendered.length > 0) findings.push(...this.placeRendered(ctx, d, rendered));
 				continue;
 			}
 			const resource: LocalResource = {
@@ -296,16 +308,22 @@ export class Engine {
 			if (schema) problems.push(...schema.validate(value, { partial, sourceText: scalarSource(d) }));
 			const full: Resource = { ...resource, span: d.span };
 			const evaluated: string[] = [];
+			// What a cluster receives is what compliance judges: where the renders cover this document, their findings replace the raw ones.
+			const covered = ctx.repo.rendered?.covers(ctx.path, d.index) ?? false;
 			for (const c of this.checks) {
-				if (!c.appliesTo(full)) continue;
+				if ((covered && c.compliance) || !c.appliesTo(full)) continue;
 				problems.push(...c.check(full, ctx));
 				// Recorded for compliance reports (a pass is "evaluated, nothing found"); cached with the findings.
 				if (c.evaluates?.(full, ctx) ?? true) evaluated.push(c.id);
 			}
+			if (covered) evaluated.push(...ctx.repo.rendered!.evaluated(ctx.path, d.index));
 			if (evaluated.length > 0) evaluations.push({ documentIndex: resource.documentIndex, checks: evaluated });
 			problems.push(...fleetProblemsOf(ctx, d.index));
 			const placed = foldTypos(problems).map((p) => this.place(d, p));
 			findings.push(...applyFleetExemptions(ctx.repo, this.today(), full, ctx.path, placed));
+			// Also on documents no object is rendered from: a patch that set the value, for one.
+			const rendered = ctx.repo.rendered?.problems(ctx.path, d.index) ?? [];
+			if (rendered.length > 0) findings.push(...this.placeRendered(ctx, d, rendered));
 		}
 		const local = new LineIndex(segment.text);
 		const placed: Finding[] = [];
@@ -319,6 +337,21 @@ export class Engine {
 			return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
 		});
 		return { key, findings: exempted, resources, evaluations, placed: [], placedAtLine: -1 };
+	}
+
+	/**
+	 * Places the rendered compliance problems of a document; Fleet exemptions match the rendered
+	 * object (its final namespace), since that is what the cluster receives.
+	 */
+	private placeRendered(ctx: CheckContext, d: ParsedDocument, rendered: readonly RenderedProblem[]): LocalFinding[] {
+		const out: LocalFinding[] = [];
+		for (const p of rendered) {
+			const placed = [this.place(d, p)];
+			const o = p.object;
+			const like = { apiVersion: '', kind: o.kind, group: '', version: '', name: o.name, namespace: o.namespace, documentIndex: d.index, span: d.span, value: {} } as Resource;
+			out.push(...applyFleetExemptions(ctx.repo, this.today(), like, ctx.path, placed));
+		}
+		return out;
 	}
 
 	private shapeProblems(d: ParsedDocument, value: unknown): LocalFinding[] {

@@ -5,6 +5,7 @@ import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext } from './engine';
 import { isPlainObject } from './resource';
 import type { FleetModel } from './fleet/types';
+import type { RenderedView } from './fleet/rendered-checks';
 import { RepoObjects } from './repo-objects';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
@@ -47,6 +48,7 @@ export class RepoIndex implements RepoContext {
 	private namespaceIndex = new Map<string, Record<string, string>>();
 	private _version = 0;
 	private fleetModel?: FleetModel;
+	private renderedView?: RenderedView;
 	private fleetKey = '';
 	/** The raw objects cross-resource rules read (RepoContext.objects). */
 	readonly objects = new RepoObjects((p) => this.patchSet.has(p));
@@ -88,6 +90,19 @@ export class RepoIndex implements RepoContext {
 	/** The text of a file as read when the index was built, without taking it (the fleet model reads it too). */
 	peekText(path: string): string | undefined {
 		return this.prefetched.get(normalisePath(path));
+	}
+
+	/** Compliance findings of what each cluster receives, set by the host after rendering (see `setRendered`). */
+	get rendered(): RenderedView | undefined {
+		return this.renderedView;
+	}
+
+	/**
+	 * Sets the rendered findings. The repository's version does not change: each file's stamp in
+	 * the view tells the engine which cached validations to redo.
+	 */
+	setRendered(view: RenderedView): void {
+		this.renderedView = view;
 	}
 
 	/** The fleet model of the repository, set by the host after discovery (see `setFleet`). */

@@ -46,6 +46,8 @@ const RULES = new Map<string, RuleMeta>(
 		rule('exemption-invalid', 'Exemption without a reason', 'warning', 'An exemption must say why the finding is acceptable, or an auditor cannot accept it; one without a reason exempts nothing.'),
 		rule('exemption-expired', 'Exemption expired', 'warning', 'A waiver past its expiry date no longer holds: the findings it covered are reported again until it is reviewed and renewed or removed.'),
 		rule('fleet-reference', 'Broken fleet reference', 'error', 'A Flux or Argo CD object that points at a missing path, an undeclared source or a dependency that never becomes ready leaves its cluster without what Git says it runs, and the controller reports it only at reconcile time.'),
+		rule('kustomize-unsupported', 'Not rendered by Fleetscope', 'info', 'Fleetscope renders kustomize overlays to check what each cluster receives; a field it does not render (Helm chart inflation, remote bases, replacements, plugins) is left out, so checks see the raw files for what it would produce.'),
+		rule('kustomize-build', 'Kustomize or Flux build problem', 'error', 'What kustomize or kustomize-controller would refuse or silently drop (malformed YAML in a base, a cycle, a patch that matches nothing, a missing variable) changes what the cluster receives, or fails the sync.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 	].map((r) => [r.id, r]),
 );

@@ -1,4 +1,8 @@
+import { complianceRules } from '../engine/compliance';
 import { discoverFleet } from '../engine/fleet/discover';
+import { changedFiles, evaluateRendered } from '../engine/fleet/rendered-checks';
+import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
+import type { FleetscopeSettings } from '../../../shared/settings';
 import { DocumentStore } from '../engine/fleet/reader';
 import { EMPTY_FLEET, type FleetModel } from '../engine/fleet/types';
 import type { RepoIndex } from '../engine/repo';
@@ -13,6 +17,11 @@ export class FleetService {
 	private readonly reader: NodeRepoReader;
 	private readonly store: DocumentStore;
 	private current?: FleetModel;
+	private readonly renderer: TargetRenderer;
+	private lastRenders: readonly ClusterRender[] = [];
+	/** Files changed since the last evaluation (or it never ran). */
+	private dirty = true;
+	private evaluatedWith = '';
 
 	constructor(
 		root: string,
@@ -21,6 +30,7 @@ export class FleetService {
 	) {
 		this.reader = new NodeRepoReader(root, repo.allFiles(), (rel) => overlay(rel) ?? repo.peekText(rel));
 		this.store = new DocumentStore(this.reader);
+		this.renderer = new TargetRenderer(this.store);
 	}
 
 	/** The model as last discovered (discovering it first if needed). */
@@ -35,19 +45,54 @@ export class FleetService {
 
 	/** Files changed on disk or in the editor: forget their texts, rediscover, and tell the index. Returns whether the model changed. */
 	refresh(changed: readonly string[] = []): { model: FleetModel; changed: boolean } {
+		const before = this.reader.files().length;
 		for (const rel of changed) this.reader.invalidate(rel);
 		this.reader.setFiles(this.repo.allFiles());
 		this.store.filesChanged();
+		// A file created or deleted changes directory listings; an edit only that file's renders.
+		this.renderer.invalidate(changed, this.reader.files().length !== before || changed.some((c) => !this.store.isFile(c)));
 		const model = discoverFleet(this.store);
 		this.current = model;
+		this.dirty = true;
 		return { model, changed: this.repo.setFleet(model) };
+	}
+
+	/**
+	 * Renders what each cluster receives and runs the compliance rules on it; the index then carries
+	 * the findings (`RepoIndex.rendered`). Returns the files whose rendered findings changed, which
+	 * the host re-publishes. Only the clusters whose files changed are rendered again.
+	 */
+	evaluate(run: RenderSettings): string[] {
+		// Nothing changed since the last evaluation with these settings: the findings stand.
+		const key = `${JSON.stringify(run.settings)}|${run.today}`;
+		if (!this.dirty && key === this.evaluatedWith) return [];
+		this.dirty = false;
+		this.evaluatedWith = key;
+		const renders = this.renderer.renderAll(this.model);
+		const previous = this.repo.rendered;
+		const view = evaluateRendered(renders, this.model, complianceRules, { repo: this.repo, settings: run.settings, today: run.today }, previous);
+		this.repo.setRendered(view);
+		this.lastRenders = renders;
+		return changedFiles(previous, view);
+	}
+
+	/** The renders of the last `evaluate` (for `fleetscope render` and the editor's views). */
+	get renders(): readonly ClusterRender[] {
+		return this.lastRenders;
 	}
 }
 
-/** Discovers the fleet of a repository once (the CLI). */
-export function loadFleet(root: string, repo: RepoIndex): FleetService {
+/** What rendering and the rendered compliance checks need besides the repository. */
+export interface RenderSettings {
+	settings: FleetscopeSettings;
+	today: string;
+}
+
+/** Discovers the fleet of a repository once and, given settings, runs the rendered compliance checks (the CLI). */
+export function loadFleet(root: string, repo: RepoIndex, run?: RenderSettings): FleetService {
 	const service = new FleetService(root, repo);
 	service.refresh();
+	if (run) service.evaluate(run);
 	return service;
 }
 

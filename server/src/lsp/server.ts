@@ -299,9 +299,12 @@ export class FleetscopeServer {
 		for (const folder of this.folders.all) {
 			const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
 			if (!live()) return;
-			if (!settings.validateWorkspace) continue;
 			const repo = await folder.repo();
 			if (!live()) return;
+			// What each cluster receives is judged before any file is published against it.
+			await this.refreshRendered(folder, false);
+			if (!live()) return;
+			if (!settings.validateWorkspace) continue;
 			// Files of a nested workspace folder belong to that folder (and its settings).
 			const files = repo.validatedFiles(settings).filter((rel) => this.folders.of(path.join(folder.root, rel))?.folder === folder);
 			this.scan.total += files.length;
@@ -374,6 +377,8 @@ export class FleetscopeServer {
 			this.startScan();
 			return;
 		}
+		// Render first: the changed files are then validated against what their clusters now receive.
+		for (const folder of new Set(revalidate.map((r) => r.folder))) await this.refreshRendered(folder, true);
 		for (const { folder, rel } of revalidate) await this.validateFromDisk(folder, rel);
 	}
 
@@ -398,7 +403,8 @@ export class FleetscopeServer {
 	 */
 	private scheduleFleetRefresh(uri: string, text: string): void {
 		const loc = this.folders.of(uriToPath(uri));
-		if (!loc || !(FLEET_KINDS.test(text) || isKustomizationFile(loc.rel))) return;
+		// Fleet objects shape the graph; any file a cluster receives shapes its render (and the versions).
+		if (!loc || !(FLEET_KINDS.test(text) || isKustomizationFile(loc.rel) || loc.folder.fleetNow()?.files[loc.rel] !== undefined)) return;
 		this.fleetEdited.add(uri);
 		const pending = this.fleetRefresh.get(loc.folder);
 		if (pending) clearTimeout(pending.timer);
@@ -410,10 +416,30 @@ export class FleetscopeServer {
 				if (await loc.folder.refreshFleet([...files])) {
 					this.revalidateOpen(loc.folder);
 					this.startScan();
-				}
+				} else await this.refreshRendered(loc.folder, true);
 			});
 		}, FLEET_REFRESH_MS);
 		this.fleetRefresh.set(loc.folder, { timer, files });
+	}
+
+	/**
+	 * Renders the folder's clusters again where files changed, runs the compliance rules on them,
+	 * and re-publishes the files whose rendered findings changed (open ones always; closed ones when
+	 * asked: a workspace scan publishes them itself).
+	 */
+	private async refreshRendered(folder: Folder, republishClosed: boolean): Promise<void> {
+		const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
+		const changed = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() });
+		if (changed.length === 0) return;
+		const set = new Set(changed);
+		for (const [uri, s] of this.open) {
+			const loc = this.folders.of(uriToPath(uri));
+			if (loc?.folder !== folder || !set.has(loc.rel)) continue;
+			s.version = -1;
+			this.schedule(uri);
+		}
+		if (!republishClosed) return;
+		for (const rel of changed) if (await this.workspaceValidated(folder, rel)) await this.validateFromDisk(folder, rel);
 	}
 
 	// ---- plumbing ---------------------------------------------------------------------------

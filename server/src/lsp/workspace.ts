@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import { RepoIndex } from '../engine/repo';
-import { FleetService } from '../host/fleet';
+import { FleetService, type RenderSettings } from '../host/fleet';
+import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem } from '../host/node-fs';
 import { pathToUri, relativeTo, uriToPath } from './uri';
 
@@ -37,6 +38,25 @@ export class Folder {
 	async refreshFleet(changed: readonly string[]): Promise<boolean> {
 		await this.repo();
 		return this.fleetService!.refresh(changed).changed;
+	}
+
+	/**
+	 * Renders what each cluster receives and runs the compliance rules on it (only what changed
+	 * since the last time is rendered again). Returns the files whose rendered findings changed.
+	 */
+	async evaluateRendered(run: RenderSettings): Promise<string[]> {
+		await this.repo();
+		return this.fleetService!.evaluate(run);
+	}
+
+	/** The fleet model as last discovered, without waiting (undefined until the index is built). */
+	fleetNow(): FleetModel | undefined {
+		return this.fleetService?.model;
+	}
+
+	/** The fleet model, once the index is built. */
+	async fleet(): Promise<FleetModel | undefined> {
+		return (await this.repo()).fleet;
 	}
 
 	rel(file: string): string | undefined {

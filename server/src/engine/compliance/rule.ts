@@ -155,6 +155,7 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 	const kinds = new Set(rule.kinds);
 	return {
 		id: rule.id,
+		compliance: true,
 		appliesTo: (r) => kinds.has(r.kind) && (rule.appliesTo?.(r) ?? true),
 		check: (r: Resource, ctx: CheckContext): SchemaProblem[] => {
 			const cctx = complianceContext(r, ctx, options.namespaces);

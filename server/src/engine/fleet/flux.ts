@@ -170,6 +170,7 @@ export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSour
 					targetNamespace: typeof spec.targetNamespace === 'string' ? spec.targetNamespace : undefined,
 					substitute,
 					dependsOn,
+					object: { file: d.file, documentIndex: d.documentIndex },
 				});
 			}
 		}

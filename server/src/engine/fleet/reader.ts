@@ -91,6 +91,11 @@ export class DocumentStore {
 		return this.filesUnder(normalisePath(dir)).filter(isYamlFile);
 	}
 
+	/** Every file at or below a directory (recursively). */
+	filesBelow(dir: string): readonly string[] {
+		return this.filesUnder(normalisePath(dir));
+	}
+
 	/** Every file below a directory, memoised per directory until the file list changes. */
 	private filesUnder(d: string): string[] {
 		let hit = this.under.get(d);

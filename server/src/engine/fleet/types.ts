@@ -50,6 +50,8 @@ export interface SyncSource {
 	substitute?: Record<string, string>;
 	/** Names of the Flux Kustomizations this one depends on. */
 	dependsOn?: string[];
+	/** The document of the syncing object (a Flux Kustomization), whose fields shape what is applied. */
+	object?: { file: string; documentIndex: number };
 }
 
 export interface FleetCluster {

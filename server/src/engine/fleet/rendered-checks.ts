@@ -1,0 +1,254 @@
+import type { CheckContext, RepoContext } from '../engine';
+import { targetCluster } from '../engine';
+import { complianceContext } from '../compliance/context';
+import { escalationReason, type ComplianceContext, type ComplianceRule } from '../compliance/rule';
+import { ObjectSet } from '../objects';
+import { isPlainObject, resourceHeader, type Resource } from '../resource';
+import type { SchemaProblem } from '../schema/types';
+import { SEVERITY_ORDER, type Severity } from '../types';
+import type { FleetscopeSettings } from '../../../../shared/settings';
+import type { ClusterRender } from './targets';
+import type { FleetModel, TargetCluster } from './types';
+
+/**
+ * Compliance on what each cluster actually receives. Every compliance rule runs on every object
+ * of every cluster's render (the cluster is the rule's only target, its rendered objects are the
+ * `ctx.objects` cross-resource rules see, with their final namespaces). Each finding is mapped back
+ * to the source that produced the value (the patch that set it, the `images` entry, the base), and
+ * a finding that several clusters share is one finding: it names the clusters where it holds only
+ * in some of those the file reaches, and production escalation names the production ones.
+ */
+
+/** A compliance problem placed on a source document, from the rendered targets. */
+export interface RenderedProblem extends SchemaProblem {
+	/** The clusters where it holds. */
+	clusters: string[];
+	/** The rendered object it was found on (its final namespace, for Fleet exemptions). */
+	object: { kind: string; name?: string; namespace?: string };
+}
+
+/** What the engine asks of the rendered targets for one document of a file. */
+export interface RenderedView {
+	/** Whether some cluster receives an object rendered from this document: its compliance findings then come from the renders. */
+	covers(path: string, documentIndex: number): boolean;
+	problems(path: string, documentIndex: number): readonly RenderedProblem[];
+	/** The compliance rules that evaluated an object rendered from this document (for the report's pass counts). */
+	evaluated(path: string, documentIndex: number): readonly string[];
+	/** Changes when anything of the above changes for the file (cached validations are redone then). */
+	stamp(path: string): string;
+}
+
+export const NO_RENDERS: RenderedView = { covers: () => false, problems: () => [], evaluated: () => [], stamp: () => '' };
+
+interface Hit {
+	rule: ComplianceRule;
+	cluster: TargetCluster;
+	problem: ReturnType<ComplianceRule['check']>[number];
+	file: string;
+	documentIndex: number;
+	path: (string | number)[];
+	via: string;
+	object: RenderedProblem['object'];
+}
+
+interface DocEntry {
+	problems: RenderedProblem[];
+	evaluated: Set<string>;
+}
+
+/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
+export function evaluateRendered(
+	renders: readonly ClusterRender[],
+	fleet: FleetModel,
+	rules: readonly ComplianceRule[],
+	base: { repo: RepoContext; settings: FleetscopeSettings; today: string },
+	previous?: RenderedView,
+): RenderedView {
+	const docs = new Map<string, Map<number, DocEntry>>();
+	const entry = (file: string, doc: number): DocEntry => {
+		let byDoc = docs.get(file);
+		if (!byDoc) docs.set(file, (byDoc = new Map()));
+		let e = byDoc.get(doc);
+		if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set() }));
+		return e;
+	};
+	const hits = new Map<string, Hit[]>();
+	const byKind = new Map<string, ComplianceRule[]>();
+	for (const r of rules) for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
+	for (const render of renders) {
+		const cluster = targetCluster(fleet, render.cluster);
+		if (!cluster) continue;
+		const objects = ObjectSet.fromValues(
+			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+			true,
+		);
+		const namespaces = new Map<string, Record<string, string>>();
+		for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
+		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+		for (const { object, via } of render.objects) {
+			const header = resourceHeader(object.value);
+			if (!header) continue;
+			const src = object.source;
+			const e = entry(src.file, src.documentIndex);
+			const candidates = byKind.get(header.kind);
+			if (!candidates) continue;
+			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings: base.settings, targets: [cluster], objects, fleet };
+			for (const rule of candidates) {
+				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
+				const cctx = complianceContext(resource, ctx);
+				const problems = rule.check(resource, cctx);
+				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) e.evaluated.add(rule.id);
+				for (const problem of problems) {
+					const origin = object.originOf(problem.path);
+					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+					const hit: Hit = { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } };
+					const list = hits.get(key);
+					if (list) list.push(hit);
+					else hits.set(key, [hit]);
+				}
+			}
+		}
+	}
+	const rendered = new Set(renders.map((r) => r.cluster));
+	// What rendering itself says (an unsupported field, a patch that matches nothing), once per place.
+	const seen = new Set<string>();
+	for (const render of renders) {
+		for (const n of render.notes) {
+			const key = `${n.code}|${n.file}#${n.documentIndex}|${n.path.join('/')}|${n.message}`;
+			if (seen.has(key)) continue;
+			seen.add(key);
+			const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
+			entry(n.file, n.documentIndex).problems.push({
+				ruleId: n.code === 'kustomize-unsupported' || n.code === 'kustomize-remote-resource' ? 'kustomize-unsupported' : 'kustomize-build',
+				path: n.path,
+				target: n.path.length > 0 ? 'key' : 'value',
+				// Fleetscope renders what it supports; an unsupported field is a note, never a reason to fail a build.
+				severity: n.code === 'kustomize-unsupported' || n.code === 'kustomize-remote-resource' ? 'info' : n.severity,
+				message: n.message,
+				data: { path: n.path },
+				clusters: clusters.sort(),
+				object: { kind: 'Kustomization' },
+			});
+		}
+	}
+	for (const group of hits.values()) {
+		const first = group[0];
+		const problem = combine(group, fleet, rendered, base.settings);
+		entry(first.file, first.documentIndex).problems.push(problem);
+	}
+	// Stamps: a file keeps its stamp while what the renders say about it is unchanged.
+	const prev = previous && STAMPS.get(previous);
+	const digests = new Map<string, string>();
+	const stamps = new Map<string, string>();
+	for (const [file, byDoc] of docs) {
+		const parts: string[] = [];
+		for (const [doc, e] of [...byDoc].sort((a, b) => a[0] - b[0])) parts.push(`${doc}:${[...e.evaluated].sort().join(',')}:${e.problems.map((p) => `${p.ruleId}@${p.path.join('/')}=${p.severity}:${p.message}`).join('|')}`);
+		const digest = parts.join('\n');
+		digests.set(file, digest);
+		stamps.set(file, prev && prev.digests.get(file) === digest ? prev.stamps.get(file)! : `r${++generation}`);
+	}
+	const view: RenderedView = {
+		covers: (path, doc) => docs.get(path)?.has(doc) ?? false,
+		problems: (path, doc) => docs.get(path)?.get(doc)?.problems ?? [],
+		evaluated: (path, doc) => [...(docs.get(path)?.get(doc)?.evaluated ?? [])],
+		stamp: (path) => stamps.get(path) ?? '',
+	};
+	STAMPS.set(view, { digests, stamps });
+	return view;
+}
+
+let generation = 0;
+const STAMPS = new WeakMap<RenderedView, { digests: Map<string, string>; stamps: Map<string, string> }>();
+
+/** The files whose rendered findings differ between two views (what must be re-published). */
+export function changedFiles(before: RenderedView | undefined, after: RenderedView): string[] {
+	const a = before ? STAMPS.get(before) : undefined;
+	const b = STAMPS.get(after);
+	if (!b) return [];
+	const out = new Set<string>();
+	for (const [file, stamp] of b.stamps) if (a?.stamps.get(file) !== stamp) out.add(file);
+	if (a) for (const file of a.stamps.keys()) if (!b.stamps.has(file)) out.add(file);
+	return [...out].sort();
+}
+
+/**
+ * One finding for a group of identical findings across clusters: the most severe one's message,
+ * raised one level when a production cluster is among them (naming every production cluster),
+ * and naming the clusters where it holds when that is not every rendered cluster the file reaches.
+ */
+function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, settings: FleetscopeSettings): RenderedProblem {
+	const rule = group[0].rule;
+	const representative = [...group].sort((a, b) => SEVERITY_ORDER[b.problem.severity ?? rule.severity] - SEVERITY_ORDER[a.problem.severity ?? rule.severity])[0];
+	const base: Severity = representative.problem.severity ?? rule.severity;
+	const clusters = [...new Set(group.map((h) => h.cluster.name))].sort();
+	const targets = clusters.map((c) => group.find((h) => h.cluster.name === c)!.cluster);
+	let message = representative.problem.message;
+	const reaching = (fleet.files[representative.file] ?? []).filter((c) => rendered.has(c));
+	const everywhere = reaching.length === 0 || reaching.every((c) => clusters.includes(c));
+	if (!everywhere) message += ` This holds ${where(group, fleet)}, not in the other clusters this file reaches.`;
+	let severity = base;
+	if (!rule.productionOnly) {
+		const reason = escalationReason(rule.id, { settings, targets, declared: [] } as unknown as ComplianceContext);
+		if (reason) {
+			severity = RAISED[base];
+			if (severity !== base) message += ` Raised from ${base} to ${severity} because ${reason}.`;
+		}
+	}
+	const p = representative.problem;
+	return {
+		ruleId: rule.id,
+		path: representative.path,
+		target: p.target,
+		message,
+		severity,
+		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) },
+		clusters,
+		object: representative.object,
+	};
+}
+
+const RAISED: Record<Severity, Severity> = { hint: 'hint', info: 'warning', warning: 'error', error: 'error' };
+
+/** `via apps/production (production: prod-eu-west-1, prod-us-east-1)`, per synced path, environments in promotion order. */
+function where(group: Hit[], fleet: FleetModel): string {
+	const byVia = new Map<string, Map<string, Set<string>>>();
+	for (const h of group) {
+		let envs = byVia.get(h.via);
+		if (!envs) byVia.set(h.via, (envs = new Map()));
+		const env = h.cluster.environment ?? 'no environment';
+		let set = envs.get(env);
+		if (!set) envs.set(env, (set = new Set()));
+		set.add(h.cluster.name);
+	}
+	const order = (e: string) => fleet.environments.find((x) => x.name === e)?.order ?? fleet.environments.length;
+	return [...byVia]
+		.sort((a, b) => a[0].localeCompare(b[0]))
+		.map(([via, envs]) => `via ${via || '.'} (${[...envs].sort((a, b) => order(a[0]) - order(b[0])).map(([e, cs]) => `${e}: ${[...cs].sort().join(', ')}`).join('; ')})`)
+		.join(' and ');
+}
+
+function labelsOf(value: Record<string, unknown>): Record<string, string> {
+	const meta = isPlainObject(value.metadata) ? value.metadata : {};
+	const out: Record<string, string> = {};
+	if (isPlainObject(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (typeof v === 'string') out[k] = v;
+	return out;
+}
+
+/**
+ * The repository as rules see it for one cluster: nothing is a patch (objects are rendered), its
+ * Namespaces are the rendered ones (labels set by overlays count), its objects are the cluster's.
+ */
+function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, namespaces: Map<string, Record<string, string>>): RepoContext {
+	const more = repo as Partial<{ namespaceLabels(n: string): Record<string, string> | undefined; fleetExemptions(): readonly unknown[] }>;
+	return {
+		isPatchFile: () => false,
+		exists: (p) => repo.exists(p),
+		version: repo.version,
+		objects,
+		fleet,
+		namespaceLabels: (n: string) => namespaces.get(n) ?? more.namespaceLabels?.(n),
+		fleetExemptions: () => more.fleetExemptions?.() ?? [],
+	} as RepoContext;
+}
+

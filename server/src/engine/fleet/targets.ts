@@ -1,0 +1,128 @@
+import { renderFluxPath, renderKustomization, substituteVariables, RenderCache, type KustomizeFs, type RenderedObject, type RenderNote, type RenderResult } from '../kustomize';
+import { normalisePath } from '../repo';
+import { kustomizationIn } from './expand';
+import type { DocumentStore } from './reader';
+import type { FleetCluster, FleetModel, SyncSource } from './types';
+
+/**
+ * What each cluster receives: every Git path synced to it, rendered as its controller renders it
+ * (Flux: the path's kustomization, or the one kustomize-controller generates, with the Flux
+ * Kustomization's own fields and post-build substitution; Argo CD: the path's kustomization, else
+ * the manifests directly in it; plain overlays: kustomize). Helm charts are not rendered: the
+ * HelmRelease object itself is what the render holds.
+ */
+
+/** One rendered object and the synced path that produced it. */
+export interface TargetObject {
+	object: RenderedObject;
+	via: string;
+}
+
+export interface ClusterRender {
+	cluster: string;
+	objects: TargetObject[];
+	notes: RenderNote[];
+	/** Every repo file the renders read (a change to one re-renders the cluster). */
+	files: Set<string>;
+}
+
+/** A KustomizeFs over the document store (the editor's unsaved text wins over the disk). */
+export function storeFs(store: DocumentStore, directoriesToo = true): KustomizeFs {
+	return {
+		readFile: (p) => store.reader.read(normalisePath(p)),
+		isDirectory: (p) => store.isDirectory(p),
+		listDirectory: (dir) => {
+			const d = normalisePath(dir);
+			const files = store.listDirectory(d);
+			if (!directoriesToo) return files;
+			// Flux's generated kustomization walks subdirectories: list them too.
+			const subdirs = new Set<string>();
+			const prefix = d === '' ? '' : `${d}/`;
+			for (const f of store.filesBelow(d)) {
+				const rest = f.slice(prefix.length);
+				const slash = rest.indexOf('/');
+				if (slash > 0) subdirs.add(prefix + rest.slice(0, slash));
+			}
+			return [...files, ...subdirs];
+		},
+	};
+}
+
+/**
+ * Renders clusters, reusing unchanged work: the kustomize cache re-renders only kustomizations
+ * whose files changed (`invalidate`), and a cluster none of whose files changed keeps its render.
+ */
+export class TargetRenderer {
+	private readonly cache = new RenderCache();
+	/** Argo CD applies the manifests directly in a path: a listing without subdirectories, so a cache of its own. */
+	private readonly flatCache = new RenderCache();
+	private readonly renders = new Map<string, { key: string; render: ClusterRender }>();
+
+	constructor(private readonly store: DocumentStore) {}
+
+	/** Forgets what depends on these files (changed, created or deleted). */
+	invalidate(changed: readonly string[], structural: boolean): void {
+		for (const f of changed) {
+			for (const c of [this.cache, this.flatCache]) c.invalidate(f, structural ? (this.store.isFile(f) ? 'created' : 'deleted') : 'changed');
+			for (const [name, r] of this.renders) if (r.render.files.has(f) || structural) this.renders.delete(name);
+		}
+	}
+
+	/** The render of every cluster of the model that syncs at least one path. */
+	renderAll(model: FleetModel): ClusterRender[] {
+		const out: ClusterRender[] = [];
+		const live = new Set<string>();
+		for (const c of model.clusters) {
+			if (!c.syncs.some(renderable)) continue;
+			live.add(c.name);
+			const key = JSON.stringify(c.syncs);
+			const hit = this.renders.get(c.name);
+			if (hit && hit.key === key) {
+				out.push(hit.render);
+				continue;
+			}
+			const render = this.renderCluster(c);
+			this.renders.set(c.name, { key, render });
+			out.push(render);
+		}
+		for (const name of [...this.renders.keys()]) if (!live.has(name)) this.renders.delete(name);
+		return out;
+	}
+
+	private renderCluster(c: FleetCluster): ClusterRender {
+		const render: ClusterRender = { cluster: c.name, objects: [], notes: [], files: new Set() };
+		for (const s of c.syncs) {
+			if (!renderable(s)) continue;
+			const result = this.renderSync(s);
+			for (const object of result.objects) render.objects.push({ object, via: s.path });
+			render.notes.push(...result.notes);
+			for (const f of result.files) render.files.add(f);
+			if (s.object) render.files.add(s.object.file);
+		}
+		return render;
+	}
+
+	private renderSync(s: SyncSource): RenderResult {
+		switch (s.kind) {
+			case 'fleet':
+			case 'flux-kustomization': {
+				const doc = s.object ? this.store.documents(s.object.file).find((d) => d.documentIndex === s.object!.documentIndex) : undefined;
+				const flux = doc && s.object ? { spec: doc.value.spec, file: s.object.file, documentIndex: s.object.documentIndex } : undefined;
+				const result = renderFluxPath(s.path, storeFs(this.store), this.cache, flux);
+				return s.substitute ? substituteVariables(result, s.substitute) : result;
+			}
+			case 'kustomize-overlay':
+				return renderKustomization(s.path, storeFs(this.store), this.cache);
+			case 'argo-application':
+			case 'argo-applicationset':
+				return kustomizationIn(this.store, s.path) ? renderKustomization(s.path, storeFs(this.store), this.cache) : renderFluxPath(s.path, storeFs(this.store, false), this.flatCache);
+			default:
+				return { objects: [], notes: [], files: [] };
+		}
+	}
+}
+
+function renderable(s: SyncSource): boolean {
+	return s.kind !== 'flux-helmrelease';
+}
+
