@@ -54,6 +54,13 @@ export interface SnapshotOptions {
 	liveTimeoutSeconds?: number;
 }
 
+/** The options of `fleetscope render`. */
+export interface RenderOptions {
+	path?: string;
+	cluster: string;
+	output?: string;
+}
+
 /** The options of `fleetscope fleet`. */
 export interface FleetOptions {
 	path?: string;
@@ -68,6 +75,7 @@ export type Command =
 	| { kind: 'check'; options: CheckOptions }
 	| { kind: 'report'; options: ReportOptions }
 	| { kind: 'fleet'; options: FleetOptions }
+	| { kind: 'render'; options: RenderOptions }
 	| { kind: 'snapshot'; options: SnapshotOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
@@ -76,6 +84,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope report [PATH...] [--format html|md|json] [--output FILE] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
+       fleetscope render [PATH] --cluster NAME [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
@@ -114,6 +123,10 @@ Options:
 fleet prints the fleet graph of the repository at PATH (default: the current directory):
 environments in promotion order, clusters with the Git paths synced to them, apps with the
 version each environment runs, and which clusters each YAML file reaches.
+
+render prints, as YAML, what the cluster NAME of the repository at PATH receives: every Git path
+synced to it, rendered as Flux, Argo CD or kustomize render it, each object headed by the file
+it comes from; what cannot be rendered is said on stderr.
 
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
 never Secret data) to DIR, for --snapshot on a machine without cluster access.
@@ -158,6 +171,7 @@ export function parseCommand(argv: string[]): Command {
 				snapshot: { type: 'string', multiple: true },
 				kubeconfig: { type: 'string', multiple: true },
 				'live-timeout': { type: 'string' },
+				cluster: { type: 'string' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -170,7 +184,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, snapshot)');
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot)');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
 		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
@@ -179,7 +193,17 @@ export function parseCommand(argv: string[]): Command {
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'fleet', options: { path: paths[0], format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
 	}
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet and snapshot`);
+	if (command === 'render') {
+		if (paths.length > 1) throw new UsageError('render takes one repository path');
+		if (!values.cluster) throw new UsageError('render needs --cluster NAME (fleetscope fleet lists the clusters)');
+		for (const flag of ['format', 'fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
+			if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of render`);
+		}
+		if (values.output === '') throw new UsageError('--output needs a file name');
+		return { kind: 'render', options: { path: paths[0], cluster: values.cluster, output: values.output } };
+	}
+	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet, render and snapshot`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);

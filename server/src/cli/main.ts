@@ -3,6 +3,7 @@ import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
+import { runRender } from './render';
 import { runSnapshot } from './live';
 import { reportSummary } from '../engine/report/text';
 import { renderReport, runReport } from './report';
@@ -57,6 +58,13 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			const text = await runFleet(command.options, io.cwd, version);
 			if (command.options.output) writeFileSync(command.options.output, text);
 			else io.stdout(text);
+			return 0;
+		}
+		if (command.kind === 'render') {
+			const { yaml, notes } = await runRender(command.options, io.cwd);
+			for (const n of notes) io.stderr(`fleetscope: ${n}\n`);
+			if (command.options.output) writeFileSync(command.options.output, yaml);
+			else io.stdout(yaml);
 			return 0;
 		}
 		if (command.kind === 'snapshot') {

@@ -1,0 +1,34 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { defaultSettings } from '../../../shared/settings';
+import { isoDay } from '../engine/fleet-exemptions';
+import { RepoIndex } from '../engine/repo';
+import { loadFleet } from '../host/fleet';
+import { nodeFileSystem } from '../host/node-fs';
+import { UsageError, type RenderOptions } from './args';
+
+/**
+ * `fleetscope render [PATH] --cluster NAME`: what one cluster of the repository receives, as a
+ * YAML stream, each object headed by the file (and synced path) it comes from. Notes about what
+ * could not be rendered go to `notes` (the CLI prints them on stderr).
+ */
+export async function runRender(options: RenderOptions, cwd: string): Promise<{ yaml: string; notes: string[] }> {
+	const root = path.resolve(cwd, options.path ?? '.');
+	try {
+		if (!(await fsp.stat(root)).isDirectory()) throw new UsageError(`${options.path}: not a directory (render reads a whole repository)`);
+	} catch (e) {
+		if (e instanceof UsageError) throw e;
+		throw new UsageError(`${options.path}: no such directory`);
+	}
+	const repo = await RepoIndex.build(nodeFileSystem(root));
+	const service = loadFleet(root, repo, { settings: defaultSettings(), today: isoDay(new Date()) });
+	const known = service.model.clusters.map((c) => c.name);
+	if (!known.includes(options.cluster)) {
+		throw new UsageError(`no cluster "${options.cluster}" in this repository (${known.length > 0 ? `known: ${known.join(', ')}` : 'fleetscope fleet finds none'})`);
+	}
+	const render = service.renders.find((r) => r.cluster === options.cluster);
+	const docs = (render?.objects ?? []).map(({ object, via }) => `# Source: ${object.source.file} (via ${via || '.'})\n${stringify(object.value, { lineWidth: 0 })}`);
+	const notes = (render?.notes ?? []).map((n) => `${n.file}: ${n.severity}: ${n.message}`);
+	return { yaml: docs.join('---\n'), notes: [...new Set(notes)] };
+}
