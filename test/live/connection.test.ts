@@ -117,12 +117,13 @@ test('a dropped watch resumes from its resourceVersion and sees a change made wh
 test('410 Gone: a watch too old for the server re-lists its kind and catches up', { timeout: 15000 }, async () => {
 	const c = connections[0];
 	const listsBefore = main.requests.filter((r) => /\/api\/v1\/secrets\?/.test(r.url) && !/watch=true/.test(r.url)).length;
-	main.faults.delayMs = 300; // the re-watch arrives after the compaction
+	// The re-watch is held until the change and the compaction happened: it then starts from a compacted version.
+	const release = main.faults.holdWatches();
 	main.faults.dropWatches();
 	main.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'after-compaction', namespace: 'orders' } });
 	main.faults.compact();
+	release();
 	await waitFor(c, (x) => names(x).includes('orders/after-compaction'), 8000, 'the re-list');
-	main.faults.delayMs = 0;
 	const lists = main.requests.filter((r) => /\/api\/v1\/secrets\?/.test(r.url) && !/watch=true/.test(r.url)).length;
 	assert.ok(lists > listsBefore, 'the kind was listed again');
 	assert.ok(main.sent.some((t) => t.includes('"code":410') && t.includes('Expired')), 'the server answered 410 Expired');

@@ -60,6 +60,8 @@ export interface Faults {
 	dropWatches(): number;
 	/** Forgets the change history: watches from older resourceVersions get 410 Gone. */
 	compact(): void;
+	/** Holds new watch requests (unanswered) until the returned function releases them: lets a test order events without timing. */
+	holdWatches(): () => void;
 	/** Serves a certificate for another host name (the client's hostname check fails), or the right one again. */
 	wrongHostCertificate(on: boolean): void;
 }
@@ -155,6 +157,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 	const sent: string[] = [];
 	const sockets = new Set<Socket>();
 	const watches = new Set<{ res: ServerResponse; close: () => void }>();
+	/** Watch requests waiting for `holdWatches`' release, when held. */
+	let held: (() => void)[] | undefined;
 	const bookmarkMs = options.bookmarkIntervalMs ?? 1000;
 
 	const faults: Faults = {
@@ -173,6 +177,14 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 			return n;
 		},
 		compact: () => store.compact(),
+		holdWatches() {
+			held ??= [];
+			return () => {
+				const queued = held ?? [];
+				held = undefined;
+				for (const run of queued) run();
+			};
+		},
 		wrongHostCertificate(on) {
 			wrongCert ??= ca.issue('kube-apiserver', { hosts: ['kubernetes.wrong.example'] });
 			const pem = on ? wrongCert : serverCert;
@@ -384,7 +396,8 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 				if (!res.headersSent) send(req, res, 500, status(500, 'InternalError', `internal error: ${e instanceof Error ? e.message : String(e)}`), '-');
 			}
 		};
-		if (faults.delayMs > 0) setTimeout(run, faults.delayMs);
+		if (held && /[?&]watch=(true|1)\b/.test(req.url ?? '')) held.push(run);
+		else if (faults.delayMs > 0) setTimeout(run, faults.delayMs);
 		else run();
 	});
 	server.on('connection', (s: Socket) => {

@@ -128,7 +128,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const engine = new Engine(registry, settings, checks);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	// The fleet model tells which clusters (and environments) each file reaches.
-	const fleet = loadFleet(targets.root, repo, { settings, today: engine.today() }).model;
+	const fleet = (await loadFleet(targets.root, repo, { settings, today: engine.today() })).model;
 	run.start?.({ settings, repo, engine });
 	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.

@@ -16,7 +16,7 @@ export async function runFleet(options: FleetOptions, cwd: string, version: stri
 		throw new UsageError(`${options.path}: no such directory`);
 	}
 	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const model = loadFleet(root, repo).model;
+	const model = (await loadFleet(root, repo)).model;
 	return options.format === 'json' ? `${JSON.stringify(fleetJson(model, version), null, 2)}\n` : fleetText(model);
 }
 

@@ -22,7 +22,7 @@ export async function runRender(options: RenderOptions, cwd: string): Promise<{ 
 		throw new UsageError(`${options.path}: no such directory`);
 	}
 	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const service = loadFleet(root, repo, { settings: defaultSettings(), today: isoDay(new Date()) });
+	const service = await loadFleet(root, repo, { settings: defaultSettings(), today: isoDay(new Date()) });
 	const known = service.model.clusters.map((c) => c.name);
 	if (!known.includes(options.cluster)) {
 		throw new UsageError(`no cluster "${options.cluster}" in this repository (${known.length > 0 ? `known: ${known.join(', ')}` : 'fleetscope fleet finds none'})`);

@@ -1,6 +1,6 @@
 import { complianceRules } from '../engine/compliance';
 import { discoverFleet } from '../engine/fleet/discover';
-import { changedFiles, evaluateRendered } from '../engine/fleet/rendered-checks';
+import { assembleView, changedFiles, evaluateCluster } from '../engine/fleet/rendered-checks';
 import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { DocumentStore } from '../engine/fleet/reader';
@@ -62,15 +62,22 @@ export class FleetService {
 	 * the findings (`RepoIndex.rendered`). Returns the files whose rendered findings changed, which
 	 * the host re-publishes. Only the clusters whose files changed are rendered again.
 	 */
-	evaluate(run: RenderSettings): string[] {
+	async evaluate(run: RenderSettings, pause: () => Promise<void> = async () => undefined): Promise<string[]> {
 		// Nothing changed since the last evaluation with these settings: the findings stand.
-		const key = `${JSON.stringify(run.settings)}|${run.today}`;
+		const key = `${JSON.stringify(run.settings)}|${run.today}|${this.repo.version}`;
 		if (!this.dirty && key === this.evaluatedWith) return [];
 		this.dirty = false;
 		this.evaluatedWith = key;
-		const renders = this.renderer.renderAll(this.model);
+		const model = this.model;
+		const renders = this.renderer.renderAll(model);
+		// One cluster at a time, letting the host serve other work in between (a big fleet takes seconds cold).
+		const evals = [];
+		for (const render of renders) {
+			evals.push(evaluateCluster(render, model, complianceRules, { repo: this.repo, settings: run.settings, today: run.today }, key));
+			await pause();
+		}
 		const previous = this.repo.rendered;
-		const view = evaluateRendered(renders, this.model, complianceRules, { repo: this.repo, settings: run.settings, today: run.today }, previous);
+		const view = assembleView(renders, evals, model, run.settings, previous);
 		this.repo.setRendered(view);
 		this.lastRenders = renders;
 		return changedFiles(previous, view);
@@ -89,10 +96,10 @@ export interface RenderSettings {
 }
 
 /** Discovers the fleet of a repository once and, given settings, runs the rendered compliance checks (the CLI). */
-export function loadFleet(root: string, repo: RepoIndex, run?: RenderSettings): FleetService {
+export async function loadFleet(root: string, repo: RepoIndex, run?: RenderSettings): Promise<FleetService> {
 	const service = new FleetService(root, repo);
 	service.refresh();
-	if (run) service.evaluate(run);
+	if (run) await service.evaluate(run);
 	return service;
 }
 

@@ -301,10 +301,10 @@ export class FleetscopeServer {
 			if (!live()) return;
 			const repo = await folder.repo();
 			if (!live()) return;
-			// What each cluster receives is judged before any file is published against it.
-			await this.refreshRendered(folder, false);
-			if (!live()) return;
-			if (!settings.validateWorkspace) continue;
+			if (!settings.validateWorkspace) {
+				await this.refreshRendered(folder, false);
+				continue;
+			}
 			// Files of a nested workspace folder belong to that folder (and its settings).
 			const files = repo.validatedFiles(settings).filter((rel) => this.folders.of(path.join(folder.root, rel))?.folder === folder);
 			this.scan.total += files.length;
@@ -320,6 +320,9 @@ export class FleetscopeServer {
 				if (!live()) return;
 				this.scan.validated++;
 			}
+			// Then what each cluster receives (seconds in a big fleet: files first, raw), re-publishing what it changes.
+			await this.refreshRendered(folder, true);
+			if (!live()) return;
 		}
 		this.scan.running = false;
 		this.connection.console.info(`Validated ${this.scan.validated} workspace files in ${Date.now() - started} ms.`);

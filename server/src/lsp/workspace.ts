@@ -46,7 +46,8 @@ export class Folder {
 	 */
 	async evaluateRendered(run: RenderSettings): Promise<string[]> {
 		await this.repo();
-		return this.fleetService!.evaluate(run);
+		// Between clusters, let queued messages (typing above all) run.
+		return this.fleetService!.evaluate(run, () => new Promise<void>((resolve) => setImmediate(resolve)));
 	}
 
 	/** The fleet model as last discovered, without waiting (undefined until the index is built). */

@@ -82,8 +82,15 @@ export function resolvePss(labels: Record<string, string> | undefined, settingLe
 
 /** The Fleet apps whose paths (per environment) contain a repo-relative file. */
 export function appsOf(fleet: FleetModel, path: string): FleetApp[] {
-	return fleet.apps.filter((a) => Object.values(a.paths).some((ps) => ps.some((p) => p === '' || path === p || path.startsWith(`${p}/`))));
+	// Asked for every resource of every file (and of every rendered object): once per path and model.
+	let byPath = appsMemo.get(fleet);
+	if (!byPath) appsMemo.set(fleet, (byPath = new Map()));
+	let hit = byPath.get(path);
+	if (!hit) byPath.set(path, (hit = fleet.apps.filter((a) => Object.values(a.paths).some((ps) => ps.some((p) => p === '' || path === p || path.startsWith(`${p}/`))))));
+	return hit;
 }
+
+const appsMemo = new WeakMap<FleetModel, Map<string, FleetApp[]>>();
 
 const cache = new WeakMap<CheckContext, WeakMap<object, ComplianceContext>>();
 

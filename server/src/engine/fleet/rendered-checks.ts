@@ -57,13 +57,91 @@ interface DocEntry {
 }
 
 /** Runs the compliance rules on every cluster's render and groups the findings by source place. */
-export function evaluateRendered(
-	renders: readonly ClusterRender[],
-	fleet: FleetModel,
-	rules: readonly ComplianceRule[],
-	base: { repo: RepoContext; settings: FleetscopeSettings; today: string },
-	previous?: RenderedView,
-): RenderedView {
+/** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
+export interface ClusterEvaluation {
+	hits: [string, Hit][];
+	/** Source documents of the cluster's objects, with the rules that evaluated them. */
+	evaluated: [string, number, string[]][];
+}
+
+interface EvalBase {
+	repo: RepoContext;
+	settings: FleetscopeSettings;
+	today: string;
+}
+
+const evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
+
+/**
+ * Runs the compliance rules on one cluster's render. The result is kept with the render: while the
+ * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
+ * repository's facts and fleet model), it is not computed again.
+ */
+export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, key: string): ClusterEvaluation {
+	const hit = evaluations.get(render);
+	if (hit && hit.key === key) return hit.result;
+	const result: ClusterEvaluation = { hits: [], evaluated: [] };
+	evaluations.set(render, { key, result });
+	const cluster = targetCluster(fleet, render.cluster);
+	if (!cluster) return result;
+	const byKind = rulesByKind(rules);
+	const objects = ObjectSet.fromValues(
+		render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+		true,
+	);
+	const namespaces = new Map<string, Record<string, string>>();
+	for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
+	const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+	for (const { object, via } of render.objects) {
+		const header = resourceHeader(object.value);
+		if (!header) continue;
+		const src = object.source;
+		const evaluated: string[] = [];
+		result.evaluated.push([src.file, src.documentIndex, evaluated]);
+		const candidates = byKind.get(header.kind);
+		if (!candidates) continue;
+		const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings: base.settings, targets: [cluster], objects, fleet };
+		for (const rule of candidates) {
+			if (rule.appliesTo && !rule.appliesTo(resource)) continue;
+			const cctx = complianceContext(resource, ctx);
+			const problems = rule.check(resource, cctx);
+			if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
+			for (const problem of problems) {
+				const origin = object.originOf(problem.path);
+				const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+				result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
+			}
+		}
+	}
+	return result;
+}
+
+const byKindMemo = new WeakMap<readonly ComplianceRule[], Map<string, ComplianceRule[]>>();
+
+function rulesByKind(rules: readonly ComplianceRule[]): Map<string, ComplianceRule[]> {
+	let m = byKindMemo.get(rules);
+	if (!m) {
+		m = new Map();
+		for (const r of rules) for (const k of r.kinds) m.set(k, [...(m.get(k) ?? []), r]);
+		byKindMemo.set(rules, m);
+	}
+	return m;
+}
+
+/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
+export function evaluateRendered(renders: readonly ClusterRender[], fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, previous?: RenderedView, key = ''): RenderedView {
+	return assembleView(
+		renders,
+		renders.map((r) => evaluateCluster(r, fleet, rules, base, key)),
+		fleet,
+		base.settings,
+		previous,
+	);
+}
+
+/** The view of the clusters' evaluations: identical findings across clusters combined, renderer notes added, stamps per file. */
+export function assembleView(renders: readonly ClusterRender[], evals: readonly ClusterEvaluation[], fleet: FleetModel, settings: FleetscopeSettings, previous?: RenderedView): RenderedView {
 	const docs = new Map<string, Map<number, DocEntry>>();
 	const entry = (file: string, doc: number): DocEntry => {
 		let byDoc = docs.get(file);
@@ -73,41 +151,15 @@ export function evaluateRendered(
 		return e;
 	};
 	const hits = new Map<string, Hit[]>();
-	const byKind = new Map<string, ComplianceRule[]>();
-	for (const r of rules) for (const k of r.kinds) byKind.set(k, [...(byKind.get(k) ?? []), r]);
-	for (const render of renders) {
-		const cluster = targetCluster(fleet, render.cluster);
-		if (!cluster) continue;
-		const objects = ObjectSet.fromValues(
-			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
-			true,
-		);
-		const namespaces = new Map<string, Record<string, string>>();
-		for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
-		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
-		for (const { object, via } of render.objects) {
-			const header = resourceHeader(object.value);
-			if (!header) continue;
-			const src = object.source;
-			const e = entry(src.file, src.documentIndex);
-			const candidates = byKind.get(header.kind);
-			if (!candidates) continue;
-			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
-			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings: base.settings, targets: [cluster], objects, fleet };
-			for (const rule of candidates) {
-				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
-				const cctx = complianceContext(resource, ctx);
-				const problems = rule.check(resource, cctx);
-				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) e.evaluated.add(rule.id);
-				for (const problem of problems) {
-					const origin = object.originOf(problem.path);
-					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
-					const hit: Hit = { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } };
-					const list = hits.get(key);
-					if (list) list.push(hit);
-					else hits.set(key, [hit]);
-				}
-			}
+	for (const ev of evals) {
+		for (const [file, doc, ids] of ev.evaluated) {
+			const e = entry(file, doc);
+			for (const id of ids) e.evaluated.add(id);
+		}
+		for (const [key, hit] of ev.hits) {
+			const list = hits.get(key);
+			if (list) list.push(hit);
+			else hits.set(key, [hit]);
 		}
 	}
 	const rendered = new Set(renders.map((r) => r.cluster));
@@ -134,7 +186,7 @@ export function evaluateRendered(
 	}
 	for (const group of hits.values()) {
 		const first = group[0];
-		const problem = combine(group, fleet, rendered, base.settings);
+		const problem = combine(group, fleet, rendered, settings);
 		entry(first.file, first.documentIndex).problems.push(problem);
 	}
 	// Stamps: a file keeps its stamp while what the renders say about it is unchanged.

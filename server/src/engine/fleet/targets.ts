@@ -75,7 +75,8 @@ export class TargetRenderer {
 		for (const c of model.clusters) {
 			if (!c.syncs.some(renderable)) continue;
 			live.add(c.name);
-			const key = JSON.stringify(c.syncs);
+			// What the syncs render (locations aside: computing their ranges would parse each Flux object slowly).
+			const key = JSON.stringify(c.syncs, (k, v: unknown) => (k === 'location' ? undefined : v));
 			const hit = this.renders.get(c.name);
 			if (hit && hit.key === key) {
 				out.push(hit.render);

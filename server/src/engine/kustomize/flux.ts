@@ -86,6 +86,8 @@ function fluxRoot(flux: FluxKustomization | undefined): RootOptions {
 	for (const key of ['namePrefix', 'nameSuffix', 'patches', 'images', 'components']) if (spec[key] !== undefined) fields[key] = spec[key];
 	if (spec.targetNamespace !== undefined) fields.namespace = spec.targetNamespace;
 	const meta = spec.commonMetadata as Record<string, unknown> | undefined;
+	// Without fields of its own, the Flux Kustomization changes nothing: every cluster syncing the path shares one render.
+	if (Object.keys(fields).length === 0 && meta === undefined) return { key: 'flux', generate: generated };
 	const labels = meta && typeof meta.labels === 'object' && meta.labels ? Object.entries(meta.labels as Record<string, unknown>).filter(([, v]) => typeof v === 'string') : [];
 	const annotations = meta && typeof meta.annotations === 'object' && meta.annotations ? Object.entries(meta.annotations as Record<string, unknown>).filter(([, v]) => typeof v === 'string') : [];
 	const specSrc = srcAt(docSrc(flux.file, flux.documentIndex), ['spec']);

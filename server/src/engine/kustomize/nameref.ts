@@ -1,7 +1,7 @@
 import { NAME_REFERENCES, type FieldSpec } from './fieldspecs';
 import { FieldPathError, visitFieldSpec } from './fieldpath';
 import { get, scalar, str, textOf, type KMap, type KNode } from './node';
-import { curId, gvkSelected, isClusterScoped, nsEquals, orgId, type Gvk, type Res } from './resource';
+import { curId, effectiveNamespace, gvkSelected, isClusterScoped, nsEquals, orgId, type Gvk, type Res } from './resource';
 
 /**
  * Name references (kustomize's nameReferenceTransformer and api/filters/nameref): after
@@ -22,15 +22,6 @@ function sameEndingSubarray(a: string[], b: string[]): boolean {
 	return true;
 }
 
-/** Objects a referrer may refer to: cluster-scoped ones, those in its namespace, and ServiceAccounts its RoleBinding names. */
-function couldBeReferenced(referrer: Res, target: Res, roleBindingNamespaces: Set<string>): boolean {
-	const rid = curId(referrer);
-	if (isClusterScoped(rid)) return true;
-	const tid = curId(target);
-	if (isClusterScoped(tid) || nsEquals(tid, rid)) return true;
-	return roleBindingNamespaces.has(tid.namespace);
-}
-
 function roleBindingNamespaces(r: Res): Set<string> {
 	const out = new Set<string>();
 	if (curId(r).kind !== 'RoleBinding') return out;
@@ -43,18 +34,56 @@ function roleBindingNamespaces(r: Res): Set<string> {
 	return out;
 }
 
+/**
+ * The objects that had a name, indexed so a referrer finds those it could refer to without
+ * scanning every object of that name (a build with thousands of same-named ConfigMaps in as many
+ * namespaces stays linear): cluster-scoped ones, by effective namespace, by written namespace.
+ */
+interface NameIndex {
+	all: Res[];
+	cluster: Res[];
+	byNs: Map<string, Res[]>;
+	byRawNs: Map<string, Res[]>;
+}
+
 export function fixNameReferences(resources: Res[], warn: Warn): void {
+	// Ids do not change while references are fixed (only the referring fields do): compute each once.
+	const ids = new Map<Res, ReturnType<typeof curId>>();
+	const id = (r: Res) => {
+		let v = ids.get(r);
+		if (!v) ids.set(r, (v = curId(r)));
+		return v;
+	};
+	const order = new Map<Res, number>();
+	resources.forEach((r, i) => order.set(r, i));
 	// Only objects whose name changed (those with previous ids) can be referred to under an old name.
-	const byPrevName = new Map<string, Res[]>();
+	const byPrevName = new Map<string, NameIndex>();
 	for (const r of resources) {
-		const names = new Set(r.prevIds.map((id) => id.name));
+		const names = new Set(r.prevIds.map((x) => x.name));
 		for (const n of names) {
-			const l = byPrevName.get(n);
-			if (l) l.push(r);
-			else byPrevName.set(n, [r]);
+			let ix = byPrevName.get(n);
+			if (!ix) byPrevName.set(n, (ix = { all: [], cluster: [], byNs: new Map(), byRawNs: new Map() }));
+			ix.all.push(r);
+			const t = id(r);
+			if (isClusterScoped(t)) ix.cluster.push(r);
+			else {
+				const eff = effectiveNamespace(t);
+				ix.byNs.set(eff, [...(ix.byNs.get(eff) ?? []), r]);
+				ix.byRawNs.set(t.namespace, [...(ix.byRawNs.get(t.namespace) ?? []), r]);
+			}
 		}
 	}
 	if (byPrevName.size === 0) return;
+	/** What `couldBeReferenced` keeps of the objects once named `old`, in build order. */
+	const candidatesFor = (old: string, referrer: Res, rbNs: Set<string>): Res[] => {
+		const ix = byPrevName.get(old);
+		if (!ix) return [];
+		const rid = id(referrer);
+		if (isClusterScoped(rid)) return ix.all;
+		const picked = new Set<Res>([...ix.cluster, ...(ix.byNs.get(effectiveNamespace(rid)) ?? [])]);
+		for (const ns of rbNs) for (const r of ix.byRawNs.get(ns) ?? []) picked.add(r);
+		return [...picked].sort((a, b) => order.get(a)! - order.get(b)!);
+	};
 	for (const referrer of resources) {
 		const org = orgId(referrer);
 		let rbNs: Set<string> | undefined;
@@ -63,7 +92,7 @@ export function fixNameReferences(resources: Res[], warn: Warn): void {
 				if (!gvkSelected(org, { group: spec.group, version: spec.version, kind: spec.kind })) continue;
 				rbNs ??= roleBindingNamespaces(referrer);
 				const ns = rbNs;
-				const ctx: Ctx = { referrer, spec, target: backRef.target, byPrevName, rbNs: ns, warn };
+				const ctx: Ctx = { referrer, spec, target: backRef.target, candidates: (old) => candidatesFor(old, referrer, ns), id, rbNs: ns, warn };
 				try {
 					visitFieldSpec(referrer.node, { ...spec, create: false, kind: undefined, group: undefined, version: undefined }, (node) => setRef(ctx, node));
 				} catch (e) {
@@ -78,7 +107,10 @@ interface Ctx {
 	referrer: Res;
 	spec: FieldSpec;
 	target: Partial<Gvk>;
-	byPrevName: Map<string, Res[]>;
+	/** The objects once named so that the referrer could refer to (`couldBeReferenced`), in build order. */
+	candidates(old: string): Res[];
+	/** `curId`, computed once per object for this pass. */
+	id(r: Res): ReturnType<typeof curId>;
 	rbNs: Set<string>;
 	warn: Warn;
 }
@@ -98,10 +130,10 @@ function setRef(ctx: Ctx, node: KNode): void {
 
 function setScalar(ctx: Ctx, node: KNode & { kind: 'scalar' }): void {
 	const old = textOf(node);
-	const candidates = (ctx.byPrevName.get(old) ?? []).filter((t) => couldBeReferenced(ctx.referrer, t, ctx.rbNs));
-	const referral = selectReferral(ctx, old, candidates, (rs) => rs.every((r) => curId(r).name === curId(rs[0]).name));
+	const candidates = ctx.candidates(old);
+	const referral = selectReferral(ctx, old, candidates, (rs) => rs.every((r) => ctx.id(r).name === ctx.id(rs[0]).name));
 	if (!referral) return;
-	const name = curId(referral).name;
+	const name = ctx.id(referral).name;
 	if (name !== old) node.value = name;
 }
 
@@ -109,18 +141,18 @@ function setMapping(ctx: Ctx, node: KMap): void {
 	const nameNode = node.entries.get('name');
 	if (nameNode === undefined || nameNode.kind !== 'scalar') return;
 	const old = textOf(nameNode);
-	let candidates = (ctx.byPrevName.get(old) ?? []).filter((t) => couldBeReferenced(ctx.referrer, t, ctx.rbNs));
+	let candidates = ctx.candidates(old);
 	const nsNode = node.entries.get('namespace');
 	if (nsNode !== undefined) {
 		const ns = textOf(nsNode);
 		const byOrg = candidates.filter((t) => orgId(t).namespace === ns);
-		candidates = byOrg.length > 0 ? byOrg : candidates.filter((t) => curId(t).namespace === ns);
+		candidates = byOrg.length > 0 ? byOrg : candidates.filter((t) => ctx.id(t).namespace === ns);
 	}
 	const referral = selectReferral(ctx, old, candidates, (rs) =>
-		rs.every((r) => curId(r).name === curId(rs[0]).name && curId(r).namespace === curId(rs[0]).namespace),
+		rs.every((r) => ctx.id(r).name === ctx.id(rs[0]).name && ctx.id(r).namespace === ctx.id(rs[0]).namespace),
 	);
 	if (!referral) return;
-	const id = curId(referral);
+	const id = ctx.id(referral);
 	if (id.name === old && id.namespace === '') return;
 	nameNode.value = id.name;
 	if (id.namespace === '') return;
@@ -136,10 +168,10 @@ function selectReferral(ctx: Ctx, old: string, candidates: Res[], identical: (rs
 		const kind = get(roleRef, 'kind');
 		if (group !== undefined && kind !== undefined) c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id, { group: textOf(group), kind: textOf(kind) })));
 	}
-	const rid = curId(ctx.referrer);
+	const rid = ctx.id(ctx.referrer);
 	if (!isClusterScoped(rid)) {
 		c = c.filter((r) => {
-			const t = curId(r);
+			const t = ctx.id(r);
 			return isClusterScoped(t) || t.kind === 'ServiceAccount' || nsEquals(t, rid);
 		});
 	}
@@ -148,6 +180,6 @@ function selectReferral(ctx: Ctx, old: string, candidates: Res[], identical: (rs
 	if (c.length === 1) return c[0];
 	if (c.length === 0) return undefined;
 	if (identical(c)) return c[0];
-	ctx.warn(`'${old}' could refer to several objects (${c.map((r) => `${curId(r).kind} '${curId(r).name}'`).join(', ')}), so kustomize refuses the build; the reference is left as written.`, ctx.referrer);
+	ctx.warn(`'${old}' could refer to several objects (${c.map((r) => `${ctx.id(r).kind} '${ctx.id(r).name}'`).join(', ')}), so kustomize refuses the build; the reference is left as written.`, ctx.referrer);
 	return undefined;
 }
