@@ -25,6 +25,9 @@ export class LspServer {
 	/** How many publishDiagnostics arrived per URI. */
 	readonly count = new Map<string, number>();
 	private waiters: Waiter[] = [];
+	/** The server's log lines (window/logMessage), with the time each arrived. */
+	readonly logs: { message: string; at: number }[] = [];
+	private logWaiters: { re: RegExp; resolve: (l: { message: string; at: number }) => void }[] = [];
 	private onAnyPublish?: (p: Published) => void;
 	private stderr = '';
 	private exited = false;
@@ -50,6 +53,10 @@ export class LspServer {
 		);
 		// Registrations, progress tokens, schema-association queries: acknowledge, nothing else to do.
 		this.connection.onRequest((method) => (method === 'workspace/workspaceFolders' ? [] : null));
+		this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+			this.logs.push({ message: p.message, at: performance.now() });
+			this.logWaiters = this.logWaiters.filter((w) => (w.re.test(p.message) ? (w.resolve({ message: p.message, at: performance.now() }), false) : true));
+		});
 		this.connection.onNotification(() => undefined);
 		proc.stderr!.on('data', (d: Buffer) => {
 			this.stderr = (this.stderr + d.toString()).slice(-4000);
@@ -109,6 +116,16 @@ export class LspServer {
 				resolve(p);
 			};
 			this.waiters.push({ match, resolve: done });
+		});
+	}
+
+	/** Resolves with the first log line matching `re` (already logged or later). */
+	waitForLog(re: RegExp, timeoutMs: number): Promise<{ message: string; at: number }> {
+		const seen = this.logs.find((l) => re.test(l.message));
+		if (seen) return Promise.resolve(seen);
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`${this.name}: no log line ${re} within ${timeoutMs} ms`)), timeoutMs);
+			this.logWaiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
 		});
 	}
 

@@ -62,10 +62,10 @@ export class FleetService {
 	 * the findings (`RepoIndex.rendered`). Returns the files whose rendered findings changed, which
 	 * the host re-publishes. Only the clusters whose files changed are rendered again.
 	 */
-	async evaluate(run: RenderSettings, pause: () => Promise<void> = async () => undefined): Promise<string[]> {
+	async evaluate(run: RenderSettings, pause: () => Promise<void> = async () => undefined): Promise<RenderOutcome> {
 		// Nothing changed since the last evaluation with these settings: the findings stand.
 		const key = `${JSON.stringify(run.settings)}|${run.today}|${this.repo.version}`;
-		if (!this.dirty && key === this.evaluatedWith) return [];
+		if (!this.dirty && key === this.evaluatedWith) return { ran: false, changed: [], clusters: 0, objects: 0 };
 		this.dirty = false;
 		this.evaluatedWith = key;
 		const model = this.model;
@@ -80,13 +80,21 @@ export class FleetService {
 		const view = assembleView(renders, evals, model, run.settings, previous);
 		this.repo.setRendered(view);
 		this.lastRenders = renders;
-		return changedFiles(previous, view);
+		return { ran: true, changed: changedFiles(previous, view), clusters: renders.length, objects: renders.reduce((n, r) => n + r.objects.length, 0) };
 	}
 
 	/** The renders of the last `evaluate` (for `fleetscope render` and the editor's views). */
 	get renders(): readonly ClusterRender[] {
 		return this.lastRenders;
 	}
+}
+
+/** What an evaluation did: whether it ran, the files whose rendered findings changed, what it rendered. */
+export interface RenderOutcome {
+	ran: boolean;
+	changed: string[];
+	clusters: number;
+	objects: number;
 }
 
 /** What rendering and the rendered compliance checks need besides the repository. */

@@ -432,7 +432,10 @@ export class FleetscopeServer {
 	 */
 	private async refreshRendered(folder: Folder, republishClosed: boolean): Promise<void> {
 		const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
-		const changed = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() });
+		const started = Date.now();
+		const outcome = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() });
+		if (outcome.ran) this.connection.console.info(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings.`);
+		const changed = outcome.changed;
 		if (changed.length === 0) return;
 		const set = new Set(changed);
 		for (const [uri, s] of this.open) {

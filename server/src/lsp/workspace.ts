@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import { RepoIndex } from '../engine/repo';
-import { FleetService, type RenderSettings } from '../host/fleet';
+import { FleetService, type RenderOutcome, type RenderSettings } from '../host/fleet';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem } from '../host/node-fs';
 import { pathToUri, relativeTo, uriToPath } from './uri';
@@ -44,7 +44,7 @@ export class Folder {
 	 * Renders what each cluster receives and runs the compliance rules on it (only what changed
 	 * since the last time is rendered again). Returns the files whose rendered findings changed.
 	 */
-	async evaluateRendered(run: RenderSettings): Promise<string[]> {
+	async evaluateRendered(run: RenderSettings): Promise<RenderOutcome> {
 		await this.repo();
 		// Between clusters, let queued messages (typing above all) run.
 		return this.fleetService!.evaluate(run, () => new Promise<void>((resolve) => setImmediate(resolve)));
