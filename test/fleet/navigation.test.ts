@@ -1,10 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { definitions, documentLinks, references, type NavContext } from '../../server/src/engine/services/fleet-nav';
+import { RepoIndex } from '../../server/src/engine/repo';
 import { LineIndex } from '../../server/src/engine/text';
 import type { Position, Range } from '../../server/src/engine/types';
+import { nodeFileSystem } from '../../server/src/host/node-fs';
+import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { memoryRepo, yaml } from './helpers';
 
 /** Navigation in the fleet graph: document links, go to definition and references on small in-memory repositories. */
@@ -411,5 +416,50 @@ describe('Argo CD', () => {
 		const files = argoRepo();
 		const refs = references(nav(files), 'apps/prod/kustomization.yaml', { line: 0, character: 0 }, false);
 		assert.deepEqual(refs.map((x) => `${x.file}:${x.range.start.line} ${textOf(files, x.file, x.range)}`), ['argocd/apps.yaml:11 apps/prod', 'argocd/apps.yaml:40 apps/{{env}}']);
+	});
+});
+
+describe('the example fleet (examples/fleet)', () => {
+	const root = path.join(__dirname, '../../examples/fleet');
+	const load = async () => {
+		const repo = await RepoIndex.build(nodeFileSystem(root));
+		const store = new DocumentStore(new NodeRepoReader(root, repo.allFiles()));
+		return { store, model: discoverFleet(store) };
+	};
+	const text = (file: string, range: Range) => textOf({ [file]: readFileSync(path.join(root, file), 'utf8') }, file, range);
+
+	test('references of the podinfo base: the three overlay entries, the Fleet overlays and the clusters Flux paths, up to each cluster root', async () => {
+		const refs = references(await load(), 'apps/base/podinfo/kustomization.yaml', { line: 2, character: 3 }, false);
+		const shown = refs.map((x) => `${x.file}:${x.range.start.line + 1} ${text(x.file, x.range)}`);
+		assert.deepEqual(shown.slice(0, 3), ['apps/dev/kustomization.yaml:4 ../base/podinfo', 'apps/production/kustomization.yaml:4 ../base/podinfo', 'apps/staging/kustomization.yaml:4 ../base/podinfo']);
+		assert.deepEqual(shown.slice(3).sort(), [
+			'clusters/dev-eu-west-1/apps.yaml:15 ./apps/dev',
+			'clusters/dev-eu-west-1/flux-system/gotk-sync.yaml:21 ./clusters/dev-eu-west-1',
+			'clusters/prod-eu-west-1/apps.yaml:15 ./apps/production',
+			'clusters/prod-eu-west-1/flux-system/gotk-sync.yaml:21 ./clusters/prod-eu-west-1',
+			'clusters/prod-us-east-1/apps.yaml:15 ./apps/production',
+			'clusters/prod-us-east-1/flux-system/gotk-sync.yaml:21 ./clusters/prod-us-east-1',
+			'clusters/staging-eu-west-1/apps.yaml:15 ./apps/staging',
+			'clusters/staging-eu-west-1/flux-system/gotk-sync.yaml:21 ./clusters/staging-eu-west-1',
+			// The Fleet's cluster paths (perf-eu-west-1 shares dev's directory) and both apps' overlays.
+			'fleet.yaml:26 clusters/dev-eu-west-1',
+			'fleet.yaml:35 clusters/staging-eu-west-1',
+			'fleet.yaml:44 clusters/prod-us-east-1',
+			'fleet.yaml:53 clusters/prod-eu-west-1',
+			'fleet.yaml:63 clusters/dev-eu-west-1',
+			'fleet.yaml:77 apps/dev',
+			'fleet.yaml:78 apps/staging',
+			'fleet.yaml:79 apps/production',
+			'fleet.yaml:92 apps/dev',
+			'fleet.yaml:93 apps/staging',
+			'fleet.yaml:94 apps/production',
+		]);
+	});
+
+	test('every cluster declares infra-configs: dependsOn goes to the one of its own cluster', async () => {
+		const file = 'clusters/prod-us-east-1/apps.yaml';
+		const source = readFileSync(path.join(root, file), 'utf8');
+		const defs = definitions(await load(), file, at({ [file]: source }, file, 'infra-configs', 2));
+		assert.deepEqual(defs.map((d) => `${d.file}:${d.selectionRange.start.line + 1} ${text(d.file, d.selectionRange)}`), ['clusters/prod-us-east-1/infrastructure.yaml:28 infra-configs']);
 	});
 });

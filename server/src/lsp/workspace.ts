@@ -33,6 +33,12 @@ export class Folder {
 		return this.index;
 	}
 
+	/** The folder's fleet model and document store (what navigation reads), once the index is built. */
+	async fleet(): Promise<FleetService> {
+		await this.repo();
+		return this.fleetService!;
+	}
+
 	/** Rediscovers the fleet after these files changed (on disk or in the editor); true when the model changed. */
 	async refreshFleet(changed: readonly string[]): Promise<boolean> {
 		await this.repo();
