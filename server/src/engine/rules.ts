@@ -45,7 +45,7 @@ const RULES = new Map<string, RuleMeta>(
 		rule('fleet-semantics', 'Inconsistent Fleet', 'error', 'A Fleet must name known environments, unique clusters and an acyclic promotion order, and point at paths that exist.'),
 		rule('exemption-invalid', 'Exemption without a reason', 'warning', 'An exemption must say why the finding is acceptable, or an auditor cannot accept it; one without a reason exempts nothing.'),
 		rule('exemption-expired', 'Exemption expired', 'warning', 'A waiver past its expiry date no longer holds: the findings it covered are reported again until it is reviewed and renewed or removed.'),
-		rule('fleet-reference', 'Broken fleet reference', 'error', 'A Flux or Argo CD object that points at a missing path, an undeclared source or a dependency that never becomes ready leaves its cluster without what Git says it runs, and the controller reports it only at reconcile time.'),
+		rule('fleet-reference', 'Broken fleet reference', 'error', 'A Flux or Argo CD object that points at a missing path, an undeclared source or a dependency that never becomes ready, or a kustomization entry that names a missing file or a directory without a kustomization (kustomize build fails), leaves its cluster without what Git says it runs, and the controller reports it only at reconcile time.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 	].map((r) => [r.id, r]),
 );
