@@ -77,6 +77,9 @@ export class FleetGraph {
 	private selfKeys?: Set<string>;
 	private selfUrls?: Set<string>;
 	private anchors?: Map<string, SyncSource[]>;
+	private byName?: Map<string, DocRef[]>;
+	private readonly resolved = new Map<string, DocRef[]>();
+	private readonly clusterIndex = new Map<string, Map<string, DocRef[]>>();
 	private readonly lines = new Map<string, LineIndex | undefined>();
 
 	constructor(readonly ctx: NavContext) {}
@@ -206,17 +209,54 @@ export class FleetGraph {
 	 * reaches win, then the nearest by directory.
 	 */
 	named(from: DocRef, kinds: readonly string[], group: string, name: string, namespace: string): DocRef[] {
-		const cands: DocRef[] = [];
-		for (const stale of this.store.ofKinds(kinds)) {
-			// The index is from the last discovery: read the document again (the editor may have changed it).
-			const d = this.store.documents(stale.file).find((x) => x.documentIndex === stale.documentIndex);
-			if (d && kinds.includes(d.kind) && groupOf(d) === group && d.name === name && (d.namespace ?? '') === namespace) cands.push(d);
+		if (!this.byName) {
+			this.byName = new Map();
+			const kinds = [...FLUX_SOURCE_KINDS, 'Kustomization', 'HelmRelease'];
+			// The kind index is from the last discovery: read its files again (the editor may have changed them since).
+			for (const file of new Set(this.store.ofKinds(kinds).map((d) => d.file))) {
+				for (const d of this.store.documents(file)) {
+					if (!d.name || !kinds.includes(d.kind)) continue;
+					const key = `${d.kind}|${groupOf(d)}|${d.namespace ?? ''}|${d.name}`;
+					const list = this.byName.get(key) ?? [];
+					list.push(d);
+					this.byName.set(key, list);
+				}
+			}
 		}
-		if (cands.length <= 1) return cands;
-		const mine = new Set(this.ctx.model.files[from.file] ?? []);
-		const score = (d: DocRef) => ((this.ctx.model.files[d.file] ?? []).some((c) => mine.has(c)) ? 10_000 : 0) + sharedSegments(dirName(from.file), dirName(d.file));
-		const best = Math.max(...cands.map(score));
-		return cands.filter((d) => score(d) === best);
+		const memo = `${from.file}|${kinds.join(',')}|${group}|${namespace}|${name}`;
+		const hit = this.resolved.get(memo);
+		if (hit) return hit;
+		let cands = kinds.flatMap((k) => this.byName!.get(`${k}|${group}|${namespace}|${name}`) ?? []);
+		if (cands.length > 1) {
+			const byCluster = this.byCluster(memo.slice(memo.indexOf('|') + 1), cands);
+			const same = new Set((this.ctx.model.files[from.file] ?? []).flatMap((c) => byCluster.get(c) ?? []));
+			if (same.size > 0) cands = cands.filter((d) => same.has(d));
+			if (cands.length > 1) {
+				const dir = dirName(from.file);
+				const scores = cands.map((d) => sharedSegments(dir, dirName(d.file)));
+				const best = Math.max(...scores);
+				cands = cands.filter((_, i) => scores[i] === best);
+			}
+		}
+		this.resolved.set(memo, cands);
+		return cands;
+	}
+
+	/** Candidates by the clusters their file reaches (many clusters declaring the same name cost one pass). */
+	private byCluster(key: string, cands: DocRef[]): Map<string, DocRef[]> {
+		let hit = this.clusterIndex.get(key);
+		if (!hit) {
+			hit = new Map();
+			for (const d of cands) {
+				for (const c of this.ctx.model.files[d.file] ?? []) {
+					const list = hit.get(c) ?? [];
+					list.push(d);
+					hit.set(c, list);
+				}
+			}
+			this.clusterIndex.set(key, hit);
+		}
+		return hit;
 	}
 
 	/** The model's syncs by the anchor of the field that declares them. */
