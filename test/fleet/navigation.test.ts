@@ -463,3 +463,31 @@ describe('the example fleet (examples/fleet)', () => {
 		assert.deepEqual(defs.map((d) => `${d.file}:${d.selectionRange.start.line + 1} ${text(d.file, d.selectionRange)}`), ['clusters/prod-us-east-1/infrastructure.yaml:28 infra-configs']);
 	});
 });
+
+describe('Flux 2.7 ExternalArtifact layout (test/fixtures/flux2-kustomize-helm-example)', () => {
+	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
+	const load = async () => {
+		const repo = await RepoIndex.build(nodeFileSystem(root));
+		const store = new DocumentStore(new NodeRepoReader(root, repo.allFiles()));
+		return { store, model: discoverFleet(store) };
+	};
+
+	test('the artifact path leads to the repository path it is copied from; the sourceRef to the artifact of the same cluster', async () => {
+		const links = documentLinks(await load(), 'clusters/production/apps.yaml');
+		assert.deepEqual(
+			links.map((l) => [l.range.start.line + 1, l.target, l.position && l.position.line + 1]),
+			[
+				[15, 'clusters/production/artifacts.yaml', 18],
+				[16, 'apps/production/kustomization.yaml', undefined],
+			],
+		);
+	});
+
+	test('references of an ArtifactGenerator: the sourceRefs of its cluster; of one artifact: those naming that artifact', async () => {
+		const ctx = await load();
+		const all = references(ctx, 'clusters/production/artifacts.yaml', { line: 6, character: 2 }, false);
+		assert.deepEqual(all.map((x) => `${x.file}:${x.range.start.line + 1}`), ['clusters/production/apps.yaml:15', 'clusters/production/infrastructure.yaml:13', 'clusters/production/infrastructure.yaml:31']);
+		const one = references(ctx, 'clusters/production/apps.yaml', { line: 14, character: 11 }, true);
+		assert.deepEqual(one.map((x) => `${x.file}:${x.range.start.line + 1}`), ['clusters/production/artifacts.yaml:18', 'clusters/production/apps.yaml:15']);
+	});
+});

@@ -43,7 +43,8 @@ export const PATH_SITES: ReadonlySet<SiteKind> = new Set(['kustomize', 'flux-pat
 export type Target =
 	/** A file, or a directory: `file` is its kustomization file when it has one, else the directory itself (`directory`). */
 	| { type: 'path'; named: string; file: string; directory: boolean }
-	| { type: 'object'; doc: DocRef }
+	/** An object's document; `at` is what names it (its metadata.name unless said otherwise: an ArtifactGenerator's artifact). */
+	| { type: 'object'; doc: DocRef; at?: NodePath }
 	| { type: 'environment'; name: string; location: SourceLocation; item: SourceLocation };
 
 /** A place in a file that names something. */
@@ -67,7 +68,8 @@ const NAV_KINDS = ['Kustomization', 'HelmRelease', 'Application', 'ApplicationSe
 const groupOf = (d: DocRef) => d.apiVersion.split('/')[0];
 const obj = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-export const isFluxSource = (d: DocRef) => groupOf(d) === SOURCE_GROUP && FLUX_SOURCE_KINDS.includes(d.kind);
+/** Objects a Flux Kustomization or HelmRelease reads through `sourceRef`/`chartRef` (an ArtifactGenerator through the artifacts it produces). */
+export const isFluxSource = (d: DocRef) => (groupOf(d) === SOURCE_GROUP && FLUX_SOURCE_KINDS.includes(d.kind)) || (groupOf(d) === 'source.extensions.fluxcd.io' && d.kind === 'ArtifactGenerator');
 export const isFleet = (d: DocRef) => d.apiVersion === 'platform.gitops.io/v1alpha1' && d.kind === 'Fleet';
 const isArgo = (d: DocRef) => groupOf(d) === 'argoproj.io';
 
@@ -226,20 +228,39 @@ export class FleetGraph {
 		const memo = `${from.file}|${kinds.join(',')}|${group}|${namespace}|${name}`;
 		const hit = this.resolved.get(memo);
 		if (hit) return hit;
-		let cands = kinds.flatMap((k) => this.byName!.get(`${k}|${group}|${namespace}|${name}`) ?? []);
-		if (cands.length > 1) {
-			const byCluster = this.byCluster(memo.slice(memo.indexOf('|') + 1), cands);
-			const same = new Set((this.ctx.model.files[from.file] ?? []).flatMap((c) => byCluster.get(c) ?? []));
-			if (same.size > 0) cands = cands.filter((d) => same.has(d));
-			if (cands.length > 1) {
-				const dir = dirName(from.file);
-				const scores = cands.map((d) => sharedSegments(dir, dirName(d.file)));
-				const best = Math.max(...scores);
-				cands = cands.filter((_, i) => scores[i] === best);
-			}
-		}
+		const cands = this.prefer(from, memo.slice(memo.indexOf('|') + 1), kinds.flatMap((k) => this.byName!.get(`${k}|${group}|${namespace}|${name}`) ?? []));
 		this.resolved.set(memo, cands);
 		return cands;
+	}
+
+	/** Of several candidates, those synced to a cluster the referring file reaches, then the nearest by directory. */
+	private prefer(from: DocRef, key: string, cands: DocRef[]): DocRef[] {
+		if (cands.length > 1) {
+			const byCluster = this.byCluster(key, cands);
+			const same = new Set((this.ctx.model.files[from.file] ?? []).flatMap((c) => byCluster.get(c) ?? []));
+			if (same.size > 0) cands = cands.filter((d) => same.has(d));
+		}
+		if (cands.length > 1) {
+			const dir = dirName(from.file);
+			const scores = cands.map((d) => sharedSegments(dir, dirName(d.file)));
+			const best = Math.max(...scores);
+			cands = cands.filter((_, i) => scores[i] === best);
+		}
+		return cands;
+	}
+
+	/** The ArtifactGenerators (Flux 2.7) that produce an ExternalArtifact, at the artifact's entry. */
+	private artifactGenerators(from: DocRef, artifact: string, namespace: string): Target[] {
+		const found = new Map<DocRef, number>();
+		for (const file of new Set(this.store.ofKinds(['ArtifactGenerator']).map((g) => g.file))) {
+			for (const g of this.store.documents(file)) {
+				if (g.kind !== 'ArtifactGenerator' || groupOf(g) !== 'source.extensions.fluxcd.io' || (g.namespace ?? '') !== namespace) continue;
+				const artifacts = obj(g.value.spec).artifacts;
+				const i = Array.isArray(artifacts) ? artifacts.findIndex((a) => obj(a).name === artifact) : -1;
+				if (i !== -1) found.set(g, i);
+			}
+		}
+		return this.prefer(from, `ArtifactGenerator|${namespace}|${artifact}`, [...found.keys()]).map((doc) => ({ type: 'object', doc, at: ['spec', 'artifacts', found.get(doc)!, 'name'] }));
 	}
 
 	/** Candidates by the clusters their file reaches (many clusters declaring the same name cost one pass). */
@@ -335,7 +356,10 @@ export class FleetGraph {
 			else if (!this.readsThisRepo(d, kind, name, ns)) path = undefined;
 			this.push(out, 'flux-path', d, ['spec', 'path'], this.pathTargets(path), true);
 		}
-		if (name !== undefined) this.push(out, 'flux-source', d, ['spec', 'sourceRef', 'name'], FLUX_SOURCE_KINDS.includes(kind) ? this.named(d, [kind], SOURCE_GROUP, name, ns).map((doc) => ({ type: 'object', doc })) : []);
+		if (name !== undefined) {
+			const sources: Target[] = kind === 'ExternalArtifact' ? this.artifactGenerators(d, name, ns) : FLUX_SOURCE_KINDS.includes(kind) ? this.named(d, [kind], SOURCE_GROUP, name, ns).map((doc) => ({ type: 'object', doc })) : [];
+			this.push(out, 'flux-source', d, ['spec', 'sourceRef', 'name'], sources);
+		}
 		if (Array.isArray(spec.components) && path !== undefined) {
 			spec.components.forEach((c, i) => typeof c === 'string' && this.push(out, 'flux-component', d, ['spec', 'components', i], this.pathTargets(joinPath(path!, c))));
 		}

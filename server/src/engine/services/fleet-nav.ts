@@ -32,7 +32,7 @@ export function documentLinks(ctx: NavContext, file: string): LinkEntry[] {
 			const how = s.kind === 'kustomize' ? '' : s.recursive ? ': every manifest under it is synced' : ': the manifests directly in it are synced';
 			out.push(t.directory ? { range: g.rangeOf(s), target: t.file, directory: true, tooltip: `Reveal ${t.file} in the Explorer (no kustomization file${how})` } : { range: g.rangeOf(s), target: t.file, tooltip: `Open ${t.file}` });
 		} else if (t.type === 'object') {
-			out.push({ range: g.rangeOf(s), target: t.doc.file, position: t.doc.locate(['metadata', 'name']).range.start, tooltip: `Open ${describe(t.doc)}` });
+			out.push({ range: g.rangeOf(s), target: t.doc.file, position: g.unquoted(t.doc.file, t.doc.locate(t.at ?? ['metadata', 'name']).range).start, tooltip: `Open ${describe(t.doc)}` });
 		}
 	}
 	// In document order (the Fleet's clusters name their path before or after their claim).
@@ -107,13 +107,21 @@ function pathReferences(g: FleetGraph, keys: string[]): Site[] {
 	return out;
 }
 
-const keyOf = (t: Target): string => (t.type === 'object' ? `o:${t.doc.file}#${t.doc.documentIndex}` : t.type === 'environment' ? `e:${t.location.file}#${t.name}` : `p:${t.file}`);
+/** What a target is, and (for an object) what of it: one artifact of an ArtifactGenerator, or the whole object. */
+const keysOf = (t: Target): [string, string] => {
+	if (t.type === 'object') {
+		const doc = `o:${t.doc.file}#${t.doc.documentIndex}`;
+		return [doc, t.at ? `${doc}/${t.at.join('/')}` : doc];
+	}
+	const k = t.type === 'environment' ? `e:${t.location.file}#${t.name}` : `p:${t.file}`;
+	return [k, k];
+};
 
-/** Name sites (sourceRefs, dependsOn, environments) that resolve to one of the targets. */
+/** Name sites (sourceRefs, dependsOn, environments) that resolve to one of the targets (any part of a whole object). */
 function nameReferences(g: FleetGraph, targets: Target[]): Site[] {
-	const want = new Set(targets.map(keyOf));
+	const want = new Set(targets.map((t) => keysOf(t)[1]));
 	if (want.size === 0) return [];
-	return g.allSites().filter((s) => !PATH_SITES.has(s.kind) && s.targets.some((t) => want.has(keyOf(t))));
+	return g.allSites().filter((s) => !PATH_SITES.has(s.kind) && s.targets.some((t) => keysOf(t).some((k) => want.has(k))));
 }
 
 /** The object or environment a position in a document declares, when others refer to it by name. */
@@ -135,7 +143,7 @@ function places(g: FleetGraph, s: Site | undefined, t: Target): { file: string; 
 		if (!t.directory) return [{ file: t.file, range: START, selectionRange: START }];
 		return g.syncedFiles(t.file, s?.recursive ?? true).slice(0, MAX_DIRECTORY_FILES).map((file) => ({ file, range: START, selectionRange: START }));
 	}
-	if (t.type === 'object') return [{ file: t.doc.file, range: t.doc.locate([]).range, selectionRange: g.unquoted(t.doc.file, t.doc.locate(['metadata', 'name']).range) }];
+	if (t.type === 'object') return [{ file: t.doc.file, range: t.doc.locate([]).range, selectionRange: g.unquoted(t.doc.file, t.doc.locate(t.at ?? ['metadata', 'name']).range) }];
 	return [{ file: t.location.file, range: t.item.range, selectionRange: g.unquoted(t.location.file, t.location.range) }];
 }
 
