@@ -67,7 +67,7 @@ test('missing resources, components, patches and generator files are errors on t
 	);
 });
 
-test('entries that build are not reported: existing files, directories with a kustomization (any of its three names), remote bases, paths outside the repository, variables', () => {
+test('entries that build are not reported: existing files, directories with a kustomization (any of its three names), remote bases (any Git host), paths outside the repository, variables', () => {
 	const m = discover({
 		'web/site/kustomization.yaml': yaml`
 			apiVersion: kustomize.config.k8s.io/v1beta1
@@ -79,6 +79,8 @@ test('entries that build are not reported: existing files, directories with a ku
 			  - https://github.com/acme/shared//base?ref=v1.2.0
 			  - github.com/acme/other/deploy?ref=main
 			  - git@github.com:acme/infra.git//base
+			  - dev.azure.com/acme/platform/_git/infra//base
+			  - git.example.com/acme/infra/base
 			  - ../../../other-repo/base
 			  - \${cluster_name}.yaml
 			  - "{{ .Values.env }}/extra.yaml"

@@ -86,13 +86,21 @@ export function kustomizationProblems(store: DocumentStore, reach: Readonly<Reco
 		for (const ref of refs) {
 			const expects = EXPECTS[ref.field];
 			const written = valueAt(doc.value, ref.path);
-			if (ref.remote || !expects || typeof written !== 'string' || /\$\{|\{\{/.test(written)) continue;
+			if (ref.remote || !expects || typeof written !== 'string' || /\$\{|\{\{/.test(written) || mayBeRemote(written)) continue;
 			const broken = brokenEntry(store, ref, expects, written);
 			if (broken === undefined) continue;
 			out.push({ ruleId: 'fleet-reference', severity: 'error', message: `${broken.what}${consequence(reach[file])} ${broken.fix}`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
 		}
 	}
 	return out;
+}
+
+/**
+ * kustomize reads an entry that is not a local path as a Git repository when it can (any host,
+ * `host/org/repo//dir`): a host-like first segment or a `//` is never called missing.
+ */
+function mayBeRemote(entry: string): boolean {
+	return entry.includes('//') || /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?\//i.test(entry);
 }
 
 /** What is wrong with one entry (what kustomize says about it) and how to fix it, or undefined when it builds. */
