@@ -83,6 +83,7 @@ export class FleetGraph {
 	private readonly resolved = new Map<string, DocRef[]>();
 	private readonly clusterIndex = new Map<string, Map<string, DocRef[]>>();
 	private readonly lines = new Map<string, LineIndex | undefined>();
+	private readonly synced = new Map<string, string[]>();
 
 	constructor(readonly ctx: NavContext) {}
 
@@ -149,6 +150,13 @@ export class FleetGraph {
 
 	/** The YAML files a directory without a kustomization contributes: Flux takes every one below it (a nested kustomization as one unit), Argo CD those directly in it. */
 	syncedFiles(dir: string, recursive: boolean): string[] {
+		const key = `${recursive ? 'r' : 'f'}|${dir}`;
+		let hit = this.synced.get(key);
+		if (!hit) this.synced.set(key, (hit = this.computeSyncedFiles(dir, recursive)));
+		return hit;
+	}
+
+	private computeSyncedFiles(dir: string, recursive: boolean): string[] {
 		if (!recursive) return this.store.listDirectory(dir).filter(isYamlFile).sort();
 		const out = new Set<string>();
 		for (const f of this.store.yamlUnder(dir)) {
