@@ -1,5 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RepoIndex } from '../../server/src/engine/repo';
+import { nodeFileSystem } from '../../server/src/host/node-fs';
+import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { discover, memoryRepo, yaml } from './helpers';
@@ -109,6 +115,23 @@ test('a path the file list lacks but the reader finds (a symbolic link kustomize
 		m.problems.map((p) => p.path.join('.')),
 		['resources.2'],
 	);
+});
+
+test('on disk: a symbolic link to a base is not missing (the listing does not follow links, kustomize does)', async () => {
+	const root = mkdtempSync(join(tmpdir(), 'fleetscope-links-'));
+	try {
+		mkdirSync(join(root, 'shared/base'), { recursive: true });
+		mkdirSync(join(root, 'apps/prod'), { recursive: true });
+		writeFileSync(join(root, 'shared/base/kustomization.yaml'), 'resources: []\n');
+		writeFileSync(join(root, 'apps/prod/kustomization.yaml'), 'resources:\n  - ../base\n  - ../gone\n');
+		symlinkSync(join(root, 'shared/base'), join(root, 'apps/base'), 'dir');
+		const repo = await RepoIndex.build(nodeFileSystem(root));
+		assert.ok(!repo.allFiles().some((f) => f.startsWith('apps/base/')), 'the listing skips the link');
+		const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.allFiles())));
+		assert.deepEqual(m.problems.map((p) => p.path.join('.')), ['resources.1']);
+	} finally {
+		rmSync(root, { recursive: true, force: true });
+	}
 });
 
 test('a broken entry of a kustomization that clusters receive names the clusters that keep their last revision', () => {

@@ -177,6 +177,44 @@ describe('document links', () => {
 		);
 	});
 
+	test('a chart in this repository, Flux components, and HelmRelease dependsOn', () => {
+		const files = {
+			...fluxRepo(),
+			'clusters/dev/extra.yaml': fluxKs('extra', './apps/dev', '  components:\n    - ../components/tracing\n    - ../components/gone\n'),
+			'apps/components/tracing/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
+			'charts/web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+			'infrastructure/web.yaml': yaml`
+				apiVersion: helm.toolkit.fluxcd.io/v2
+				kind: HelmRelease
+				metadata:
+				  name: web
+				  namespace: flux-system
+				spec:
+				  dependsOn:
+				    - name: podinfo
+				  chart:
+				    spec:
+				      chart: ./charts/web
+				      sourceRef:
+				        kind: GitRepository
+				        name: flux-system
+			`,
+		};
+		const ctx = nav(files);
+		assert.deepEqual(documentLinks(ctx, 'clusters/dev/extra.yaml').map((l) => [textOf(files, 'clusters/dev/extra.yaml', l.range), l.target]), [
+			['./apps/dev', 'apps/dev/kustomization.yaml'],
+			['flux-system', 'clusters/dev/flux-system/gotk-sync.yaml'],
+			// Relative to spec.path (apps/dev), as Flux reads them; the missing one has no link.
+			['../components/tracing', 'apps/components/tracing/kustomization.yaml'],
+		]);
+		// Both clusters receive this file and each reads its own flux-system: no single link, a definition per cluster.
+		assert.deepEqual(documentLinks(ctx, 'infrastructure/web.yaml').map((l) => [textOf(files, 'infrastructure/web.yaml', l.range), l.target]), [['./charts/web', 'charts/web/Chart.yaml']]);
+		const sources = definitions(ctx, 'infrastructure/web.yaml', at(files, 'infrastructure/web.yaml', 'name: flux-system', 7));
+		assert.deepEqual(sources.map((d) => d.file), ['clusters/dev/flux-system/gotk-sync.yaml', 'clusters/prod/flux-system/gotk-sync.yaml']);
+		const dep = definitions(ctx, 'infrastructure/web.yaml', at(files, 'infrastructure/web.yaml', 'name: podinfo', 7));
+		assert.deepEqual(dep.map((d) => `${d.file}:${d.selectionRange.start.line}`), ['infrastructure/helm.yaml:11']);
+	});
+
 	test('a file that names nothing, or cannot be read as YAML, has no links and throws nothing', () => {
 		const files = { ...fluxRepo(), 'bad/kustomization.yaml': 'resources: [\n', 'bad/x.yaml': 'kind: Kustomization\n\t: :\n', 'bad/y.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: y\nspec:\n  path: [1]\n  sourceRef: 5\n  dependsOn: {a: 1}\n' };
 		const ctx = nav(files);
