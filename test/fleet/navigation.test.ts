@@ -215,10 +215,13 @@ describe('document links', () => {
 		assert.deepEqual(dep.map((d) => `${d.file}:${d.selectionRange.start.line}`), ['infrastructure/helm.yaml:11']);
 	});
 
-	test('a file that names nothing, or cannot be read as YAML, has no links and throws nothing', () => {
-		const files = { ...fluxRepo(), 'bad/kustomization.yaml': 'resources: [\n', 'bad/x.yaml': 'kind: Kustomization\n\t: :\n', 'bad/y.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: y\nspec:\n  path: [1]\n  sourceRef: 5\n  dependsOn: {a: 1}\n' };
+	test('a file that names nothing, cannot be read as YAML or is huge has no links and throws nothing', () => {
+		const files: Record<string, string> = { ...fluxRepo(), 'bad/kustomization.yaml': 'resources: [\n', 'bad/x.yaml': 'kind: Kustomization\n\t: :\n', 'bad/y.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: y\nspec:\n  path: [1]\n  sourceRef: 5\n  dependsOn: {a: 1}\n' };
+		// Over 1 MB (an editor hands over any text): not parsed per request.
+		files['huge/kustomization.yaml'] = `resources:\n${'  - cm.yaml\n'.repeat(100_000)}`;
+		files['huge/cm.yaml'] = CM('huge');
 		const ctx = nav(files);
-		for (const f of ['apps/base/web/deployment.yaml', 'bad/kustomization.yaml', 'bad/x.yaml', 'bad/y.yaml', 'does/not/exist.yaml']) assert.deepEqual(documentLinks(ctx, f), [], f);
+		for (const f of ['apps/base/web/deployment.yaml', 'bad/kustomization.yaml', 'bad/x.yaml', 'bad/y.yaml', 'does/not/exist.yaml', 'huge/kustomization.yaml']) assert.deepEqual(documentLinks(ctx, f), [], f);
 	});
 });
 

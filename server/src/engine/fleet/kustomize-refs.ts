@@ -13,6 +13,8 @@ import type { FleetProblem } from './types';
  * Kustomization and Argo CD Application that includes the kustomization.
  */
 
+const MAX_KUSTOMIZATION_CHARS = 1024 * 1024;
+
 const cache = new WeakMap<DocumentStore, Map<string, { text: string; refs: KustomizationReference[] }>>();
 
 /** The first document of a kustomization file, when it is a kustomize config (not a Flux Kustomization saved under that name). */
@@ -26,7 +28,8 @@ export function kustomizationDoc(store: DocumentStore, file: string): DocRef | u
 /** Every path a kustomization file names (see `kustomizationReferences`), without existence: the caller asks the store. */
 export function kustomizationRefs(store: DocumentStore, file: string): KustomizationReference[] {
 	const text = store.reader.read(file);
-	if (text === undefined || !kustomizationDoc(store, file)) return [];
+	// No kustomization is a megabyte long; an editor's huge buffer is not parsed again on every run.
+	if (text === undefined || text.length > MAX_KUSTOMIZATION_CHARS || !kustomizationDoc(store, file)) return [];
 	let perStore = cache.get(store);
 	if (!perStore) cache.set(store, (perStore = new Map()));
 	const hit = perStore.get(file);

@@ -62,6 +62,8 @@ export interface Site {
 }
 
 const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+/** Larger files are not read for navigation (as for discovery: no GitOps object is that large). */
+const MAX_NAV_CHARS = 1024 * 1024;
 const FLUX_SOURCE_KINDS = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart'];
 const NAV_KINDS = ['Kustomization', 'HelmRelease', 'Application', 'ApplicationSet', 'Fleet', 'ClusterClaim'];
 
@@ -94,6 +96,9 @@ export class FleetGraph {
 	/** The sites of one file, from its current text. */
 	sitesIn(file: string): Site[] {
 		const out: Site[] = [];
+		// An open editor hands over any text: a huge one is no fleet object, and is not parsed per request.
+		const text = this.store.reader.read(file);
+		if (text === undefined || text.length > MAX_NAV_CHARS) return out;
 		const k = kustomizationDoc(this.store, file);
 		if (k) {
 			for (const ref of kustomizationRefs(this.store, file)) {
