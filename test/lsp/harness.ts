@@ -34,6 +34,8 @@ export interface StartOptions {
 	folders?: string[];
 	/** The `fleetscope` settings answered for a scope URI (read at each request, so tests can change them; may be async). */
 	settings?: (scopeUri: string | undefined) => unknown;
+	/** Client text document capabilities added to the defaults (e.g. `{ definition: { linkSupport: true } }`, as VS Code sends). */
+	textDocument?: Record<string, unknown>;
 }
 
 export class Session {
@@ -69,7 +71,7 @@ export class Session {
 			workspaceFolders: folders,
 			capabilities: {
 				workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
-				textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] } },
+				textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] }, ...opts.textDocument },
 			},
 		})) as InitializeResult;
 		session = new Session(proc, conn, init);

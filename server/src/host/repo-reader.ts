@@ -38,6 +38,17 @@ export class NodeRepoReader implements RepoReader {
 		this.texts.delete(rel);
 	}
 
+	/** Follows symbolic links, as kustomize and Flux do; the listing does not (a link cycle cannot hang it). */
+	probe(rel: string): 'file' | 'directory' | undefined {
+		if (rel.split('/').includes('..')) return undefined;
+		try {
+			const st = statSync(path.join(this.root, ...rel.split('/')));
+			return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
 	read(rel: string): string | undefined {
 		const open = this.overlay(rel);
 		if (open !== undefined) return open;

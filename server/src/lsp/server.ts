@@ -27,6 +27,7 @@ import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover
 import { fleetSymbols } from '../engine/services/fleet-info';
 import { EnginePool } from './engines';
 import { requestType } from './protocol';
+import { registerNavigation } from './navigation';
 import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
@@ -83,7 +84,7 @@ export class FleetscopeServer {
 	private draining = false;
 	private scanGeneration = 0;
 	private scan = { running: false, validated: 0, total: 0 };
-	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false };
+	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false, definitionLinks: false };
 
 	constructor(
 		private readonly connection: Connection,
@@ -132,6 +133,7 @@ export class FleetscopeServer {
 		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
 		registerComplianceReport(c, { folders: this.folders, settings: (uri) => this.settings.get(uri), engines: this.engines, documents: this.documents });
+		registerNavigation(c, { folders: this.folders, definitionLinks: () => this.caps.definitionLinks });
 
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);
@@ -153,6 +155,7 @@ export class FleetscopeServer {
 			watchRegistration: !!ws?.didChangeWatchedFiles?.dynamicRegistration,
 			configRegistration: !!ws?.didChangeConfiguration?.dynamicRegistration,
 			folders: !!ws?.workspaceFolders,
+			definitionLinks: !!params.capabilities.textDocument?.definition?.linkSupport,
 		};
 		const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
 		for (const f of folders) this.folders.add(f);
@@ -163,6 +166,9 @@ export class FleetscopeServer {
 				completionProvider: {},
 				documentSymbolProvider: true,
 				workspaceSymbolProvider: true,
+				documentLinkProvider: { resolveProvider: false },
+				definitionProvider: true,
+				referencesProvider: true,
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},

@@ -34,6 +34,12 @@ export class Folder {
 		return this.index;
 	}
 
+	/** The folder's fleet model and document store (what navigation reads), once the index is built. */
+	async fleet(): Promise<FleetService> {
+		await this.repo();
+		return this.fleetService!;
+	}
+
 	/** Rediscovers the fleet after these files changed (on disk or in the editor); true when the model changed. */
 	async refreshFleet(changed: readonly string[]): Promise<boolean> {
 		await this.repo();
@@ -53,11 +59,6 @@ export class Folder {
 	/** The fleet model as last discovered, without waiting (undefined until the index is built). */
 	fleetNow(): FleetModel | undefined {
 		return this.fleetService?.model;
-	}
-
-	/** The fleet model, once the index is built. */
-	async fleet(): Promise<FleetModel | undefined> {
-		return (await this.repo()).fleet;
 	}
 
 	rel(file: string): string | undefined {

@@ -4,6 +4,7 @@ import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
 import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk } from './flux';
+import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
 import type { DocRef, DocumentStore } from './reader';
 import { extractVersions } from './versions';
@@ -114,6 +115,8 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 
 	const clusterList = [...clusters.values()].sort((a, b) => envOrder(environments, a) - envOrder(environments, b) || a.name.localeCompare(b.name));
 	const apps = discoverApps(store, declared, clusterList, environments, reached, expand, walks);
+	// Broken kustomization entries, with the clusters that stop getting changes because of them.
+	problems.push(...kustomizationProblems(store, files));
 	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems) };
 }
 

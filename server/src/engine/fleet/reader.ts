@@ -15,6 +15,11 @@ export interface RepoReader {
 	files(): readonly string[];
 	/** A file's text, or undefined when it does not exist or is not kept (too large, binary). */
 	read(path: string): string | undefined;
+	/**
+	 * Whether a path the file list lacks exists all the same (a symbolic link, a directory the
+	 * listing skips): asked only before a path is reported missing. Readers that list everything omit it.
+	 */
+	probe?(path: string): 'file' | 'directory' | undefined;
 }
 
 /** A document of a file with the header fields discovery keys on, and a way to locate its nodes. */
@@ -78,6 +83,18 @@ export class DocumentStore {
 	isDirectory(path: string): boolean {
 		const p = normalisePath(path);
 		return p === '' || this.dirSet().has(p);
+	}
+
+	/**
+	 * What a path is, from the file list and then, for a path it lacks, from the reader's probe:
+	 * what reports of missing paths ask, so a symbolic link kustomize follows is never "missing".
+	 */
+	probe(path: string): 'file' | 'directory' | undefined {
+		const p = normalisePath(path);
+		if (this.isFile(p)) return 'file';
+		if (this.isDirectory(p)) return 'directory';
+		if (p.startsWith('../') || p === '..') return undefined;
+		return this.reader.probe?.(p);
 	}
 
 	/** Files directly in a directory. */

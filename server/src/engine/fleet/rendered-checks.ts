@@ -163,20 +163,23 @@ export function assembleView(renders: readonly ClusterRender[], evals: readonly 
 		}
 	}
 	const rendered = new Set(renders.map((r) => r.cluster));
-	// What rendering itself says (an unsupported field, a patch that matches nothing), once per place.
+	// What rendering itself says (an unsupported field, a patch that matches nothing), once per place;
+	// not where discovery already reports the same place (a missing path of a kustomization).
 	const seen = new Set<string>();
+	for (const p of fleet.problems) seen.add(`${p.location.file}#${p.documentIndex}|${p.path.join('/')}`);
 	for (const render of renders) {
 		for (const n of render.notes) {
-			const key = `${n.code}|${n.file}#${n.documentIndex}|${n.path.join('/')}|${n.message}`;
-			if (seen.has(key)) continue;
+			const place = `${n.file}#${n.documentIndex}|${n.path.join('/')}`;
+			const key = `${n.code}|${place}|${n.message}`;
+			if (seen.has(key) || seen.has(place)) continue;
 			seen.add(key);
 			const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
 			entry(n.file, n.documentIndex).problems.push({
-				ruleId: n.code === 'kustomize-unsupported' || n.code === 'kustomize-remote-resource' ? 'kustomize-unsupported' : 'kustomize-build',
+				ruleId: NOT_RENDERED.has(n.code) ? 'kustomize-unsupported' : 'kustomize-build',
 				path: n.path,
 				target: n.path.length > 0 ? 'key' : 'value',
-				// Fleetscope renders what it supports; an unsupported field is a note, never a reason to fail a build.
-				severity: n.code === 'kustomize-unsupported' || n.code === 'kustomize-remote-resource' ? 'info' : n.severity,
+				// Fleetscope renders what it supports and reads what the workspace holds; neither is a reason to fail a build.
+				severity: NOT_RENDERED.has(n.code) ? 'info' : n.severity,
 				message: n.message,
 				data: { path: n.path },
 				clusters: clusters.sort(),
@@ -259,6 +262,13 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
 		object: representative.object,
 	};
 }
+
+/**
+ * Notes about what Fleetscope did not render, rather than about the repository: unsupported fields,
+ * remote bases, and paths outside the workspace folder (the folder may be a subdirectory of the
+ * real repository, where such a path resolves).
+ */
+const NOT_RENDERED = new Set(['kustomize-unsupported', 'kustomize-remote-resource', 'kustomize-outside-repository']);
 
 const RAISED: Record<Severity, Severity> = { hint: 'hint', info: 'warning', warning: 'error', error: 'error' };
 

@@ -1,4 +1,4 @@
-import type { Range } from '../types';
+import type { Position, Range } from '../types';
 
 /**
  * Results of the editor services in plain, engine-neutral shapes. They mirror the LSP types closely
@@ -38,4 +38,33 @@ export interface SymbolEntry {
 	range: Range;
 	/** The resource's name (or its kind when it has no name). */
 	selectionRange: Range;
+}
+
+/** A document link: the range of a path or name, and the file (or directory) it opens. */
+export interface LinkEntry {
+	range: Range;
+	/** Repo-relative file or directory. */
+	target: string;
+	/** A directory: the editor reveals it in its explorer. */
+	directory?: boolean;
+	/** Where to put the cursor in the target file (an object's name). */
+	position?: Position;
+	tooltip: string;
+}
+
+/** A go-to-definition target, with the range of the value it was asked on. */
+export interface DefinitionEntry {
+	originRange: Range;
+	/** Repo-relative file. */
+	file: string;
+	/** The whole target (an object's document, an environment's item; the file's start for a file). */
+	range: Range;
+	/** What to select in it (an object's name, an environment's name). */
+	selectionRange: Range;
+}
+
+/** A place that refers to something (a reference found by Find All References). */
+export interface ReferenceEntry {
+	file: string;
+	range: Range;
 }
