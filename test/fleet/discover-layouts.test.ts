@@ -174,8 +174,12 @@ test('the example fleet: environments, clusters and the version each environment
 	assert.deepEqual(
 		m.clusters.map((c) => [c.name, c.environment, c.region, c.kubernetesVersion]),
 		[
-			['dev-eu-west-1', 'dev', 'eu-west-1', '1.35'],
+			// dev runs the next minor first; the GKE sandbox (planted mistakes i*) was left on 1.31.
+			['dev-eu-west-1', 'dev', 'eu-west-1', '1.36'],
+			['sandbox-europe-west1', 'dev', 'europe-west1', '1.31'],
 			['staging-eu-west-1', 'staging', 'eu-west-1', '1.35'],
+			// Production's disaster-recovery cluster, two minors behind (planted mistake j1).
+			['dr-eu-central-1', 'production', 'eu-central-1', '1.34'],
 			// Its claim's planted mistake (b1): `version: 1.30` unquoted is the number 1.3, not a version.
 			['prod-eu-west-1', 'production', 'eu-west-1', undefined],
 			['prod-us-east-1', 'production', 'us-east-1', '1.35'],
@@ -183,7 +187,12 @@ test('the example fleet: environments, clusters and the version each environment
 			['perf-eu-west-1', 'performance', 'eu-west-1', undefined],
 		],
 	);
-	assert.deepEqual(m.clusters[2].syncs.filter((s) => s.kind !== 'flux-helmrelease').map((s) => s.path), ['clusters/prod-eu-west-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs']);
+	const syncs = (cluster: string) => m.clusters.find((c) => c.name === cluster)!.syncs.filter((s) => s.kind !== 'flux-helmrelease').map((s) => s.path);
+	// statements serves EU customers only: prod-eu-west-1 alone syncs it.
+	assert.deepEqual(syncs('prod-eu-west-1'), ['clusters/prod-eu-west-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs', 'apps/statements/production']);
+	assert.deepEqual(syncs('prod-us-east-1'), ['clusters/prod-us-east-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs']);
+	// The DR cluster is a pilot light: the platform only.
+	assert.deepEqual(syncs('dr-eu-central-1'), ['clusters/dr-eu-central-1', 'infrastructure/controllers', 'infrastructure/configs']);
 	const versions = (app: string) => m.apps.find((a) => a.name === app)!.versions.map((v) => `${v.environment} ${v.artifact}:${v.version} ${at(v.location)}`);
 	assert.deepEqual(versions('podinfo'), [
 		'dev ghcr.io/stefanprodan/podinfo:6.5.0 apps/dev/kustomization.yaml:9',
