@@ -51,7 +51,7 @@ test('fleet (text): readable graph with the promotion order, each cluster, and v
 	assert.equal(r.code, 0, r.stderr);
 	assert.match(r.stdout, /^Environments, in promotion order: dev → staging → production \[production\]\n/);
 	assert.match(r.stdout, /\n {2}prod-us-east-1 {2}production, us-east-1, aws, Kubernetes 1\.35\n {6}context {2}arn:aws:eks:us-east-1:444455556666:cluster\/prod-us-east-1\n/);
-	assert.match(r.stdout, /\n {6}staging {6}ghcr\.io\/acme\/orders-api 2\.14\.1 {2}apps\/staging\/kustomization\.yaml:11 {2}\[staging-eu-west-1\] {2}behind dev \(2\.15\.0-rc\.1\)\n/);
+	assert.match(r.stdout, /\n {6}staging {6}ghcr\.io\/acme\/orders-api 2\.14\.1 {2}apps\/staging\/kustomization\.yaml:12 {2}\[staging-eu-west-1\] {2}behind dev \(2\.15\.0-rc\.1\)\n/);
 });
 
 test('fleet: a broken reference is listed with its place; usage errors exit 2', async () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComplianceReport } from '../../server/src/engine/report/model';
+import { plantedFindings } from './example-fleet';
 import { ensureCliBuilt, runCli, tempRepo } from './run';
 
 /** `fleetscope report` end to end: the built CLI on the example fleet and on small repositories. */
@@ -78,24 +79,30 @@ test('the example fleet: exit 0 with findings (check is the gate), one section p
 		report.sections.map((s) => s.id),
 		['env:dev', 'env:staging', 'env:production', 'env:performance', 'not-deployed'],
 	);
+	// Every planted Pod Security mistake is in staging (the debug Deployment and legacy-batch), and fails there.
+	const pss = (f: { file: string; line: number; ruleId: string }) => `${f.file}:${f.line} ${f.ruleId}`;
+	const planted = plantedFindings().filter((p) => p.ruleId.startsWith('pss-') && !p.kubernetesVersion);
+	assert.ok(planted.length >= 20, 'the example plants Pod Security mistakes');
 	assert.deepEqual(
-		report.findings.filter((f) => f.ruleId.startsWith('pss-')).map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.status} ${f.environments.join(',')}`),
-		[
-			'apps/staging/debug-deployment.yaml:47 pss-allowPrivilegeEscalation fail staging',
-			'apps/staging/debug-deployment.yaml:47 pss-capabilities_restricted fail staging',
-			'apps/staging/debug-deployment.yaml:48 pss-privileged fail staging',
-		],
+		report.findings.filter((f) => f.ruleId.startsWith('pss-')).map((f) => `${pss(f)} ${f.status} ${f.environments.join(',')}`).sort(),
+		planted.map((p) => `${pss(p)} fail staging`).sort(),
+	);
+	// The one exempted finding: its assessment is the exemption's reason.
+	assert.deepEqual(
+		report.findings.filter((f) => f.status !== 'fail').map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.status}`),
+		['fleet.yaml:40 dora-region-concentration exempted'],
 	);
 	const privileged = (id: string) => {
 		const c = report.sections.find((s) => s.id === id)!.controls.find((x) => x.control === 'CIS-K8S-5.2.2');
 		return c && [c.evaluated, c.passed, c.failed];
 	};
-	// podinfo and orders-api everywhere; staging also runs the planted debug Deployment. Replica patches are not workloads.
-	assert.deepEqual(privileged('env:staging'), [3, 2, 1]);
-	assert.deepEqual(privileged('env:production'), [2, 2, 0]);
-	assert.equal(report.coverage.files, 58);
+	// podinfo, orders-api and statements in staging and production; staging also runs the planted debug
+	// Deployment (the one privileged container) and the five legacy-batch workloads. Replica patches are not workloads.
+	assert.deepEqual(privileged('env:staging'), [9, 8, 1]);
+	assert.deepEqual(privileged('env:production'), [3, 3, 0]);
+	assert.equal(report.coverage.files, 93);
 	assert.ok(report.coverage.otherFindings >= 7, 'the schema and Fleet mistakes are not compliance findings');
-	assert.match(r.stderr, /^Compliance score: Environment dev \d+ %, Environment staging \d+ %, Environment production \d+ %, Environment performance \d+ %, Not deployed to a known cluster \d+ % · \d+ failing, 0 exempted findings · 58 files\n$/);
+	assert.match(r.stderr, /^Compliance score: Environment dev \d+ %, Environment staging \d+ %, Environment production \d+ %, Environment performance \d+ %, Not deployed to a known cluster \d+ % · \d+ failing, 1 exempted finding · 93 files\n$/);
 });
 
 test('md to stdout, html to a file: the summary goes to stderr either way', async () => {

@@ -156,6 +156,8 @@ spec:
 		assert.deepEqual(r.messages, [
 			'The pod sets no securityContext, neither for itself nor for any of its 2 containers, so it runs as the image\'s user (often root) with the runtime\'s default capabilities and no seccomp profile. Add a pod securityContext (runAsNonRoot: true, seccompProfile type RuntimeDefault) and on each container allowPrivilegeEscalation: false and capabilities.drop: [ALL]. (CIS 5.7.3)',
 		]);
+		const one = run(pod('containers:\n  - name: web\n    image: web\n'), 'cis-security-context');
+		assert.match(one.messages[0], /^The pod sets no securityContext, neither for itself nor for its container, so /);
 	});
 
 	it('accepts a securityContext on the pod or on any container, a pod without containers, and bad shapes', () => {

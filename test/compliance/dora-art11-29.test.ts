@@ -16,7 +16,9 @@ describe('DORA Art 11: dora-geographic-redundancy', () => {
 		]);
 		const sameRegionDr = await check({ 'fleet.yaml': fleetFile(`${entry}      drCluster: staging-1\n`) }, 'fleet.yaml', 'dora-geographic-redundancy', { fleet });
 		assert.deepEqual(sameRegionDr.where, ['8:17-8:26 warning dora-geographic-redundancy | staging-1']);
-		assert.match(sameRegionDr.messages[0], /Its drCluster "staging-1" is in the same region eu-west-1\./);
+		assert.match(sameRegionDr.messages[0], /runs in production only in region eu-west-1 \("prod-1"\), and its drCluster "staging-1" is in the same region: a regional outage stops it /);
+		const unknownDr = await check({ 'fleet.yaml': fleetFile(`${entry}      drCluster: nowhere\n`) }, 'fleet.yaml', 'dora-geographic-redundancy', { fleet });
+		assert.match(unknownDr.messages[0], /\("prod-1"\), and its drCluster "nowhere" is not a cluster of the fleet: a regional outage /);
 	});
 	it('accepts two production regions, a DR cluster elsewhere, and non-critical apps', async () => {
 		assert.deepEqual((await check({ 'fleet.yaml': fleetFile(entry) }, 'fleet.yaml', 'dora-geographic-redundancy', { fleet: fleetModel({ clusters: CLUSTERS, apps: [app({})] }) })).where, []);

@@ -6,12 +6,14 @@ import { Engine, type RepoContext } from '../../server/src/engine/engine';
 import { RepoIndex, isIncluded, isYamlFile } from '../../server/src/engine/repo';
 import type { Finding } from '../../server/src/engine/types';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
+import { loadFleet } from '../../server/src/host/fleet';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { nodeSchemaChecks } from '../../server/src/host/registry';
 import { complete } from '../../server/src/engine/services/completion';
 import { hover } from '../../server/src/engine/services/hover';
 import { defaultSettings } from '../../shared/settings';
 import { check, registry, show, yaml } from './schema-helpers';
+import { EXAMPLE_DAY, plantedAt, plantedFindings } from '../cli/example-fleet';
 
 /** The engine as the hosts build it for our kinds: the Node registry, schema checks and the own-kind checks. */
 const engine = new Engine(registry, defaultSettings(), [...nodeSchemaChecks(), ...ownKindChecks]);
@@ -253,20 +255,24 @@ describe('ClusterClaim', () => {
 });
 
 /**
- * The demo repository, checked as the hosts check it (every shipped check, the repo index over
- * examples/fleet): the planted mistakes are found, and nothing else is an error or a warning.
+ * The demo repository, checked as the hosts check it (every shipped check, the repo index and the
+ * fleet model of examples/fleet, on the example's day): the planted mistakes are found, and nothing
+ * else is reported, at any severity. The README's table and the files' comments name each of them.
  */
 describe('the example fleet (examples/fleet)', () => {
 	const ROOT = 'examples/fleet';
 	const byFile = new Map<string, Finding[]>();
+	const planted = plantedAt(undefined);
 
 	before(async () => {
 		const settings = defaultSettings();
 		const { registry, checks } = nodeEngineDeps();
-		// A fixed day: end-of-support dates (claims' Kubernetes versions) and DR-test ages move with time.
-		const hostEngine = new Engine(registry, settings, checks, () => new Date('2026-12-01T12:00:00Z'));
+		// The example's day: end-of-support dates (claims' Kubernetes versions) and DR-test ages move with time.
+		const hostEngine = new Engine(registry, settings, checks, () => EXAMPLE_DAY);
 		const fs = nodeFileSystem(ROOT);
 		const index = await RepoIndex.build(fs);
+		// The fleet model tells which clusters each file reaches (production raises severities, DORA judges production).
+		loadFleet(ROOT, index);
 		for (const rel of (await fs.listFiles()).filter((f) => isYamlFile(f) && isIncluded(f, settings)).sort()) {
 			const text = readFileSync(`${ROOT}/${rel}`, 'utf8');
 			byFile.set(rel, hostEngine.analyze({ path: rel, text }, index).findings);
@@ -275,30 +281,46 @@ describe('the example fleet (examples/fleet)', () => {
 
 	const shown = (file: string) => (byFile.get(file) ?? []).map(show);
 
-	it('the Fleet is clean except the cluster naming an unknown environment', () => {
-		assert.deepEqual(shown('fleet.yaml'), [
-			'57:19-57:30 fleet-semantics Cluster "perf-eu-west-1" names the environment "performance", which is not in spec.environments (known: dev, staging, production).',
-		]);
+	it('the Fleet reports the cluster naming an unknown environment on the value, listing the known ones', () => {
+		assert.ok(shown('fleet.yaml').includes('57:19-57:30 fleet-semantics Cluster "perf-eu-west-1" names the environment "performance", which is not in spec.environments (known: dev, staging, production).'), shown('fleet.yaml').join('\n'));
 	});
 
-	it('the ClusterClaims are clean except the unquoted version and minSize > maxSize in prod-eu-west-1', () => {
+	it('the healthy ClusterClaims are clean; prod-eu-west-1 has its unquoted version and minSize > maxSize', () => {
 		const claims = [...byFile.keys()].filter((f) => f.startsWith('claims/'));
-		assert.deepEqual(claims, ['claims/dev-eu-west-1.yaml', 'claims/prod-eu-west-1.yaml', 'claims/prod-us-east-1.yaml', 'claims/staging-eu-west-1.yaml']);
-		for (const f of claims.filter((c) => c !== 'claims/prod-eu-west-1.yaml')) assert.deepEqual(shown(f), [], f);
+		assert.deepEqual(claims, ['claims/dev-eu-west-1.yaml', 'claims/dr-eu-central-1.yaml', 'claims/prod-eu-west-1.yaml', 'claims/prod-us-east-1.yaml', 'claims/sandbox-europe-west1.yaml', 'claims/staging-eu-west-1.yaml']);
+		for (const f of ['claims/dev-eu-west-1.yaml', 'claims/prod-us-east-1.yaml', 'claims/staging-eu-west-1.yaml']) assert.deepEqual(shown(f), [], f);
 		assert.deepEqual(shown('claims/prod-eu-west-1.yaml'), [
 			'10:13-10:17 yaml11-trap spec.kubernetes.version must be a string: 1.30 is read as the number 1.3. Quote it: "1.30"',
 			'20:15-20:16 claim-semantics spec.nodeGroups[1].minSize of node group "workloads" is 5, larger than its maxSize 3: the group cannot be created.',
 		]);
 	});
 
-	it('every error or warning is a planted mistake of test/fixtures/example-expectations.json, and each is found', () => {
-		const expected: { file: string; line: number; ruleId: string }[] = JSON.parse(readFileSync('test/fixtures/example-expectations.json', 'utf8'));
-		// The privileged debug container also misses the restricted-level settings (README, mistake a3).
-		const companions = ['apps/staging/debug-deployment.yaml:47 pss-allowPrivilegeEscalation', 'apps/staging/debug-deployment.yaml:47 pss-capabilities_restricted'];
-		const planted = [...expected.map((e) => `${e.file}:${e.line} ${e.ruleId}`), ...companions].sort();
-		const reported = [...byFile]
-			.flatMap(([file, fs]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${file}:${f.range.start.line + 1} ${f.ruleId}`))
-			.sort();
-		assert.deepEqual(reported, planted);
+	it('every finding, of every severity, is a planted mistake of test/fixtures/example-expectations.json, and each is found', () => {
+		const reported = [...byFile].flatMap(([file, fs]) => fs.map((f) => `${file}:${f.range.start.line + 1} ${f.ruleId}`)).sort();
+		assert.deepEqual(reported, planted.map((p) => `${p.file}:${p.line} ${p.ruleId}`).sort());
+		for (const p of planted) {
+			const f = (byFile.get(p.file) ?? []).filter((x) => x.range.start.line + 1 === p.line && x.ruleId === p.ruleId);
+			assert.ok(f.some((x) => x.message.includes(p.messageIncludes)), `${p.file}:${p.line} ${p.ruleId}: no message includes "${p.messageIncludes}"`);
+		}
+		// The healthy apps stay clean: podinfo and orders-api have no finding at all.
+		for (const file of byFile.keys()) if (/^apps\/(base|dev|production)\//.test(file) && file !== 'apps/dev/podinfo-config.yaml') assert.deepEqual(shown(file), [], file);
+	});
+
+	it('the README table lists exactly the planted mistakes, with file, line and rule', () => {
+		const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
+		// | a3 | `apps/staging/debug-deployment.yaml` | 47 | what | `pss-allowPrivilegeEscalation`, `pss-capabilities_restricted` |
+		const rows = [...readme.matchAll(/^\| ([a-z]\d*) \| `([^`]+)` \| (\d+) \| .* \| ([^|]+) \|$/gm)];
+		assert.ok(rows.length > 50, `README.md: only ${rows.length} table rows`);
+		const listed = rows.flatMap((r) => [...r[4].matchAll(/`([a-z][\w-]*)`( \(Kubernetes (1\.\d+)\))?/g)].map((m) => `${r[1]} ${r[2]}:${r[3]} ${m[1]}${m[3] ? ` @${m[3]}` : ''}`));
+		const expected = plantedFindings().map((p) => `${p.id} ${p.file}:${p.line} ${p.ruleId}${p.kubernetesVersion ? ` @${p.kubernetesVersion}` : ''}`);
+		assert.deepEqual([...new Set(listed)].sort(), [...new Set(expected)].sort());
+	});
+
+	it('each planted mistake has its id in a comment at most three lines above it (or on its line)', () => {
+		for (const p of plantedFindings()) {
+			const lines = readFileSync(`${ROOT}/${p.file}`, 'utf8').split('\n');
+			const near = lines.slice(Math.max(0, p.line - 4), p.line).filter((l) => l.includes('#') && l.slice(l.indexOf('#')).includes(`(${p.id})`));
+			assert.ok(near.length > 0, `${p.file}:${p.line} (${p.id}, ${p.ruleId}): no comment naming (${p.id}) on the three lines above`);
+		}
 	});
 });

@@ -38,6 +38,25 @@ test('plain kustomize: overlays apps/<env>/ become environments in promotion ord
 	assert.deepEqual(api.behind.map((b) => `${b.environment} behind ${b.newerIn}`), ['staging behind dev', 'prod behind dev', 'prod behind staging']);
 });
 
+test('images pinned by digest: the version is the tag beside the digest, as kustomize runs name:tag@digest; a digest alone is the version; an outer newTag drops an inner digest', () => {
+	const digest = `sha256:${'ab'.repeat(32)}`;
+	const m = discover({
+		'apps/base/api/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+		'apps/base/api/deployment.yaml': deployment('api', `registry.acme.io/api:3.1.0@${digest}`),
+		'apps/dev/kustomization.yaml': 'resources:\n  - ../base/api\nimages:\n  - name: registry.acme.io/api\n    newTag: 3.2.0\n',
+		'apps/staging/kustomization.yaml': `resources:\n  - ../base/api\nimages:\n  - name: registry.acme.io/api\n    newTag: 3.1.1\n    digest: ${digest}\n`,
+		'apps/prod/kustomization.yaml': `resources:\n  - ../base/api\nimages:\n  - name: registry.acme.io/api\n    digest: ${digest}\n`,
+	});
+	const api = m.apps.find((a) => a.name === 'api')!;
+	assert.deepEqual(api.versions.map((v) => [v.environment, v.version, at(v.location)]), [
+		['dev', '3.2.0', 'apps/dev/kustomization.yaml:5'],
+		['staging', '3.1.1', 'apps/staging/kustomization.yaml:5'],
+		['prod', digest, 'apps/prod/kustomization.yaml:5'],
+	]);
+	// Tags compare; a digest says nothing about order.
+	assert.deepEqual(api.behind.map((b) => `${b.environment} behind ${b.newerIn}`), ['staging behind dev']);
+});
+
 test('Fleet file: declared environments in promotion order (not declaration order), clusters with their paths, claims fill in what the Fleet leaves out', () => {
 	const m = discover({
 		'fleet.yaml': yaml`
@@ -155,8 +174,12 @@ test('the example fleet: environments, clusters and the version each environment
 	assert.deepEqual(
 		m.clusters.map((c) => [c.name, c.environment, c.region, c.kubernetesVersion]),
 		[
-			['dev-eu-west-1', 'dev', 'eu-west-1', '1.35'],
+			// dev runs the next minor first; the GKE sandbox (planted mistakes i*) was left on 1.31.
+			['dev-eu-west-1', 'dev', 'eu-west-1', '1.36'],
+			['sandbox-europe-west1', 'dev', 'europe-west1', '1.31'],
 			['staging-eu-west-1', 'staging', 'eu-west-1', '1.35'],
+			// Production's disaster-recovery cluster, two minors behind (planted mistake j1).
+			['dr-eu-central-1', 'production', 'eu-central-1', '1.34'],
 			// Its claim's planted mistake (b1): `version: 1.30` unquoted is the number 1.3, not a version.
 			['prod-eu-west-1', 'production', 'eu-west-1', undefined],
 			['prod-us-east-1', 'production', 'us-east-1', '1.35'],
@@ -164,7 +187,12 @@ test('the example fleet: environments, clusters and the version each environment
 			['perf-eu-west-1', 'performance', 'eu-west-1', undefined],
 		],
 	);
-	assert.deepEqual(m.clusters[2].syncs.filter((s) => s.kind !== 'flux-helmrelease').map((s) => s.path), ['clusters/prod-eu-west-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs']);
+	const syncs = (cluster: string) => m.clusters.find((c) => c.name === cluster)!.syncs.filter((s) => s.kind !== 'flux-helmrelease').map((s) => s.path);
+	// statements serves EU customers only: prod-eu-west-1 alone syncs it.
+	assert.deepEqual(syncs('prod-eu-west-1'), ['clusters/prod-eu-west-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs', 'apps/statements/production']);
+	assert.deepEqual(syncs('prod-us-east-1'), ['clusters/prod-us-east-1', 'apps/production', 'infrastructure/controllers', 'infrastructure/configs']);
+	// The DR cluster is a pilot light: the platform only.
+	assert.deepEqual(syncs('dr-eu-central-1'), ['clusters/dr-eu-central-1', 'infrastructure/controllers', 'infrastructure/configs']);
 	const versions = (app: string) => m.apps.find((a) => a.name === app)!.versions.map((v) => `${v.environment} ${v.artifact}:${v.version} ${at(v.location)}`);
 	assert.deepEqual(versions('podinfo'), [
 		'dev ghcr.io/stefanprodan/podinfo:6.5.0 apps/dev/kustomization.yaml:9',
@@ -172,9 +200,9 @@ test('the example fleet: environments, clusters and the version each environment
 		'production ghcr.io/stefanprodan/podinfo:6.5.3 apps/production/kustomization.yaml:9',
 	]);
 	assert.deepEqual(versions('orders-api'), [
-		'dev ghcr.io/acme/orders-api:2.15.0-rc.1 apps/dev/kustomization.yaml:11',
-		'staging ghcr.io/acme/orders-api:2.14.1 apps/staging/kustomization.yaml:11',
-		'production ghcr.io/acme/orders-api:2.14.0 apps/production/kustomization.yaml:11',
+		'dev ghcr.io/acme/orders-api:2.15.0-rc.1 apps/dev/kustomization.yaml:12',
+		'staging ghcr.io/acme/orders-api:2.14.1 apps/staging/kustomization.yaml:12',
+		'production ghcr.io/acme/orders-api:2.14.0 apps/production/kustomization.yaml:12',
 	]);
 	assert.deepEqual(versions('cert-manager')[2], 'production cert-manager:1.15.x infrastructure/controllers/cert-manager.yaml:21');
 	assert.deepEqual(m.files['apps/base/podinfo/deployment.yaml'], ['dev-eu-west-1', 'perf-eu-west-1', 'prod-eu-west-1', 'prod-us-east-1', 'staging-eu-west-1']);

@@ -109,6 +109,8 @@ export interface CheckHooks {
 export interface RunOptions extends CheckHooks {
 	env?: NodeJS.ProcessEnv;
 	log?: (line: string) => void;
+	/** The clock of date-dependent rules (DR test age, end of support, exemption expiry); tests pin it. */
+	now?: () => Date;
 }
 
 /**
@@ -116,7 +118,7 @@ export interface RunOptions extends CheckHooks {
  * and validates every included YAML file under the directory arguments plus every file argument.
  */
 export async function runCheck(options: WalkOptions, cwd: string, run: RunOptions = {}): Promise<CheckReport> {
-	const { env = process.env, log = () => undefined } = run;
+	const { env = process.env, log = () => undefined, now = () => new Date() } = run;
 	const started = performance.now();
 	const targets = await resolveTargets(options.paths, cwd);
 	const configFile = findConfig(targets.root, options.config, cwd);
@@ -125,7 +127,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const { registry, checks } = nodeEngineDeps();
 	const wantsLive = (options.contexts?.length ?? 0) + (options.snapshots?.length ?? 0) > 0;
 	const analyses: FileAnalysis[] = [];
-	const engine = new Engine(registry, settings, checks);
+	const engine = new Engine(registry, settings, checks, now);
 	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
 	// The fleet model tells which clusters (and environments) each file reaches.
 	const fleet = (await loadFleet(targets.root, repo, { settings, today: engine.today() })).model;
@@ -161,9 +163,9 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 		false,
 	);
 	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
-	const now = new Date();
+	const at = now();
 	for (const a of analyses) {
-		const extra = liveFindings(a, live.targets, fleet, objects, registry, settings, repo.isPatchFile(a.path), now);
+		const extra = liveFindings(a, live.targets, fleet, objects, registry, settings, repo.isPatchFile(a.path), at);
 		if (extra.length === 0) continue;
 		const file = files.find((f) => f.path === a.path)!;
 		file.findings = [...file.findings, ...extra].sort(byPosition);

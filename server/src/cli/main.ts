@@ -92,7 +92,7 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			return 0;
 		}
 		const { options } = command;
-		const report = await runCheck(options, io.cwd, { env: io.env, log: (line) => io.stderr(`fleetscope: ${line}\n`) });
+		const report = await runCheck(options, io.cwd, { env: io.env, log: (line) => io.stderr(`fleetscope: ${line}\n`), now });
 		const color = wantsColor(io);
 		if (options.output) {
 			// A report file never has colours; the terminal still gets the summary.

@@ -20,6 +20,8 @@ export async function runReport(options: ReportOptions, cwd: string, now: () => 
 	const check = await runCheck(options, cwd, {
 		start: (r) => (run = r),
 		file: (path, analysis) => files.push(reportFile(path, analysis)),
+		// The findings are judged on the day the report says it was generated.
+		now,
 	});
 	if (!run) throw new Error('the check did not start');
 	return buildReport({

@@ -142,24 +142,22 @@ function imagesOf(store: DocumentStore, kustomization: string): ImageEntry[] {
 }
 
 function resolveImage(image: string, chain: ImageEntry[][], doc: DocRef, path: (string | number)[]): Omit<AppVersion, 'environment' | 'clusters'> | undefined {
-	const { name, tag, digest } = splitImage(image);
-	let artifact = name;
-	let version = digest ?? tag ?? 'latest';
+	let { name: artifact, tag, digest } = splitImage(image);
 	let location: SourceLocation = doc.locate(path);
 	// Inner kustomizations apply first; each outer one may rename or re-tag what the inner produced.
 	for (const entries of chain) {
 		const e = entries.find((x) => x.name === artifact);
 		if (!e) continue;
 		if (e.newName) artifact = e.newName;
-		if (e.digest) {
-			version = e.digest;
-			location = e.doc.locate(['images', e.index, 'digest']);
-		} else if (e.newTag !== undefined) {
-			version = e.newTag;
-			location = e.doc.locate(['images', e.index, 'newTag']);
+		// As kustomize's image transformer: newTag and digest each replace both the tag and the digest the image had.
+		if (e.newTag !== undefined || e.digest) {
+			tag = e.newTag;
+			digest = e.digest;
+			location = e.doc.locate(['images', e.index, e.newTag !== undefined ? 'newTag' : 'digest']);
 		}
 	}
-	return { artifact, version, kind: 'image', location };
+	// `name:tag@digest` runs the digest; its version is the tag, which people read and semver compares (the digest pins it).
+	return { artifact, version: tag ?? digest ?? 'latest', kind: 'image', location };
 }
 
 /** `registry:5000/org/app:1.2@sha256:…` → name, tag, digest. */

@@ -29,7 +29,7 @@ export const securityContext: ComplianceRule = {
 			{
 				path: pod.path,
 				target: 'key',
-				message: `The pod sets no securityContext, neither for itself nor for any of its ${containers.length === 1 ? 'container' : `${containers.length} containers`}, so it runs as the image's user (often root) with the runtime's default capabilities and no seccomp profile. Add a pod securityContext (runAsNonRoot: true, seccompProfile type RuntimeDefault) and on each container allowPrivilegeEscalation: false and capabilities.drop: [ALL]. (CIS 5.7.3)`,
+				message: `The pod sets no securityContext, neither for itself nor for ${containers.length === 1 ? 'its container' : `any of its ${containers.length} containers`}, so it runs as the image's user (often root) with the runtime's default capabilities and no seccomp profile. Add a pod securityContext (runAsNonRoot: true, seccompProfile type RuntimeDefault) and on each container allowPrivilegeEscalation: false and capabilities.drop: [ALL]. (CIS 5.7.3)`,
 			},
 		];
 	},

@@ -33,13 +33,13 @@ export const geographicRedundancy: ComplianceRule = {
 			const names = clusters.map((c) => `"${c.name}"`).join(', ');
 			const drNote = dr
 				? drCluster
-					? ` Its drCluster "${dr}" is ${drCluster.region ? `in the same region ${region}` : 'a cluster without a known region'}.`
-					: ` Its drCluster "${dr}" is not a cluster of the fleet.`
+					? `, and its drCluster "${dr}" ${drCluster.region ? 'is in the same region' : 'has no known region'}`
+					: `, and its drCluster "${dr}" is not a cluster of the fleet`
 				: '';
 			out.push({
 				path: e.at(dr ? 'drCluster' : 'criticality'),
 				target: 'value',
-				message: `App "${e.name}" is ${e.fact('criticality')}, a critical or important function in DORA's terms, and runs in production only in region ${region} (${names}):${drNote} a regional outage stops it with no redundant capacity to switch over to. DORA Art 11 asks for continuity of critical functions and switchover tests (Art 11(6)). Deploy it to a production cluster of another region, or name one with \`${FACTS.drCluster.key}: <cluster>\` in this entry. (DORA Art 11(1), Art 11(6))`,
+				message: `App "${e.name}" is ${e.fact('criticality')}, a critical or important function in DORA's terms, and runs in production only in region ${region} (${names})${drNote}: a regional outage stops it with no redundant capacity to switch over to. DORA Art 11 asks for continuity of critical functions and switchover tests (Art 11(6)). Deploy it to a production cluster of another region, or name one with \`${FACTS.drCluster.key}: <cluster>\` in this entry. (DORA Art 11(1), Art 11(6))`,
 			});
 		}
 		return out;
