@@ -79,15 +79,15 @@ test('render --cluster: the YAML a cluster receives, overlays applied and Flux v
 	const orders = docs.find((d) => /^kind: Deployment\n/m.test(d) && /^ {2}name: orders-api$/m.test(d))!;
 	assert.match(orders, /^# Source: apps\/base\/orders-api\/deployment\.yaml \(via apps\/production\)\n/);
 	// The production overlay's images entry and its namespace.
-	assert.match(orders, /image: ghcr\.io\/acme\/orders-api:2\.14\.0\n/);
+	assert.match(orders, /image: ghcr\.io\/acme\/orders-api:2\.14\.0@sha256:[0-9a-f]{64}\n/);
 	// postBuild.substitute of the cluster's infra-controllers Kustomization: this cluster's bucket and backup region.
 	const velero = docs.find((d) => /^kind: HelmRelease$/m.test(d) && /^ {2}name: velero$/m.test(d))!;
 	assert.match(velero, /bucket: acme-velero-prod-eu-west-1\n {10}config:\n {12}region: eu-central-1\n/);
 	assert.doesNotMatch(r.stdout, /\$\{backup_region\}/);
 	const staging = await runCli(['render', 'examples/fleet', '--cluster', 'staging-eu-west-1']);
-	assert.match(staging.stdout, /image: ghcr\.io\/acme\/orders-api:2\.14\.1\n/);
+	assert.match(staging.stdout, /image: ghcr\.io\/acme\/orders-api:2\.14\.1@sha256:[0-9a-f]{64}\n/);
 	const unknown = await runCli(['render', 'examples/fleet', '--cluster', 'nope']);
 	assert.equal(unknown.code, 2);
-	assert.match(unknown.stderr, /no cluster "nope" in this repository \(known: dev-eu-west-1, staging-eu-west-1, prod-eu-west-1, prod-us-east-1, perf-eu-west-1\)/);
+	assert.match(unknown.stderr, /no cluster "nope" in this repository \(known: dev-eu-west-1, sandbox-europe-west1, staging-eu-west-1, dr-eu-central-1, prod-eu-west-1, prod-us-east-1, perf-eu-west-1\)/);
 	assert.equal((await runCli(['render', 'examples/fleet'])).code, 2);
 });

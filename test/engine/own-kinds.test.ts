@@ -271,8 +271,9 @@ describe('the example fleet (examples/fleet)', () => {
 		const hostEngine = new Engine(registry, settings, checks, () => EXAMPLE_DAY);
 		const fs = nodeFileSystem(ROOT);
 		const index = await RepoIndex.build(fs);
-		// The fleet model tells which clusters each file reaches (production raises severities, DORA judges production).
-		loadFleet(ROOT, index);
+		// The fleet model tells which clusters each file reaches (production raises severities, DORA judges production),
+		// and compliance judges what each cluster receives (the renders), as the hosts do.
+		await loadFleet(ROOT, index, { settings, today: hostEngine.today() });
 		for (const rel of (await fs.listFiles()).filter((f) => isYamlFile(f) && isIncluded(f, settings)).sort()) {
 			const text = readFileSync(`${ROOT}/${rel}`, 'utf8');
 			byFile.set(rel, hostEngine.analyze({ path: rel, text }, index).findings);

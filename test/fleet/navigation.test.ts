@@ -488,13 +488,13 @@ describe('the example fleet (examples/fleet)', () => {
 			'fleet.yaml:44 clusters/prod-us-east-1',
 			'fleet.yaml:53 clusters/prod-eu-west-1',
 			'fleet.yaml:63 clusters/dev-eu-west-1',
-			'fleet.yaml:77 apps/dev',
-			'fleet.yaml:78 apps/staging',
-			'fleet.yaml:79 apps/production',
-			'fleet.yaml:92 apps/dev',
-			'fleet.yaml:93 apps/staging',
-			'fleet.yaml:94 apps/production',
-		]);
+			'fleet.yaml:98 apps/dev',
+			'fleet.yaml:99 apps/staging',
+			'fleet.yaml:100 apps/production',
+			'fleet.yaml:113 apps/dev',
+			'fleet.yaml:114 apps/staging',
+			'fleet.yaml:115 apps/production',
+		].sort());
 	});
 
 	test('every cluster declares infra-configs: dependsOn goes to the one of its own cluster', async () => {

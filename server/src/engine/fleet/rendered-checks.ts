@@ -171,7 +171,8 @@ export function assembleView(renders: readonly ClusterRender[], evals: readonly 
 		for (const n of render.notes) {
 			const place = `${n.file}#${n.documentIndex}|${n.path.join('/')}`;
 			const key = `${n.code}|${place}|${n.message}`;
-			if (seen.has(key) || seen.has(place)) continue;
+			// Malformed YAML is the engine's finding on that very file already (yaml-syntax, yaml-duplicate-key).
+			if (n.code === 'kustomize-malformed-yaml' || seen.has(key) || seen.has(place)) continue;
 			seen.add(key);
 			const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
 			entry(n.file, n.documentIndex).problems.push({
