@@ -224,7 +224,8 @@ test('untrusted workspace: no request reaches any cluster and no exec credential
 	const sim = await startKubeSim({ name: 'prod-a', version: '1.27.16', objects: [SHOP] });
 	stops.push(() => sim.stop());
 	const marker = join(dir, 'exec-ran');
-	const script = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ${JSON.stringify(sim.token)} } }))`;
+	// Like real plugins (aws eks get-token), it says how long the token lasts: client-node runs it again once it expired.
+	const script = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ${JSON.stringify(sim.token)}, expirationTimestamp: '2999-01-01T00:00:00Z' } }))`;
 	const kubeconfig = sim.kubeconfig(join(dir, 'exec.kubeconfig'), { context: PROD_CTX, exec: { command: process.execPath, args: ['-e', script] } });
 	const s = await start(kubeconfig, false);
 	// The scan has run and the clusters are known: this is where a trusted workspace would connect.
@@ -244,7 +245,7 @@ test('untrusted workspace: no request reaches any cluster and no exec credential
 	assert.ok(sim.requests.length > 0 && sim.requests.every((q) => q.method === 'GET'));
 });
 
-test('an unreachable cluster: one status and one log line, no diagnostic spam while it retries, static diagnostics as without it', { timeout: 30_000 }, async () => {
+test('an unreachable cluster: one status and one log line, no diagnostic spam while it retries, static diagnostics as without it; a fixed kubeconfig is picked up', { timeout: 30_000 }, async () => {
 	const port = await closedPort();
 	const kubeconfig = join(dir, 'unreachable.kubeconfig');
 	writeFileSync(kubeconfig, prod.kubeconfigText({ context: PROD_CTX, server: `https://127.0.0.1:${port}` }));
@@ -261,6 +262,11 @@ test('an unreachable cluster: one status and one log line, no diagnostic spam wh
 	assert.ok(all.every((p) => liveOf(p).length === 0));
 	assert.ok(all.every((p) => JSON.stringify(p.diagnostics) === JSON.stringify(all[0].diagnostics)));
 	assert.ok(all[0].diagnostics.length > 0, 'the static diagnostics are there');
+	// The kubeconfig fixed (as `aws eks update-kubeconfig` would): noticed without a restart, the context reconnects.
+	const live = s.diagnostics(prodUri(), hasLive);
+	writeFileSync(kubeconfig, prod.kubeconfigText({ context: PROD_CTX }));
+	assert.deepEqual(liveOf(await live).map((d) => d.message), [MISSING]);
+	assert.equal(byName(await s.clusters(), 'prod-a').status, 'connected');
 });
 
 /** A port nothing listens on. */
