@@ -163,7 +163,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
 	const now = new Date();
 	for (const a of analyses) {
-		const extra = liveFindings(a, live.targets, fleet, objects, registry, settings, repo.isPatchFile(a.path), now);
+		const extra = liveFindings(engine, a, repo, live.targets, fleet, objects, registry, now);
 		if (extra.length === 0) continue;
 		const file = files.find((f) => f.path === a.path)!;
 		file.findings = [...file.findings, ...extra].sort(byPosition);
