@@ -193,6 +193,23 @@ test('a change in the cluster clears and brings back the live diagnostic through
 	assert.deepEqual(liveOf(await back).map((d) => d.message), [MISSING]);
 });
 
+test('a cluster event that changes nothing the checks see (an annotation, a status) validates nothing again', { timeout: 30_000 }, async () => {
+	const uri = prodUri();
+	const before = session!.published.get(uri)!.length;
+	// Seen by the server (announced by clustersChanged), but only the annotations differ: no publication follows.
+	const changes = session!.clustersChanges;
+	prod.apply({ ...SHOP, metadata: { ...SHOP.metadata, annotations: { 'argocd.argoproj.io/tracking-id': 'shop:/Namespace:shop' } } });
+	await session!.clustersChangedAtLeast(changes + 1);
+	// Then a change that matters: its publication is the only one (a spurious one would come first).
+	const cleared = session!.nextDiagnostics(uri, noLive);
+	prod.apply(SECRET);
+	await cleared;
+	assert.equal(session!.published.get(uri)!.length, before + 1);
+	const back = session!.nextDiagnostics(uri, hasLive);
+	prod.delete('v1', 'Secret', 'db-credentials', 'shop');
+	await back;
+});
+
 test('a cluster that goes away: its last state is used, and every message says how old it is; back, it is live again', { timeout: 30_000 }, async () => {
 	const uri = prodUri();
 	const cached = session!.nextDiagnostics(uri, (p) => liveOf(p).some((d) => d.message.includes('(cached, ')));

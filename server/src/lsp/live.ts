@@ -106,8 +106,9 @@ export class LiveService {
 	private trusted: boolean;
 	private readonly folders = new Map<Folder, FolderLive>();
 	private readonly managers = new Map<string, Manager>();
-	private readonly stateIds = new WeakMap<ClusterState, number>();
-	private nextStateId = 1;
+	private readonly contentKeys = new WeakMap<ClusterState, string>();
+	private readonly objectIds = new WeakMap<object, number>();
+	private nextObjectId = 1;
 	private refreshing?: Promise<void>;
 	private refreshAgain = false;
 	private disposed = false;
@@ -326,17 +327,32 @@ export class LiveService {
 		if (targets.length === 0) return [];
 		const objects = fl.objects;
 		// The age in messages is part of the key: a cached state's findings say how old it is now.
-		const key = `${targets.map((t) => `${t.target.name}=${this.stateId(t.state)}:${stateAge(t.state, now)}`).join(',')}|o${objects.version}`;
+		const key = `${targets.map((t) => `${t.target.name}=${this.contentKey(t.state)}:${stateAge(t.state, now)}`).join(',')}|o${objects.version}`;
 		return engine.extraFindings(analysis, repo, {
 			key,
 			problems: (resource, partial) => targets.flatMap((t) => liveProblems(resource, t.target, t.state, objects.index, { now, schemas: this.options.schemas, partial })),
 		});
 	}
 
-	private stateId(state: ClusterState): number {
-		let id = this.stateIds.get(state);
-		if (id === undefined) this.stateIds.set(state, (id = this.nextStateId++));
-		return id;
+	/**
+	 * What the live checks can see of a state. A watched cluster makes a new state object for every
+	 * event, also when only an object's status or annotations changed (Argo CD updates its
+	 * Applications every few seconds), which the kept metadata does not show: equal content, equal
+	 * key, so nothing is validated again. Discovery and CRDs are compared by identity (the connection
+	 * keeps them until they change), the objects' metadata by a hash.
+	 */
+	private contentKey(state: ClusterState): string {
+		let key = this.contentKeys.get(state);
+		if (key !== undefined) return key;
+		const id = (o: object) => {
+			let n = this.objectIds.get(o);
+			if (n === undefined) this.objectIds.set(o, (n = this.nextObjectId++));
+			return n;
+		};
+		const objects = createHash('sha1').update(JSON.stringify(state.objects)).digest('base64');
+		key = `${state.origin}|${state.version.gitVersion}|s${id(state.served)}|c${state.crds.map(id).join('.')}|${(state.discoveryFailed ?? []).join(',')}|${objects}`;
+		this.contentKeys.set(state, key);
+		return key;
 	}
 
 	// ---- re-validation when a cluster changes ---------------------------------------------------
@@ -364,7 +380,7 @@ export class LiveService {
 			const changed: string[] = [];
 			for (const b of fl.bindings) {
 				const state = b.manager ? b.manager.live.state(b.context!) : undefined;
-				const sig = state && fl.objects ? `${b.manager!.key}|${b.context}|${this.stateId(state)}|o${fl.objects.version}` : '';
+				const sig = state && fl.objects ? `${b.manager!.key}|${b.context}|${this.contentKey(state)}|o${fl.objects.version}` : '';
 				seen.add(b.cluster.name);
 				if ((fl.signatures.get(b.cluster.name) ?? '') !== sig) changed.push(b.cluster.name);
 				if (sig) fl.signatures.set(b.cluster.name, sig);
