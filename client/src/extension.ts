@@ -92,11 +92,10 @@ function clusterSummary(live: string, clusters: ClusterInfo[]): string {
 	return `; clusters: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
 }
 
-/** `prod-us-east-1 (production) via arn:…: connected, Kubernetes v1.27.16, 12 files: connected (Kubernetes v1.27.16), watching` */
+/** `prod-us-east-1 (production) [connected] connected (Kubernetes v1.27.16), watching; context arn:…; 38 files reach it; last success …` */
 function describeCluster(x: ClusterInfo): string {
 	const env = x.environment ? ` (${x.environment})` : '';
-	const via = x.context ? ` via ${x.context}` : '';
-	const version = x.kubernetesVersion ? `, Kubernetes ${x.kubernetesVersion}` : '';
-	const success = x.lastSuccess ? `, last success ${x.lastSuccess}` : '';
-	return `${x.cluster}${env}${via}: ${x.status}${version}, ${x.files} files${success}: ${x.message}`;
+	const context = x.context ? `; context ${x.context}` : '';
+	const success = x.lastSuccess ? `; last success ${x.lastSuccess}` : '';
+	return `${x.cluster}${env} [${x.status}] ${x.message}${context}; ${x.files} files reach it${success}`;
 }
