@@ -176,6 +176,7 @@ export class LiveService {
 			seen.add(folder);
 			const settings = await this.host.settings(folder);
 			const repo = await folder.repo();
+			if (this.disposed) return;
 			const fleet = repo.fleet ?? EMPTY_FLEET;
 			const enabled = settings['live.enabled'];
 			const fl: FolderLive = this.folders.get(folder) ?? { bindings: [], enabled, signatures: new Map() };
@@ -192,6 +193,7 @@ export class LiveService {
 			if (manager) for (const e of manager.live.kubeconfig.errors) this.logOnce(`kubeconfig|${e}`, `[live] kubeconfig ${e}`);
 			if (on) fl.objects = await this.objectsOf(folder, repo, settings, fl.objects);
 			else fl.objects = undefined;
+			if (this.disposed) return;
 			const plan = fl.objects ? liveFetchPlan(fl.objects.index) : { kinds: [...LIVE_FETCH_KINDS], namespaces: [] };
 			const namespaces = new Set([...plan.namespaces, ...namespacesOf(repo, fleet)]);
 			fl.bindings = fleet.clusters.map((cluster) => {
@@ -261,6 +263,7 @@ export class LiveService {
 				const before = m.started.get(context);
 				if (before && before.fingerprint === fingerprint && before.plan === plan) continue;
 				if (before && before.fingerprint !== fingerprint) await m.live.stop(context); // its kubeconfig entry changed: connect anew
+				if (this.disposed) return; // shut down meanwhile: dispose() stops what was started
 				m.started.set(context, { fingerprint, plan });
 				m.live.start(context, { cluster: w.cluster, kinds: [...LIVE_FETCH_KINDS], namespaces: [...w.namespaces].sort() });
 			}
@@ -481,10 +484,10 @@ export class LiveService {
 
 	/** Stops every connection (their states are written to the cache) and every kubeconfig watch. */
 	async dispose(): Promise<void> {
+		// A refresh still running stops at its next step (it may be waiting for the client, which is shutting down).
 		this.disposed = true;
 		clearTimeout(this.changeTimer);
 		clearTimeout(this.notifyTimer);
-		await this.refreshing?.catch(() => undefined);
 		for (const m of this.managers.values()) for (const f of m.watched) unwatchFile(f);
 		await Promise.all([...this.managers.values()].map((m) => m.live.stopAll()));
 		this.managers.clear();
