@@ -45,7 +45,7 @@ export function restrictedConfigurations(): string[] {
 }
 
 export const UNTRUSTED_DESCRIPTION =
-	'In an untrusted workspace Fleetscope validates YAML files as usual; settings that would make it read kubeconfigs or contact clusters are ignored.';
+	'In an untrusted workspace Fleetscope validates YAML files as usual, but contacts no cluster and runs no kubeconfig credential plugin; the workspace cannot set the settings that choose kubeconfig files, contexts or whether clusters are contacted.';
 
 /** Writes the generated parts into a parsed package.json, leaving every other field alone. */
 export function applyTo(pkg: Record<string, any>): Record<string, any> {

@@ -71,3 +71,108 @@ export interface ComplianceReportResult {
 	/** Files the report covers. */
 	files: number;
 }
+
+/** A notification's method name with its parameter type attached (a phantom field, never set). */
+export interface NotificationDescriptor<P> {
+	readonly method: string;
+	readonly _types?: [P];
+}
+
+/** The `initializationOptions` of the `initialize` request, sent by the client. */
+export interface InitializationOptions {
+	/**
+	 * Whether the workspace is trusted (VS Code workspace trust). Unless it is `true`, the server
+	 * contacts no cluster and runs no kubeconfig credential plugin. Other editors pass `true` to
+	 * have live cluster state.
+	 */
+	workspaceTrusted?: boolean;
+}
+
+/** Client to server: the user trusted the workspace (it can only become trusted during a session). */
+export namespace WorkspaceTrustedNotification {
+	export const method = 'fleetscope/workspaceTrusted' as const;
+	export const type: NotificationDescriptor<Record<string, never>> = { method };
+}
+
+/**
+ * The live clusters of the workspace folders: one entry per cluster of each folder's fleet, with
+ * the kubeconfig context it is reached through and ONE status (for `Fleetscope: Show Status` and the
+ * cluster tree).
+ */
+export namespace ClustersRequest {
+	export const method = 'fleetscope/clusters' as const;
+	export const type: RequestDescriptor<ClustersParams, ClustersResult> = { method };
+}
+
+/** Server to client: a cluster's status or state changed (ask `fleetscope/clusters` again). */
+export namespace ClustersChangedNotification {
+	export const method = 'fleetscope/clustersChanged' as const;
+	export const type: NotificationDescriptor<Record<string, never>> = { method };
+}
+
+export interface ClustersParams {
+	/** Only the clusters of this workspace folder. */
+	folderUri?: string;
+}
+
+export interface ClustersResult {
+	/** `on`: clusters are contacted; `untrusted`: the workspace is not trusted; `disabled`: `fleetscope.live.enabled` is off everywhere. */
+	live: 'on' | 'untrusted' | 'disabled';
+	clusters: ClusterInfo[];
+}
+
+/**
+ * One status per cluster. The connection statuses (`connecting` … `stopped`) are those of
+ * `server/src/host/live/status.ts`; the server adds `no-context` (no kubeconfig context for the
+ * cluster: not contacted), `disabled` (`fleetscope.live.enabled` is off) and `untrusted`.
+ */
+export type ClusterStatusName =
+	| 'connecting'
+	| 'connected'
+	| 'forbidden-partial'
+	| 'cached'
+	| 'snapshot'
+	| 'unreachable'
+	| 'timeout'
+	| 'tls-error'
+	| 'unauthorized'
+	| 'forbidden'
+	| 'auth-error'
+	| 'refused'
+	| 'config-error'
+	| 'stopped'
+	| 'no-context'
+	| 'disabled'
+	| 'untrusted';
+
+export interface ClusterInfo {
+	/** URI of the workspace folder whose fleet has the cluster. */
+	folderUri: string;
+	/** The cluster's name in the fleet (and in diagnostics). */
+	cluster: string;
+	environment?: string;
+	production: boolean;
+	/** The kubeconfig context, if one is known. */
+	context?: string;
+	/** Where the context comes from: `fleetscope.clusters`, the Fleet file's `kubeContext`, or a context named like the cluster. */
+	contextSource?: 'setting' | 'fleet' | 'name';
+	status: ClusterStatusName;
+	/** One sentence a user can act on (never a credential). */
+	message: string;
+	/** ISO time this status began. */
+	since?: string;
+	/** ISO time of the last successful fetch or watch event. */
+	lastSuccess?: string;
+	/** The cluster's Kubernetes version (`v1.27.16-eks-2f008fe`), from the state in use. */
+	kubernetesVersion?: string;
+	/** Where the state in use comes from: watched now, or the disk cache of an earlier session. */
+	stateOrigin?: 'live' | 'cache' | 'snapshot';
+	/** When that state was last known to be current. */
+	fetchedAt?: string;
+	/** `group|kind` of kinds not (completely) listed because it is forbidden. */
+	forbidden?: string[];
+	/** How the context authenticates (`token`, `exec`, …), never the credential. */
+	auth?: string;
+	/** Repository files that reach the cluster (its claim included). */
+	files: number;
+}

@@ -40,6 +40,20 @@ export interface FleetscopeSettings {
 	 * is a `cis-image-provenance` warning.
 	 */
 	'compliance.allowedRegistries': string[];
+	/**
+	 * Check files against the live state of the clusters they reach (editor only; the CLI has
+	 * `--context`). Never in an untrusted workspace, whatever this says.
+	 */
+	'live.enabled': boolean;
+	/** Kubeconfig files to read, merged as kubectl does; empty: `KUBECONFIG`, else `~/.kube/config`. */
+	'live.kubeconfig': string[];
+	/** Kubeconfig context per cluster name of the fleet, over the Fleet file's `kubeContext`. */
+	clusters: Record<string, ClusterSetting>;
+}
+
+/** How one cluster of the fleet is reached (`fleetscope.clusters.<name>`). */
+export interface ClusterSetting {
+	context: string;
 }
 
 export type PodSecurityLevelSetting = 'baseline' | 'restricted';
@@ -53,7 +67,11 @@ interface SettingSpec<K extends keyof FleetscopeSettings> {
 	/** JSON schema fragment for the manifest. */
 	schema: Record<string, unknown>;
 	description: string;
-	/** `resource` settings may differ per folder; `machine-overridable` cannot be set by an untrusted workspace. */
+	/**
+	 * `resource` settings may differ per folder; `machine-overridable` ones too, but an untrusted
+	 * workspace cannot set them (they are the manifest's `restrictedConfigurations`): every setting
+	 * that chooses kubeconfig files, contexts or whether clusters are contacted is one.
+	 */
 	scope: 'resource' | 'window' | 'machine-overridable';
 }
 
@@ -137,6 +155,33 @@ export const SETTINGS: Specs = {
 			'Registries images may be pulled from: a host (`ghcr.io`, `123456789012.dkr.ecr.eu-west-1.amazonaws.com`) or a repository prefix (`ghcr.io/acme`, `docker.io/library`). An image from anywhere else is a `cis-image-provenance` warning. Empty (the default): any registry.',
 		scope: 'resource',
 	},
+	'live.enabled': {
+		key: 'live.enabled',
+		default: true,
+		schema: { type: 'boolean' },
+		description:
+			'Check files against the live state of the clusters they reach (served APIs, installed CRDs, referenced objects, versions), read-only through your kubeconfig. Off: Fleetscope contacts no cluster. Never in an untrusted workspace.',
+		scope: 'machine-overridable',
+	},
+	'live.kubeconfig': {
+		key: 'live.kubeconfig',
+		default: [],
+		schema: { type: 'array', items: { type: 'string', minLength: 1 } },
+		description:
+			'Kubeconfig files for live cluster state, merged as kubectl does (the first to define a name wins). Empty (the default): `KUBECONFIG`, else `~/.kube/config`. `~` is your home directory; relative paths are relative to the workspace folder.',
+		scope: 'machine-overridable',
+	},
+	clusters: {
+		key: 'clusters',
+		default: {},
+		schema: {
+			type: 'object',
+			additionalProperties: { type: 'object', properties: { context: { type: 'string', minLength: 1 } }, required: ['context'], additionalProperties: false },
+		},
+		description:
+			'The kubeconfig context of each cluster of the fleet, by cluster name, e.g. `{ "prod-us-east-1": { "context": "prod-use1-admin" } }`. Wins over the Fleet file\'s `kubeContext`; without either, a context named like the cluster is used.',
+		scope: 'machine-overridable',
+	},
 };
 
 export const SETTINGS_SECTION = 'fleetscope';
@@ -177,5 +222,16 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	if (typeof escalation === 'boolean') out['compliance.productionEscalation'] = escalation;
 	const registries = src['compliance.allowedRegistries'] ?? compliance.allowedRegistries;
 	if (arr(registries)) out['compliance.allowedRegistries'] = [...new Set((registries as string[]).map((r) => r.trim()).filter((r) => r !== ''))];
+	const live = src.live && typeof src.live === 'object' ? (src.live as Record<string, unknown>) : {};
+	const liveEnabled = src['live.enabled'] ?? live.enabled;
+	if (typeof liveEnabled === 'boolean') out['live.enabled'] = liveEnabled;
+	const kubeconfig = src['live.kubeconfig'] ?? live.kubeconfig;
+	if (arr(kubeconfig)) out['live.kubeconfig'] = (kubeconfig as string[]).map((k) => k.trim()).filter((k) => k !== '');
+	if (src.clusters && typeof src.clusters === 'object' && !Array.isArray(src.clusters)) {
+		for (const [name, v] of Object.entries(src.clusters as Record<string, unknown>)) {
+			const context = v && typeof v === 'object' ? (v as Record<string, unknown>).context : undefined;
+			if (typeof context === 'string' && context.trim() !== '') out.clusters[name] = { context: context.trim() };
+		}
+	}
 	return out;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { InitializationOptions } from '../../shared/protocol';
 import { SETTINGS_SECTION } from '../../shared/settings';
 import { readSettings } from './settings';
 
@@ -18,6 +19,8 @@ export function createClient(context: vscode.ExtensionContext, log: vscode.LogOu
 			{ scheme: 'file', language: 'yaml' },
 			{ scheme: 'untitled', language: 'yaml' },
 		],
+		// Read when the server starts (not when the client is created): trust may have been granted meanwhile.
+		initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
 		outputChannel: log,
 		traceOutputChannel: log,
 		revealOutputChannelOn: RevealOutputChannelOn.Never,

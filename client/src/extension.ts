@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StatusRequest } from '../../shared/protocol';
+import { ClustersRequest, StatusRequest, WorkspaceTrustedNotification, type ClusterInfo } from '../../shared/protocol';
 import { createClient } from './client';
-import { requestType } from './protocol';
+import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
 
 /**
@@ -22,6 +22,10 @@ export function activate(context: vscode.ExtensionContext): void {
 		vscode.commands.registerCommand('fleetscope.showOutput', () => log.show()),
 		vscode.commands.registerCommand('fleetscope.showStatus', () => showStatus()),
 		registerComplianceReport(() => client, log),
+		// An untrusted workspace contacts no cluster; once trusted, the server connects (a server started later reads isTrusted itself).
+		vscode.workspace.onDidGrantWorkspaceTrust(() => {
+			if (client?.isRunning()) void client.sendNotification(notificationType(WorkspaceTrustedNotification.type), {}).catch((e) => log.warn(`Telling the server about workspace trust failed: ${String(e)}`));
+		}),
 	);
 	// Setting changes reach the server through its dynamic registration of didChangeConfiguration for `fleetscope`.
 	void start(context);
@@ -69,5 +73,29 @@ async function showStatus(): Promise<void> {
 	const s = await client.sendRequest(requestType(StatusRequest.type), { uri });
 	const scan = s.scan.running ? `validating the workspace: ${s.scan.validated} of ${s.scan.total} files` : `${s.scan.validated} workspace files validated`;
 	const doc = s.document ? `; this file: ${s.document.findings} findings in ${s.document.documents} YAML documents${s.document.skipped ? ` (not validated: ${s.document.skipped})` : ''}` : '';
-	void vscode.window.showInformationMessage(`Fleetscope: ${scan}${doc}.`);
+	const c = await client.sendRequest(requestType(ClustersRequest.type), {});
+	// The message stays one line; the cluster list with each status goes to the output channel.
+	if (c.clusters.length > 0) {
+		log.info(`Live clusters (${c.live === 'on' ? 'live state on' : c.live === 'untrusted' ? 'workspace not trusted: no cluster is contacted' : 'live state off'}):`);
+		for (const x of c.clusters) log.info(`  ${describeCluster(x)}`);
+	}
+	const choice = await vscode.window.showInformationMessage(`Fleetscope: ${scan}${doc}${clusterSummary(c.live, c.clusters)}.`, ...(c.clusters.length > 0 ? ['Show Clusters'] : []));
+	if (choice) log.show();
+}
+
+/** `; clusters: 2 connected, 1 unreachable` */
+function clusterSummary(live: string, clusters: ClusterInfo[]): string {
+	if (clusters.length === 0) return '';
+	if (live === 'untrusted') return `; ${clusters.length} clusters, not contacted (the workspace is not trusted)`;
+	const counts = new Map<string, number>();
+	for (const x of clusters) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+	return `; clusters: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
+}
+
+/** `prod-us-east-1 (production) [connected] connected (Kubernetes v1.27.16), watching; context arn:…; 38 files reach it; last success …` */
+function describeCluster(x: ClusterInfo): string {
+	const env = x.environment ? ` (${x.environment})` : '';
+	const context = x.context ? `; context ${x.context}` : '';
+	const success = x.lastSuccess ? `; last success ${x.lastSuccess}` : '';
+	return `${x.cluster}${env} [${x.status}] ${x.message}${context}; ${x.files} files reach it${success}`;
 }

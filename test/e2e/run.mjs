@@ -3,6 +3,10 @@
 // It opens a copy of test/fixtures/e2e-repo, opens the file with the planted mistakes through
 // Quick Open, and waits until the Problems panel shows Fleetscope's two diagnostics at their
 // lines and columns; then it retypes one value in the editor and waits until only the other is left.
+// Live case: a simulated production cluster (kube-sim over HTTPS with its own CA, Kubernetes 1.27)
+// runs beside code-server, whose language server reads its kubeconfig; a copy of
+// test/fixtures/e2e-live-repo, whose Fleet file maps prod-us-east-1 to that context, is opened, and
+// the Problems panel must show the live diagnostic naming the cluster at its line.
 //
 // Usage: node test/e2e/run.mjs [--no-package]   (--no-package: reuse an existing fleetscope.vsix)
 // Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
@@ -14,9 +18,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from '../../scripts/code-server.mjs';
+import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
+const LIVE_FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-live-repo');
 const RESULTS = join(ROOT, 'test-results');
 const VSIX = join(ROOT, 'fleetscope.vsix');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -30,6 +36,15 @@ const TYPO = {
 	line: 24,
 	column: 11,
 	code: 'schema-unknown-field',
+};
+
+/** The live case: the ExternalSecret's apiVersion, which the simulated production cluster (External Secrets 0.9) does not serve. */
+const LIVE_FILE = { name: 'orders-db.yaml', relPath: 'clusters/prod-us-east-1/orders-db.yaml' };
+const NOT_SERVED = {
+	message: 'external-secrets.io/v1 ExternalSecret is not served by cluster prod-us-east-1 (live), which serves ExternalSecret only as external-secrets.io/v1beta1 and external-secrets.io/v1alpha1.',
+	line: 1,
+	column: 13,
+	code: 'live-api-not-served',
 };
 
 const started = Date.now();
@@ -122,6 +137,8 @@ async function main() {
 	cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
 	const repo = join(tmp, 'e2e-repo');
 	cpSync(FIXTURE, repo, { recursive: true });
+	const liveRepo = join(tmp, 'e2e-live-repo');
+	cpSync(LIVE_FIXTURE, liveRepo, { recursive: true });
 	const userDataDir = join(tmp, 'user-data');
 	const extensionsDir = join(tmp, 'extensions');
 	writeUserSettings(userDataDir, { 'files.autoSave': 'off', 'editor.formatOnSave': false });
@@ -133,8 +150,17 @@ async function main() {
 	}, TIMEOUT_MS);
 	cleanups.push(() => clearTimeout(timer));
 
+	// The simulated cluster first: code-server's language servers read its kubeconfig (KUBECONFIG),
+	// and keep their live-state cache in the temp dir.
+	const sims = await startSimulatedClusters({ fixtures: [join(ROOT, 'tools', 'kube-sim', 'fixtures', 'production.yaml')], kubeconfig: join(tmp, 'kubeconfig'), log });
+	cleanups.push(async () => {
+		await sims.stop();
+		log('simulated cluster stopped');
+	});
+	log(`simulated cluster ${sims.clusters.map((c) => `${c.name} at ${c.url}`).join(', ')}`);
 	const port = await freePort();
-	const server = await startCodeServer(cs, { port, folder: repo, userDataDir, extensionsDir, log });
+	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache') };
+	const server = await startCodeServer({ ...cs, env }, { port, folder: repo, userDataDir, extensionsDir, log });
 	cleanups.push(async () => {
 		await server.stop();
 		log('code-server stopped');
@@ -150,10 +176,14 @@ async function main() {
 		await browser.close();
 		log('Chromium closed');
 	});
-	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-	page.setDefaultTimeout(120_000);
 	const pageErrors = [];
-	page.on('pageerror', (e) => pageErrors.push(e.message));
+	const newPage = async () => {
+		const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+		p.setDefaultTimeout(120_000);
+		p.on('pageerror', (e) => pageErrors.push(e.message));
+		return p;
+	};
+	let page = await newPage();
 
 	mkdirSync(RESULTS, { recursive: true });
 	const test = async (name, fn) => {
@@ -226,6 +256,30 @@ async function main() {
 		await expectRow(panel, rows, TYPO);
 		if (rows.length !== 2) throw new Error(`expected the file row and the unknown-field row only, got ${JSON.stringify(rows)}`);
 		await page.screenshot({ path: join(RESULTS, 'e2e-fixed.png') });
+	});
+
+	await test('a simulated cluster\'s live diagnostic shows in the Problems panel, naming the cluster, at its line', async () => {
+		// Another window on the live fixture (the first one keeps its unsaved edit and is closed without asking).
+		await page.close({ runBeforeUnload: false });
+		page = await newPage();
+		await page.goto(`${server.url}/?folder=${encodeURIComponent(liveRepo)}`);
+		await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+		await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'clusters' }).first().waitFor({ state: 'visible' });
+		await openFile(page, LIVE_FILE.relPath);
+		await runCommand(page, 'View: Focus Problems');
+		const panel = page.locator('.markers-panel');
+		await panel.waitFor({ state: 'visible' });
+		// The server validates, then connects to the cluster and validates the files that reach it again.
+		await panel.locator('.monaco-list-row', { hasText: NOT_SERVED.message }).first().waitFor({ state: 'visible', timeout: 120_000 });
+		const rows = await problemRows(page);
+		log(`Problems rows: ${JSON.stringify(rows)}`);
+		await expectRow(panel, rows, NOT_SERVED);
+		// The marker belongs to the file: its row follows the file's row, and the editor underlines it.
+		const fileRow = rows.findIndex((r) => r.includes(LIVE_FILE.name) && !r.includes(NOT_SERVED.message));
+		if (fileRow === -1 || !rows[fileRow + 1]?.includes(NOT_SERVED.message)) throw new Error(`expected the live row under the ${LIVE_FILE.name} row, got ${JSON.stringify(rows)}`);
+		await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 30_000 });
+		await page.screenshot({ path: join(RESULTS, 'e2e-live.png') });
+		log(`screenshot: ${join(RESULTS, 'e2e-live.png')}`);
 	});
 
 	clearTimeout(timer);

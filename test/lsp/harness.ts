@@ -8,7 +8,7 @@ import type {
 	PublishDiagnosticsParams,
 	TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
-import { StatusRequest, type StatusResult } from '../../shared/protocol';
+import { ClustersChangedNotification, ClustersRequest, StatusRequest, type ClustersResult, type InitializationOptions, type StatusResult } from '../../shared/protocol';
 
 /**
  * A headless LSP client for the tests: spawns `node dist/server.js --stdio`, speaks JSON-RPC,
@@ -36,6 +36,9 @@ export interface StartOptions {
 	settings?: (scopeUri: string | undefined) => unknown;
 	/** Client text document capabilities added to the defaults (e.g. `{ definition: { linkSupport: true } }`, as VS Code sends). */
 	textDocument?: Record<string, unknown>;
+	/** The server's environment (default: the test's). */
+	env?: NodeJS.ProcessEnv;
+	initializationOptions?: InitializationOptions;
 }
 
 export class Session {
@@ -43,6 +46,10 @@ export class Session {
 	readonly logs: string[] = [];
 	private waiters: Waiter[] = [];
 	private logWaiters: { re: RegExp; resolve: (line: string) => void }[] = [];
+	/** `fleetscope/clustersChanged` notifications received so far. */
+	clustersChanges = 0;
+	private clusterWaiters: (() => void)[] = [];
+	private countWaiters: { uri: string; n: number; resolve: () => void }[] = [];
 	private exited = false;
 
 	private constructor(
@@ -52,7 +59,7 @@ export class Session {
 	) {}
 
 	static async start(opts: StartOptions = {}): Promise<Session> {
-		const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
 		const stderr: string[] = [];
 		proc.stderr!.on('data', (d) => stderr.push(String(d)));
 		const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -63,12 +70,14 @@ export class Session {
 		const early: PublishDiagnosticsParams[] = [];
 		conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => (session ? session.onPublish(p) : early.push(p)));
 		conn.onNotification('window/logMessage', (p: { message: string }) => session?.onLog(p.message));
+		conn.onNotification(ClustersChangedNotification.method, () => session?.onClustersChanged());
 		conn.listen();
 		const folders = (opts.folders ?? []).map((f, i) => ({ uri: uriOf(f), name: `folder${i}` }));
 		const init = (await conn.sendRequest('initialize', {
 			processId: process.pid,
 			rootUri: folders[0]?.uri ?? null,
 			workspaceFolders: folders,
+			...(opts.initializationOptions ? { initializationOptions: opts.initializationOptions } : {}),
 			capabilities: {
 				workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
 				textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown'] }, ...opts.textDocument },
@@ -85,6 +94,11 @@ export class Session {
 		let list = this.published.get(p.uri);
 		if (!list) this.published.set(p.uri, (list = []));
 		list.push(p);
+		this.countWaiters = this.countWaiters.filter((w) => {
+			if (w.uri !== p.uri || list.length < w.n) return true;
+			w.resolve();
+			return false;
+		});
 		this.waiters = this.waiters.filter((w) => {
 			if (w.uri !== p.uri || !w.pred(p)) return true;
 			w.resolve(p);
@@ -99,6 +113,43 @@ export class Session {
 			w.resolve(message);
 			return false;
 		});
+	}
+
+	private onClustersChanged(): void {
+		this.clustersChanges++;
+		const waiters = this.clusterWaiters;
+		this.clusterWaiters = [];
+		for (const w of waiters) w();
+	}
+
+	/** The live clusters as `fleetscope/clusters` reports them. */
+	clusters(folderUri?: string): Promise<ClustersResult> {
+		return this.conn.sendRequest(ClustersRequest.method, { folderUri }) as Promise<ClustersResult>;
+	}
+
+	/** Resolves with the clusters once `pred` holds for them: now, or after a `fleetscope/clustersChanged`. */
+	async clustersWhen(pred: (r: ClustersResult) => boolean): Promise<ClustersResult> {
+		for (;;) {
+			const changed = new Promise<void>((resolve) => this.clusterWaiters.push(resolve));
+			const r = await this.clusters();
+			if (pred(r)) return r;
+			await changed;
+		}
+	}
+
+	/** Resolves once `uri` has had at least `n` diagnostics publications. */
+	publications(uri: string, n: number): Promise<void> {
+		if ((this.published.get(uri)?.length ?? 0) >= n) return Promise.resolve();
+		return new Promise((resolve) => this.countWaiters.push({ uri, n, resolve }));
+	}
+
+	/** Resolves once at least `n` `fleetscope/clustersChanged` notifications have arrived. */
+	async clustersChangedAtLeast(n: number): Promise<void> {
+		while (this.clustersChanges < n) await new Promise<void>((resolve) => this.clusterWaiters.push(resolve));
+	}
+
+	notify(method: string, params: unknown): Promise<void> {
+		return this.conn.sendNotification(method, params);
 	}
 
 	/** The first diagnostics of `uri` that satisfy `pred`: already published, or the next ones that are. */

@@ -165,7 +165,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
 	const at = now();
 	for (const a of analyses) {
-		const extra = liveFindings(a, live.targets, fleet, objects, registry, settings, repo.isPatchFile(a.path), at);
+		const extra = liveFindings(engine, a, repo, live.targets, fleet, objects, registry, at);
 		if (extra.length === 0) continue;
 		const file = files.find((f) => f.path === a.path)!;
 		file.findings = [...file.findings, ...extra].sort(byPosition);

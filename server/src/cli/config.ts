@@ -24,7 +24,7 @@ export interface LoadedConfig {
 type Key = keyof FleetscopeSettings;
 const KEYS = Object.keys(SETTINGS) as Key[];
 /** Editor-only settings: accepted (so `.vscode/settings.json` values can be copied) but meaningless to the CLI. */
-const EDITOR_ONLY: ReadonlySet<string> = new Set<Key>(['validateWorkspace']);
+const EDITOR_ONLY: ReadonlySet<string> = new Set<Key>(['validateWorkspace', 'live.enabled', 'live.kubeconfig', 'clusters']);
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = new Map(KEYS.map((k) => [k, ajv.compile(SETTINGS[k].schema)]));

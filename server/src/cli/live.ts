@@ -1,13 +1,11 @@
 import * as path from 'node:path';
 import { isProductionEnvironment, type FleetModel, type TargetCluster } from '../engine/fleet/types';
 import { liveProblems, type LiveSchemas } from '../engine/live';
-import { placeLiveProblems } from '../engine/live/place';
 import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
 import type { ClusterState } from '../engine/live/state';
 import type { ObjectIndex } from '../engine/objects';
-import type { FileAnalysis } from '../engine/engine';
+import type { Engine, FileAnalysis, RepoContext } from '../engine/engine';
 import type { Finding } from '../engine/types';
-import type { FleetscopeSettings } from '../../../shared/settings';
 import { defaultCacheDir } from '../host/live/cache';
 import { LiveClusters } from '../host/live/manager';
 import { SnapshotError, writeSnapshot } from '../host/live/snapshot';
@@ -111,17 +109,18 @@ export async function loadLiveTargets(options: WalkOptions, cwd: string, env: No
 	return out;
 }
 
-/** The live findings of one analysed file against the clusters it reaches. */
-export function liveFindings(analysis: FileAnalysis, targets: readonly LiveTarget[], fleet: FleetModel, objects: ObjectIndex, schemas: LiveSchemas, settings: FleetscopeSettings, partial: boolean, now: Date): Finding[] {
+/**
+ * The live findings of one analysed file against the clusters it reaches, placed by the engine as
+ * in the editor (severity settings, Fleet and inline exemptions), so both report the same.
+ */
+export function liveFindings(engine: Engine, analysis: FileAnalysis, repo: RepoContext, targets: readonly LiveTarget[], fleet: FleetModel, objects: ObjectIndex, schemas: LiveSchemas, now: Date): Finding[] {
 	if (targets.length === 0 || analysis.skipped) return [];
-	const out: Finding[] = [];
-	for (const r of analysis.resources) {
-		for (const t of liveTargetsFor(analysis.path, targets, fleet)) {
-			const problems = liveProblems(r, t.target, t.state, objects, { now, schemas, partial });
-			out.push(...placeLiveProblems(analysis, r.documentIndex, problems, settings));
-		}
-	}
-	return out;
+	const reached = liveTargetsFor(analysis.path, targets, fleet);
+	if (reached.length === 0) return [];
+	return engine.extraFindings(analysis, repo, {
+		key: `cli|${now.toISOString()}`,
+		problems: (resource, partial) => reached.flatMap((t) => liveProblems(resource, t.target, t.state, objects, { now, schemas, partial })),
+	});
 }
 
 /** `fleetscope snapshot --context NAME --output DIR`: the live state (never the cache), written as a Fleetscope export. */

@@ -89,6 +89,28 @@ export function targetCluster(fleet: FleetModel, name: string): TargetCluster | 
 	return { name: c.name, environment: c.environment, region: c.region, provider: c.provider, kubernetesVersion: c.kubernetesVersion, production: isProductionEnvironment(fleet, c.environment) };
 }
 
+/**
+ * Problems from outside the engine's own checks for the resources of a file: the live state of the
+ * clusters it reaches (`lsp/live.ts`). See `Engine.extraFindings`.
+ */
+export interface ExtraProblems {
+	/**
+	 * Everything the problems depend on besides a document's text (which cluster states, targets and
+	 * repository objects): results cached per document are reused while the key stays the same.
+	 */
+	readonly key: string;
+	problems(resource: Resource, partial: boolean): SchemaProblem[];
+}
+
+/** The cached extra findings of one segment (see `Engine.extraFindings`). */
+interface ExtraResult {
+	key: string;
+	/** Segment-local lines, as `SegmentResult.findings`. */
+	findings: Finding[];
+	placed: Finding[];
+	placedAtLine: number;
+}
+
 export interface FileInput {
 	/** Repo-relative posix path (used for patch detection and messages). */
 	path: string;
@@ -172,6 +194,7 @@ function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], tex
 export class Engine {
 	private readonly segmentResults = new WeakMap<ParsedSegment, SegmentResult>();
 	private readonly resourceSegments = new WeakMap<ParsedSegment, boolean>();
+	private readonly extraResults = new WeakMap<ParsedSegment, ExtraResult>();
 	private generation = 0;
 
 	constructor(
@@ -238,6 +261,57 @@ export class Engine {
 			// Segment-local document indexes made file-wide, as for resources.
 			placements.flatMap(({ result, docIndex: first }) => result.evaluations.map((e) => ({ documentIndex: first + e.documentIndex, checks: e.checks }))),
 		);
+	}
+
+	/**
+	 * The findings of `extra` for an analysed file, placed on the exact nodes like the engine's own
+	 * (severity settings, Fleet and inline exemptions applied) and cached per YAML document like them:
+	 * re-checking an edited file runs `extra` again only for its changed documents, or for all of
+	 * them when `extra.key` changed.
+	 */
+	extraFindings(analysis: FileAnalysis, repo: RepoContext, extra: ExtraProblems): Finding[] {
+		if (analysis.skipped) return [];
+		const partial = repo.isPatchFile(analysis.path);
+		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${partial ? 'p' : 'f'}|${analysis.path}|${extra.key}`;
+		const out: Finding[] = [];
+		let docIndex = 0;
+		let startLine = 0;
+		for (const { base, segment } of analysis.parsed.segments) {
+			let result = this.extraResults.get(segment);
+			if (!result || result.key !== key) {
+				result = this.checkExtra(segment, segmentDocuments(segment, base, docIndex), key, partial, analysis.path, repo, extra);
+				this.extraResults.set(segment, result);
+			}
+			if (result.placedAtLine !== startLine) {
+				result.placed = result.findings.map((f) => placeAt(f, startLine));
+				result.placedAtLine = startLine;
+			}
+			for (const f of result.placed) out.push(f);
+			docIndex += segment.documents.length;
+			startLine += segment.newlines;
+		}
+		return out;
+	}
+
+	private checkExtra(segment: ParsedSegment, docs: ParsedDocument[], key: string, partial: boolean, path: string, repo: RepoContext, extra: ExtraProblems): ExtraResult {
+		const local: LocalFinding[] = [];
+		for (const d of docs) {
+			const header = d.value === undefined || d.value === null ? undefined : resourceHeader(d.value);
+			if (!header) continue;
+			const resource: Resource = { ...header, documentIndex: d.index, value: d.value as Record<string, unknown>, span: { start: d.span.start + d.base, end: d.span.end + d.base } };
+			const problems = extra.problems(resource, partial);
+			if (problems.length > 0) local.push(...applyFleetExemptions(repo, this.today(), resource, path, problems.map((p) => this.place(d, p))));
+		}
+		if (local.length === 0) return { key, findings: [], placed: [], placedAtLine: -1 };
+		const lines = new LineIndex(segment.text);
+		const findings: Finding[] = [];
+		for (const lf of local) {
+			const f = this.finish(lf, 0, lines);
+			if (f) findings.push(f);
+		}
+		// The directives' own findings (a fleetscope-ignore without reason) are the engine's, reported once.
+		const ids = new Set(findings.map((f) => f.ruleId));
+		return { key, findings: applyInlineExemptions(segment.text, findings).filter((f) => ids.has(f.ruleId)), placed: [], placedAtLine: -1 };
 	}
 
 	private hasResource(segment: ParsedSegment): boolean {

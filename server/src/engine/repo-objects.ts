@@ -91,11 +91,15 @@ export class RepoObjects implements ObjectIndex {
 	private byKind?: Map<string, IndexedObject[]>;
 	private list?: IndexedObject[];
 
-	constructor(private readonly isPatchFile: (path: string) => boolean = () => false) {}
+	constructor(
+		private readonly isPatchFile: (path: string) => boolean = () => false,
+		/** Which objects of a file to index (the live checks index other kinds: `live/repo-objects.ts`). */
+		private readonly extract: (file: string, text: string) => IndexedObject[] = objectsOfText,
+	) {}
 
 	/** Records the objects of a created or changed file; returns whether the index changed. */
 	read(file: string, text: string | undefined): boolean {
-		const found = text === undefined ? [] : objectsOfText(file, text);
+		const found = text === undefined ? [] : this.extract(file, text);
 		const before = this.byFile.get(file);
 		if (found.length === 0) return this.remove(file);
 		if (before && sameObjects(before, found)) return false;

@@ -18,4 +18,5 @@ console.error = (...args: unknown[]) => connection.console.error(args.map(String
 process.on('uncaughtException', (e) => connection.console.error(`Uncaught exception: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`Unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
 
-new FleetscopeServer(connection, nodeEngineDeps()).listen();
+const deps = nodeEngineDeps();
+new FleetscopeServer(connection, { ...deps, liveSchemas: deps.registry }).listen();

@@ -21,13 +21,15 @@ import { documentSymbols } from '../engine/services/symbols';
 import type { SchemaRegistry } from '../engine/schema/types';
 import type { Finding } from '../engine/types';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
-import { StatusRequest, type StatusResult } from '../../../shared/protocol';
+import { ClustersChangedNotification, ClustersRequest, StatusRequest, WorkspaceTrustedNotification, type InitializationOptions, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover, toWorkspaceSymbol } from './convert';
 import { fleetSymbols } from '../engine/services/fleet-info';
 import { EnginePool } from './engines';
-import { requestType } from './protocol';
 import { registerNavigation } from './navigation';
+import type { LiveSchemas } from '../engine/live';
+import { LiveService } from './live';
+import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
@@ -37,6 +39,13 @@ import { Folders, type Folder } from './workspace';
 export interface ServerDeps {
 	registry: SchemaRegistry;
 	checks: ResourceCheck[];
+	/** Compiles CRD schemas found in live clusters (`live-crd-schema`); without it that check is off. */
+	liveSchemas?: LiveSchemas;
+}
+
+/** An analysis with more findings (the live ones) whose lazy parts stay those of the original. */
+function withFindings(analysis: FileAnalysis, findings: Finding[]): FileAnalysis {
+	return Object.create(analysis, { findings: { value: findings, enumerable: true } }) as FileAnalysis;
 }
 
 /** The last validation of an open document. */
@@ -75,6 +84,8 @@ export class FleetscopeServer {
 	private readonly fleetEdited = new Set<string>();
 	private readonly settings: SettingsCache;
 	private readonly engines: EnginePool;
+	/** Live cluster state: connections per kubeconfig context, live findings (`live.ts`). */
+	private readonly live: LiveService;
 	private readonly open = new Map<string, OpenState>();
 	/** File paths of open documents, to let them win over the workspace scan. */
 	private readonly openPaths = new Set<string>();
@@ -92,6 +103,20 @@ export class FleetscopeServer {
 	) {
 		this.settings = new SettingsCache(connection, () => this.caps.configuration);
 		this.engines = new EnginePool(deps.registry, deps.checks);
+		this.live = new LiveService(
+			{
+				folders: () => this.folders.all,
+				settings: async (folder) => this.engines.get(await this.settings.get(folder.uri)).currentSettings,
+				revalidateOpen: (folder, files) => this.revalidateOpen(folder, files),
+				isOpen: (folder, rel) => this.openPaths.has(path.join(folder.root, ...rel.split('/'))),
+				validateWorkspaceFile: async (folder, rel) => {
+					if (await this.workspaceValidated(folder, rel)) await this.validateFromDisk(folder, rel);
+				},
+				log: (line) => connection.console.info(line),
+				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
+			},
+			{ trusted: false, schemas: deps.liveSchemas },
+		);
 	}
 
 	listen(): void {
@@ -101,6 +126,7 @@ export class FleetscopeServer {
 		c.onShutdown(() => {
 			this.scanGeneration++; // cancels a running scan
 			for (const { timer } of this.fleetRefresh.values()) clearTimeout(timer);
+			return this.live.dispose(); // the cluster states are written to the cache
 		});
 		c.onDidChangeConfiguration((p) => this.guard('didChangeConfiguration', () => this.settingsChanged(p.settings)));
 		c.onDidChangeWatchedFiles((p) => void this.guardAsync('didChangeWatchedFiles', () => this.filesChanged(p)));
@@ -132,6 +158,8 @@ export class FleetscopeServer {
 			return out;
 		}));
 		c.onRequest(requestType(StatusRequest.type), (p) => this.guardAsync('status', () => this.status(p.uri)));
+		c.onRequest(requestType(ClustersRequest.type), (p) => this.guardAsync('clusters', () => this.live.clusters(p?.folderUri)));
+		c.onNotification(notificationType(WorkspaceTrustedNotification.type), () => this.guard('workspaceTrusted', () => this.live.trust()));
 		registerComplianceReport(c, { folders: this.folders, settings: (uri) => this.settings.get(uri), engines: this.engines, documents: this.documents });
 		registerNavigation(c, { folders: this.folders, definitionLinks: () => this.caps.definitionLinks });
 
@@ -159,6 +187,8 @@ export class FleetscopeServer {
 		};
 		const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
 		for (const f of folders) this.folders.add(f);
+		// Unless the client says the workspace is trusted, no cluster is contacted (see shared/protocol.ts).
+		this.live.setTrusted((params.initializationOptions as InitializationOptions | null | undefined)?.workspaceTrusted === true);
 		return {
 			capabilities: {
 				textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -247,20 +277,22 @@ export class FleetscopeServer {
 		const analysis = engine.analyze({ path: ctx.rel, text: doc.getText() }, ctx.repo, previous);
 		const before = new Set(previous?.parsed.segments.map((x) => x.segment));
 		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
-		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded };
+		// Live findings come from the cluster states in memory, cached per document: never a request.
+		const live = ctx.folder && !ctx.excluded ? this.live.findings(ctx.folder, ctx.rel, analysis, engine, ctx.repo) : [];
+		const state: OpenState = { version: doc.version, analysis: live.length > 0 ? withFindings(analysis, [...analysis.findings, ...live]) : analysis, reparsed, excluded: ctx.excluded };
 		this.open.set(uri, state);
-		this.publish(uri, ctx.excluded ? [] : analysis.findings, doc.version);
+		this.publish(uri, ctx.excluded ? [] : state.analysis.findings, doc.version);
 		return ctx.excluded ? undefined : state;
 	}
 
 	/** Settings, repository and repo-relative path of a document. */
-	private async contextOf(uri: string): Promise<{ settings: FleetscopeSettings; repo: RepoContext; rel: string; excluded: boolean }> {
+	private async contextOf(uri: string): Promise<{ settings: FleetscopeSettings; repo: RepoContext; rel: string; excluded: boolean; folder?: Folder }> {
 		const file = uriToPath(uri);
 		const loc = this.folders.of(file);
 		const settings = this.engines.get(await this.settings.get(uri)).currentSettings;
 		if (!loc) return { settings, repo: EMPTY_REPO, rel: path.posix.basename(file ?? uri.replace(/[?#].*$/, '')), excluded: false };
 		const repo = await loc.folder.repo();
-		return { settings, repo, rel: loc.rel, excluded: !isIncluded(loc.rel, settings) };
+		return { settings, repo, rel: loc.rel, excluded: !isIncluded(loc.rel, settings), folder: loc.folder };
 	}
 
 	private async closed(uri: string): Promise<void> {
@@ -281,10 +313,12 @@ export class FleetscopeServer {
 		else this.publish(uri, []);
 	}
 
-	/** Marks open documents stale and re-validates them (settings or repository changed). */
-	private revalidateOpen(folder?: Folder): void {
+	/** Marks open documents stale and re-validates them (settings or repository changed), or only those of `files`. */
+	private revalidateOpen(folder?: Folder, files?: ReadonlySet<string>): void {
 		for (const [uri, s] of this.open) {
-			if (folder && this.folders.of(uriToPath(uri))?.folder !== folder) continue;
+			const loc = folder || files ? this.folders.of(uriToPath(uri)) : undefined;
+			if (folder && loc?.folder !== folder) continue;
+			if (files && !(loc && files.has(loc.rel))) continue;
 			s.version = -1;
 			this.schedule(uri);
 		}
@@ -332,6 +366,8 @@ export class FleetscopeServer {
 		}
 		this.scan.running = false;
 		this.connection.console.info(`Validated ${this.scan.validated} workspace files in ${Date.now() - started} ms.`);
+		// The fleet model is known and static diagnostics are out: connect (or re-target) the clusters.
+		this.live.refresh();
 	}
 
 	/** Whether a file of a folder gets diagnostics without being open. */
@@ -355,7 +391,8 @@ export class FleetscopeServer {
 		if (this.openPaths.has(file) || (opts.live && !opts.live())) return;
 		const uri = folder.uriOf(rel);
 		// Deleted or unreadable: nothing to show.
-		this.publish(uri, analyzeLoaded(engine, repo, rel, read, maxBytes)?.findings ?? []);
+		const analysis = analyzeLoaded(engine, repo, rel, read, maxBytes);
+		this.publish(uri, analysis ? [...analysis.findings, ...this.live.findings(folder, rel, analysis, engine, repo)] : []);
 	}
 
 	private async filesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
@@ -376,6 +413,8 @@ export class FleetscopeServer {
 			}
 			// Flux/Argo objects, kustomizations and claims decide which clusters each file reaches.
 			await loc.folder.refreshFleet([loc.rel]);
+			// What the repository creates, for live checks ("missing in the cluster and not created by the repo").
+			void this.guardAsync('live objects', () => this.live.fileChanged(loc.folder, loc.rel, change.type === FileChangeType.Deleted));
 			if (repo.version !== before) factsChanged.add(loc.folder);
 		}
 		if (factsChanged.size > 0) {
