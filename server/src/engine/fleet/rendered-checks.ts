@@ -92,6 +92,8 @@ export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules:
 	const namespaces = new Map<string, Record<string, string>>();
 	for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
 	const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+	// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
+	const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
 	for (const { object, via } of render.objects) {
 		const header = resourceHeader(object.value);
 		if (!header) continue;
@@ -101,7 +103,7 @@ export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules:
 		const candidates = byKind.get(header.kind);
 		if (!candidates) continue;
 		const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
-		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings: base.settings, targets: [cluster], objects, fleet };
+		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet };
 		for (const rule of candidates) {
 			if (rule.appliesTo && !rule.appliesTo(resource)) continue;
 			const cctx = complianceContext(resource, ctx);
