@@ -114,7 +114,7 @@ function buildFiles(rng: Rng): FileSpec[] {
 			files.push({ rel: `${dir}/namespaces.yaml`, docs: R.TEAMS.map((t) => R.namespace(`${t}-${env}`, t)) });
 			files.push({
 				rel: `${dir}/apps.yaml`,
-				docs: apps.map((a) => R.fluxKustomization(rng, a.name, `apps/${a.team}/${a.name}/overlays/${env}`, 'infrastructure')),
+				docs: apps.map((a) => R.fluxKustomization(rng, a.name, `apps/${a.team}/${a.name}/overlays/${env}`, 'flux-system')),
 			});
 			files.push({ rel: `${dir}/kustomization.yaml`, docs: [R.kustomization(['flux-system', 'infrastructure.yaml', 'namespaces.yaml', 'apps.yaml'])] });
 			files.push({ rel: `fleet/claims/${cluster}.yaml`, docs: [R.clusterClaim(rng, env, region)] });

@@ -486,12 +486,22 @@ export class Engine {
 
 /** Broken references of the fleet graph in one document (missing path, unknown sourceRef, dependsOn cycle), found by discovery. */
 function fleetProblemsOf(ctx: CheckContext, documentIndex: number): SchemaProblem[] {
-	const out: SchemaProblem[] = [];
-	for (const fp of ctx.fleet.problems) {
-		if (fp.location.file === ctx.path && fp.documentIndex === documentIndex) out.push({ ruleId: fp.ruleId, path: fp.path, target: fp.target, message: fp.message, severity: fp.severity });
+	let byFile = problemIndex.get(ctx.fleet);
+	if (!byFile) {
+		// Asked for every document of every file: index the model's problems once.
+		byFile = new Map();
+		for (const fp of ctx.fleet.problems) {
+			const key = `${fp.location.file}#${fp.documentIndex}`;
+			const list = byFile.get(key) ?? [];
+			list.push({ ruleId: fp.ruleId, path: fp.path, target: fp.target, message: fp.message, severity: fp.severity });
+			byFile.set(key, list);
+		}
+		problemIndex.set(ctx.fleet, byFile);
 	}
-	return out;
+	return byFile.get(`${ctx.path}#${documentIndex}`) ?? [];
 }
+
+const problemIndex = new WeakMap<FleetModel, Map<string, SchemaProblem[]>>();
 
 /** The source text of the scalar at a path of a document: lets schema messages explain the YAML 1.1 trap (`1.30` read as 1.3). */
 function scalarSource(d: ParsedDocument): (path: NodePath) => string | undefined {

@@ -44,17 +44,19 @@ export class FleetService {
 	}
 
 	/** Files changed on disk or in the editor: forget their texts, rediscover, and tell the index. Returns whether the model changed. */
-	refresh(changed: readonly string[] = []): { model: FleetModel; changed: boolean } {
+	refresh(changed: readonly string[] = []): FleetRefresh {
 		const before = this.reader.files().length;
 		for (const rel of changed) this.reader.invalidate(rel);
 		this.reader.setFiles(this.repo.allFiles());
 		this.store.filesChanged();
 		// A file created or deleted changes directory listings; an edit only that file's renders.
 		this.renderer.invalidate(changed, this.reader.files().length !== before || changed.some((c) => !this.store.isFile(c)));
+		const previous = this.current;
 		const model = discoverFleet(this.store);
 		this.current = model;
 		this.dirty = true;
-		return { model, changed: this.repo.setFleet(model) };
+		const isChanged = this.repo.setFleet(model);
+		return { model, changed: isChanged, affected: isChanged ? affectedFiles(previous, model) : [] };
 	}
 
 	/**
@@ -89,6 +91,18 @@ export class FleetService {
 	}
 }
 
+/** What a rediscovery found: the model, whether it changed, and which files that concerns. */
+export interface FleetRefresh {
+	model: FleetModel;
+	changed: boolean;
+	/**
+	 * The files whose findings the change can affect: 'all' when the graph itself changed (clusters,
+	 * environments, which files reach which cluster, the apps and their facts), else only the files
+	 * that set a version that changed or hold a problem that changed (a retag in an overlay).
+	 */
+	affected: 'all' | string[];
+}
+
 /** What an evaluation did: whether it ran, the files whose rendered findings changed, what it rendered. */
 export interface RenderOutcome {
 	ran: boolean;
@@ -114,4 +128,28 @@ export async function loadFleet(root: string, repo: RepoIndex, run?: RenderSetti
 /** The fleet model of a repository whose index carries one (the language server and the CLI set it), else the empty fleet. */
 export async function fleetFor(_root: string, repo: RepoIndex): Promise<FleetModel> {
 	return repo.fleet ?? EMPTY_FLEET;
+}
+
+/** See `FleetRefresh.affected`. */
+function affectedFiles(before: FleetModel | undefined, after: FleetModel): 'all' | string[] {
+	if (!before) return 'all';
+	// Locations compare by anchor (their ranges would need the slow parse); versions and problems apart.
+	const anchorOnly = (_k: string, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v);
+	const graph = (m: FleetModel) =>
+		JSON.stringify({ environments: m.environments, clusters: m.clusters, files: m.files, apps: m.apps.map((a) => ({ ...a, versions: undefined, behind: undefined })) }, anchorOnly);
+	if (graph(before) !== graph(after)) return 'all';
+	const out = new Set<string>();
+	const versionKey = (m: FleetModel) => new Map(m.apps.flatMap((a) => a.versions.map((v) => [JSON.stringify({ app: a.name, v }, anchorOnly), v.location.file] as const)));
+	const problemKey = (m: FleetModel) => new Map(m.problems.map((p) => [JSON.stringify(p, anchorOnly), p.location.file] as const));
+	for (const [a, b] of [
+		[versionKey(before), versionKey(after)],
+		[problemKey(before), problemKey(after)],
+	]) {
+		for (const [k, f] of a) if (!b.has(k)) out.add(f);
+		for (const [k, f] of b) if (!a.has(k)) out.add(f);
+	}
+	// A version change moves what "behind" and promotion order say for the app's other environments too.
+	const changedApps = after.apps.filter((a) => JSON.stringify(a.versions, anchorOnly) !== JSON.stringify(before.apps.find((x) => x.name === a.name)?.versions, anchorOnly));
+	for (const a of changedApps) for (const v of [...a.versions, ...(before.apps.find((x) => x.name === a.name)?.versions ?? [])]) out.add(v.location.file);
+	return [...out].sort();
 }

@@ -80,6 +80,10 @@ export class FleetscopeServer {
 	private readonly folders = new Folders((folder, rel) => this.openTextOf(folder, rel));
 	/** Folders whose fleet model is rediscovered soon, after edits to fleet-relevant open documents. */
 	private readonly fleetRefresh = new Map<Folder, { timer: NodeJS.Timeout; files: Set<string> }>();
+	/** Waiting for the open documents' queue to empty (`whenIdle`). */
+	private idleWaiters: (() => void)[] = [];
+	/** Documents whose didOpen content event is still to come (it is not an edit). */
+	private readonly justOpened = new Set<string>();
 	/** Open documents edited while they held fleet objects: closing them rediscovers the fleet from disk. */
 	private readonly fleetEdited = new Set<string>();
 	private readonly settings: SettingsCache;
@@ -166,10 +170,12 @@ export class FleetscopeServer {
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);
 			if (file) this.openPaths.add(file);
+			this.justOpened.add(e.document.uri);
 		});
 		this.documents.onDidChangeContent((e) => {
 			this.schedule(e.document.uri);
-			this.scheduleFleetRefresh(e.document.uri, e.document.getText());
+			// Opening a file changes nothing the fleet reads (its text is the disk's); editing it may.
+			if (!this.justOpened.delete(e.document.uri)) this.scheduleFleetRefresh(e.document.uri, e.document.getText());
 		});
 		this.documents.onDidClose((e) => void this.guardAsync('didClose', () => this.closed(e.document.uri)));
 		this.documents.listen(c);
@@ -257,6 +263,7 @@ export class FleetscopeServer {
 			}
 		} finally {
 			this.draining = false;
+			if (this.pendingStack.length === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
 		}
 	}
 
@@ -342,6 +349,8 @@ export class FleetscopeServer {
 			const repo = await folder.repo();
 			if (!live()) return;
 			if (!settings.validateWorkspace) {
+				// Open documents first (an editor opening many files at once): render once they are all published.
+				await this.whenIdle();
 				await this.refreshRendered(folder, false);
 				continue;
 			}
@@ -440,8 +449,9 @@ export class FleetscopeServer {
 
 	/** The editor's text of a folder's file, when it is open. */
 	private openTextOf(folder: Folder, rel: string): string | undefined {
-		const uri = folder.uriOf(rel);
-		return this.documents.get(uri)?.getText();
+		// Asked for every file discovery and rendering read: a set lookup first, a URI only for open files.
+		if (this.openPaths.size === 0 || !this.openPaths.has(path.join(folder.root, ...rel.split('/')))) return undefined;
+		return this.documents.get(folder.uriOf(rel))?.getText();
 	}
 
 	/**
@@ -461,10 +471,17 @@ export class FleetscopeServer {
 		const timer = setTimeout(() => {
 			this.fleetRefresh.delete(loc.folder);
 			void this.guardAsync('fleet refresh', async () => {
-				if (await loc.folder.refreshFleet([...files])) {
+				const refresh = await loc.folder.refreshFleetScope([...files]);
+				if (refresh.affected === 'all') {
+					// The graph changed: any file may read differently.
 					this.revalidateOpen(loc.folder);
 					this.startScan();
-				} else await this.refreshRendered(loc.folder, true);
+					return;
+				}
+				// A version or a problem moved (a retag): those files, and what the renders change.
+				if (refresh.changed) this.revalidateOpen(loc.folder);
+				await this.refreshRendered(loc.folder, true);
+				for (const rel of refresh.affected) if (await this.workspaceValidated(loc.folder, rel)) await this.validateFromDisk(loc.folder, rel);
 			});
 		}, FLEET_REFRESH_MS);
 		this.fleetRefresh.set(loc.folder, { timer, files });
@@ -479,7 +496,10 @@ export class FleetscopeServer {
 		const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
 		const started = Date.now();
 		const outcome = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() });
-		if (outcome.ran) this.connection.console.info(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings.`);
+		if (outcome.ran) {
+			const heap = Math.round(process.memoryUsage().heapUsed / 1048576);
+			this.connection.console.info(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings; heap ${heap} MiB.`);
+		}
 		const changed = outcome.changed;
 		if (changed.length === 0) return;
 		const set = new Set(changed);
@@ -491,6 +511,12 @@ export class FleetscopeServer {
 		}
 		if (!republishClosed) return;
 		for (const rel of changed) if (await this.workspaceValidated(folder, rel)) await this.validateFromDisk(folder, rel);
+	}
+
+	/** Resolves once no open document waits for validation. */
+	private whenIdle(): Promise<void> {
+		if (!this.draining && this.pendingStack.length === 0) return Promise.resolve();
+		return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
 	}
 
 	// ---- plumbing ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import { RepoIndex } from '../engine/repo';
-import { FleetService, type RenderOutcome, type RenderSettings } from '../host/fleet';
+import { FleetService, type FleetRefresh, type RenderOutcome, type RenderSettings } from '../host/fleet';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem } from '../host/node-fs';
 import { pathToUri, relativeTo, uriToPath } from './uri';
@@ -42,8 +42,13 @@ export class Folder {
 
 	/** Rediscovers the fleet after these files changed (on disk or in the editor); true when the model changed. */
 	async refreshFleet(changed: readonly string[]): Promise<boolean> {
+		return (await this.refreshFleetScope(changed)).changed;
+	}
+
+	/** The same, saying which files the change can affect (`FleetRefresh.affected`). */
+	async refreshFleetScope(changed: readonly string[]): Promise<FleetRefresh> {
 		await this.repo();
-		return this.fleetService!.refresh(changed).changed;
+		return this.fleetService!.refresh(changed);
 	}
 
 	/**

@@ -63,17 +63,28 @@ interface Override {
  * rename an image or pin its digest: on raw files the overlay that deploys the image decides.
  */
 function overridesOf(ctx: ComplianceContext, name: string): Override[] {
-	const out: Override[] = [];
-	for (const o of ctx.objects.ofKind('Kustomization')) {
-		const images = o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? (isPlainObject(o.value.spec) ? o.value.spec.images : undefined) : o.value.images;
-		if (!Array.isArray(images)) continue;
-		for (const i of images) {
-			if (!isPlainObject(i) || i.name !== name) continue;
-			out.push({ newName: typeof i.newName === 'string' && i.newName !== '' ? i.newName : undefined, digest: typeof i.digest === 'string' && i.digest !== '' });
+	// What a cluster receives has its overlays' images applied already: nothing overrides it.
+	if (ctx.objects.complete) return [];
+	let byName = overrideIndex.get(ctx.objects);
+	if (!byName) {
+		// Every image of every file asks: index the repository's images entries once per object set.
+		byName = new Map();
+		for (const o of ctx.objects.ofKind('Kustomization')) {
+			const images = o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? (isPlainObject(o.value.spec) ? o.value.spec.images : undefined) : o.value.images;
+			if (!Array.isArray(images)) continue;
+			for (const i of images) {
+				if (!isPlainObject(i) || typeof i.name !== 'string') continue;
+				const list = byName.get(i.name) ?? [];
+				list.push({ newName: typeof i.newName === 'string' && i.newName !== '' ? i.newName : undefined, digest: typeof i.digest === 'string' && i.digest !== '' });
+				byName.set(i.name, list);
+			}
 		}
+		overrideIndex.set(ctx.objects, byName);
 	}
-	return out;
+	return byName.get(name) ?? [];
 }
+
+const overrideIndex = new WeakMap<object, Map<string, Override[]>>();
 
 /**
  * CIS 5.5.1 is about an admission controller (ImagePolicyWebhook) that the repository cannot
