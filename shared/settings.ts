@@ -41,6 +41,11 @@ export interface FleetscopeSettings {
 	 */
 	'compliance.allowedRegistries': string[];
 	/**
+	 * Judge compliance on what each cluster receives (its synced paths rendered as Flux, Argo CD and
+	 * kustomize render them) rather than on each file as written.
+	 */
+	'fleet.render': boolean;
+	/**
 	 * Check files against the live state of the clusters they reach (editor only; the CLI has
 	 * `--context`). Never in an untrusted workspace, whatever this says.
 	 */
@@ -147,6 +152,14 @@ export const SETTINGS: Specs = {
 			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
 		scope: 'resource',
 	},
+	'fleet.render': {
+		key: 'fleet.render',
+		default: true,
+		schema: { type: 'boolean' },
+		description:
+			'Judge compliance on what each cluster receives: its synced paths rendered as Flux, Argo CD and kustomize render them, findings shown on the source line that produced the value. Off: every file is judged as written (less memory and CPU on very large fleets). CLI: `--no-render`.',
+		scope: 'resource',
+	},
 	'compliance.allowedRegistries': {
 		key: 'compliance.allowedRegistries',
 		default: [],
@@ -222,6 +235,9 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 	if (typeof escalation === 'boolean') out['compliance.productionEscalation'] = escalation;
 	const registries = src['compliance.allowedRegistries'] ?? compliance.allowedRegistries;
 	if (arr(registries)) out['compliance.allowedRegistries'] = [...new Set((registries as string[]).map((r) => r.trim()).filter((r) => r !== ''))];
+	const fleet = src.fleet && typeof src.fleet === 'object' ? (src.fleet as Record<string, unknown>) : {};
+	const render = src['fleet.render'] ?? fleet.render;
+	if (typeof render === 'boolean') out['fleet.render'] = render;
 	const live = src.live && typeof src.live === 'object' ? (src.live as Record<string, unknown>) : {};
 	const liveEnabled = src['live.enabled'] ?? live.enabled;
 	if (typeof liveEnabled === 'boolean') out['live.enabled'] = liveEnabled;

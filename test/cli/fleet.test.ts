@@ -91,3 +91,30 @@ test('render --cluster: the YAML a cluster receives, overlays applied and Flux v
 	assert.match(unknown.stderr, /no cluster "nope" in this repository \(known: dev-eu-west-1, sandbox-europe-west1, staging-eu-west-1, dr-eu-central-1, prod-eu-west-1, prod-us-east-1, perf-eu-west-1\)/);
 	assert.equal((await runCli(['render', 'examples/fleet'])).code, 2);
 });
+
+test('check judges what each cluster receives; --no-render judges each file as written', async () => {
+	const sync = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 5m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+	const repo = tempRepo({
+		'clusters/staging/apps.yaml': sync('./apps/staging'),
+		'clusters/production/apps.yaml': sync('./apps/production'),
+		'apps/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+		'apps/base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.0.0\n',
+		'apps/staging/kustomization.yaml': 'namespace: web\nresources:\n  - ../base\n',
+		// Production pins the image by digest: only staging runs it by tag.
+		'apps/production/kustomization.yaml': `namespace: web\nresources:\n  - ../base\nimages:\n  - name: ghcr.io/acme/web\n    digest: sha256:${'a'.repeat(64)}\n`,
+	});
+	try {
+		const provenance = async (...flags: string[]) => {
+			const r = await runCli(['check', repo.root, '--format', 'json', '--fail-on', 'never', ...flags]);
+			assert.equal(r.code, 0, r.stderr);
+			return (JSON.parse(r.stdout).findings as { file: string; line: number; ruleId: string; message: string }[]).filter((f) => f.ruleId === 'cis-image-provenance');
+		};
+		const rendered = await provenance();
+		assert.deepEqual(rendered.map((f) => `${f.file}:${f.line}`), ['apps/base/deployment.yaml:10']);
+		assert.match(rendered[0].message, /This holds via apps\/staging \(staging: staging\), not in the other clusters this file reaches\.$/);
+		// As written, the base cannot tell which overlay deploys it: production's digest pin counts for it, and staging's tag is missed.
+		assert.deepEqual(await provenance('--no-render'), []);
+	} finally {
+		repo.dispose();
+	}
+});

@@ -21,6 +21,8 @@ export interface WalkOptions {
 	profiles?: ComplianceProfile[];
 	/** `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
 	productionEscalation?: false;
+	/** `--no-render`: judge every file as written, not what each cluster receives. */
+	render?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
 	config?: string;
 	/** `--context NAME` (repeatable): kubeconfig contexts whose live state the files are checked against. */
@@ -108,6 +110,8 @@ Options:
                                managed-cluster (default: all)
   --no-production-escalation   keep compliance findings at their rule's severity in production too
                                (default: one level higher where a file reaches a production cluster)
+  --no-render                  judge every file as written, not what each cluster receives after
+                               kustomize and Flux rendering (default: rendered)
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
                                default: .fleetscope.yaml, .fleetscope.yml or .fleetscope.json in the
                                checked root, if present. Flags win over the file.
@@ -166,6 +170,7 @@ export function parseCommand(argv: string[]): Command {
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
 				'no-production-escalation': { type: 'boolean' },
+				'no-render': { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
 				context: { type: 'string', multiple: true },
 				snapshot: { type: 'string', multiple: true },
@@ -233,6 +238,7 @@ export function parseCommand(argv: string[]): Command {
 		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
 		productionEscalation: values['no-production-escalation'] ? false : undefined,
+		render: values['no-render'] ? false : undefined,
 		config: values.config,
 		contexts,
 		snapshots: values.snapshot ?? [],

@@ -101,7 +101,7 @@ export class RepoIndex implements RepoContext {
 	 * Sets the rendered findings. The repository's version does not change: each file's stamp in
 	 * the view tells the engine which cached validations to redo.
 	 */
-	setRendered(view: RenderedView): void {
+	setRendered(view: RenderedView | undefined): void {
 		this.renderedView = view;
 	}
 

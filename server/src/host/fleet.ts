@@ -1,6 +1,6 @@
 import { complianceRules } from '../engine/compliance';
 import { discoverFleet } from '../engine/fleet/discover';
-import { assembleView, changedFiles, evaluateCluster } from '../engine/fleet/rendered-checks';
+import { assembleView, changedFiles, evaluateCluster, NO_RENDERS } from '../engine/fleet/rendered-checks';
 import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { DocumentStore } from '../engine/fleet/reader';
@@ -17,7 +17,7 @@ export class FleetService {
 	private readonly reader: NodeRepoReader;
 	private readonly store: DocumentStore;
 	private current?: FleetModel;
-	private readonly renderer: TargetRenderer;
+	private renderer: TargetRenderer;
 	private lastRenders: readonly ClusterRender[] = [];
 	/** Files changed since the last evaluation (or it never ran). */
 	private dirty = true;
@@ -70,6 +70,14 @@ export class FleetService {
 		if (!this.dirty && key === this.evaluatedWith) return { ran: false, changed: [], clusters: 0, objects: 0 };
 		this.dirty = false;
 		this.evaluatedWith = key;
+		if (run.settings['fleet.render'] === false) {
+			// Every file is judged as written: forget the renders (and the memory they hold).
+			const previous = this.repo.rendered;
+			this.renderer = new TargetRenderer(this.store);
+			this.lastRenders = [];
+			this.repo.setRendered(undefined);
+			return { ran: false, changed: previous ? changedFiles(previous, NO_RENDERS) : [], clusters: 0, objects: 0 };
+		}
 		const model = this.model;
 		const renders = this.renderer.renderAll(model);
 		// One cluster at a time, letting the host serve other work in between (a big fleet takes seconds cold).

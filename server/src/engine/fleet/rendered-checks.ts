@@ -222,8 +222,7 @@ const STAMPS = new WeakMap<RenderedView, { digests: Map<string, string>; stamps:
 /** The files whose rendered findings differ between two views (what must be re-published). */
 export function changedFiles(before: RenderedView | undefined, after: RenderedView): string[] {
 	const a = before ? STAMPS.get(before) : undefined;
-	const b = STAMPS.get(after);
-	if (!b) return [];
+	const b = STAMPS.get(after) ?? { digests: new Map<string, string>(), stamps: new Map<string, string>() };
 	const out = new Set<string>();
 	for (const [file, stamp] of b.stamps) if (a?.stamps.get(file) !== stamp) out.add(file);
 	if (a) for (const file of a.stamps.keys()) if (!b.stamps.has(file)) out.add(file);
