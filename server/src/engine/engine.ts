@@ -193,6 +193,7 @@ function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], tex
  */
 export class Engine {
 	private readonly segmentResults = new WeakMap<ParsedSegment, SegmentResult>();
+	private freshAnalyses = 0;
 	private readonly resourceSegments = new WeakMap<ParsedSegment, boolean>();
 	private readonly extraResults = new WeakMap<ParsedSegment, ExtraResult>();
 	private generation = 0;
@@ -226,7 +227,10 @@ export class Engine {
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const partial = repo.isPatchFile(input.path);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
-		const key = `${this.generation}|${this.today()}|${repo.version ?? 0}|${repo.rendered?.stamp(input.path) ?? ''}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
+		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of
+		// the file) computes its findings afresh, as a host that changed injected state expects.
+		const fresh = previous?.path === input.path ? '' : `#${++this.freshAnalyses}`;
+		const key = `${this.generation}${fresh}|${this.today()}|${repo.version ?? 0}|${repo.rendered?.stamp(input.path) ?? ''}|${partial ? 'p' : 'f'}|${looksLikeManifest ? 'm' : '-'}|${input.path}`;
 		const fleet = repo.fleet ?? EMPTY_FLEET;
 		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings, targets: targetsOf(fleet, input.path), objects: repo.objects ?? NO_OBJECTS, fleet };
 		const findings: Finding[] = [];

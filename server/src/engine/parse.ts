@@ -168,11 +168,27 @@ function reuseSegments(text: string, previous: ParsedFile): Placed[] | undefined
 	];
 }
 
+/**
+ * Segments parsed from the same text are shared: the repository index, fleet discovery and
+ * validation all read the same files, and each would otherwise parse (and hold) every document
+ * once more. Segments are immutable (their lazy syntax tree is memoised inside), so sharing is
+ * safe; an entry lives while anyone holds its segment.
+ */
+const SHARED_SEGMENTS = new Map<string, WeakRef<ParsedSegment>>();
+const SEGMENT_GONE = new FinalizationRegistry<string>((text) => {
+	if (SHARED_SEGMENTS.get(text)?.deref() === undefined) SHARED_SEGMENTS.delete(text);
+});
+
 export function parseSegment(sliced: string): ParsedSegment {
+	const shared = SHARED_SEGMENTS.get(sliced)?.deref();
+	if (shared) return shared;
 	// A slice of a large string keeps the whole string alive; a segment outlives many versions of its file.
 	const text = sliced.length > 0 ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
 	const fast = fastValue(text);
-	return fast ? fastSegment(text, fast.value) : slowSegment(text);
+	const segment = fast ? fastSegment(text, fast.value) : slowSegment(text);
+	SHARED_SEGMENTS.set(text, new WeakRef(segment));
+	SEGMENT_GONE.register(segment, text);
+	return segment;
 }
 
 /**

@@ -92,7 +92,8 @@ export class FleetscopeServer {
 	private readonly live: LiveService;
 	private readonly open = new Map<string, OpenState>();
 	/** File paths of open documents, to let them win over the workspace scan. */
-	private readonly openPaths = new Set<string>();
+	/** The file path of every open document, with its URI. */
+	private readonly openPaths = new Map<string, string>();
 	/** Open documents waiting for validation; the stack puts the most recently changed first. */
 	private readonly pending = new Set<string>();
 	private readonly pendingStack: string[] = [];
@@ -112,7 +113,7 @@ export class FleetscopeServer {
 				folders: () => this.folders.all,
 				settings: async (folder) => this.engines.get(await this.settings.get(folder.uri)).currentSettings,
 				revalidateOpen: (folder, files) => this.revalidateOpen(folder, files),
-				isOpen: (folder, rel) => this.openPaths.has(path.join(folder.root, ...rel.split('/'))),
+				isOpen: (folder, rel) => this.openPaths.has(filePathOf(folder, rel)),
 				validateWorkspaceFile: async (folder, rel) => {
 					if (await this.workspaceValidated(folder, rel)) await this.validateFromDisk(folder, rel);
 				},
@@ -169,7 +170,7 @@ export class FleetscopeServer {
 
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);
-			if (file) this.openPaths.add(file);
+			if (file) this.openPaths.set(file, e.document.uri);
 			this.justOpened.add(e.document.uri);
 		});
 		this.documents.onDidChangeContent((e) => {
@@ -414,7 +415,7 @@ export class FleetscopeServer {
 			const before = repo.version;
 			if (change.type === FileChangeType.Deleted) {
 				repo.removeFile(loc.rel);
-				if (!this.openPaths.has(path.join(loc.folder.root, ...loc.rel.split('/')))) this.publish(change.uri, []);
+				if (!this.openPaths.has(filePathOf(loc.folder, loc.rel))) this.publish(change.uri, []);
 			} else {
 				// Re-reads kustomizations (patch lists) and Namespace labels.
 				await repo.updateFile(loc.rel);
@@ -450,8 +451,9 @@ export class FleetscopeServer {
 	/** The editor's text of a folder's file, when it is open. */
 	private openTextOf(folder: Folder, rel: string): string | undefined {
 		// Asked for every file discovery and rendering read: a set lookup first, a URI only for open files.
-		if (this.openPaths.size === 0 || !this.openPaths.has(path.join(folder.root, ...rel.split('/')))) return undefined;
-		return this.documents.get(folder.uriOf(rel))?.getText();
+		if (this.openPaths.size === 0) return undefined;
+		const uri = this.openPaths.get(filePathOf(folder, rel));
+		return uri === undefined ? undefined : this.documents.get(uri)?.getText();
 	}
 
 	/**
@@ -563,4 +565,10 @@ export class FleetscopeServer {
 	private logError(what: string, e: unknown): void {
 		this.connection.console.error(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 	}
+}
+
+/** A folder file's path as `uriToPath` gives it, without `path.join` (asked for every file read). */
+function filePathOf(folder: Folder, rel: string): string {
+	if (path.sep !== '/') return path.join(folder.root, ...rel.split('/'));
+	return folder.root.endsWith('/') ? folder.root + rel : `${folder.root}/${rel}`;
 }

@@ -83,14 +83,36 @@ export function resolvePss(labels: Record<string, string> | undefined, settingLe
 /** The Fleet apps whose paths (per environment) contain a repo-relative file. */
 export function appsOf(fleet: FleetModel, path: string): FleetApp[] {
 	// Asked for every resource of every file (and of every rendered object): once per path and model.
-	let byPath = appsMemo.get(fleet);
-	if (!byPath) appsMemo.set(fleet, (byPath = new Map()));
-	let hit = byPath.get(path);
-	if (!hit) byPath.set(path, (hit = fleet.apps.filter((a) => Object.values(a.paths).some((ps) => ps.some((p) => p === '' || path === p || path.startsWith(`${p}/`))))));
+	let memo = appsMemo.get(fleet);
+	if (!memo) appsMemo.set(fleet, (memo = { byPath: new Map(), byPrefix: appPrefixes(fleet) }));
+	let hit = memo.byPath.get(path);
+	if (!hit) {
+		// The file itself, each directory above it, and the repository root ('').
+		const found = new Set<FleetApp>(memo.byPrefix.get(path));
+		for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) for (const a of memo.byPrefix.get(path.slice(0, i)) ?? []) found.add(a);
+		for (const a of memo.byPrefix.get('') ?? []) found.add(a);
+		// In the Fleet file's order, as the apps are listed.
+		hit = found.size === 0 ? NO_APPS : fleet.apps.filter((a) => found.has(a));
+		memo.byPath.set(path, hit);
+	}
 	return hit;
 }
 
-const appsMemo = new WeakMap<FleetModel, Map<string, FleetApp[]>>();
+/** Each path an app deploys (any environment), with the apps that deploy it. */
+function appPrefixes(fleet: FleetModel): Map<string, FleetApp[]> {
+	const out = new Map<string, FleetApp[]>();
+	for (const a of fleet.apps) {
+		for (const p of new Set(Object.values(a.paths).flat())) {
+			let list = out.get(p);
+			if (!list) out.set(p, (list = []));
+			list.push(a);
+		}
+	}
+	return out;
+}
+
+const NO_APPS: FleetApp[] = [];
+const appsMemo = new WeakMap<FleetModel, { byPath: Map<string, FleetApp[]>; byPrefix: Map<string, FleetApp[]> }>();
 
 const cache = new WeakMap<CheckContext, WeakMap<object, ComplianceContext>>();
 
