@@ -259,6 +259,46 @@ test('Flux layout: a missing path, an undeclared source, an unknown dependency a
 	);
 });
 
+test('Flux layout: a dependsOn on the cluster\'s root Kustomization is not reported when a broken kustomization hides its file; a misspelled one still is', () => {
+	const files = fluxRepo();
+	files['clusters/staging/eu-west-1/kustomization.yaml'] = yaml`
+		apiVersion: kustomize.config.k8s.io/v1beta1
+		kind: Kustomization
+		resources:
+		  - flux-system
+		  - apps.yaml
+	`;
+	// Misspelled \`resources\`: kustomize fails this build (reported by the schema), so gotk-sync.yaml is not reached.
+	files['clusters/staging/eu-west-1/flux-system/kustomization.yaml'] = yaml`
+		apiVersion: kustomize.config.k8s.io/v1beta1
+		kind: Kustomization
+		resource:
+		  - gotk-sync.yaml
+	`;
+	files['clusters/staging/eu-west-1/apps.yaml'] = yaml`
+		apiVersion: kustomize.toolkit.fluxcd.io/v1
+		kind: Kustomization
+		metadata:
+		  name: apps
+		  namespace: flux-system
+		spec:
+		  interval: 10m
+		  path: ./apps/staging
+		  prune: true
+		  dependsOn:
+		    - name: flux-system
+		    - name: flux-sytem
+		  sourceRef:
+		    kind: GitRepository
+		    name: flux-system
+	`;
+	const m = discover(files);
+	assert.deepEqual(
+		m.problems.filter((p) => p.location.file === 'clusters/staging/eu-west-1/apps.yaml').map((p) => [at(p.location), p.path.join('.'), p.message]),
+		[['clusters/staging/eu-west-1/apps.yaml:12', 'spec.dependsOn.1.name', 'This Kustomization depends on "flux-sytem", which no Kustomization synced to the same cluster is called, so Flux waits for it forever ("dependency not found"). Check the name and namespace.']],
+	);
+});
+
 test('Flux layout: a Kustomization reading another Git repository is not followed and not reported', () => {
 	const files = fluxRepo();
 	files['clusters/staging/eu-west-1/tenant.yaml'] = yaml`

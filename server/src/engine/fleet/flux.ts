@@ -175,7 +175,12 @@ export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSour
 			}
 		}
 	}
-	walk.problems.push(...dependsOnProblems(walk.kustomizations));
+	// The cluster's own root Kustomization (bootstrap's flux-system, which syncs its directory) is on
+	// the cluster even when a broken kustomization hides its file from the walk: that break is
+	// reported where it is, not again on every dependsOn naming the root.
+	const rootPaths = new Set(roots.map((r) => r.path));
+	const rootKustomizations = store.ofKinds(['Kustomization']).filter((d) => isFluxKustomization(d) && isPlainObject(d.value.spec) && typeof d.value.spec.path === 'string' && rootPaths.has(repoPath(d.value.spec.path)));
+	walk.problems.push(...dependsOnProblems(walk.kustomizations, rootKustomizations));
 	return walk;
 }
 
@@ -226,10 +231,10 @@ function checkHelmSource(d: DocRef, sources: Map<string, DocRef>, out: FleetProb
 }
 
 /** dependsOn entries that name no Kustomization of the cluster, and cycles among them. */
-function dependsOnProblems(ks: DocRef[]): FleetProblem[] {
+function dependsOnProblems(ks: DocRef[], present: DocRef[] = []): FleetProblem[] {
 	const out: FleetProblem[] = [];
 	const byKey = new Map<string, DocRef>();
-	for (const k of ks) if (k.name) byKey.set(`${k.namespace ?? ''}/${k.name}`, k);
+	for (const k of [...present, ...ks]) if (k.name) byKey.set(`${k.namespace ?? ''}/${k.name}`, k);
 	const edges = new Map<string, { to: string; index: number }[]>();
 	for (const k of ks) {
 		const spec = isPlainObject(k.value.spec) ? k.value.spec : {};
