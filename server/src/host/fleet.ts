@@ -22,6 +22,8 @@ export class FleetService {
 	/** Files changed since the last evaluation (or it never ran). */
 	private dirty = true;
 	private evaluatedWith = '';
+	/** Counts evaluations, so that one overtaken by a newer one stops. */
+	private generation = 0;
 
 	constructor(
 		root: string,
@@ -72,6 +74,7 @@ export class FleetService {
 		this.evaluatedWith = key;
 		if (run.settings['fleet.render'] === false) {
 			// Every file is judged as written: forget the renders (and the memory they hold).
+			++this.generation;
 			const previous = this.repo.rendered;
 			this.renderer = new TargetRenderer(this.store);
 			this.lastRenders = [];
@@ -79,12 +82,20 @@ export class FleetService {
 			return { ran: false, changed: previous ? changedFiles(previous, NO_RENDERS) : [], clusters: 0, objects: 0 };
 		}
 		const model = this.model;
-		const renders = this.renderer.renderAll(model);
-		// One cluster at a time, letting the host serve other work in between (a big fleet takes seconds cold).
+		// One cluster at a time, letting the host serve other work in between (a big fleet takes
+		// seconds cold). A newer evaluation, or a rediscovery meanwhile, makes this one moot: it stops
+		// and leaves the findings to the newer one (its caller follows every rediscovery with one).
+		const generation = ++this.generation;
+		const moot = () => generation !== this.generation || this.current !== model;
+		const renders: ClusterRender[] = [];
 		const evals = [];
-		for (const render of renders) {
+		for (const render of this.renderer.renderEach(model)) {
+			renders.push(render);
+			await pause();
+			if (moot()) return { ran: false, changed: [], clusters: 0, objects: 0 };
 			evals.push(evaluateCluster(render, model, complianceRules, { repo: this.repo, settings: run.settings, today: run.today }, key));
 			await pause();
+			if (moot()) return { ran: false, changed: [], clusters: 0, objects: 0 };
 		}
 		const previous = this.repo.rendered;
 		const view = assembleView(renders, evals, model, run.settings, previous);

@@ -72,6 +72,8 @@ const SETTINGS_PREFETCH = 256;
 const SCAN_SLICE_MS = 8;
 /** Quiet time after the last edit of a fleet-relevant document before the fleet is rediscovered (ms). */
 const FLEET_REFRESH_MS = 300;
+/** Rendering the clusters (background work of up to a few seconds) waits until the user has stopped typing this long (ms). */
+const TYPING_QUIET_MS = 300;
 /** Documents whose kinds make up the fleet graph. */
 const FLEET_KINDS = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease|GitRepository|OCIRepository|ArtifactGenerator|Application|ApplicationSet)["']?\s*$/m;
 
@@ -84,6 +86,8 @@ export class FleetscopeServer {
 	private idleWaiters: (() => void)[] = [];
 	/** Documents whose didOpen content event is still to come (it is not an edit). */
 	private readonly justOpened = new Set<string>();
+	/** When the user last edited an open document (background rendering waits for a pause in typing). */
+	private lastEditAt = 0;
 	/** Open documents edited while they held fleet objects: closing them rediscovers the fleet from disk. */
 	private readonly fleetEdited = new Set<string>();
 	private readonly settings: SettingsCache;
@@ -176,7 +180,10 @@ export class FleetscopeServer {
 		this.documents.onDidChangeContent((e) => {
 			this.schedule(e.document.uri);
 			// Opening a file changes nothing the fleet reads (its text is the disk's); editing it may.
-			if (!this.justOpened.delete(e.document.uri)) this.scheduleFleetRefresh(e.document.uri, e.document.getText());
+			if (!this.justOpened.delete(e.document.uri)) {
+				this.lastEditAt = Date.now();
+				this.scheduleFleetRefresh(e.document.uri, e.document.getText());
+			}
 		});
 		this.documents.onDidClose((e) => void this.guardAsync('didClose', () => this.closed(e.document.uri)));
 		this.documents.listen(c);
@@ -497,7 +504,7 @@ export class FleetscopeServer {
 	private async refreshRendered(folder: Folder, republishClosed: boolean): Promise<void> {
 		const settings = this.engines.get(await this.settings.get(folder.uri)).currentSettings;
 		const started = Date.now();
-		const outcome = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() });
+		const outcome = await folder.evaluateRendered({ settings, today: this.engines.get(settings).today() }, () => this.backgroundPause());
 		if (outcome.ran) {
 			const heap = Math.round(process.memoryUsage().heapUsed / 1048576);
 			this.connection.console.info(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings; heap ${heap} MiB.`);
@@ -513,6 +520,18 @@ export class FleetscopeServer {
 		}
 		if (!republishClosed) return;
 		for (const rel of changed) if (await this.workspaceValidated(folder, rel)) await this.validateFromDisk(folder, rel);
+	}
+
+	/**
+	 * A pause in background work: queued messages run first, and while the user is typing the work
+	 * waits until they stop (one cluster's render or evaluation takes tens of milliseconds, too long
+	 * to sit between two keystrokes and their diagnostics).
+	 */
+	private async backgroundPause(): Promise<void> {
+		await new Promise<void>((resolve) => setImmediate(resolve));
+		for (let quiet = Date.now() - this.lastEditAt; quiet < TYPING_QUIET_MS; quiet = Date.now() - this.lastEditAt) {
+			await new Promise<void>((resolve) => setTimeout(resolve, TYPING_QUIET_MS - quiet));
+		}
 	}
 
 	/** Resolves once no open document waits for validation. */

@@ -55,10 +55,10 @@ export class Folder {
 	 * Renders what each cluster receives and runs the compliance rules on it (only what changed
 	 * since the last time is rendered again). Returns the files whose rendered findings changed.
 	 */
-	async evaluateRendered(run: RenderSettings): Promise<RenderOutcome> {
+	async evaluateRendered(run: RenderSettings, pause: () => Promise<void> = () => new Promise<void>((resolve) => setImmediate(resolve))): Promise<RenderOutcome> {
 		await this.repo();
 		// Between clusters, let queued messages (typing above all) run.
-		return this.fleetService!.evaluate(run, () => new Promise<void>((resolve) => setImmediate(resolve)));
+		return this.fleetService!.evaluate(run, pause);
 	}
 
 	/** The fleet model as last discovered, without waiting (undefined until the index is built). */

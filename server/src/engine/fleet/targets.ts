@@ -70,7 +70,15 @@ export class TargetRenderer {
 
 	/** The render of every cluster of the model that syncs at least one path. */
 	renderAll(model: FleetModel): ClusterRender[] {
-		const out: ClusterRender[] = [];
+		return [...this.renderEach(model)];
+	}
+
+	/**
+	 * The same, one cluster at a time, so a host can let other work run between clusters (a cold
+	 * render of a big fleet takes seconds). Renders of clusters no longer in the model are forgotten
+	 * once the last one is yielded.
+	 */
+	*renderEach(model: FleetModel): Generator<ClusterRender> {
 		const live = new Set<string>();
 		for (const c of model.clusters) {
 			if (!c.syncs.some(renderable)) continue;
@@ -79,15 +87,14 @@ export class TargetRenderer {
 			const key = JSON.stringify(c.syncs, (k, v: unknown) => (k === 'location' ? undefined : v));
 			const hit = this.renders.get(c.name);
 			if (hit && hit.key === key) {
-				out.push(hit.render);
+				yield hit.render;
 				continue;
 			}
 			const render = this.renderCluster(c);
 			this.renders.set(c.name, { key, render });
-			out.push(render);
+			yield render;
 		}
 		for (const name of [...this.renders.keys()]) if (!live.has(name)) this.renders.delete(name);
-		return out;
 	}
 
 	private renderCluster(c: FleetCluster): ClusterRender {
