@@ -382,7 +382,7 @@ async function main(): Promise<void> {
 	};
 	const fsSpec = (validateWorkspace: boolean): ServerSpec => ({
 		name: 'Fleetscope',
-		args: [...prof, FLEETSCOPE_BIN, '--stdio'],
+		args: [...prof, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), FLEETSCOPE_BIN, '--stdio'],
 		configuration: (section) => (section === 'fleetscope' ? { validateWorkspace } : {}),
 		versioned: true,
 	});
