@@ -178,8 +178,9 @@ export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSour
 	// The cluster's own root Kustomization (bootstrap's flux-system, which syncs its directory) is on
 	// the cluster even when a broken kustomization hides its file from the walk: that break is
 	// reported where it is, not again on every dependsOn naming the root.
+	// (Looked for only when a dependsOn names a Kustomization the walk did not meet: rare, and a scan of them all.)
 	const rootPaths = new Set(roots.map((r) => r.path));
-	const rootKustomizations = store.ofKinds(['Kustomization']).filter((d) => isFluxKustomization(d) && isPlainObject(d.value.spec) && typeof d.value.spec.path === 'string' && rootPaths.has(repoPath(d.value.spec.path)));
+	const rootKustomizations = () => store.ofKinds(['Kustomization']).filter((d) => isFluxKustomization(d) && isPlainObject(d.value.spec) && typeof d.value.spec.path === 'string' && rootPaths.has(repoPath(d.value.spec.path)));
 	walk.problems.push(...dependsOnProblems(walk.kustomizations, rootKustomizations));
 	return walk;
 }
@@ -231,10 +232,17 @@ function checkHelmSource(d: DocRef, sources: Map<string, DocRef>, out: FleetProb
 }
 
 /** dependsOn entries that name no Kustomization of the cluster, and cycles among them. */
-function dependsOnProblems(ks: DocRef[], present: DocRef[] = []): FleetProblem[] {
+function dependsOnProblems(ks: DocRef[], present: () => DocRef[] = () => []): FleetProblem[] {
 	const out: FleetProblem[] = [];
 	const byKey = new Map<string, DocRef>();
-	for (const k of [...present, ...ks]) if (k.name) byKey.set(`${k.namespace ?? ''}/${k.name}`, k);
+	for (const k of ks) if (k.name) byKey.set(`${k.namespace ?? ''}/${k.name}`, k);
+	let presentAdded = false;
+	const known = (key: string): boolean => {
+		if (byKey.has(key) || presentAdded) return byKey.has(key);
+		presentAdded = true;
+		for (const k of present()) if (k.name && !byKey.has(`${k.namespace ?? ''}/${k.name}`)) byKey.set(`${k.namespace ?? ''}/${k.name}`, k);
+		return byKey.has(key);
+	};
 	const edges = new Map<string, { to: string; index: number }[]>();
 	for (const k of ks) {
 		const spec = isPlainObject(k.value.spec) ? k.value.spec : {};
@@ -244,7 +252,7 @@ function dependsOnProblems(ks: DocRef[], present: DocRef[] = []): FleetProblem[]
 		spec.dependsOn.forEach((dep, i) => {
 			if (!isPlainObject(dep) || typeof dep.name !== 'string') return;
 			const to = `${typeof dep.namespace === 'string' ? dep.namespace : (k.namespace ?? '')}/${dep.name}`;
-			if (!byKey.has(to)) {
+			if (!known(to)) {
 				out.push(problem(k, ['spec', 'dependsOn', i, 'name'], 'warning', `This Kustomization depends on "${dep.name}", which no Kustomization synced to the same cluster is called, so Flux waits for it forever ("dependency not found"). Check the name and namespace.`));
 			} else list.push({ to, index: i });
 		});
