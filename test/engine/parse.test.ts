@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFile, segmentStarts } from '../../server/src/engine/parse';
+import { commonPrefix, commonSuffix, parseFile, segmentStarts } from '../../server/src/engine/parse';
 import { analyze, bareEngine, brief } from './helpers';
 
 const threeDocs = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
@@ -83,4 +83,30 @@ test('incremental parsing splits exactly like a fresh parse, whatever the edit',
 		assert.equal(incremental.documents.length, fresh.documents.length);
 		prev = incremental;
 	}
+});
+
+test('the changed region of an edit is found exactly, at any distance from block boundaries', () => {
+	// Differential against the obvious character loop, on texts around the 1,024-character compare blocks.
+	const naive = (a: string, b: string) => {
+		const max = Math.min(a.length, b.length);
+		let p = 0;
+		while (p < max && a[p] === b[p]) p++;
+		let s = 0;
+		while (s < max - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+		return [p, s];
+	};
+	let seed = 7;
+	const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+	for (let round = 0; round < 300; round++) {
+		const base = Array.from({ length: rand(5000) }, () => 'ab\n-: '[rand(6)]).join('');
+		const at = rand(base.length + 1);
+		const removed = Math.min(rand(4), base.length - at);
+		const inserted = Array.from({ length: rand(4) }, () => 'ab\n'[rand(3)]).join('');
+		const edited = base.slice(0, at) + inserted + base.slice(at + removed);
+		const max = Math.min(base.length, edited.length);
+		const p = commonPrefix(base, edited, max);
+		assert.deepEqual([p, commonSuffix(base, edited, max - p)], naive(base, edited), `round ${round}`);
+	}
+	assert.equal(commonPrefix('x'.repeat(3000), 'x'.repeat(3000), 3000), 3000);
+	assert.equal(commonSuffix('a' + 'x'.repeat(2048), 'b' + 'x'.repeat(2048), 2049), 2048);
 });

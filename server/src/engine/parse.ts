@@ -139,11 +139,9 @@ function reuseSegments(text: string, previous: ParsedFile): Placed[] | undefined
 	if (previous.segments.length === 0) return undefined;
 	// The changed region: [prefix, text.length - suffix) in the new text.
 	const max = Math.min(old.length, text.length);
-	let prefix = 0;
-	while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+	const prefix = commonPrefix(old, text, max);
 	if (prefix === old.length && prefix === text.length) return previous.segments;
-	let suffix = 0;
-	while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+	const suffix = commonSuffix(old, text, max - prefix);
 	const delta = text.length - old.length;
 	const segs = previous.segments;
 	// First segment touched: the one containing `prefix` (a marker may also be created right at a segment's start, so step back one).
@@ -167,6 +165,28 @@ function reuseSegments(text: string, previous: ParsedFile): Placed[] | undefined
 		...segs.slice(last + 1).map((s) => ({ base: s.base + delta, segment: s.segment })),
 	];
 }
+
+/**
+ * The length of the common start of two texts (at most `max`). Blocks are compared as strings
+ * first (native, far faster than a loop over characters in a 20,000-line file), then characters
+ * in the first block that differs.
+ */
+export function commonPrefix(a: string, b: string, max: number): number {
+	let i = 0;
+	while (i + COMPARE_BLOCK <= max && a.slice(i, i + COMPARE_BLOCK) === b.slice(i, i + COMPARE_BLOCK)) i += COMPARE_BLOCK;
+	while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+	return i;
+}
+
+/** The length of the common end of two texts (at most `max`), the same way. */
+export function commonSuffix(a: string, b: string, max: number): number {
+	let n = 0;
+	while (n + COMPARE_BLOCK <= max && a.slice(a.length - n - COMPARE_BLOCK, a.length - n) === b.slice(b.length - n - COMPARE_BLOCK, b.length - n)) n += COMPARE_BLOCK;
+	while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+	return n;
+}
+
+const COMPARE_BLOCK = 1024;
 
 /**
  * Segments parsed from the same text are shared: the repository index, fleet discovery and

@@ -471,7 +471,7 @@ export class FleetscopeServer {
 	private scheduleFleetRefresh(uri: string, text: string): void {
 		const loc = this.folders.of(uriToPath(uri));
 		// Fleet objects shape the graph; any file a cluster receives shapes its render (and the versions).
-		if (!loc || !(FLEET_KINDS.test(text) || isKustomizationFile(loc.rel) || loc.folder.fleetNow()?.files[loc.rel] !== undefined)) return;
+		if (!loc || !(isKustomizationFile(loc.rel) || loc.folder.fleetNow()?.files[loc.rel] !== undefined || FLEET_KINDS.test(text))) return;
 		this.fleetEdited.add(uri);
 		const pending = this.fleetRefresh.get(loc.folder);
 		if (pending) clearTimeout(pending.timer);
