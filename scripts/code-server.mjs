@@ -15,6 +15,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { processGroup } from './process-group.mjs';
 
 /** Pinned versions: bump both together and run `npm run test:e2e`. */
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -233,29 +234,11 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 		child.stderr.on('data', (d) => (captured += d));
 	}
 	const output = () => (logFile ? readFileSync(logFile, 'utf8') : captured);
-	let exited = false;
-	const exit = new Promise((resolve) => child.once('exit', (code, signal) => ((exited = true), resolve(code ?? signal))));
-	const stop = async () => {
-		if (exited) return;
-		try {
-			process.kill(-child.pid, 'SIGTERM');
-		} catch {
-			return;
-		}
-		const killer = setTimeout(() => {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}, 5000);
-		await exit;
-		clearTimeout(killer);
-	};
+	const { exit, exited, stop } = processGroup(child);
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (exited) throw new Error(`code-server exited before it was ready:\n${output().slice(-4000)}`);
+		if (exited()) throw new Error(`code-server exited before it was ready:\n${output().slice(-4000)}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
 			if (res.ok) break;

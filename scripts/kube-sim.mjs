@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processGroup } from './process-group.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,25 +24,7 @@ export async function startSimulatedClusters({ fixtures, kubeconfig, log = (l) =
 	log(`$ node ${args.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}`);
 	const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
-	let exited = false;
-	const exit = new Promise((resolve) => child.once('exit', (code, signal) => ((exited = true), resolve(code ?? signal))));
-	const stop = async () => {
-		if (exited) return;
-		try {
-			process.kill(-child.pid, 'SIGTERM');
-		} catch {
-			return;
-		}
-		const killer = setTimeout(() => {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}, 5000);
-		await exit;
-		clearTimeout(killer);
-	};
+	const { exit, stop } = processGroup(child);
 	const clusters = [];
 	const ready = new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`kube-sim did not start within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
