@@ -48,6 +48,7 @@ const RULES = new Map<string, RuleMeta>(
 		rule('fleet-reference', 'Broken fleet reference', 'error', 'A Flux or Argo CD object that points at a missing path, an undeclared source or a dependency that never becomes ready, or a kustomization entry that names a missing file or a directory without a kustomization (kustomize build fails), leaves its cluster without what Git says it runs, and the controller reports it only at reconcile time.'),
 		rule('kustomize-unsupported', 'Not rendered by Fleetscope', 'info', 'Fleetscope renders kustomize overlays to check what each cluster receives; a field it does not render (Helm chart inflation, remote bases, replacements, plugins) is left out, so checks see the raw files for what it would produce.'),
 		rule('kustomize-build', 'Kustomize or Flux build problem', 'error', 'What kustomize or kustomize-controller would refuse or silently drop (malformed YAML in a base, a cycle, a patch that matches nothing, a missing variable) changes what the cluster receives, or fails the sync.'),
+		rule('settings-file', 'Mistake in the settings file', 'error', 'A settings file with a mistake counts for nothing: the CLI stops with exit code 2 and the editor falls back to your own settings, so neither judges the repository by what the team wrote down until it is fixed.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 	].map((r) => [r.id, r]),
 );

@@ -32,8 +32,9 @@ import { LiveService } from './live';
 import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
+import { describeSettingsFile, mayBeSettingsFile, settingsFileFindings } from './settings-file';
 import { uriToPath } from './uri';
-import { Folders, type Folder } from './workspace';
+import { Folders, type Folder, type FolderSettingsFile } from './workspace';
 
 /** What the server is built from: the schema registry and the semantic checks (injected, so tests and hosts choose). */
 export interface ServerDeps {
@@ -88,6 +89,12 @@ export class FleetscopeServer {
 	private readonly justOpened = new Set<string>();
 	/** When the user last edited an open document (background rendering waits for a pause in typing). */
 	private lastEditAt = 0;
+	/** Settings files already described in the output (see `settingsFileOf`). */
+	private readonly settingsFilesSaid = new WeakSet<FolderSettingsFile>();
+	/** Edits of a settings file in the editor wait for a pause in typing before they apply. */
+	private readonly settingsFileEdits = new Map<Folder, ReturnType<typeof setTimeout>>();
+	/** Open settings files edited in the editor: closing one applies the disk's text again. */
+	private readonly settingsFileEdited = new Set<string>();
 	/** Open documents edited while they held fleet objects: closing them rediscovers the fleet from disk. */
 	private readonly fleetEdited = new Set<string>();
 	private readonly settings: SettingsCache;
@@ -110,7 +117,12 @@ export class FleetscopeServer {
 		private readonly connection: Connection,
 		private readonly deps: ServerDeps,
 	) {
-		this.settings = new SettingsCache(connection, () => this.caps.configuration);
+		this.settings = new SettingsCache(connection, () => this.caps.configuration, async (uri) => {
+			// A folder's own URI (the workspace scan asks for it) or a file in it.
+			const folder = this.folders.all.find((f) => f.uri === uri) ?? this.folders.of(uriToPath(uri))?.folder;
+			const file = folder && (await this.settingsFileOf(folder));
+			return file && !file.problem ? file.settings : undefined;
+		});
 		this.engines = new EnginePool(deps.registry, deps.checks);
 		this.live = new LiveService(
 			{
@@ -183,6 +195,7 @@ export class FleetscopeServer {
 			if (!this.justOpened.delete(e.document.uri)) {
 				this.lastEditAt = Date.now();
 				this.scheduleFleetRefresh(e.document.uri, e.document.getText());
+				this.scheduleSettingsFileEdit(e.document.uri);
 			}
 		});
 		this.documents.onDidClose((e) => void this.guardAsync('didClose', () => this.closed(e.document.uri)));
@@ -225,7 +238,7 @@ export class FleetscopeServer {
 		if (this.caps.configRegistration) void c.client.register(DidChangeConfigurationNotification.type, { section: 'fleetscope' });
 		if (this.caps.watchRegistration) {
 			void c.client.register(DidChangeWatchedFilesNotification.type, {
-				watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }],
+				watchers: [{ globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/Kustomization' }, { globPattern: '**/.fleetscope.json' }],
 			});
 		}
 		if (this.caps.folders) {
@@ -285,6 +298,7 @@ export class FleetscopeServer {
 		let { doc, s } = fresh();
 		if (!doc || s) return s && !s.excluded ? s : undefined;
 		const ctx = await this.contextOf(uri);
+		const settingsFile = ctx.folder && mayBeSettingsFile(ctx.rel) ? await this.settingsFileOf(ctx.folder) : undefined;
 		({ doc, s } = fresh());
 		if (!doc || s) return s && !s.excluded ? s : undefined;
 		const previous = this.open.get(uri)?.analysis;
@@ -294,7 +308,9 @@ export class FleetscopeServer {
 		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
 		// Live findings come from the cluster states in memory, cached per document: never a request.
 		const live = ctx.folder && !ctx.excluded ? this.live.findings(ctx.folder, ctx.rel, analysis, engine, ctx.repo) : [];
-		const state: OpenState = { version: doc.version, analysis: live.length > 0 ? withFindings(analysis, [...analysis.findings, ...live]) : analysis, reparsed, excluded: ctx.excluded };
+		// The repository's settings file: its mistake, from the editor's text.
+		const extra = [...live, ...settingsFileFindings(ctx.rel, settingsFile, doc.getText(), ctx.settings)];
+		const state: OpenState = { version: doc.version, analysis: extra.length > 0 ? withFindings(analysis, [...analysis.findings, ...extra]) : analysis, reparsed, excluded: ctx.excluded };
 		this.open.set(uri, state);
 		this.publish(uri, ctx.excluded ? [] : state.analysis.findings, doc.version);
 		return ctx.excluded ? undefined : state;
@@ -317,6 +333,8 @@ export class FleetscopeServer {
 		const file = uriToPath(uri);
 		if (file) this.openPaths.delete(file);
 		const loc = this.folders.of(file);
+		// Unsaved edits of the settings file are gone with it: the disk's text applies again.
+		if (loc && this.settingsFileEdited.delete(uri)) this.settingsFileChanged(loc.folder);
 		// Unsaved edits of a fleet-relevant document are gone with it: the fleet reads the disk again.
 		if (loc && this.fleetEdited.delete(uri) && (await loc.folder.refreshFleet([loc.rel]))) {
 			this.revalidateOpen(loc.folder);
@@ -409,15 +427,19 @@ export class FleetscopeServer {
 		const uri = folder.uriOf(rel);
 		// Deleted or unreadable: nothing to show.
 		const analysis = analyzeLoaded(engine, repo, rel, read, maxBytes);
-		this.publish(uri, analysis ? [...analysis.findings, ...this.live.findings(folder, rel, analysis, engine, repo)] : []);
+		const settingsFile = mayBeSettingsFile(rel) && 'text' in read ? settingsFileFindings(rel, await this.settingsFileOf(folder), read.text, settings) : [];
+		if (this.openPaths.has(file)) return;
+		this.publish(uri, analysis ? [...analysis.findings, ...this.live.findings(folder, rel, analysis, engine, repo), ...settingsFile] : []);
 	}
 
 	private async filesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
 		const factsChanged = new Set<Folder>();
 		const revalidate: { folder: Folder; rel: string }[] = [];
+		const settingsFiles = new Set<Folder>();
 		for (const change of params.changes) {
 			const loc = this.folders.of(uriToPath(change.uri));
 			if (!loc) continue;
+			if (mayBeSettingsFile(loc.rel)) settingsFiles.add(loc.folder);
 			const repo = await loc.folder.repo();
 			const before = repo.version;
 			if (change.type === FileChangeType.Deleted) {
@@ -434,7 +456,9 @@ export class FleetscopeServer {
 			void this.guardAsync('live objects', () => this.live.fileChanged(loc.folder, loc.rel, change.type === FileChangeType.Deleted));
 			if (repo.version !== before) factsChanged.add(loc.folder);
 		}
-		if (factsChanged.size > 0) {
+		// A settings file created, saved or deleted: every file of its folder is judged by other settings.
+		for (const folder of settingsFiles) this.settingsFileChanged(folder);
+		if (factsChanged.size > 0 || settingsFiles.size > 0) {
 			// Paths, patch files or namespaces changed: any file may read differently now (partial
 			// validation, Fleet paths, Pod Security levels). Re-validate open documents at once and
 			// the rest in a new background scan, which covers the changed files too.
@@ -445,6 +469,41 @@ export class FleetscopeServer {
 		// Render first: the changed files are then validated against what their clusters now receive.
 		for (const folder of new Set(revalidate.map((r) => r.folder))) await this.refreshRendered(folder, true);
 		for (const { folder, rel } of revalidate) await this.validateFromDisk(folder, rel);
+	}
+
+	/** A folder's settings file, said in the output once each time it is read. */
+	private async settingsFileOf(folder: Folder): Promise<FolderSettingsFile | undefined> {
+		const file = await folder.settingsFile();
+		if (file && !this.settingsFilesSaid.has(file)) {
+			this.settingsFilesSaid.add(file);
+			this.connection.console.info(describeSettingsFile(folder.name, file));
+		}
+		return file;
+	}
+
+	/**
+	 * A folder's settings file was created, changed, deleted, or edited in the editor: read it
+	 * again and judge everything of the folder by the settings it now gives.
+	 */
+	private settingsFileChanged(folder: Folder): void {
+		folder.reloadSettingsFile();
+		this.revalidateOpen(folder);
+		this.startScan();
+	}
+
+	/** An open settings file was edited: apply it once typing pauses (never per keystroke). */
+	private scheduleSettingsFileEdit(uri: string): void {
+		const loc = this.folders.of(uriToPath(uri));
+		if (!loc || !mayBeSettingsFile(loc.rel)) return;
+		this.settingsFileEdited.add(uri);
+		clearTimeout(this.settingsFileEdits.get(loc.folder));
+		this.settingsFileEdits.set(
+			loc.folder,
+			setTimeout(() => {
+				this.settingsFileEdits.delete(loc.folder);
+				this.guard('settings file', () => this.settingsFileChanged(loc.folder));
+			}, FLEET_REFRESH_MS),
+		);
 	}
 
 	private settingsChanged(pushed: unknown): void {

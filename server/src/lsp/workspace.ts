@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import { RepoIndex } from '../engine/repo';
 import { FleetService, type FleetRefresh, type RenderOutcome, type RenderSettings } from '../host/fleet';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem } from '../host/node-fs';
+import { parseSettingsFile, SETTINGS_FILES, type SettingsFileResult } from '../engine/settings-file';
 import { pathToUri, relativeTo, uriToPath } from './uri';
 
 /** The text of an open document of a folder, by repo-relative path (the editor's text wins over the disk). */
@@ -13,6 +15,7 @@ export type OpenText = (folder: Folder, rel: string) => string | undefined;
 export class Folder {
 	private index?: Promise<RepoIndex>;
 	private fleetService?: FleetService;
+	private settingsFileRead?: Promise<FolderSettingsFile | undefined>;
 
 	constructor(
 		readonly uri: string,
@@ -32,6 +35,27 @@ export class Folder {
 			return repo;
 		});
 		return this.index;
+	}
+
+	/**
+	 * The folder's settings file (`.fleetscope.yaml`, `.yml` or `.json` at its root, the first that
+	 * exists, as the CLI picks it), read once and again after `reloadSettingsFile`; the editor's text
+	 * wins over the disk's. Undefined when there is none.
+	 */
+	settingsFile(): Promise<FolderSettingsFile | undefined> {
+		this.settingsFileRead ??= (async () => {
+			for (const rel of SETTINGS_FILES) {
+				const text = this.openText(this, rel) ?? (await readFile(path.join(this.root, rel), 'utf8').catch(() => undefined));
+				if (text !== undefined) return { rel, ...parseSettingsFile(text) };
+			}
+			return undefined;
+		})();
+		return this.settingsFileRead;
+	}
+
+	/** The settings file changed (on disk or in the editor): read it again on next use. */
+	reloadSettingsFile(): void {
+		this.settingsFileRead = undefined;
 	}
 
 	/** The folder's fleet model and document store (what navigation reads), once the index is built. */
@@ -73,6 +97,12 @@ export class Folder {
 	uriOf(rel: string): string {
 		return pathToUri(path.join(this.root, ...rel.split('/')));
 	}
+}
+
+/** A folder's settings file: where it is, and what it sets or its first mistake. */
+export interface FolderSettingsFile extends SettingsFileResult {
+	/** Repo-relative path (one of SETTINGS_FILES). */
+	rel: string;
 }
 
 /** The workspace folders, innermost first when they nest. */
