@@ -44,3 +44,11 @@ test('the file wins over the user settings key by key, and severity rule by rule
 	assert.deepEqual(merged.severity, { 'api-removed': 'warning', 'schema-type': 'error' });
 	assert.equal(withSettingsFile(user, undefined), user);
 });
+
+test('bad input in a settings file is a problem, never a crash: an alias bomb, a huge file, binary', () => {
+	const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+	assert.match(at(bomb).message, /^not valid YAML or JSON: /);
+	const huge = `exclude:\n${'  - "vendor/**"\n'.repeat(200_000)}`;
+	assert.equal(parseSettingsFile(huge).problem, undefined);
+	assert.match(at('\u0000\u0001\u0002: [').message, /^not valid YAML or JSON: /);
+});

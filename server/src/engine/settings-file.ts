@@ -120,7 +120,13 @@ export function parseSettingsFile(text: string): SettingsFileResult {
 		if (end - e.pos[0] <= 1) end = e.pos[0] + (/^[^\s:,[\]{}]+/.exec(text.slice(e.pos[0], e.pos[0] + 256))?.[0].length ?? end - e.pos[0]);
 		return { settings: {}, problem: { message: `not valid YAML or JSON: ${e.message.split('\n')[0]}`, span: { start: e.pos[0], end } } };
 	}
-	const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+	let data: unknown;
+	try {
+		data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+	} catch (e) {
+		// An alias bomb (the yaml package stops expanding aliases past a limit).
+		return { settings: {}, problem: { message: `not valid YAML or JSON: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, span: firstLine() } };
+	}
 	if (!isPlainObject(data)) return { settings: {}, problem: { message: `must be a mapping of settings (include, exclude, severity, kubernetesVersion, ...), got ${describe(data)}`, span: spanOf(doc.contents) ?? firstLine() } };
 	const place = (p: NodePath, target: 'key' | 'value'): TextSpan => spanOf(target === 'key' ? keyNodeAt(doc, p) : (nodeAt(doc, p) ?? keyNodeAt(doc, p))) ?? spanOf(keyNodeAt(doc, p.slice(0, 1))) ?? firstLine();
 	const flat = new Map<string, { value: unknown; path: NodePath }>();
