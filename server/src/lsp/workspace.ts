@@ -46,7 +46,13 @@ export class Folder {
 		this.settingsFileRead ??= (async () => {
 			for (const rel of SETTINGS_FILES) {
 				const text = this.openText(this, rel) ?? (await readFile(path.join(this.root, rel), 'utf8').catch(() => undefined));
-				if (text !== undefined) return { rel, ...parseSettingsFile(text) };
+				if (text === undefined) continue;
+				try {
+					return { rel, ...parseSettingsFile(text) };
+				} catch (e) {
+					// A bug must not take every settings lookup of the folder down with it.
+					return { rel, settings: {}, problem: { message: `could not be read (${e instanceof Error ? e.message : String(e)})`, span: { start: 0, end: 0 } } };
+				}
 			}
 			return undefined;
 		})();
