@@ -122,28 +122,40 @@ export interface ClustersResult {
 }
 
 /**
- * One status per cluster. The connection statuses (`connecting` … `stopped`) are those of
- * `server/src/host/live/status.ts`; the server adds `no-context` (no kubeconfig context for the
- * cluster: not contacted), `disabled` (`fleetscope.live.enabled` is off) and `untrusted`.
+ * What a cluster's connection is doing now (`server/src/host/live/status.ts` reports it): one
+ * status per cluster, in words a user can act on.
  */
-export type ClusterStatusName =
+export type ClusterConnectionStatus =
+	/** Fetching for the first time. */
 	| 'connecting'
+	/** Fetched and watched. */
 	| 'connected'
+	/** Connected, but some kinds (or namespaces) may not be listed: checks that need them are skipped. */
 	| 'forbidden-partial'
+	/** Not connected now (see `reason`); the last state seen, from memory or the disk cache, is used. */
 	| 'cached'
+	/** From a snapshot directory: never connects. */
 	| 'snapshot'
+	/** Not connected and no state at all, for the reason the kind says. */
 	| 'unreachable'
 	| 'timeout'
 	| 'tls-error'
 	| 'unauthorized'
 	| 'forbidden'
+	/** The credential plugin (exec, auth provider) failed. */
 	| 'auth-error'
+	/** An exec plugin or auth provider in an untrusted workspace: not run, not retried. */
 	| 'refused'
+	/** The context is not in the kubeconfig, or the kubeconfig cannot be read: not retried. */
 	| 'config-error'
-	| 'stopped'
-	| 'no-context'
-	| 'disabled'
-	| 'untrusted';
+	| 'stopped';
+
+/**
+ * One status per cluster in the editor: the connection statuses, and those the server adds:
+ * `no-context` (no kubeconfig context for the cluster: not contacted), `disabled`
+ * (`fleetscope.live.enabled` is off) and `untrusted`.
+ */
+export type ClusterStatusName = ClusterConnectionStatus | 'no-context' | 'disabled' | 'untrusted';
 
 export interface ClusterInfo {
 	/** URI of the workspace folder whose fleet has the cluster. */

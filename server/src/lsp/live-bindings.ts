@@ -4,16 +4,11 @@ import { isProductionEnvironment, type FleetCluster, type FleetModel, type Targe
 import type { ClusterState } from '../engine/live/state';
 import type { ClusterStatusName } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import type { ClusterStatusKind } from '../host/live/status';
 
 /**
  * How the clusters of a folder's fleet map to kubeconfig contexts, and what the live checks see of
  * each: pure functions, so the rules are stated once and tested directly.
  */
-
-// The protocol's status names cover every connection status (compile-time check).
-const _statusesCovered: ClusterStatusKind extends ClusterStatusName ? true : never = true;
-void _statusesCovered;
 
 export type ContextSource = 'setting' | 'fleet' | 'name';
 

@@ -1,33 +1,12 @@
+import type { ClusterConnectionStatus } from '../../../../shared/protocol';
 import type { FailureKind } from './errors';
 
 /**
  * ONE status per cluster, instead of a stream of errors: what the connection is doing now, in
- * words a user can act on, and when it last succeeded. Credentials never appear in it.
+ * words a user can act on, and when it last succeeded. Credentials never appear in it. The
+ * statuses are defined once, in the protocol the client reads (`ClusterConnectionStatus`).
  */
-export type ClusterStatusKind =
-	/** Fetching for the first time. */
-	| 'connecting'
-	/** Fetched and watched. */
-	| 'connected'
-	/** Connected, but some kinds (or namespaces) may not be listed: checks that need them are skipped. */
-	| 'forbidden-partial'
-	/** Not connected now (see `reason`); the last state seen, from memory or the disk cache, is used. */
-	| 'cached'
-	/** From a snapshot directory: never connects. */
-	| 'snapshot'
-	/** Not connected and no state at all, for the reason the kind says. */
-	| 'unreachable'
-	| 'timeout'
-	| 'tls-error'
-	| 'unauthorized'
-	| 'forbidden'
-	/** The credential plugin (exec, auth provider) failed. */
-	| 'auth-error'
-	/** An exec plugin or auth provider in an untrusted workspace: not run, not retried. */
-	| 'refused'
-	/** The context is not in the kubeconfig, or the kubeconfig cannot be read: not retried. */
-	| 'config-error'
-	| 'stopped';
+export type ClusterStatusKind = ClusterConnectionStatus;
 
 export interface ClusterStatus {
 	/** The kubeconfig context (or snapshot directory) the cluster is reached through. */
