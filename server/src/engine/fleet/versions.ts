@@ -16,7 +16,7 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
  * is "behind" where an environment earlier in the promotion order runs a newer version.
  */
 export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
-	const memo: Memo = { images: new Map(), segments: new Map(), fileImages: new Map() };
+	const memo: Memo = { images: new Map(), segments: new Map() };
 	for (const app of apps) {
 		const found: AppVersion[] = [];
 		for (const env of environments) {
@@ -39,8 +39,6 @@ export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters
 interface Memo {
 	images: Map<string, ImageOccurrence[]>;
 	segments: Map<string, Set<string>>;
-	/** The container images each resource file sets (a base is read under every overlay that uses it). */
-	fileImages: Map<string, { doc: DocRef; image: string; path: (string | number)[] }[]>;
 }
 
 interface ImageOccurrence {
@@ -58,7 +56,7 @@ function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: F
 		} else if (declaredPaths ? !declaredPaths.includes(s.path) : !syncDeploysApp(memo, s.path, app.name, expand, s.kind)) continue;
 		if (!store.isDirectory(s.path) && !store.isFile(s.path)) continue;
 		let images = memo.images.get(s.path);
-		if (!images) memo.images.set(s.path, (images = imageOccurrences(store, memo, s.path)));
+		if (!images) memo.images.set(s.path, (images = imageOccurrences(store, s.path)));
 		for (const o of images) if (belongsTo(o.doc, app.name)) out.push({ environment: env, clusters: [c.name], ...o.version });
 	}
 	// HelmReleases named like the app.
@@ -97,7 +95,7 @@ interface ImageEntry {
  * The images of the workloads under a synced path, with the `images` entries of the kustomization
  * chain applied (inner first, the outer overlay wins), as kustomize's image transformer does.
  */
-function imageOccurrences(store: DocumentStore, memo: Memo, path: string): ImageOccurrence[] {
+function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[] {
 	const out: ImageOccurrence[] = [];
 	const visit = (dir: string, outer: ImageEntry[][], seen: Set<string>) => {
 		if (seen.has(dir)) return;
@@ -109,9 +107,11 @@ function imageOccurrences(store: DocumentStore, memo: Memo, path: string): Image
 		for (const ref of kustomizationPaths(store, k)) {
 			if (store.isDirectory(ref)) visit(ref, chain, seen);
 			else if (store.isFile(ref) && !isKustomizationFile(ref)) {
-				for (const { doc, image, path } of imagesIn(store, memo, ref)) {
-					const v = resolveImage(image, chain, doc, path);
-					if (v) out.push({ doc, version: v });
+				for (const doc of store.documents(ref)) {
+					for (const { image, path } of imagesOfDocument(doc)) {
+						const v = resolveImage(image, chain, doc, path);
+						if (v) out.push({ doc, version: v });
+					}
 				}
 			}
 		}
@@ -120,17 +120,10 @@ function imageOccurrences(store: DocumentStore, memo: Memo, path: string): Image
 	return out;
 }
 
-/** The container images the pod templates of a resource file set, with their paths. */
-function imagesIn(store: DocumentStore, memo: Memo, file: string): { doc: DocRef; image: string; path: (string | number)[] }[] {
-	let found = memo.fileImages.get(file);
-	if (found) return found;
-	found = [];
-	for (const d of store.documents(file)) for (const { image, path } of imagesOfDocument(d)) found.push({ doc: d, image, path });
-	memo.fileImages.set(file, found);
-	return found;
-}
-
-/** A document's container images (kept while the store keeps the document: a rediscovery reads only changed files again). */
+/**
+ * A document's container images with their paths (kept while the store keeps the document: a base
+ * is read under every overlay that uses it, and a rediscovery reads only changed files again).
+ */
 function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[] }[] {
 	let found = documentImages.get(d);
 	if (found) return found;
