@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
 import { Engine, type FileAnalysis } from '../engine/engine';
 import { RepoIndex } from '../engine/repo';
+import { withSettingsFile } from '../engine/settings-file';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { loadFleet } from '../host/fleet';
@@ -40,7 +41,8 @@ export interface CheckReport {
 
 /** The settings of a CLI run: the editor's defaults, then the settings file, then the flags. */
 export function cliSettings(options: WalkOptions, config?: LoadedConfig): FleetscopeSettings {
-	const raw: Record<string, unknown> = { ...defaultSettings(), ...config?.settings };
+	// The file over the defaults as the editor applies it over the user's settings; flags over both.
+	const raw: Record<string, unknown> = { ...withSettingsFile(defaultSettings(), config?.settings) };
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
 	if (options.profiles) raw['compliance.profiles'] = options.profiles;

@@ -32,7 +32,8 @@ import { LiveService } from './live';
 import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
-import { describeSettingsFile, mayBeSettingsFile, settingsFileFindings } from './settings-file';
+import { isSettingsFileName } from '../engine/settings-file';
+import { describeSettingsFile, settingsFileFindings } from './settings-file';
 import { uriToPath } from './uri';
 import { Folders, type Folder, type FolderSettingsFile } from './workspace';
 
@@ -298,7 +299,7 @@ export class FleetscopeServer {
 		let { doc, s } = fresh();
 		if (!doc || s) return s && !s.excluded ? s : undefined;
 		const ctx = await this.contextOf(uri);
-		const settingsFile = ctx.folder && mayBeSettingsFile(ctx.rel) ? await this.settingsFileOf(ctx.folder) : undefined;
+		const settingsFile = ctx.folder && isSettingsFileName(ctx.rel) ? await this.settingsFileOf(ctx.folder) : undefined;
 		({ doc, s } = fresh());
 		if (!doc || s) return s && !s.excluded ? s : undefined;
 		const previous = this.open.get(uri)?.analysis;
@@ -427,7 +428,7 @@ export class FleetscopeServer {
 		const uri = folder.uriOf(rel);
 		// Deleted or unreadable: nothing to show.
 		const analysis = analyzeLoaded(engine, repo, rel, read, maxBytes);
-		const settingsFile = mayBeSettingsFile(rel) && 'text' in read ? settingsFileFindings(rel, await this.settingsFileOf(folder), read.text, settings) : [];
+		const settingsFile = isSettingsFileName(rel) && 'text' in read ? settingsFileFindings(rel, await this.settingsFileOf(folder), read.text, settings) : [];
 		if (this.openPaths.has(file)) return;
 		this.publish(uri, analysis ? [...analysis.findings, ...this.live.findings(folder, rel, analysis, engine, repo), ...settingsFile] : []);
 	}
@@ -439,7 +440,7 @@ export class FleetscopeServer {
 		for (const change of params.changes) {
 			const loc = this.folders.of(uriToPath(change.uri));
 			if (!loc) continue;
-			if (mayBeSettingsFile(loc.rel)) settingsFiles.add(loc.folder);
+			if (isSettingsFileName(loc.rel)) settingsFiles.add(loc.folder);
 			const repo = await loc.folder.repo();
 			const before = repo.version;
 			if (change.type === FileChangeType.Deleted) {
@@ -457,8 +458,11 @@ export class FleetscopeServer {
 			if (repo.version !== before) factsChanged.add(loc.folder);
 		}
 		// A settings file created, saved or deleted: every file of its folder is judged by other settings.
-		for (const folder of settingsFiles) this.settingsFileChanged(folder);
-		if (factsChanged.size > 0 || settingsFiles.size > 0) {
+		for (const folder of settingsFiles) {
+			folder.reloadSettingsFile();
+			factsChanged.add(folder);
+		}
+		if (factsChanged.size > 0) {
 			// Paths, patch files or namespaces changed: any file may read differently now (partial
 			// validation, Fleet paths, Pod Security levels). Re-validate open documents at once and
 			// the rest in a new background scan, which covers the changed files too.
@@ -494,7 +498,7 @@ export class FleetscopeServer {
 	/** An open settings file was edited: apply it once typing pauses (never per keystroke). */
 	private scheduleSettingsFileEdit(uri: string): void {
 		const loc = this.folders.of(uriToPath(uri));
-		if (!loc || !mayBeSettingsFile(loc.rel)) return;
+		if (!loc || !isSettingsFileName(loc.rel)) return;
 		this.settingsFileEdited.add(uri);
 		clearTimeout(this.settingsFileEdits.get(loc.folder));
 		this.settingsFileEdits.set(

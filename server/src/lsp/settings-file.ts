@@ -1,5 +1,5 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { isSettingsFileName, parseSettingsFile } from '../engine/settings-file';
+import { parseSettingsFile } from '../engine/settings-file';
 import { LineIndex } from '../engine/text';
 import type { Finding } from '../engine/types';
 import type { FolderSettingsFile } from './workspace';
@@ -9,11 +9,6 @@ import type { FolderSettingsFile } from './workspace';
  * every file of its folder (as in CI, so the editor reports what CI will), and a mistake in it is
  * a diagnostic on the file, while the folder falls back to the user's settings.
  */
-
-/** Whether a repo-relative path is where a folder's settings file may be (created, changed or deleted). */
-export function mayBeSettingsFile(rel: string): boolean {
-	return isSettingsFileName(rel);
-}
 
 /** The diagnostic of a settings file's mistake, from its current text (an open editor's, unsaved). */
 export function settingsFileFindings(rel: string, used: FolderSettingsFile | undefined, text: string, settings: FleetscopeSettings): Finding[] {
