@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine, type FileAnalysis } from '../server/src/engine/engine';
-import { parseFile } from '../server/src/engine/parse';
-import { RepoIndex } from '../server/src/engine/repo';
+import { Engine, type FileAnalysis } from '../server/src/engine/analysis/engine';
+import { parseFile } from '../server/src/engine/core/parse';
+import { RepoIndex } from '../server/src/engine/context/repo-index';
 import { nodeEngineDeps } from '../server/src/host/engine-deps';
 import { nodeFileSystem } from '../server/src/host/node-fs';
 import { defaultSettings } from '../shared/settings';

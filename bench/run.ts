@@ -15,7 +15,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { generateCorpus, SEED, type CorpusManifest, type EditSpot } from './corpus';
 import { LspServer, type Published } from './lsp';
 import { buildYlsSchema } from './yls-schema';
-import { complianceRules } from '../server/src/engine/compliance';
+import { complianceRules } from '../server/src/engine/rules/compliance';
 
 const ROOT = resolve(__dirname, '..');
 const CORPUS = join(__dirname, '.corpus');

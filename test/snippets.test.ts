@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Engine, EMPTY_REPO } from '../server/src/engine/engine';
+import { Engine } from '../server/src/engine/analysis/engine';
+import { EMPTY_REPO } from '../server/src/engine/context/check-context';
 import { nodeEngineDeps } from '../server/src/host/engine-deps';
 import { defaultSettings } from '../shared/settings';
 

@@ -1,6 +1,6 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine/engine';
+import { Engine } from '../../server/src/engine/analysis/engine';
 import { cli } from '../../server/src/cli/main';
 import { tempRepo } from './run';
 

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, EMPTY_REPO, type RepoContext } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
-import { isAllowedRegistry, parseImage } from '../../server/src/engine/compliance/cis/imageProvenance';
-import { ObjectSet } from '../../server/src/engine/objects';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
+import { isAllowedRegistry, parseImage } from '../../server/src/engine/rules/compliance/cis/imageProvenance';
+import { ObjectSet } from '../../server/src/engine/core/objects';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 import { at, covered, pod } from './helpers';

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, EMPTY_REPO } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO } from '../../server/src/engine/context/check-context';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 import { at, covered, pod } from './helpers';

@@ -1,10 +1,11 @@
-import { Engine, type RepoContext } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
-import { RepoIndex } from '../../server/src/engine/repo';
-import { ObjectSet } from '../../server/src/engine/objects';
-import { parseFile } from '../../server/src/engine/parse';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { type RepoContext } from '../../server/src/engine/context/check-context';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
+import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { ObjectSet } from '../../server/src/engine/core/objects';
+import { parseFile } from '../../server/src/engine/core/parse';
 import type { FleetApp, FleetCluster, FleetModel } from '../../server/src/engine/fleet/types';
-import type { Finding } from '../../server/src/engine/types';
+import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 import { at, covered } from './helpers';

@@ -1,6 +1,7 @@
-import { Engine, EMPTY_REPO, type RepoContext } from '../../server/src/engine/engine';
-import { complianceChecks, InMemoryNamespaces } from '../../server/src/engine/compliance';
-import type { Finding } from '../../server/src/engine/types';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
+import { complianceChecks, InMemoryNamespaces } from '../../server/src/engine/rules/compliance';
+import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 

@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, EMPTY_REPO, type RepoContext } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
-import { toResourceCheck } from '../../server/src/engine/compliance/rule';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
+import { toResourceCheck } from '../../server/src/engine/rules/compliance/resource-check';
 import type { FleetCluster, FleetModel } from '../../server/src/engine/fleet/types';
-import type { Finding } from '../../server/src/engine/types';
+import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 

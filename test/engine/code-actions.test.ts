@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { Engine } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
-import { LineIndex } from '../../server/src/engine/text';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
+import { LineIndex } from '../../server/src/engine/core/text';
 import { codeActions, type TextEditEntry } from '../../server/src/engine/services/code-actions';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from './helpers';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine, EMPTY_REPO, type RepoContext } from '../../server/src/engine/engine';
-import { complianceChecks, InMemoryNamespaces } from '../../server/src/engine/compliance';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
+import { complianceChecks, InMemoryNamespaces } from '../../server/src/engine/rules/compliance';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from './helpers';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS, brief } from './helpers';
 

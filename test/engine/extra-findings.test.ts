@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMPTY_REPO, type ExtraProblems } from '../../server/src/engine/engine';
-import type { Resource } from '../../server/src/engine/resource';
+import { type ExtraProblems } from '../../server/src/engine/analysis/engine';
+import { EMPTY_REPO } from '../../server/src/engine/context/check-context';
+import type { Resource } from '../../server/src/engine/core/resource';
 import { bareEngine, brief } from './helpers';
 // Registers the live rules, whose default severities the placed findings take.
-import '../../server/src/engine/live';
+import '../../server/src/engine/rules/live';
 
 /**
  * `Engine.extraFindings`: problems from outside the engine (the live cluster state) placed like the

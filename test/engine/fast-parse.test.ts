@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { fastValue } from '../../server/src/engine/fast-parse';
-import { parseSegment } from '../../server/src/engine/parse';
+import { fastValue } from '../../server/src/engine/core/fast-parse';
+import { parseSegment } from '../../server/src/engine/core/parse';
 
 /** The fast path must read every value exactly as the slow path (and Kubernetes' YAML 1.1) does. */
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine/engine';
-import { complianceChecks } from '../../server/src/engine/compliance';
-import { ownKindChecks } from '../../server/src/engine/checks';
-import { RepoIndex, type RepoFileSystem } from '../../server/src/engine/repo';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { complianceChecks } from '../../server/src/engine/rules/compliance';
+import { ownKindChecks } from '../../server/src/engine/rules/checks';
+import { RepoIndex, type RepoFileSystem } from '../../server/src/engine/context/repo-index';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from './helpers';
 

@@ -1,6 +1,7 @@
-import { Engine, type RepoContext } from '../../server/src/engine/engine';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { type RepoContext } from '../../server/src/engine/context/check-context';
 import type { SchemaRegistry } from '../../server/src/engine/schema/types';
-import type { Finding } from '../../server/src/engine/types';
+import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 
 /** A registry with no schemas: the engine's own checks (syntax, shape, limits) only. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine/engine';
-import { metadataNameCheck } from '../../server/src/engine/checks/metadata-name';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { metadataNameCheck } from '../../server/src/engine/rules/checks/metadata-name';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS, brief } from './helpers';
 

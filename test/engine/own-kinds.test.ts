@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { ownKindChecks } from '../../server/src/engine/checks';
-import { Engine, type RepoContext } from '../../server/src/engine/engine';
-import { RepoIndex, isIncluded, isYamlFile } from '../../server/src/engine/repo';
-import type { Finding } from '../../server/src/engine/types';
+import { apiVersionChecks, ownKindChecks } from '../../server/src/engine/rules/checks';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { type RepoContext } from '../../server/src/engine/context/check-context';
+import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { isIncluded, isYamlFile } from '../../server/src/engine/core/paths';
+import type { Finding } from '../../server/src/engine/core/types';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
 import { loadFleet } from '../../server/src/host/fleet';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
-import { nodeSchemaChecks } from '../../server/src/host/registry';
 import { complete } from '../../server/src/engine/services/completion';
 import { hover } from '../../server/src/engine/services/hover';
 import { defaultSettings } from '../../shared/settings';
@@ -16,7 +17,7 @@ import { check, registry, show, yaml } from './schema-helpers';
 import { EXAMPLE_DAY, plantedAt, plantedFindings } from '../cli/example-fleet';
 
 /** The engine as the hosts build it for our kinds: the Node registry, schema checks and the own-kind checks. */
-const engine = new Engine(registry, defaultSettings(), [...nodeSchemaChecks(), ...ownKindChecks]);
+const engine = new Engine(registry, defaultSettings(), [...apiVersionChecks, ...ownKindChecks]);
 
 function repo(...paths: string[]): RepoContext {
 	const set = new Set(paths);

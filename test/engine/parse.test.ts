@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commonPrefix, commonSuffix, parseFile, segmentStarts } from '../../server/src/engine/parse';
+import { commonPrefix, commonSuffix, parseFile, segmentStarts } from '../../server/src/engine/core/parse';
 import { analyze, bareEngine, brief } from './helpers';
 
 const threeDocs = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';

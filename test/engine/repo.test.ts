@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RepoIndex, isIncluded, patchPaths, type RepoFileSystem } from '../../server/src/engine/repo';
+import { RepoIndex, patchPaths, type RepoFileSystem } from '../../server/src/engine/context/repo-index';
+import { isIncluded } from '../../server/src/engine/core/paths';
 import { defaultSettings } from '../../shared/settings';
-import { Engine } from '../../server/src/engine/engine';
+import { Engine } from '../../server/src/engine/analysis/engine';
 import { NO_SCHEMAS } from './helpers';
 
 function memoryFs(files: Record<string, string>): RepoFileSystem {

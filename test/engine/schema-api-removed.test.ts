@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kubernetesMinor } from '../../server/src/engine/checks/api-removed';
+import { kubernetesMinor } from '../../server/src/engine/schema/api-versions';
 import { check, schemaEngine, yaml } from './schema-helpers';
 
 const removed = (text: string, kubernetesVersion: string) => check(text, { engine: schemaEngine({ kubernetesVersion }) }).filter((f) => f.includes(' api-removed '));

@@ -1,13 +1,15 @@
-import { Engine, type RepoContext } from '../../server/src/engine/engine';
-import type { Finding } from '../../server/src/engine/types';
-import { createNodeRegistry, nodeSchemaChecks } from '../../server/src/host/registry';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { type RepoContext } from '../../server/src/engine/context/check-context';
+import type { Finding } from '../../server/src/engine/core/types';
+import { createNodeRegistry } from '../../server/src/host/registry';
+import { apiVersionChecks } from '../../server/src/engine/rules/checks';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 
 /** One registry for all schema tests of a process: schemas are compiled once, as in the server. */
 export const registry = createNodeRegistry();
 
 export function schemaEngine(settings: Partial<FleetscopeSettings> = {}): Engine {
-	return new Engine(registry, { ...defaultSettings(), ...settings }, nodeSchemaChecks());
+	return new Engine(registry, { ...defaultSettings(), ...settings }, apiVersionChecks);
 }
 
 const engine = schemaEngine();

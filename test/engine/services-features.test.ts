@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Engine } from '../../server/src/engine/engine';
+import { Engine } from '../../server/src/engine/analysis/engine';
 import { complete } from '../../server/src/engine/services/completion';
 import { hover } from '../../server/src/engine/services/hover';
 import { documentSymbols } from '../../server/src/engine/services/symbols';
@@ -88,7 +88,7 @@ test('document symbols: one per resource, Kind/name, selecting the name', () => 
 });
 
 test('hover on a compliance finding explains it: why, the fix, and every control it evidences', async () => {
-	const { complianceChecks } = await import('../../server/src/engine/compliance');
+	const { complianceChecks } = await import('../../server/src/engine/rules/compliance');
 	const { NO_SCHEMAS } = await import('./helpers');
 	const engine = new Engine(NO_SCHEMAS, defaultSettings(), complianceChecks);
 	const { text, offset } = caret('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x\n      securityContext:\n        privileged: tr|ue\n');

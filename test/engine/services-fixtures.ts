@@ -1,5 +1,5 @@
 import type { FieldInfo, KindSchema, SchemaRegistry } from '../../server/src/engine/schema/types';
-import type { NodePath } from '../../server/src/engine/parse';
+import type { NodePath } from '../../server/src/engine/core/parse';
 
 /**
  * A tiny registry for the editor services' tests: one kind (`example.io/v1` Widget) whose schema

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFile } from '../../server/src/engine/parse';
+import { parseFile } from '../../server/src/engine/core/parse';
 import { completionSite, locate } from '../../server/src/engine/services/node-path';
 import { caret } from './services-fixtures';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { RepoIndex } from '../../server/src/engine/repo';
+import { RepoIndex } from '../../server/src/engine/context/repo-index';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { at, discover, yaml } from './helpers';

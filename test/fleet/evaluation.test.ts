@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepoIndex } from '../../server/src/engine/repo';
+import { RepoIndex } from '../../server/src/engine/context/repo-index';
 import { FleetService } from '../../server/src/host/fleet';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { defaultSettings } from '../../shared/settings';

@@ -1,11 +1,12 @@
-import { Engine } from '../../server/src/engine/engine';
-import { complianceChecks, complianceRules } from '../../server/src/engine/compliance';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import { complianceChecks, complianceRules } from '../../server/src/engine/rules/compliance';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { evaluateRendered, type RenderedView } from '../../server/src/engine/fleet/rendered-checks';
+import { evaluateRendered } from '../../server/src/engine/rules/compliance/rendered';
+import { type RenderedView } from '../../server/src/engine/context/check-context';
 import { TargetRenderer } from '../../server/src/engine/fleet/targets';
-import { RepoIndex } from '../../server/src/engine/repo';
-import type { Finding } from '../../server/src/engine/types';
+import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 import { memoryRepo } from './helpers';

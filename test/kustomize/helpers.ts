@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KustomizeFs } from '../../server/src/engine/kustomize';
-import { parseFile } from '../../server/src/engine/parse';
+import { parseFile } from '../../server/src/engine/core/parse';
 
 /** A KustomizeFs over a directory of this machine (the fixtures). */
 export function dirFs(root: string): KustomizeFs {

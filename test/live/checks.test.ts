@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveProblems } from '../../server/src/engine/live';
+import { liveProblems } from '../../server/src/engine/rules/live';
 import { STATE_FORMAT_VERSION, type ClusterState, type CrdState, type KindObjects } from '../../server/src/engine/live/state';
-import { ObjectSet } from '../../server/src/engine/objects';
-import { resourceHeader, type Resource } from '../../server/src/engine/resource';
+import { ObjectSet } from '../../server/src/engine/core/objects';
+import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
 import type { TargetCluster } from '../../server/src/engine/fleet/types';
 import { createNodeRegistry } from '../../server/src/host/registry';
-import { ruleMeta } from '../../server/src/engine/rules';
+import { ruleMeta } from '../../server/src/engine/core/rule-meta';
 import { readFileSync } from 'node:fs';
 
 /** The live checks on hand-built cluster states: each both ways, with exact paths and messages. */

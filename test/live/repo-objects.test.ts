@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveObjectsOfText } from '../../server/src/engine/live/repo-objects';
-import { RepoObjects } from '../../server/src/engine/repo-objects';
+import { RepoObjects } from '../../server/src/engine/context/repo-objects';
 
 /** The repository objects the editor keeps for the live checks: the kinds they look up, trimmed to what they read. */
 

@@ -1,8 +1,8 @@
-import type { FleetExemption } from '../../server/src/engine/fleet-exemptions';
+import type { FleetExemption } from '../../server/src/engine/fleet/exemptions';
 import type { FleetModel } from '../../server/src/engine/fleet/types';
 import type { ReportFile, ReportInput } from '../../server/src/engine/report/model';
-import type { RuleMeta } from '../../server/src/engine/rules';
-import type { Finding, FindingData, Severity } from '../../server/src/engine/types';
+import type { RuleMeta } from '../../server/src/engine/core/rule-meta';
+import type { Finding, FindingData, Severity } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 
 /**

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { COMPLIANCE_PROFILES, type ComplianceProfile, type PodSecurityLevelSetting } from '../../../shared/settings';
-import type { Severity } from '../engine/types';
+import type { Severity } from '../engine/core/types';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];

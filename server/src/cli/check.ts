@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
-import { Engine, type FileAnalysis } from '../engine/engine';
-import { RepoIndex } from '../engine/repo';
-import { withSettingsFile } from '../engine/settings-file';
-import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
+import { Engine, type FileAnalysis } from '../engine/analysis/engine';
+import { RepoIndex } from '../engine/context/repo-index';
+import { withSettingsFile } from '../engine/core/settings-file';
+import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/core/types';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { loadFleet } from '../host/fleet';
 import { nodeFileSystem } from '../host/node-fs';
@@ -12,7 +12,7 @@ import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
 import { liveFindings, loadLiveTargets, type LiveSummary } from './live';
-import { ObjectSet } from '../engine/objects';
+import { ObjectSet } from '../engine/core/objects';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {

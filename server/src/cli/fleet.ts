@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { FleetModel, SourceLocation } from '../engine/fleet/types';
-import { RepoIndex } from '../engine/repo';
+import { RepoIndex } from '../engine/context/repo-index';
 import { loadFleet } from '../host/fleet';
 import { nodeFileSystem } from '../host/node-fs';
 import { UsageError, type FleetOptions } from './args';

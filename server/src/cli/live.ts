@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { isProductionEnvironment, type FleetModel, type TargetCluster } from '../engine/fleet/types';
-import { liveProblems, type LiveSchemas } from '../engine/live';
+import { liveProblems, type LiveSchemas } from '../engine/rules/live';
 import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
 import type { ClusterState } from '../engine/live/state';
-import type { ObjectIndex } from '../engine/objects';
-import type { Engine, FileAnalysis, RepoContext } from '../engine/engine';
-import type { Finding } from '../engine/types';
+import type { ObjectIndex } from '../engine/core/objects';
+import type { Engine, FileAnalysis } from '../engine/analysis/engine';
+import type { RepoContext } from '../engine/context/check-context';
+import type { Finding } from '../engine/core/types';
 import { defaultCacheDir } from '../host/live/cache';
 import { LiveClusters } from '../host/live/manager';
 import { SnapshotError, writeSnapshot } from '../host/live/snapshot';

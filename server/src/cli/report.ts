@@ -1,6 +1,6 @@
 import { version } from '../../../package.json';
-import type { Engine } from '../engine/engine';
-import type { RepoIndex } from '../engine/repo';
+import type { Engine } from '../engine/analysis/engine';
+import type { RepoIndex } from '../engine/context/repo-index';
 import { reportHtml } from '../engine/report/html';
 import { reportJson } from '../engine/report/json';
 import { reportMarkdown } from '../engine/report/markdown';

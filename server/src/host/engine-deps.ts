@@ -1,10 +1,10 @@
-import type { ResourceCheck } from '../engine/engine';
-import { complianceChecks } from '../engine/compliance';
-import { ownKindChecks, resourceChecks } from '../engine/checks';
+import type { ResourceCheck } from '../engine/context/check-context';
+import { complianceChecks } from '../engine/rules/compliance';
+import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
 import type { BundledRegistry } from '../engine/schema/registry';
-import { createNodeRegistry, nodeSchemaChecks } from './registry';
+import { createNodeRegistry } from './registry';
 // Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
-import '../engine/live';
+import '../engine/rules/live';
 
 /** What every host (language server, CLI) builds its Engine from: one registry, every check. */
 export interface EngineDeps {
@@ -17,6 +17,6 @@ export interface EngineDeps {
 export function nodeEngineDeps(): EngineDeps {
 	return {
 		registry: createNodeRegistry(),
-		checks: [...resourceChecks, ...nodeSchemaChecks(), ...complianceChecks, ...ownKindChecks],
+		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks],
 	};
 }

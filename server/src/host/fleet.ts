@@ -1,11 +1,12 @@
-import { complianceRules } from '../engine/compliance';
+import { complianceRules } from '../engine/rules/compliance';
 import { discoverFleet } from '../engine/fleet/discover';
-import { assembleView, changedFiles, evaluateCluster, NO_RENDERS } from '../engine/fleet/rendered-checks';
+import { assembleView, changedFiles, evaluateCluster } from '../engine/rules/compliance/rendered';
+import { NO_RENDERS } from '../engine/context/check-context';
 import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import { DocumentStore } from '../engine/fleet/reader';
 import { EMPTY_FLEET, type FleetModel } from '../engine/fleet/types';
-import type { RepoIndex } from '../engine/repo';
+import type { RepoIndex } from '../engine/context/repo-index';
 import { NodeRepoReader } from './repo-reader';
 
 /**

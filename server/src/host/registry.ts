@@ -1,5 +1,3 @@
-import type { ResourceCheck } from '../engine/engine';
-import { schemaChecks } from '../engine/schema/checks';
 import type { K8sValidatorSource } from '../engine/schema/k8s-fields';
 import { createSchemaRegistry, type BundledRegistry } from '../engine/schema/registry';
 import { K8S_VALIDATORS } from './k8s-validators';
@@ -24,9 +22,4 @@ export const nodeK8sValidators: K8sValidatorSource = {
  */
 export function createNodeRegistry(dir?: string): BundledRegistry {
 	return createSchemaRegistry({ source: new NodeSchemaSource(dir), k8sValidators: nodeK8sValidators });
-}
-
-/** The resource checks that belong to the schema layer (API removals), for `new Engine(registry, settings, checks)`. */
-export function nodeSchemaChecks(): ResourceCheck[] {
-	return [...schemaChecks];
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import type { Engine, FileAnalysis } from '../engine/engine';
-import type { RepoIndex } from '../engine/repo';
-import { sizeNote } from '../engine/skip';
+import type { Engine, FileAnalysis } from '../engine/analysis/engine';
+import type { RepoIndex } from '../engine/context/repo-index';
+import { sizeNote } from '../engine/core/skip';
 import { readFileForValidation } from './node-fs';
 
 /** A repository file as read for validation: its text, or why it was not read. */

@@ -13,10 +13,10 @@ import {
 	type SymbolInformation,
 } from 'vscode-languageserver';
 import type { FleetSymbol } from '../engine/services/fleet-info';
-import { helpUri } from '../engine/rules';
+import { helpUri } from '../engine/core/rule-meta';
 import type { CodeActionEntry } from '../engine/services/code-actions';
 import type { CompletionEntry, HoverResult, SymbolEntry } from '../engine/services/types';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding, Severity } from '../engine/core/types';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 	error: DiagnosticSeverity.Error,

@@ -1,4 +1,5 @@
-import { Engine, type ResourceCheck } from '../engine/engine';
+import { Engine } from '../engine/analysis/engine';
+import { type ResourceCheck } from '../engine/context/check-context';
 import type { SchemaRegistry } from '../engine/schema/types';
 import type { FleetscopeSettings } from '../../../shared/settings';
 

@@ -12,14 +12,16 @@ import {
 	type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { EMPTY_REPO, type Engine, type FileAnalysis, type RepoContext, type ResourceCheck } from '../engine/engine';
-import { isIncluded, isKustomizationFile, isYamlFile, type RepoIndex } from '../engine/repo';
+import { type Engine, type FileAnalysis } from '../engine/analysis/engine';
+import { EMPTY_REPO, type RepoContext, type ResourceCheck } from '../engine/context/check-context';
+import { type RepoIndex } from '../engine/context/repo-index';
+import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
 import { codeActions } from '../engine/services/code-actions';
 import { complete } from '../engine/services/completion';
 import { hover } from '../engine/services/hover';
 import { documentSymbols } from '../engine/services/symbols';
 import type { SchemaRegistry } from '../engine/schema/types';
-import type { Finding } from '../engine/types';
+import type { Finding } from '../engine/core/types';
 import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
 import { ClustersChangedNotification, ClustersRequest, StatusRequest, WorkspaceTrustedNotification, type InitializationOptions, type StatusResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
@@ -27,12 +29,12 @@ import { toCodeAction, toCompletionItem, toDiagnostic, toDocumentSymbol, toHover
 import { fleetSymbols } from '../engine/services/fleet-info';
 import { EnginePool } from './engines';
 import { registerNavigation } from './navigation';
-import type { LiveSchemas } from '../engine/live';
+import type { LiveSchemas } from '../engine/rules/live';
 import { LiveService } from './live';
 import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
 import { SettingsCache } from './settings';
-import { isSettingsFileName } from '../engine/settings-file';
+import { isSettingsFileName } from '../engine/core/settings-file';
 import { describeSettingsFile, settingsFileFindings } from './settings-file';
 import { uriToPath } from './uri';
 import { Folders, type Folder, type FolderSettingsFile } from './workspace';

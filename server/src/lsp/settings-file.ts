@@ -1,7 +1,7 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { parseSettingsFile } from '../engine/settings-file';
-import { LineIndex } from '../engine/text';
-import type { Finding } from '../engine/types';
+import { parseSettingsFile } from '../engine/core/settings-file';
+import { LineIndex } from '../engine/core/text';
+import type { Finding } from '../engine/core/types';
 import type { FolderSettingsFile } from './workspace';
 
 /**

@@ -1,6 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { defaultSettings, normaliseSettings, SETTINGS_SECTION, type FleetscopeSettings } from '../../../shared/settings';
-import { withSettingsFile } from '../engine/settings-file';
+import { withSettingsFile } from '../engine/core/settings-file';
 
 /**
  * Settings per resource, pulled from the client with `workspace/configuration` (scopeUri) and

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { WorkspaceFolder } from 'vscode-languageserver';
-import { RepoIndex } from '../engine/repo';
+import { RepoIndex } from '../engine/context/repo-index';
 import { FleetService, type FleetRefresh, type RenderOutcome, type RenderSettings } from '../host/fleet';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem } from '../host/node-fs';
-import { parseSettingsFile, SETTINGS_FILES, type SettingsFileResult } from '../engine/settings-file';
+import { parseSettingsFile, SETTINGS_FILES, type SettingsFileResult } from '../engine/core/settings-file';
 import { pathToUri, relativeTo, uriToPath } from './uri';
 
 /** The text of an open document of a folder, by repo-relative path (the editor's text wins over the disk). */

@@ -1,4 +1,4 @@
-import type { Severity } from '../../engine/types';
+import type { Severity } from '../../engine/core/types';
 import { countBySeverity, type CheckReport } from '../check';
 
 /**

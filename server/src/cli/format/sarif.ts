@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { allRules, helpUri, ruleMeta } from '../../engine/rules';
-import type { Severity } from '../../engine/types';
+import { allRules, helpUri, ruleMeta } from '../../engine/core/rule-meta';
+import type { Severity } from '../../engine/core/types';
 import type { CheckReport } from '../check';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Severity } from '../../engine/types';
+import type { Severity } from '../../engine/core/types';
 import { countBySeverity, type CheckReport } from '../check';
 
 /** ANSI colours, applied only when the caller says the terminal wants them. */

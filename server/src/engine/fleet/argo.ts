@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
-import { parseFile } from '../parse';
-import { isPlainObject } from '../resource';
-import { baseName, dirName } from '../repo';
+import { parseFile } from '../core/parse';
+import { isPlainObject } from '../core/resource';
+import { baseName, dirName } from '../core/paths';
 import { repoPath, type DocRef, type DocumentStore } from './reader';
 import type { FleetProblem, SourceLocation, SyncKind } from './types';
 

@@ -1,5 +1,6 @@
-import { isPlainObject } from '../resource';
-import { dirName, isKustomizationFile, patchPathsOf } from '../repo';
+import { isPlainObject } from '../core/resource';
+import { patchPathsOf } from '../kustomize/patch-paths';
+import { dirName, isKustomizationFile } from '../core/paths';
 import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';

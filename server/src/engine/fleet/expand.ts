@@ -1,5 +1,5 @@
-import { isPlainObject } from '../resource';
-import { dirName, isKustomizationFile, isYamlFile, joinPath, normalisePath } from '../repo';
+import { isPlainObject } from '../core/resource';
+import { dirName, isKustomizationFile, isYamlFile, joinPath, normalisePath } from '../core/paths';
 import type { DocumentStore } from './reader';
 import type { SyncKind } from './types';
 

@@ -1,4 +1,4 @@
-import { isPlainObject } from '../resource';
+import { isPlainObject } from '../core/resource';
 import { repoPath, type DocRef, type DocumentStore } from './reader';
 import type { FleetCluster, FleetEnvironment, SourceLocation } from './types';
 

@@ -1,5 +1,5 @@
-import { isPlainObject } from '../resource';
-import { dirName, joinPath } from '../repo';
+import { isPlainObject } from '../core/resource';
+import { dirName, joinPath } from '../core/paths';
 import type { Expander } from './expand';
 import { repoPath, type DocRef, type DocumentStore } from './reader';
 import type { FleetProblem, SyncSource } from './types';

@@ -1,6 +1,6 @@
 import { kustomizationReferences, type KustomizationReference } from '../kustomize';
-import { isKustomizationFile, joinPath } from '../repo';
-import { isPlainObject } from '../resource';
+import { isKustomizationFile, joinPath } from '../core/paths';
+import { isPlainObject } from '../core/resource';
 import { kustomizationIn } from './expand';
 import type { DocRef, DocumentStore } from './reader';
 import type { FleetProblem } from './types';

@@ -1,8 +1,8 @@
-import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedFile } from '../parse';
-import { dirName, isYamlFile, normalisePath } from '../repo';
-import { isPlainObject, resourceHeader } from '../resource';
-import { LineIndex } from '../text';
-import type { Range } from '../types';
+import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedFile } from '../core/parse';
+import { dirName, isYamlFile, normalisePath } from '../core/paths';
+import { isPlainObject, resourceHeader } from '../core/resource';
+import { LineIndex } from '../core/text';
+import type { Range } from '../core/types';
 import type { SourceLocation } from './types';
 
 /**

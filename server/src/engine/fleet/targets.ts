@@ -1,5 +1,5 @@
 import { renderFluxPath, renderKustomization, substituteVariables, RenderCache, type KustomizeFs, type RenderedObject, type RenderNote, type RenderResult } from '../kustomize';
-import { normalisePath } from '../repo';
+import { normalisePath } from '../core/paths';
 import { kustomizationIn } from './expand';
 import type { DocumentStore } from './reader';
 import type { FleetCluster, FleetModel, SyncSource } from './types';

@@ -1,4 +1,4 @@
-import type { Range } from '../types';
+import type { Range } from '../core/types';
 
 /**
  * The fleet model: which environments exist (in promotion order), which clusters run them, which

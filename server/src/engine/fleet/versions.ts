@@ -1,8 +1,8 @@
 import semver from 'semver';
-import { isPlainObject } from '../resource';
-import { isKustomizationFile } from '../repo';
-import { containersOf, getIn, podSpecOf } from '../compliance/pod-spec';
-import { resourceHeader } from '../resource';
+import { isPlainObject } from '../core/resource';
+import { isKustomizationFile } from '../core/paths';
+import { containersOf, getIn, podSpecOf } from '../core/pod-spec';
+import { resourceHeader } from '../core/resource';
 import type { Expander } from './expand';
 import type { FluxWalk } from './flux';
 import { kustomizationPaths } from './expand';

@@ -1,15 +1,17 @@
-import { newDeps, type Reader } from './cache';
+import { newDeps } from './cache';
 import { generate } from './generators';
-import { readKustomization, type Kustomization, type Report } from './kustomization';
-import type { ParsedDocument } from '../parse';
+import { readKustomization, type Kustomization } from './kustomization';
+import type { ParsedDocument } from '../core/parse';
 import { nodeOfDocument } from './yaml-v3';
-import { docSrc, isMap, originOfSrc, type KMap, type KNode, type Src } from './node';
-import { isRemote, isWithin, joinPath, KUSTOMIZATION_FILES } from './paths';
+import { docSrc, isMap, type KMap, type KNode, type Src } from './node';
+import { joinInside as joinPath, KUSTOMIZATION_FILES } from '../core/paths';
+import { isRemote } from './remote';
 import { applyPatches } from './patches';
+import { loadRestriction, note, reporterFor, type Build } from './build-context';
 import { allIds, cloneRes, curId, idEquals, idString, type Res, type ResId } from './resource';
 import { COMMON_LABELS, METADATA_LABELS, TEMPLATE_LABELS } from './fieldspecs';
 import { applyAffix, applyAnnotations, applyImage, applyLabels, applyNamespace, applyReplicas } from './transformers';
-import type { NoteSeverity, PathKey, RenderNote } from './types';
+import type { PathKey } from './types';
 
 /**
  * The recursive part of a build (kustomize's KustTarget.AccumulateTarget): resources and bases,
@@ -17,38 +19,6 @@ import type { NoteSeverity, PathKey, RenderNote } from './types';
  * directory's result is cached (see RenderCache); the final steps (hash suffixes, name
  * references, order) are done once for the whole build in build.ts.
  */
-
-export interface Build {
-	reader: Reader;
-	notes: RenderNote[];
-	/** Directories being accumulated, outermost first (cycle detection). */
-	stack: string[];
-	/** How the built directory itself is treated (Flux); undefined for plain kustomize. */
-	root?: RootOptions;
-}
-
-export interface RootOptions {
-	/** Distinguishes cached renders of the same directory built with different options. */
-	key: string;
-	/** The kustomization to use when the built directory has none (Flux generates one). */
-	generate?: (b: Build, dir: string) => Kustomization;
-	/** Changes the built directory's kustomization before it is applied (Flux's spec fields). */
-	override?: (k: Kustomization) => void;
-	/** Runs on the final objects, before they are ordered (Flux's commonMetadata). */
-	post?: (resources: Res[]) => void;
-}
-
-export function note(b: Build | RenderNote[], severity: NoteSeverity, code: string, message: string, at: Src): void {
-	const o = originOfSrc(at);
-	(Array.isArray(b) ? b : b.notes).push({ severity, code, message, file: o.file, documentIndex: o.documentIndex, path: o.path });
-}
-
-export function reporterFor(b: Build, doc: Src): Report {
-	return (severity, code, message, path) => {
-		const o = originOfSrc(doc);
-		b.notes.push({ severity, code, message, file: o.file, documentIndex: o.documentIndex, path: [...o.path, ...path] });
-	};
-}
 
 /** The accumulated resources, with an index by current id that is rebuilt after transformers rename things. */
 export class Acc {
@@ -255,15 +225,6 @@ function accumulateResource(b: Build, k: Kustomization, entry: string, at: Src, 
 		return;
 	}
 	note(b, 'error', 'kustomize-missing-resource', `'${entry}' does not exist (no file or directory '${path}'), so its objects are missing from the render.`, at);
-}
-
-/**
- * `kubectl kustomize` (and the kustomize CLI) only read files inside the kustomization's
- * directory; Flux reads any file of the repository. Rendering follows Flux and says so.
- */
-export function loadRestriction(b: Build, k: Kustomization, path: string, entry: string, at: Src): void {
-	if (isWithin(path, k.dir)) return;
-	note(b, 'info', 'kustomize-load-restriction', `'${entry}' is a file outside this kustomization's directory: Flux reads it, but kubectl kustomize and the kustomize CLI refuse it (load restrictions).`, at);
 }
 
 /** The objects of a manifest file; a document that is not an object is a note. `kind: List` is expanded. */

@@ -1,11 +1,12 @@
-import { accumulateDir, findKustomizationFile, note, type Build, type RootOptions } from './accumulate';
+import { accumulateDir, findKustomizationFile } from './accumulate';
+import { note, type Build, type RootOptions } from './build-context';
 import { Reader, RenderCache } from './cache';
 import { generatorHash } from './hash';
 import { readKustomization } from './kustomization';
 import { fixNameReferences } from './nameref';
 import { deepestSrc, docSrc, get, originOfSrc, toPlain, type KMap, type Src } from './node';
 import { legacySort, ORDER_FIRST, ORDER_LAST } from './order';
-import { normalizePath } from './paths';
+import { joinInside } from '../core/paths';
 import { annotationsOf, curId, storePreviousId, type Res } from './resource';
 import type { KustomizeFs, Origin, PathKey, RenderedObject, RenderNote, RenderResult } from './types';
 
@@ -94,7 +95,7 @@ function dedupe(notes: RenderNote[]): RenderNote[] {
 
 export function render(dir: string, fs: KustomizeFs, cache: RenderCache | undefined, root?: RootOptions): RenderResult {
 	const flux = root !== undefined;
-	const rootDir = normalizePath(typeof dir === 'string' ? dir : '');
+	const rootDir = (joinInside('', (typeof dir === 'string' ? dir : '').replace(/\\/g, '/')) ?? '');
 	const c = cache ?? new RenderCache();
 	const key = `${root?.key ?? 'kustomize'}:${rootDir}`;
 	const hit = c.results.get(key);

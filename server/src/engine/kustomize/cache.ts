@@ -1,5 +1,5 @@
-import { parseFile, type ParsedFile } from '../parse';
-import { dirname, isWithin } from './paths';
+import { parseFile, type ParsedFile } from '../core/parse';
+import { dirName as dirname, isWithin } from '../core/paths';
 import type { Res } from './resource';
 import type { KustomizeFs, RenderNote, RenderResult } from './types';
 

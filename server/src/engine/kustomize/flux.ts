@@ -1,11 +1,12 @@
-import { parseFile } from '../parse';
-import { findKustomizationFile, note, type Build, type RootOptions } from './accumulate';
+import { parseFile } from '../core/parse';
+import { findKustomizationFile } from './accumulate';
+import { note, type Build, type RootOptions } from './build-context';
 import { Rendered, render } from './build';
 import type { RenderCache } from './cache';
 import { envsubst, SubstitutionError } from './envsubst';
 import { readKustomization, type Kustomization } from './kustomization';
 import { childSrc, cloneNode, docSrc, ensureMap, fromPlain, get, originOfSrc, scalar, srcAt, str, type KNode } from './node';
-import { basename, joinPath } from './paths';
+import { baseName as basename, joinInside as joinPath } from '../core/paths';
 import type { KustomizeFs, RenderNote, RenderResult } from './types';
 
 /**

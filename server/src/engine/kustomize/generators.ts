@@ -1,7 +1,7 @@
 import { compareGo, secretValue } from './encoding';
 import type { GeneratorArgs, GeneratorOptions, Kustomization, Pair, Report } from './kustomization';
 import { docSrc, emptyMap, scalar, type KMap, type Src } from './node';
-import { basename, joinPath } from './paths';
+import { baseName as basename, joinInside as joinPath } from '../core/paths';
 import type { Res } from './resource';
 import type { PathKey } from './types';
 

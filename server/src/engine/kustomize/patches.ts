@@ -1,10 +1,10 @@
-import { parseFile } from '../parse';
-import { loadRestriction, note, type Build } from './accumulate';
+import { parseFile } from '../core/parse';
+import { loadRestriction, note, type Build } from './build-context';
 import { applyJsonPatch, JsonPatchError, type JsonOp } from './json6902';
 import type { Field, Kustomization, PatchEntry } from './kustomization';
 import { MergeError, strategicMerge } from './merge';
 import { childSrc, cloneNode, docSrc, flatten, get, isMap, scalar, textOf, type KMap, type KNode, type Src } from './node';
-import { joinPath } from './paths';
+import { joinInside as joinPath } from '../core/paths';
 import { allIds, cloneRes, curId, idEquals, idString, storePreviousId, type Res } from './resource';
 import { select, type Selector } from './selector';
 import { nodeOfDocument } from './yaml-v3';

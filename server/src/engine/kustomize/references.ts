@@ -1,5 +1,6 @@
-import { parseFile } from '../parse';
-import { dirname, isRemote, joinPath } from './paths';
+import { parseFile } from '../core/parse';
+import { dirName as dirname, joinInside as joinPath } from '../core/paths';
+import { isRemote } from './remote';
 import type { KustomizeFs, PathKey } from './types';
 
 export interface KustomizationReference {

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
-import type { ParsedDocument } from '../parse';
+import type { ParsedDocument } from '../core/parse';
 import { fromPlain, type KNode, type Src } from './node';
 
 /**

@@ -1,4 +1,4 @@
-import { REMOVED_APIS } from '../checks/api-removed';
+import { REMOVED_APIS } from '../schema/api-versions';
 
 /**
  * The built-in API resources a kube-apiserver of a given minor version serves, as discovery lists

@@ -1,4 +1,4 @@
-import type { ObjectIndex } from '../objects';
+import type { ObjectIndex } from '../core/objects';
 
 /**
  * What a host must fetch from a cluster for the live checks of a repository: the kinds the

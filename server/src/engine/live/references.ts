@@ -1,7 +1,7 @@
-import { containersOf, podSpecOf } from '../compliance/pod-spec';
-import type { NodePath } from '../parse';
-import { isPlainObject, type Resource } from '../resource';
-import type { Severity } from '../types';
+import { containersOf, podSpecOf } from '../core/pod-spec';
+import type { NodePath } from '../core/parse';
+import { isPlainObject, type Resource } from '../core/resource';
+import type { Severity } from '../core/types';
 
 /**
  * The objects a resource needs to exist in its cluster: Secrets and ConfigMaps it mounts or reads

@@ -1,6 +1,6 @@
-import type { IndexedObject } from '../objects';
-import { parseSegment, segmentStarts } from '../parse';
-import { isPlainObject, resourceHeader } from '../resource';
+import type { IndexedObject } from '../core/objects';
+import { parseSegment, segmentStarts } from '../core/parse';
+import { isPlainObject, resourceHeader } from '../core/resource';
 
 /**
  * What the live checks need to know of the repository's own objects: whether it creates an object a

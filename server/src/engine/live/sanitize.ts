@@ -1,4 +1,4 @@
-import { isPlainObject } from '../resource';
+import { isPlainObject } from '../core/resource';
 import { STATE_FORMAT_VERSION, type ClusterState, type CrdState, type KindObjects, type ObjectMetaState, type ServedKind, type StateOrigin } from './state';
 
 /**

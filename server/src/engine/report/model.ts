@@ -1,10 +1,10 @@
 import { COMPLIANCE_PROFILES } from '../../../../shared/settings';
-import type { FileAnalysis } from '../engine';
-import { coveringDirective, inlineDirectives } from '../exemptions';
-import { exemptionMatches, isExpired, isoDay, type FleetExemption } from '../fleet-exemptions';
+import type { FileAnalysis } from '../analysis/engine';
+import { coveringDirective, inlineDirectives } from '../core/inline-exemptions';
+import { exemptionMatches, isExpired, isoDay, type FleetExemption } from '../fleet/exemptions';
 import { looksLikeProduction } from '../fleet/types';
-import { allRules, frameworkOf, ruleMeta } from '../rules';
-import type { Finding } from '../types';
+import { allRules, frameworkOf, ruleMeta } from '../core/rule-meta';
+import type { Finding } from '../core/types';
 import {
 	REPORT_FORMAT_VERSION,
 	type ComplianceReport,

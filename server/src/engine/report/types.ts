@@ -1,8 +1,8 @@
 import type { ComplianceProfile, FleetscopeSettings } from '../../../../shared/settings';
 import type { FleetModel } from '../fleet/types';
-import type { FleetExemption } from '../fleet-exemptions';
-import type { RuleMeta } from '../rules';
-import type { Finding, Severity } from '../types';
+import type { FleetExemption } from '../fleet/exemptions';
+import type { RuleMeta } from '../core/rule-meta';
+import type { Finding, Severity } from '../core/types';
 
 /**
  * The types of the compliance report: what `buildReport` (model.ts) reads, and the report it

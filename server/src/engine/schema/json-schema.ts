@@ -1,6 +1,6 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { NodePath } from '../parse';
+import type { NodePath } from '../core/parse';
 import { OBJECT_META, type K8sCatalog } from './k8s-fields';
 import { problemsFromErrors, type AjvLikeError, type ErrorContext } from './messages';
 import { formatPath, isObject } from './paths';

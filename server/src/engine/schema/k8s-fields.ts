@@ -1,4 +1,4 @@
-import type { NodePath } from '../parse';
+import type { NodePath } from '../core/parse';
 import { problemsFromErrors, unknownField, type AjvLikeError, type ErrorContext } from './messages';
 import { isObject } from './paths';
 import type { FieldInfo, KindSchema, SchemaProblem, SchemaSource, ValidateOptions } from './types';

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { NodePath } from '../parse';
+import type { NodePath } from '../core/parse';
 import { formatPath, isObject, pointerToPath, valueAt } from './paths';
 import type { SchemaProblem, ValidateOptions } from './types';
 

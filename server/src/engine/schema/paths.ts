@@ -1,4 +1,4 @@
-import type { NodePath } from '../parse';
+import type { NodePath } from '../core/parse';
 
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 

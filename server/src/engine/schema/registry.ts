@@ -1,10 +1,9 @@
 import type Ajv from 'ajv';
-import type { NodePath } from '../parse';
+import type { NodePath } from '../core/parse';
 import { createAjv, JsonKindSchema } from './json-schema';
 import { K8sCatalog, K8sKindSchema, type K8sValidatorSource } from './k8s-fields';
 import { isObject } from './paths';
-import type { FieldInfo, KindSchema, SchemaProblem, SchemaRegistry, SchemaSource, ValidateOptions } from './types';
-import type { LiveSchemas } from '../live/context';
+import type { FieldInfo, KindSchema, LiveSchemas, SchemaProblem, SchemaRegistry, SchemaSource, ValidateOptions } from './types';
 
 /**
  * The schema registry: Kubernetes built-in kinds (kubernetes-models), custom resources and our own

@@ -1,5 +1,5 @@
-import type { NodePath } from '../parse';
-import type { FindingData, Severity } from '../types';
+import type { NodePath } from '../core/parse';
+import type { FindingData, Severity } from '../core/types';
 
 /**
  * A schema problem in one resource, before it is placed in the text. The engine turns `path` +
@@ -62,4 +62,17 @@ export interface SchemaRegistry {
 export interface SchemaSource {
 	/** The text of a file under `schemas/`, e.g. `kubernetes/fields.json`, or undefined if missing. */
 	read(relPath: string): string | undefined;
+}
+
+/**
+ * What the live checks need to compile a CRD schema found in a cluster the way the engine compiles
+ * the bundled ones (`schema/registry.ts`), and to compare it with the bundled one.
+ */
+export interface LiveSchemas {
+	/** Compiles a custom resource's `openAPIV3Schema` (prepared, compiled once per schema object by the caller). */
+	compile(source: string, kind: string, schema: Record<string, unknown>): KindSchema;
+	/** The bundled schema of the kind (its raw JSON), or undefined where none is bundled. */
+	bundledJson(apiVersion: string, kind: string): Record<string, unknown> | undefined;
+	/** The bundled compiled schema of the kind, to tell what the cluster's schema adds. */
+	bundled(apiVersion: string, kind: string): KindSchema | undefined;
 }

@@ -1,7 +1,7 @@
 import { isMap, type Node as YamlNode, type YAMLMap } from 'yaml';
-import type { FileAnalysis } from '../engine';
-import { nodeAt, type NodePath, type ParsedDocument } from '../parse';
-import type { Finding, Range } from '../types';
+import type { FileAnalysis } from '../analysis/engine';
+import { nodeAt, type NodePath, type ParsedDocument } from '../core/parse';
+import type { Finding, Range } from '../core/types';
 import { addToMap, containerPath, editContext, fillEmptyPair, isEmptyValue, pairOf, replaceScalar, type EditContext, type Entry, type Fix, type TextEditEntry } from './yaml-edit';
 import { resourcesFix } from './fix-resources';
 

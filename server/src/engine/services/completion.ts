@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar } from 'yaml';
-import type { FileAnalysis } from '../engine';
-import { nodeAt, type NodePath } from '../parse';
+import type { FileAnalysis } from '../analysis/engine';
+import { nodeAt, type NodePath } from '../core/parse';
 import type { FieldInfo, SchemaRegistry } from '../schema/types';
 import { documentHeader, schemaOf } from './document-schema';
 import { completionSite } from './node-path';

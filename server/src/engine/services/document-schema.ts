@@ -1,5 +1,5 @@
-import type { ParsedDocument } from '../parse';
-import { isPlainObject } from '../resource';
+import type { ParsedDocument } from '../core/parse';
+import { isPlainObject } from '../core/resource';
 import type { KindSchema, SchemaRegistry } from '../schema/types';
 
 /**

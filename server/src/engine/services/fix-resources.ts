@@ -1,5 +1,5 @@
 import { isMap, isScalar, type YAMLMap } from 'yaml';
-import { nodeAt } from '../parse';
+import { nodeAt } from '../core/parse';
 import { addToMap, containerPath, fillEmptyPair, isEmptyValue, pairOf, type EditContext, type Entry, type Fix, type TextEditEntry } from './yaml-edit';
 
 /**

@@ -3,11 +3,11 @@ import { artifactPath, isFluxKustomization, isHelmRelease } from '../fleet/flux'
 import { kustomizationDoc, kustomizationRefs, valueAt } from '../fleet/kustomize-refs';
 import { repoPath, type DocRef, type DocumentStore } from '../fleet/reader';
 import type { FleetModel, SourceLocation, SyncSource } from '../fleet/types';
-import type { NodePath } from '../parse';
-import { dirName, isKustomizationFile, isYamlFile, joinPath } from '../repo';
-import { isPlainObject } from '../resource';
-import { LineIndex } from '../text';
-import type { Position, Range } from '../types';
+import type { NodePath } from '../core/parse';
+import { dirName, isKustomizationFile, isYamlFile, joinPath } from '../core/paths';
+import { isPlainObject } from '../core/resource';
+import { LineIndex } from '../core/text';
+import type { Position, Range } from '../core/types';
 
 /**
  * The fleet's reference graph as the editor navigates it: every place in a file that names

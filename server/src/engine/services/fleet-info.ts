@@ -1,6 +1,6 @@
-import { isPlainObject, type Resource } from '../resource';
+import { isPlainObject, type Resource } from '../core/resource';
 import type { FleetModel, SourceLocation } from '../fleet/types';
-import type { Range } from '../types';
+import type { Range } from '../core/types';
 
 /**
  * What the fleet model says about one file, for hovers: where it is deployed (clusters grouped

@@ -1,6 +1,6 @@
 import { isFluxKustomization, isHelmRelease } from '../fleet/flux';
 import type { DocRef } from '../fleet/reader';
-import type { Position, Range } from '../types';
+import type { Position, Range } from '../core/types';
 import { contains, FleetGraph, isFleet, isFluxSource, PATH_SITES, type NavContext, type Site, type SiteKind, type Target } from './fleet-graph';
 import type { DefinitionEntry, LinkEntry, ReferenceEntry } from './types';
 

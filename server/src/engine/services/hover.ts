@@ -1,13 +1,13 @@
-import type { FileAnalysis } from '../engine';
+import type { FileAnalysis } from '../analysis/engine';
 import { formatPath } from '../schema/paths';
-import { helpUri, ruleMeta } from '../rules';
+import { helpUri, ruleMeta } from '../core/rule-meta';
 import type { SchemaRegistry } from '../schema/types';
-import type { Finding, Position } from '../types';
+import type { Finding, Position } from '../core/types';
 import { schemaOf } from './document-schema';
 import { locate } from './node-path';
 import type { HoverResult } from './types';
 import type { FleetModel } from '../fleet/types';
-import { isPlainObject } from '../resource';
+import { isPlainObject } from '../core/resource';
 import { deploymentMarkdown } from './fleet-info';
 
 /**

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import type { NodePath, ParsedDocument, ParsedFile } from '../parse';
-import type { TextSpan } from '../text';
+import type { NodePath, ParsedDocument, ParsedFile } from '../core/parse';
+import type { TextSpan } from '../core/text';
 
 /**
  * Position → node path: which YAML document, and which key or value inside it, a cursor is on.

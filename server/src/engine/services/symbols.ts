@@ -1,5 +1,5 @@
-import type { FileAnalysis } from '../engine';
-import { nodeAt, spanOf } from '../parse';
+import type { FileAnalysis } from '../analysis/engine';
+import { nodeAt, spanOf } from '../core/parse';
 import type { SymbolEntry } from './types';
 
 /** The outline of a file: one entry per resource, named `Kind/name`, selecting the name. */

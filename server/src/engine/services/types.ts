@@ -1,4 +1,4 @@
-import type { Position, Range } from '../types';
+import type { Position, Range } from '../core/types';
 
 /**
  * Results of the editor services in plain, engine-neutral shapes. They mirror the LSP types closely

@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { FileAnalysis } from '../engine';
-import type { NodePath, ParsedDocument } from '../parse';
-import type { Finding, Range } from '../types';
+import type { FileAnalysis } from '../analysis/engine';
+import type { NodePath, ParsedDocument } from '../core/parse';
+import type { Finding, Range } from '../core/types';
 
 /**
  * Line-wise YAML edits for quick fixes: add keys to a mapping or replace a scalar without

@@ -1,0 +1,14 @@
+import type { ResourceCheck } from '../../context/check-context';
+import { apiRemovedCheck } from './api-removed';
+import { clusterClaimCheck } from './cluster-claim';
+import { fleetCheck } from './fleet';
+import { metadataNameCheck } from './metadata-name';
+
+/** Semantic checks of our own kinds (Fleet, ClusterClaim), run after their JSON schemas. */
+export const ownKindChecks: ResourceCheck[] = [fleetCheck, clusterClaimCheck];
+
+/** Checks every resource gets, whatever its kind. */
+export const resourceChecks: ResourceCheck[] = [metadataNameCheck];
+
+/** Checks of a resource's apiVersion against the target Kubernetes version. */
+export const apiVersionChecks: ResourceCheck[] = [apiRemovedCheck];

@@ -1,0 +1,147 @@
+import type { CheckContext } from '../../context/check-context';
+import { isPlainObject, resourceHeader, type Resource } from '../../core/resource';
+import type { ComplianceContext, KubeMinor, PssLevel } from './rule';
+import type { FleetApp, FleetModel } from '../../fleet/types';
+import { declaredClusters } from '../../fleet/clusters';
+
+/**
+ * Labels of the Namespace objects a repository declares. The host fills it from the repo (the
+ * LSP and CLI repo index), tests use `InMemoryNamespaces`. A `RepoContext` that also implements
+ * this interface is used automatically.
+ */
+export interface NamespaceDirectory {
+	/** The labels of the Namespace `name`, or undefined where the repo has no such Namespace. */
+	namespaceLabels(name: string): Record<string, string> | undefined;
+}
+
+/** A `NamespaceDirectory` kept in memory: set labels directly or feed it parsed documents. */
+export class InMemoryNamespaces implements NamespaceDirectory {
+	private readonly labels = new Map<string, Record<string, string>>();
+
+	constructor(initial: Record<string, Record<string, string>> = {}) {
+		for (const [name, l] of Object.entries(initial)) this.labels.set(name, { ...l });
+	}
+
+	set(name: string, labels: Record<string, string>): void {
+		this.labels.set(name, { ...labels });
+	}
+
+	delete(name: string): void {
+		this.labels.delete(name);
+	}
+
+	/** Records a parsed YAML document if it is a v1 Namespace; returns its name when it was one. */
+	addObject(value: unknown): string | undefined {
+		const h = resourceHeader(value);
+		if (!h || h.kind !== 'Namespace' || h.apiVersion !== 'v1' || !h.name) return undefined;
+		const meta = (value as Record<string, unknown>).metadata as Record<string, unknown>;
+		const labels: Record<string, string> = {};
+		if (isPlainObject(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (typeof v === 'string') labels[k] = v;
+		this.labels.set(h.name, labels);
+		return h.name;
+	}
+
+	namespaceLabels(name: string): Record<string, string> | undefined {
+		return this.labels.get(name);
+	}
+}
+
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+export const ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
+
+/** `1.30` → 30; undefined when it is not a 1.x version. */
+export function parseMinor(version: string): KubeMinor | undefined {
+	const m = /^v?1\.(\d+)$/.exec(version.trim());
+	return m ? Number(m[1]) : undefined;
+}
+
+const NO_NAMESPACES: NamespaceDirectory = { namespaceLabels: () => undefined };
+
+function directoryOf(ctx: CheckContext, injected: NamespaceDirectory | undefined): NamespaceDirectory {
+	if (injected) return injected;
+	const repo = ctx.repo;
+	return repo.namespaceLabels ? { namespaceLabels: (n) => repo.namespaceLabels!(n) } : NO_NAMESPACES;
+}
+
+/**
+ * The level and version pod-security-admission would apply: the namespace's `enforce` and
+ * `enforce-version` labels where the repo declares the Namespace, else the settings. Like PSA,
+ * an enforce label with an unknown level means `restricted`; `latest`, a missing or unreadable
+ * version label means the cluster's own version (the setting), and a pinned version newer than
+ * the cluster is capped at the cluster's.
+ */
+export function resolvePss(labels: Record<string, string> | undefined, settingLevel: PssLevel, settingMinor: KubeMinor): ComplianceContext['pss'] {
+	const enforce = labels?.[ENFORCE_LABEL];
+	if (enforce === undefined) return { level: settingLevel, source: 'setting', minor: settingMinor };
+	const level: PssLevel = enforce === 'privileged' || enforce === 'baseline' || enforce === 'restricted' ? enforce : 'restricted';
+	const v = labels?.[ENFORCE_VERSION_LABEL];
+	const pinned = v === undefined ? undefined : parseMinor(v);
+	const minor = pinned === undefined ? settingMinor : Math.min(pinned, settingMinor);
+	return { level, source: 'namespace', minor };
+}
+
+/** The Fleet apps whose paths (per environment) contain a repo-relative file. */
+export function appsOf(fleet: FleetModel, path: string): FleetApp[] {
+	// Asked for every resource of every file (and of every rendered object): once per path and model.
+	let memo = appsMemo.get(fleet);
+	if (!memo) appsMemo.set(fleet, (memo = { byPath: new Map(), byPrefix: appPrefixes(fleet) }));
+	let hit = memo.byPath.get(path);
+	if (!hit) {
+		// The file itself, each directory above it, and the repository root ('').
+		const found = new Set<FleetApp>(memo.byPrefix.get(path));
+		for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) for (const a of memo.byPrefix.get(path.slice(0, i)) ?? []) found.add(a);
+		for (const a of memo.byPrefix.get('') ?? []) found.add(a);
+		// In the Fleet file's order, as the apps are listed.
+		hit = found.size === 0 ? NO_APPS : fleet.apps.filter((a) => found.has(a));
+		memo.byPath.set(path, hit);
+	}
+	return hit;
+}
+
+/** Each path an app deploys (any environment), with the apps that deploy it. */
+function appPrefixes(fleet: FleetModel): Map<string, FleetApp[]> {
+	const out = new Map<string, FleetApp[]>();
+	for (const a of fleet.apps) {
+		for (const p of new Set(Object.values(a.paths).flat())) {
+			let list = out.get(p);
+			if (!list) out.set(p, (list = []));
+			list.push(a);
+		}
+	}
+	return out;
+}
+
+const NO_APPS: FleetApp[] = [];
+const appsMemo = new WeakMap<FleetModel, { byPath: Map<string, FleetApp[]>; byPrefix: Map<string, FleetApp[]> }>();
+
+const cache = new WeakMap<CheckContext, WeakMap<object, ComplianceContext>>();
+
+/** Builds (once per resource and analysis) the context every compliance rule receives. */
+export function complianceContext(resource: Resource, ctx: CheckContext, injected?: NamespaceDirectory): ComplianceContext {
+	let perCtx = cache.get(ctx);
+	if (!perCtx) cache.set(ctx, (perCtx = new WeakMap()));
+	const hit = perCtx.get(resource.value);
+	if (hit) return hit;
+	const dir = directoryOf(ctx, injected);
+	const namespace = resource.namespace;
+	const labels = namespace ? dir.namespaceLabels(namespace) : undefined;
+	const settingMinor = parseMinor(ctx.settings.kubernetesVersion) ?? Infinity;
+	const declared = declaredClusters(resource, ctx.fleet, ctx.path);
+	const out: ComplianceContext = {
+		path: ctx.path,
+		today: ctx.today,
+		namespace,
+		pss: resolvePss(labels, ctx.settings['podSecurity.level'] ?? 'baseline', settingMinor),
+		namespaceLabels: (n) => dir.namespaceLabels(n),
+		settings: ctx.settings,
+		repo: ctx.repo,
+		targets: ctx.targets,
+		declared,
+		production: ctx.targets.some((t) => t.production) || declared.some((t) => t.production),
+		objects: ctx.objects,
+		fleet: ctx.fleet,
+		apps: appsOf(ctx.fleet, ctx.path),
+	};
+	perCtx.set(resource.value, out);
+	return out;
+}

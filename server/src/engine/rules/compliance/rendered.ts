@@ -1,0 +1,296 @@
+import type { CheckContext, RenderedProblem, RenderedView, RepoContext } from '../../context/check-context';
+import { targetCluster } from '../../fleet/clusters';
+import { complianceContext } from './context';
+import { type ComplianceContext, type ComplianceRule } from './rule';
+import { escalationReason } from './resource-check';
+import { ObjectSet } from '../../core/objects';
+import { isPlainObject, resourceHeader, type Resource } from '../../core/resource';
+import { SEVERITY_ORDER, type Severity } from '../../core/types';
+import type { FleetscopeSettings } from '../../../../../shared/settings';
+import type { ClusterRender } from '../../fleet/targets';
+import type { FleetModel, TargetCluster } from '../../fleet/types';
+
+/**
+ * Compliance on what each cluster actually receives. Every compliance rule runs on every object
+ * of every cluster's render (the cluster is the rule's only target, its rendered objects are the
+ * `ctx.objects` cross-resource rules see, with their final namespaces). Each finding is mapped back
+ * to the source that produced the value (the patch that set it, the `images` entry, the base), and
+ * a finding that several clusters share is one finding: it names the clusters where it holds only
+ * in some of those the file reaches, and production escalation names the production ones.
+ */
+
+interface Hit {
+	rule: ComplianceRule;
+	cluster: TargetCluster;
+	problem: ReturnType<ComplianceRule['check']>[number];
+	file: string;
+	documentIndex: number;
+	path: (string | number)[];
+	via: string;
+	object: RenderedProblem['object'];
+}
+
+interface DocEntry {
+	problems: RenderedProblem[];
+	evaluated: Set<string>;
+}
+
+/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
+/** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
+export interface ClusterEvaluation {
+	hits: [string, Hit][];
+	/** Source documents of the cluster's objects, with the rules that evaluated them. */
+	evaluated: [string, number, string[]][];
+}
+
+interface EvalBase {
+	repo: RepoContext;
+	settings: FleetscopeSettings;
+	today: string;
+}
+
+const evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
+
+/**
+ * Runs the compliance rules on one cluster's render. The result is kept with the render: while the
+ * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
+ * repository's facts and fleet model), it is not computed again.
+ */
+export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, key: string): ClusterEvaluation {
+	const hit = evaluations.get(render);
+	if (hit && hit.key === key) return hit.result;
+	const result: ClusterEvaluation = { hits: [], evaluated: [] };
+	evaluations.set(render, { key, result });
+	const cluster = targetCluster(fleet, render.cluster);
+	if (!cluster) return result;
+	const byKind = rulesByKind(rules);
+	const objects = ObjectSet.fromValues(
+		render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+		true,
+	);
+	const namespaces = new Map<string, Record<string, string>>();
+	for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
+	const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+	// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
+	const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
+	for (const { object, via } of render.objects) {
+		const header = resourceHeader(object.value);
+		if (!header) continue;
+		const src = object.source;
+		const evaluated: string[] = [];
+		result.evaluated.push([src.file, src.documentIndex, evaluated]);
+		const candidates = byKind.get(header.kind);
+		if (!candidates) continue;
+		const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet };
+		for (const rule of candidates) {
+			if (rule.appliesTo && !rule.appliesTo(resource)) continue;
+			const cctx = complianceContext(resource, ctx);
+			const problems = rule.check(resource, cctx);
+			if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
+			for (const problem of problems) {
+				const origin = object.originOf(problem.path);
+				const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+				result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
+			}
+		}
+	}
+	return result;
+}
+
+const byKindMemo = new WeakMap<readonly ComplianceRule[], Map<string, ComplianceRule[]>>();
+
+function rulesByKind(rules: readonly ComplianceRule[]): Map<string, ComplianceRule[]> {
+	let m = byKindMemo.get(rules);
+	if (!m) {
+		m = new Map();
+		for (const r of rules) for (const k of r.kinds) m.set(k, [...(m.get(k) ?? []), r]);
+		byKindMemo.set(rules, m);
+	}
+	return m;
+}
+
+/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
+export function evaluateRendered(renders: readonly ClusterRender[], fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, previous?: RenderedView, key = ''): RenderedView {
+	return assembleView(
+		renders,
+		renders.map((r) => evaluateCluster(r, fleet, rules, base, key)),
+		fleet,
+		base.settings,
+		previous,
+	);
+}
+
+/** The view of the clusters' evaluations: identical findings across clusters combined, renderer notes added, stamps per file. */
+export function assembleView(renders: readonly ClusterRender[], evals: readonly ClusterEvaluation[], fleet: FleetModel, settings: FleetscopeSettings, previous?: RenderedView): RenderedView {
+	const docs = new Map<string, Map<number, DocEntry>>();
+	const entry = (file: string, doc: number): DocEntry => {
+		let byDoc = docs.get(file);
+		if (!byDoc) docs.set(file, (byDoc = new Map()));
+		let e = byDoc.get(doc);
+		if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set() }));
+		return e;
+	};
+	const hits = new Map<string, Hit[]>();
+	for (const ev of evals) {
+		for (const [file, doc, ids] of ev.evaluated) {
+			const e = entry(file, doc);
+			for (const id of ids) e.evaluated.add(id);
+		}
+		for (const [key, hit] of ev.hits) {
+			const list = hits.get(key);
+			if (list) list.push(hit);
+			else hits.set(key, [hit]);
+		}
+	}
+	const rendered = new Set(renders.map((r) => r.cluster));
+	// What rendering itself says (an unsupported field, a patch that matches nothing), once per place;
+	// not where discovery already reports the same place (a missing path of a kustomization).
+	const seen = new Set<string>();
+	for (const p of fleet.problems) seen.add(`${p.location.file}#${p.documentIndex}|${p.path.join('/')}`);
+	for (const render of renders) {
+		for (const n of render.notes) {
+			const place = `${n.file}#${n.documentIndex}|${n.path.join('/')}`;
+			const key = `${n.code}|${place}|${n.message}`;
+			// Malformed YAML is the engine's finding on that very file already (yaml-syntax, yaml-duplicate-key).
+			if (n.code === 'kustomize-malformed-yaml' || seen.has(key) || seen.has(place)) continue;
+			seen.add(key);
+			const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
+			entry(n.file, n.documentIndex).problems.push({
+				ruleId: NOT_RENDERED.has(n.code) ? 'kustomize-unsupported' : 'kustomize-build',
+				path: n.path,
+				target: n.path.length > 0 ? 'key' : 'value',
+				// Fleetscope renders what it supports and reads what the workspace holds; neither is a reason to fail a build.
+				severity: NOT_RENDERED.has(n.code) ? 'info' : n.severity,
+				message: n.message,
+				data: { path: n.path },
+				clusters: clusters.sort(),
+				object: { kind: 'Kustomization' },
+			});
+		}
+	}
+	for (const group of hits.values()) {
+		const first = group[0];
+		const problem = combine(group, fleet, rendered, settings);
+		entry(first.file, first.documentIndex).problems.push(problem);
+	}
+	// Stamps: a file keeps its stamp while what the renders say about it is unchanged.
+	const prev = previous && STAMPS.get(previous);
+	const digests = new Map<string, string>();
+	const stamps = new Map<string, string>();
+	for (const [file, byDoc] of docs) {
+		const parts: string[] = [];
+		for (const [doc, e] of [...byDoc].sort((a, b) => a[0] - b[0])) parts.push(`${doc}:${[...e.evaluated].sort().join(',')}:${e.problems.map((p) => `${p.ruleId}@${p.path.join('/')}=${p.severity}:${p.message}`).join('|')}`);
+		const digest = parts.join('\n');
+		digests.set(file, digest);
+		stamps.set(file, prev && prev.digests.get(file) === digest ? prev.stamps.get(file)! : `r${++generation}`);
+	}
+	const view: RenderedView = {
+		covers: (path, doc) => docs.get(path)?.has(doc) ?? false,
+		problems: (path, doc) => docs.get(path)?.get(doc)?.problems ?? [],
+		evaluated: (path, doc) => [...(docs.get(path)?.get(doc)?.evaluated ?? [])],
+		stamp: (path) => stamps.get(path) ?? '',
+	};
+	STAMPS.set(view, { digests, stamps });
+	return view;
+}
+
+let generation = 0;
+const STAMPS = new WeakMap<RenderedView, { digests: Map<string, string>; stamps: Map<string, string> }>();
+
+/** The files whose rendered findings differ between two views (what must be re-published). */
+export function changedFiles(before: RenderedView | undefined, after: RenderedView): string[] {
+	const a = before ? STAMPS.get(before) : undefined;
+	const b = STAMPS.get(after) ?? { digests: new Map<string, string>(), stamps: new Map<string, string>() };
+	const out = new Set<string>();
+	for (const [file, stamp] of b.stamps) if (a?.stamps.get(file) !== stamp) out.add(file);
+	if (a) for (const file of a.stamps.keys()) if (!b.stamps.has(file)) out.add(file);
+	return [...out].sort();
+}
+
+/**
+ * One finding for a group of identical findings across clusters: the most severe one's message,
+ * raised one level when a production cluster is among them (naming every production cluster),
+ * and naming the clusters where it holds when that is not every rendered cluster the file reaches.
+ */
+function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, settings: FleetscopeSettings): RenderedProblem {
+	const rule = group[0].rule;
+	const representative = [...group].sort((a, b) => SEVERITY_ORDER[b.problem.severity ?? rule.severity] - SEVERITY_ORDER[a.problem.severity ?? rule.severity])[0];
+	const base: Severity = representative.problem.severity ?? rule.severity;
+	const clusters = [...new Set(group.map((h) => h.cluster.name))].sort();
+	const targets = clusters.map((c) => group.find((h) => h.cluster.name === c)!.cluster);
+	let message = representative.problem.message;
+	const reaching = (fleet.files[representative.file] ?? []).filter((c) => rendered.has(c));
+	const everywhere = reaching.length === 0 || reaching.every((c) => clusters.includes(c));
+	if (!everywhere) message += ` This holds ${where(group, fleet)}, not in the other clusters this file reaches.`;
+	let severity = base;
+	if (!rule.productionOnly) {
+		const reason = escalationReason(rule.id, { settings, targets, declared: [] } as unknown as ComplianceContext);
+		if (reason) {
+			severity = RAISED[base];
+			if (severity !== base) message += ` Raised from ${base} to ${severity} because ${reason}.`;
+		}
+	}
+	const p = representative.problem;
+	return {
+		ruleId: rule.id,
+		path: representative.path,
+		target: p.target,
+		message,
+		severity,
+		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) },
+		clusters,
+		object: representative.object,
+	};
+}
+
+/**
+ * Notes about what Fleetscope did not render, rather than about the repository: unsupported fields,
+ * remote bases, and paths outside the workspace folder (the folder may be a subdirectory of the
+ * real repository, where such a path resolves).
+ */
+const NOT_RENDERED = new Set(['kustomize-unsupported', 'kustomize-remote-resource', 'kustomize-outside-repository']);
+
+const RAISED: Record<Severity, Severity> = { hint: 'hint', info: 'warning', warning: 'error', error: 'error' };
+
+/** `via apps/production (production: prod-eu-west-1, prod-us-east-1)`, per synced path, environments in promotion order. */
+function where(group: Hit[], fleet: FleetModel): string {
+	const byVia = new Map<string, Map<string, Set<string>>>();
+	for (const h of group) {
+		let envs = byVia.get(h.via);
+		if (!envs) byVia.set(h.via, (envs = new Map()));
+		const env = h.cluster.environment ?? 'no environment';
+		let set = envs.get(env);
+		if (!set) envs.set(env, (set = new Set()));
+		set.add(h.cluster.name);
+	}
+	const order = (e: string) => fleet.environments.find((x) => x.name === e)?.order ?? fleet.environments.length;
+	return [...byVia]
+		.sort((a, b) => a[0].localeCompare(b[0]))
+		.map(([via, envs]) => `via ${via || '.'} (${[...envs].sort((a, b) => order(a[0]) - order(b[0])).map(([e, cs]) => `${e}: ${[...cs].sort().join(', ')}`).join('; ')})`)
+		.join(' and ');
+}
+
+function labelsOf(value: Record<string, unknown>): Record<string, string> {
+	const meta = isPlainObject(value.metadata) ? value.metadata : {};
+	const out: Record<string, string> = {};
+	if (isPlainObject(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (typeof v === 'string') out[k] = v;
+	return out;
+}
+
+/**
+ * The repository as rules see it for one cluster: nothing is a patch (objects are rendered), its
+ * Namespaces are the rendered ones (labels set by overlays count), its objects are the cluster's.
+ */
+function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, namespaces: Map<string, Record<string, string>>): RepoContext {
+	return {
+		isPatchFile: () => false,
+		exists: (p) => repo.exists(p),
+		version: repo.version,
+		objects,
+		fleet,
+		namespaceLabels: (n: string) => namespaces.get(n) ?? repo.namespaceLabels?.(n),
+		fleetExemptions: () => repo.fleetExemptions?.() ?? [],
+	};
+}
+
