@@ -14,6 +14,8 @@ export class EnginePool {
 	constructor(
 		private readonly registry: SchemaRegistry,
 		private readonly checks: ResourceCheck[],
+		/** The engines' clock (dates of exemptions and evidence); tests and CLI runs pin it. */
+		private readonly clock?: () => Date,
 	) {}
 
 	get(settings: FleetscopeSettings): Engine {
@@ -22,7 +24,7 @@ export class EnginePool {
 		if (!engine) {
 			// Settings rarely change; keep the pool from growing without bound while someone edits them.
 			if (this.engines.size >= 8) this.engines.clear();
-			engine = new Engine(this.registry, settings, this.checks);
+			engine = new Engine(this.registry, settings, this.checks, this.clock);
 			this.engines.set(key, engine);
 		}
 		return engine;

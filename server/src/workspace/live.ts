@@ -1,43 +1,35 @@
 import { createHash } from 'node:crypto';
 import { unwatchFile, watchFile } from 'node:fs';
-import * as path from 'node:path';
-import type { Engine, FileAnalysis } from '../engine/analysis/engine';
-import type { RepoContext } from '../engine/context/check-context';
-import { EMPTY_FLEET, isProductionEnvironment, type FleetCluster, type FleetModel, type TargetCluster } from '../engine/fleet/types';
-import { liveProblems, type LiveSchemas } from '../engine/rules/live';
-import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
-import { liveObjectsOfText } from '../engine/live/repo-objects';
-import { stateAge, type ClusterState } from '../engine/live/state';
-import { type RepoIndex } from '../engine/context/repo-index';
-import { isIncluded, isYamlFile } from '../engine/core/paths';
-import { RepoObjects } from '../engine/context/repo-objects';
-import type { Finding } from '../engine/core/types';
-import { LiveClusters } from '../host/live/manager';
-import { readFileForValidation } from '../host/node-fs';
 import type { ClusterInfo, ClustersResult } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { clustersReached, contextFor, filesReaching, kubeconfigCandidates, kubeconfigPaths, missingContextMessage, noContextMessage, targetOf, type ContextSource, type Off } from './live-bindings';
-import type { Folder } from './workspace';
+import { isIncluded, isYamlFile } from '../engine/core/paths';
+import { RepoObjects } from '../engine/context/repo-objects';
+import { EMPTY_FLEET, isProductionEnvironment, type FleetCluster, type FleetModel } from '../engine/fleet/types';
+import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
+import { liveObjectsOfText } from '../engine/live/repo-objects';
+import { InstalledSchemas } from '../engine/rules/live/crd-schema';
+import type { LiveSchemas } from '../engine/schema/types';
+import { LiveClusters } from '../host/live/manager';
+import { readFileForValidation } from '../host/node-fs';
+import type { Folder } from './folder';
+import { contextFor, kubeconfigCandidates, kubeconfigPaths, missingContextMessage, noContextMessage, type ContextSource, type Off } from './live-bindings';
+import { filesReaching, liveView, StateKeys, targetOf, type LiveCluster } from './live-view';
 
 /**
  * Live cluster state in the editor. After a workspace scan (static diagnostics are out by then),
  * `refresh` maps each folder's fleet clusters to kubeconfig contexts and starts one watched
  * connection per context (`LiveClusters`); when a cluster's state changes (first fetch, cache loaded,
- * watch event), the files that reach it are validated again: open documents at once, the others from
- * disk in the background. Live findings are computed from the state in memory and cached per YAML
- * document by the engine (`Engine.extraFindings`): a keystroke never reaches a cluster, and re-checks
- * only the documents it changed. In an untrusted workspace nothing here runs: no kubeconfig is read,
- * no cluster contacted, no credential plugin started.
+ * watch event), the folder gets a new live view (its snapshot's `live`) and the host is told which
+ * files reach the clusters that changed. Live findings are computed by the engine from the states
+ * in memory and cached per YAML document: a keystroke never reaches a cluster. In an untrusted
+ * workspace nothing here runs: no kubeconfig is read, no cluster contacted, no credential plugin started.
  */
 
 export interface LiveHost {
 	folders(): readonly Folder[];
 	settings(folder: Folder): Promise<FleetscopeSettings>;
-	/** Marks open documents of the folder among `files` stale and validates them again. */
-	revalidateOpen(folder: Folder, files: ReadonlySet<string>): void;
-	isOpen(folder: Folder, rel: string): boolean;
-	/** Validates a workspace file from disk and publishes its diagnostics, if the folder validates it. */
-	validateWorkspaceFile(folder: Folder, rel: string): Promise<void>;
+	/** The live view of these files of the folder changed: validate them again. */
+	changed(folder: Folder, files: ReadonlySet<string>): void;
 	log(line: string): void;
 	/** A cluster's status or state changed (`fleetscope/clustersChanged`). */
 	clustersChanged(): void;
@@ -62,6 +54,8 @@ interface Binding {
 	/** The connection manager it uses, when it is connected. */
 	manager?: Manager;
 	off?: Off;
+	/** Its state as the live checks last saw it. */
+	live?: LiveCluster;
 }
 
 interface FolderLive {
@@ -78,11 +72,11 @@ class LiveObjects {
 	version = 0;
 
 	constructor(
-		repo: RepoIndex,
+		folder: Folder,
 		/** The include/exclude globs it was built with. */
 		readonly globs: string,
 	) {
-		this.index = new RepoObjects((p) => repo.isPatchFile(p), liveObjectsOfText);
+		this.index = new RepoObjects((p) => folder.snapshot.isPatchFile(p), liveObjectsOfText);
 	}
 
 	read(rel: string, text: string | undefined): boolean {
@@ -104,13 +98,12 @@ interface Manager {
 const SCAN_SLICE_MS = 8;
 const CHANGE_DEBOUNCE_MS = 30;
 
-export class LiveService {
+export class LiveConnections {
 	private trusted: boolean;
 	private readonly folders = new Map<Folder, FolderLive>();
 	private readonly managers = new Map<string, Manager>();
-	private readonly contentKeys = new WeakMap<ClusterState, string>();
-	private readonly objectIds = new WeakMap<object, number>();
-	private nextObjectId = 1;
+	private readonly keys = new StateKeys();
+	private readonly schemas?: InstalledSchemas;
 	private refreshing?: Promise<void>;
 	private refreshAgain = false;
 	private disposed = false;
@@ -118,14 +111,13 @@ export class LiveService {
 	private notifyTimer?: NodeJS.Timeout;
 	/** Lines already logged for clusters that are not connected (each said once). */
 	private readonly logged = new Map<string, string>();
-	private readonly queue = new Map<Folder, Set<string>>();
-	private draining = false;
 
 	constructor(
 		private readonly host: LiveHost,
 		private readonly options: LiveServiceOptions,
 	) {
 		this.trusted = options.trusted;
+		if (options.schemas) this.schemas = new InstalledSchemas(options.schemas);
 	}
 
 	/** As the client said at start-up (no refresh: that follows the first workspace scan). */
@@ -177,8 +169,9 @@ export class LiveService {
 		for (const folder of this.host.folders()) {
 			seen.add(folder);
 			const settings = await this.host.settings(folder);
-			const repo = await folder.repo();
+			await folder.ready();
 			if (this.disposed) return;
+			const repo = folder.snapshot;
 			const fleet = repo.fleet ?? EMPTY_FLEET;
 			const enabled = settings['live.enabled'];
 			const fl: FolderLive = this.folders.get(folder) ?? { bindings: [], enabled, signatures: new Map() };
@@ -193,11 +186,11 @@ export class LiveService {
 			}
 			const contexts = new Set(manager?.live.contexts() ?? []);
 			if (manager) for (const e of manager.live.kubeconfig.errors) this.logOnce(`kubeconfig|${e}`, `[live] kubeconfig ${e}`);
-			if (on) fl.objects = await this.objectsOf(folder, repo, settings, fl.objects);
+			if (on) fl.objects = await this.objectsOf(folder, settings, fl.objects);
 			else fl.objects = undefined;
 			if (this.disposed) return;
 			const plan = fl.objects ? liveFetchPlan(fl.objects.index) : { kinds: [...LIVE_FETCH_KINDS], namespaces: [] };
-			const namespaces = new Set([...plan.namespaces, ...namespacesOf(repo, fleet)]);
+			const namespaces = new Set([...plan.namespaces, ...namespacesOf(repo.objects.ofKind('Namespace'), fleet)]);
 			fl.bindings = fleet.clusters.map((cluster) => {
 				const found = contextFor(cluster, settings, contexts);
 				const b: Binding = { cluster, context: found?.context, source: found?.source };
@@ -278,23 +271,23 @@ export class LiveService {
 	}
 
 	/** The live object index of a folder: built once from the files the folder validates, then kept current by `fileChanged`. */
-	private async objectsOf(folder: Folder, repo: RepoIndex, settings: FleetscopeSettings, current: LiveObjects | undefined): Promise<LiveObjects> {
+	private async objectsOf(folder: Folder, settings: FleetscopeSettings, current: LiveObjects | undefined): Promise<LiveObjects> {
 		const globs = JSON.stringify([settings.include, settings.exclude]);
 		if (current && current.globs === globs) return current;
-		const objects = new LiveObjects(repo, globs);
+		const objects = new LiveObjects(folder, globs);
 		let slice = Date.now();
-		for (const rel of repo.validatedFiles(settings)) {
+		for (const rel of folder.snapshot.validatedFiles(settings)) {
 			if (Date.now() - slice >= SCAN_SLICE_MS) {
 				await new Promise<void>((resolve) => setImmediate(resolve));
 				slice = Date.now();
 			}
-			objects.read(rel, repo.peekText(rel) ?? (await this.readText(folder, rel, settings)));
+			objects.read(rel, folder.peekText(rel) ?? (await this.readText(folder, rel, settings)));
 		}
 		return objects;
 	}
 
 	private async readText(folder: Folder, rel: string, settings: FleetscopeSettings): Promise<string | undefined> {
-		const read = await readFileForValidation(path.join(folder.root, ...rel.split('/')), settings.maxFileSizeKb * 1024);
+		const read = await readFileForValidation(folder.fileOf(rel), settings.maxFileSizeKb * 1024);
 		return 'text' in read ? read.text : undefined;
 	}
 
@@ -308,56 +301,6 @@ export class LiveService {
 			this.changedSoon();
 			this.refresh(); // the namespaces to fetch may have changed
 		}
-	}
-
-	// ---- findings -------------------------------------------------------------------------
-
-	/**
-	 * The live findings of an analysed file of a folder: against each cluster the file reaches
-	 * whose state is known. Synchronous and cheap: the state is in memory, the results are cached per
-	 * document, nothing is fetched.
-	 */
-	findings(folder: Folder, rel: string, analysis: FileAnalysis, engine: Engine, repo: RepoContext): Finding[] {
-		const fl = this.folders.get(folder);
-		if (!fl?.objects || analysis.skipped || !fl.bindings.some((b) => b.manager)) return [];
-		const fleet = repo.fleet ?? EMPTY_FLEET;
-		const reached = clustersReached(fleet, rel);
-		if (reached.size === 0) return [];
-		const now = new Date();
-		const targets: { target: TargetCluster; state: ClusterState }[] = [];
-		for (const b of fl.bindings) {
-			const state = b.manager && reached.has(b.cluster.name) ? b.manager.live.state(b.context!) : undefined;
-			if (state) targets.push({ target: targetOf(b.cluster, state, fleet), state });
-		}
-		if (targets.length === 0) return [];
-		const objects = fl.objects;
-		// The age in messages is part of the key: a cached state's findings say how old it is now.
-		const key = `${targets.map((t) => `${t.target.name}=${this.contentKey(t.state)}:${stateAge(t.state, now)}`).join(',')}|o${objects.version}`;
-		return engine.extraFindings(analysis, repo, {
-			key,
-			problems: (resource, partial) => targets.flatMap((t) => liveProblems(resource, t.target, t.state, objects.index, { now, schemas: this.options.schemas, partial })),
-		});
-	}
-
-	/**
-	 * What the live checks can see of a state. A watched cluster makes a new state object for every
-	 * event, also when only an object's status or annotations changed (Argo CD updates its
-	 * Applications every few seconds), which the kept metadata does not show: equal content, equal
-	 * key, so nothing is validated again. Discovery and CRDs are compared by identity (the connection
-	 * keeps them until they change), the objects' metadata by a hash.
-	 */
-	private contentKey(state: ClusterState): string {
-		let key = this.contentKeys.get(state);
-		if (key !== undefined) return key;
-		const id = (o: object) => {
-			let n = this.objectIds.get(o);
-			if (n === undefined) this.objectIds.set(o, (n = this.nextObjectId++));
-			return n;
-		};
-		const objects = createHash('sha1').update(JSON.stringify(state.objects)).digest('base64');
-		key = `${state.origin}|${state.version.gitVersion}|s${id(state.served)}|c${state.crds.map(id).join('.')}|${(state.discoveryFailed ?? []).join(',')}|${objects}`;
-		this.contentKeys.set(state, key);
-		return key;
 	}
 
 	// ---- re-validation when a cluster changes ---------------------------------------------------
@@ -378,14 +321,21 @@ export class LiveService {
 		}, 100);
 	}
 
-	/** Re-validates the files of every cluster whose state (or binding, or the repository's objects) changed since last seen. */
+	/**
+	 * Gives each folder whose clusters' states (or bindings, or the repository's objects) changed since
+	 * last seen a new live view, and tells the host which files reach the clusters that changed.
+	 */
 	private checkChanges(): void {
 		for (const [folder, fl] of this.folders) {
 			const seen = new Set<string>();
 			const changed: string[] = [];
+			const fleet = folder.snapshot.fleet ?? EMPTY_FLEET;
+			const clusters: LiveCluster[] = [];
 			for (const b of fl.bindings) {
-				const state = b.manager ? b.manager.live.state(b.context!) : undefined;
-				const sig = state && fl.objects ? `${b.manager!.key}|${b.context}|${this.contentKey(state)}|o${fl.objects.version}` : '';
+				const state = b.manager && fl.objects ? b.manager.live.state(b.context!) : undefined;
+				b.live = state ? this.keys.cluster(targetOf(b.cluster, state, fleet), state, b.live) : undefined;
+				if (b.live) clusters.push(b.live);
+				const sig = b.live ? `${b.manager!.key}|${b.context}|${b.live.key}|o${fl.objects!.version}` : '';
 				seen.add(b.cluster.name);
 				if ((fl.signatures.get(b.cluster.name) ?? '') !== sig) changed.push(b.cluster.name);
 				if (sig) fl.signatures.set(b.cluster.name, sig);
@@ -393,49 +343,10 @@ export class LiveService {
 			}
 			for (const name of [...fl.signatures.keys()]) if (!seen.has(name)) (fl.signatures.delete(name), changed.push(name));
 			if (changed.length === 0) continue;
-			void folder.repo().then((repo) => {
-				const fleet = repo.fleet ?? EMPTY_FLEET;
-				const files = new Set<string>();
-				for (const name of changed) for (const rel of filesReaching(fleet, name)) files.add(rel);
-				this.revalidate(folder, files);
-			});
-		}
-	}
-
-	private revalidate(folder: Folder, files: Set<string>): void {
-		if (files.size === 0 || this.disposed) return;
-		this.host.revalidateOpen(folder, files);
-		const pending = this.queue.get(folder) ?? new Set<string>();
-		for (const f of files) if (!this.host.isOpen(folder, f)) pending.add(f);
-		if (pending.size > 0) this.queue.set(folder, pending);
-		if (!this.draining) void this.drain();
-	}
-
-	/**
-	 * Validates queued workspace files from disk, yielding to incoming messages every few ms. A
-	 * change during a round queues the next round, after a pause as long as the round took (at most
-	 * 1 s), so that a cluster whose objects change all the time cannot keep the CPU busy.
-	 */
-	private async drain(): Promise<void> {
-		this.draining = true;
-		try {
-			while (this.queue.size > 0 && !this.disposed) {
-				const [folder, files] = this.queue.entries().next().value as [Folder, Set<string>];
-				this.queue.delete(folder);
-				const started = Date.now();
-				let slice = started;
-				for (const rel of files) {
-					if (Date.now() - slice >= SCAN_SLICE_MS) {
-						await new Promise<void>((resolve) => setImmediate(resolve));
-						slice = Date.now();
-					}
-					if (this.disposed || !this.host.folders().includes(folder)) break;
-					if (!this.host.isOpen(folder, rel)) await this.host.validateWorkspaceFile(folder, rel);
-				}
-				if (this.queue.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Date.now() - started)));
-			}
-		} finally {
-			this.draining = false;
+			folder.setLive(fl.objects ? liveView(clusters, fleet, fl.objects.index, fl.objects.version, { schemas: this.schemas }) : undefined);
+			const files = new Set<string>();
+			for (const name of changed) for (const rel of filesReaching(fleet, name)) files.add(rel);
+			if (files.size > 0 && !this.disposed) this.host.changed(folder, files);
 		}
 	}
 
@@ -446,7 +357,7 @@ export class LiveService {
 		const out: ClusterInfo[] = [];
 		for (const [folder, fl] of this.folders) {
 			if (folderUri && folder.uri !== folderUri) continue;
-			const fleet = (await folder.repo()).fleet ?? EMPTY_FLEET;
+			const fleet = folder.snapshot.fleet ?? EMPTY_FLEET;
 			for (const b of fl.bindings) {
 				const base = {
 					folderUri: folder.uri,
@@ -505,9 +416,9 @@ function fingerprintOf(live: LiveClusters, context: string): string {
 }
 
 /** Namespaces the repository deploys to that the live index does not see: declared Namespaces and sync target namespaces. */
-function namespacesOf(repo: RepoIndex, fleet: FleetModel): string[] {
+function namespacesOf(declared: readonly { name?: string }[], fleet: FleetModel): string[] {
 	const out = new Set<string>();
-	for (const o of repo.objects.ofKind('Namespace')) if (o.name) out.add(o.name);
+	for (const o of declared) if (o.name) out.add(o.name);
 	for (const c of fleet.clusters) for (const s of c.syncs) if (s.targetNamespace) out.add(s.targetNamespace);
 	return [...out];
 }

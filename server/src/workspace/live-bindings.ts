@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { isProductionEnvironment, type FleetCluster, type FleetModel, type TargetCluster } from '../engine/fleet/types';
-import type { ClusterState } from '../engine/live/state';
+import type { FleetCluster } from '../engine/fleet/types';
 import type { ClusterStatusName } from '../../../shared/protocol';
 import type { FleetscopeSettings } from '../../../shared/settings';
 
@@ -59,33 +58,4 @@ export function kubeconfigCandidates(paths: readonly string[], env: NodeJS.Proce
 	if (paths.length > 0) return [...paths];
 	if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).filter((p) => p !== '');
 	return [path.join(home, '.kube', 'config')];
-}
-
-/** What the live checks know of a cluster a file reaches: the fleet's facts, the version the cluster runs. */
-export function targetOf(cluster: FleetCluster, state: ClusterState, fleet: FleetModel): TargetCluster {
-	const minor = state.version.minor.replace(/\D+$/, '');
-	return {
-		name: cluster.name,
-		environment: cluster.environment,
-		region: cluster.region,
-		provider: cluster.provider,
-		kubernetesVersion: state.version.major && minor ? `${state.version.major}.${minor}` : cluster.kubernetesVersion,
-		production: isProductionEnvironment(fleet, cluster.environment),
-	};
-}
-
-/** The clusters a file reaches: those the fleet model syncs it to, and for a ClusterClaim the cluster it declares. */
-export function clustersReached(fleet: FleetModel, rel: string): Set<string> {
-	const out = new Set(fleet.files[rel] ?? []);
-	for (const c of fleet.clusters) if (c.claim === rel) out.add(c.name);
-	return out;
-}
-
-/** The files that reach a cluster (its claim included). */
-export function filesReaching(fleet: FleetModel, cluster: string): Set<string> {
-	const out = new Set<string>();
-	for (const [rel, names] of Object.entries(fleet.files)) if (names.includes(cluster)) out.add(rel);
-	const claim = fleet.clusters.find((c) => c.name === cluster)?.claim;
-	if (claim) out.add(claim);
-	return out;
 }
