@@ -63,7 +63,7 @@ export const isQualifiedName: Check = (v) => {
 		if (prefix === '') errs.push('has an empty prefix before "/"');
 		else errs.push(...isDNS1123Subdomain(prefix).map((m) => `has a prefix "${prefix}" that ${m}`));
 	}
-	errs.push(...shapeErrors(name, QUALIFIED_NAME, QUALIFIED_NAME_MAX, { lower: false, dots: true, what: prefix !== undefined ? 'the name after "/"' : undefined }));
+	errs.push(...shapeErrors(name, QUALIFIED_NAME, QUALIFIED_NAME_MAX, { lower: false, dots: true, what: prefix !== undefined ? 'has a name after "/" that' : undefined }));
 	return errs;
 };
 
