@@ -78,8 +78,8 @@ function vendor(from: string): void {
 		for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
 			writeFileSync(join(SCHEMAS, 'crds', group, f), JSON.stringify(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
 		}
-		const upstream = UPSTREAM[group] ?? 'the CRDs as published in datreeio/CRDs-catalog when copied (the catalog records no version per group)';
-		writeFileSync(join(SCHEMAS, 'crds', group, 'PROVENANCE'), JSON.stringify({ source: 'datreeio/CRDs-catalog (CRD schemas as JSON Schema)', licence: 'MIT', licenceFile: 'LICENSE', upstream }, null, '\t') + '\n');
+		const upstream = UPSTREAM[group] ?? 'not recorded by the catalog';
+		writeFileSync(join(SCHEMAS, 'crds', group, 'PROVENANCE'), JSON.stringify({ source: 'datreeio/CRDs-catalog', licence: 'MIT', licenceFile: 'LICENSE', upstream }, null, '\t') + '\n');
 	}
 	copyFileSync(join(from, 'LICENSE'), join(SCHEMAS, 'crds', 'LICENSE'));
 }
@@ -99,6 +99,19 @@ function writeCatalog(index: Record<string, { file: string; source: string }>): 
 	}
 	const sorted = Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
 	writeFileSync(join(SCHEMAS, 'catalog.json'), JSON.stringify(sorted, null, '\t') + '\n');
+	const docs = join(ROOT, 'docs', 'schemas.md');
+	if (existsSync(docs)) writeFileSync(docs, renderCatalogDocs(readFileSync(docs, 'utf8'), sorted));
+}
+
+/** The catalog table of docs/schemas.md (between its `catalog:start`/`catalog:end` markers). */
+export function renderCatalogDocs(text: string, catalog: Record<string, { source: string; licence: string; upstream: string; kinds: string[] }>): string {
+	const rows = Object.entries(catalog).map(([group, c]) => {
+		const kinds = [...new Set(c.kinds.map((k) => k.split(' ')[1]))].sort();
+		const versions = [...new Set(c.kinds.map((k) => k.split(' ')[0].split('/')[1]))].sort();
+		return `| \`${group}\` | ${kinds.join(', ')} | ${versions.join(', ')} | ${c.source} | ${c.licence} | ${c.upstream} |`;
+	});
+	const table = ['| API group | Kinds | Versions | Source | Licence | Upstream version |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+	return text.replace(/(<!-- catalog:start -->)[\s\S]*?(<!-- catalog:end -->)/, `$1\n${table}\n$2`);
 }
 
 function kindName(lower: string, schema: Record<string, unknown>): string | undefined {
@@ -149,4 +162,4 @@ function main(): void {
 	if (problems.length > 0) console.warn(`warning: schemas not indexed:\n${problems.join('\n')}`);
 }
 
-main();
+if (process.argv[1]?.endsWith('gen-schema-index.ts')) main();
