@@ -14,7 +14,7 @@
  *   --from DIR: read DIR/<tarball name without .tgz>/package instead of fetching.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -99,7 +99,7 @@ class SchemaWriter {
 			if (!name) {
 				const base = symbol.getName().replace(/^I(?=[A-Z])/, '');
 				name = base;
-				for (let i = 2; Object.values(this.names).includes(name) || name in this.definitions; i++) name = `${base}${i}`;
+				for (let i = 2; name in this.definitions; i++) name = `${base}${i}`;
 				this.names.set(type, name);
 				this.definitions[name] = {};
 				this.definitions[name] = this.object(type);
