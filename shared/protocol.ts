@@ -300,6 +300,12 @@ export interface PromotionPlan {
 	requiredApprovals: number;
 	/** What could not be promoted and why (an artifact the target does not set, a line with nothing to copy). */
 	notes: string[];
+	/**
+	 * Every file the plan was computed from, with its text then (null: it did not exist): the files
+	 * it changes and the source environment's files it copied from. The commit is refused when the
+	 * remote's default branch has them otherwise (pull, or push your changes, and plan again).
+	 */
+	basis: { file: string; text: string | null }[];
 }
 
 /** The pull (merge) request opened or updated for a plan. */

@@ -119,7 +119,7 @@ export interface PromotionFacts {
 	web?: RepositoryWeb;
 }
 
-export function finishPromotion(fleet: FleetModel, p: PreparedPromotion, facts: PromotionFacts): PromotionPlan {
+export function finishPromotion(fleet: FleetModel, tree: PromotionTree, p: PreparedPromotion, facts: PromotionFacts): PromotionPlan {
 	const gates = evaluateGates({
 		app: p.app,
 		from: p.from,
@@ -160,6 +160,7 @@ export function finishPromotion(fleet: FleetModel, p: PreparedPromotion, facts: 
 		reviewers: p.reviewers,
 		requiredApprovals: p.requiredApprovals,
 		notes: p.notes,
+		basis: p.readFiles.map((file) => ({ file, text: p.changes.find((c) => c.file === file)?.before ?? tree.read(file) ?? null })),
 	};
 }
 
