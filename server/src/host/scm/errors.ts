@@ -25,6 +25,8 @@ export function networkCode(e: unknown): string | undefined {
 	for (let x: unknown = e, i = 0; x && i < 5; i++, x = (x as { cause?: unknown }).cause) {
 		const code = (x as { code?: unknown }).code;
 		if (typeof code === 'string' && /^E[A-Z]+/.test(code)) return code;
+		const inMessage = x instanceof Error ? /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(x.message) : null;
+		if (inMessage) return inMessage[1];
 		if (x instanceof Error && /fetch failed|network|socket hang up/i.test(x.message) && !(x as { cause?: unknown }).cause) return 'network error';
 	}
 	return undefined;

@@ -133,7 +133,7 @@ export class GitHubClient implements ScmClient {
 	private explain(e: unknown, what: string): ScmError {
 		const s = status(e);
 		const repoName = `${this.o.owner}/${this.o.repo}`;
-		const net = s === undefined || (s === 500 && /fetch failed/i.test(messageOf(e))) ? networkCode(e) : undefined;
+		const net = s === undefined || s === 500 ? networkCode(e) : undefined;
 		if (net) return new ScmError(`could not reach the GitHub API at ${this.apiUrl} to ${what} (${net}): check the network, or GITHUB_API_URL for GitHub Enterprise`);
 		const said = messageOf(e).split('\n')[0].replace(/ - https:\/\/docs\.github\.com\S*/, '');
 		if (s === 401) return new ScmError(`GitHub refused the token in ${this.o.tokenSource} (401 ${said}): create a token with access to ${repoName} (classic: repo scope; fine-grained: pull requests and contents read/write) and set ${this.o.tokenSource}`, s);
