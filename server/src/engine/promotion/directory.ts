@@ -1,4 +1,4 @@
-import { structuredPatch } from 'diff';
+import { diffLines } from 'diff';
 import type { PromotionArtifact, PromotionEdit, PromotionFileChange } from '../../../../shared/protocol';
 import { normalisePath } from '../core/paths';
 import type { FleetApp, FleetModel } from '../fleet/types';
@@ -60,14 +60,31 @@ export function directoryChanges(fleet: FleetModel, tree: PromotionTree, app: Fl
 	return { ok: true, value: { source, target, artifacts: versionsMoved(app, from, to, target, changes), edits, changes, notes: [] } };
 }
 
-/** The changed regions of a file as edits: 1-based line of the old text, the removed and the added lines. */
+/** The changed regions of a file as edits: 1-based line of the old text where the region starts, the removed and the added lines. */
 export function hunks(file: string, before: string, after: string): PromotionEdit[] {
-	const patch = structuredPatch(file, file, before, after, '', '', { context: 0 });
-	return patch.hunks.map((h) => {
-		const removed = h.lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1));
-		const added = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1));
-		return { file, line: Math.max(1, h.oldLines === 0 ? h.oldStart + 1 : h.oldStart), before: removed.join('\n'), after: added.join('\n') };
-	});
+	const out: PromotionEdit[] = [];
+	let line = 1;
+	let open: { line: number; before: string[]; after: string[] } | undefined;
+	const lines = (v: string) => v.replace(/\r?\n$/, '').split(/\r?\n/);
+	const flush = () => {
+		if (open) out.push({ file, line: open.line, before: open.before.join('\n'), after: open.after.join('\n') });
+		open = undefined;
+	};
+	for (const part of diffLines(before, after)) {
+		const count = lines(part.value).length;
+		if (!part.added && !part.removed) {
+			flush();
+			line += count;
+			continue;
+		}
+		open ??= { line, before: [], after: [] };
+		if (part.removed) {
+			open.before.push(...lines(part.value));
+			line += count;
+		} else open.after.push(...lines(part.value));
+	}
+	flush();
+	return out;
 }
 
 /** The versions the directory copy moves: what the target ran and what the source runs, per artifact set inside the directories. */
