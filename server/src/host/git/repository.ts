@@ -8,7 +8,7 @@ import { GitError, type GitRunner, type GitRunOptions } from './runner';
  */
 export class GitRepository {
 	private constructor(
-		/** The directory git runs in. */
+		/** The directory git runs in: the top level. */
 		readonly cwd: string,
 		/** The repository's top level (absolute). */
 		readonly top: string,
@@ -30,7 +30,8 @@ export class GitRepository {
 		const r = await runner(['rev-parse', '--show-toplevel', '--show-prefix'], { cwd: dir });
 		if (r.code !== 0) throw new GitError(`${dir} is not in a git repository (promotion writes a commit and pushes it): clone the fleet's repository and run there`, ['rev-parse'], r.stderr, r.code);
 		const [top, prefix = ''] = r.stdout.split('\n');
-		return new GitRepository(dir, path.resolve(top.trim()), prefix.trim(), runner);
+		// Git runs at the top level, so every path is the repository path (`repoPath`) whatever the command.
+		return new GitRepository(path.resolve(top.trim()), path.resolve(top.trim()), prefix.trim(), runner);
 	}
 
 	/** Runs git; a failure throws a GitError carrying git's own message. `network`: the command reaches the remote (credentials apply). */
