@@ -127,6 +127,21 @@ describe('promotion commits with git plumbing, beside the user', () => {
 		assert.equal(f.git(['ls-remote', '--heads', 'origin', 'fleetscope/*']).trim(), '');
 	});
 
+	it('a remote that cannot be reached (gone, network down) says so and what to check; nothing changes', async () => {
+		const files = checkoutFleet();
+		const f = gitFixture(files);
+		f.git(['config', `url.${join(f.dir, 'nowhere.git')}.insteadOf`, 'https://github.com/acme/fleet.git']);
+		f.git(['config', '--unset', `url.${f.remote}.insteadOf`]);
+		const before = userState(f);
+		const { plan, repo } = await planIn(f, files);
+		await assert.rejects(executePromotion(plan, { git: repo, openPullRequest: false, env: {}, confirm: yes }), (e: unknown) => {
+			assert.ok(e instanceof PromotionError);
+			assert.match(e.message, /the remote "origin" could not be read \(.*\): check the network and the remote URL \(git remote -v\)/);
+			return true;
+		});
+		assert.deepEqual(userState(f), before);
+	});
+
 	it('declined: nothing is pushed', async () => {
 		const files = checkoutFleet();
 		const f = gitFixture(files);
