@@ -1,3 +1,4 @@
+import type { PromotionStyle } from '../../../../shared/protocol';
 import type { Range } from '../core/types';
 
 /**
@@ -47,7 +48,7 @@ export interface EnvironmentPromotion {
 }
 
 /** How an app is promoted: copy the versions (value), or make the target's directory equal to the source's (directory). */
-export type PromotionStyle = 'value' | 'directory';
+export type { PromotionStyle };
 
 /** Fleet `apps[].promotion`. */
 export interface AppPromotion {
