@@ -1,10 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { RepoIndex } from '../engine/context/repo-index';
-import { loadFleet } from '../host/fleet';
+import { nodeEngineDeps } from '../host/engine-deps';
+import { openRepository } from '../workspace/standalone';
 import { GitError, nodeGitRunner } from '../host/git/runner';
 import { GitRepository } from '../host/git/repository';
-import { nodeFileSystem } from '../host/node-fs';
 import { redact } from '../host/scm/errors';
 import { executePromotion, planPromotion, PromotionError, type PushQuestion } from '../workspace/promotion';
 import { UsageError } from './args';
@@ -38,8 +37,7 @@ export async function runPromote(argv: string[], rawIo: PromoteIo, now: () => Da
 	}
 	const root = path.resolve(io.cwd, options.path ?? '.');
 	if (!(await fsp.stat(root).catch(() => undefined))?.isDirectory()) throw new UsageError(`${options.path ?? root}: no such directory (promote reads a whole repository)`);
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const fleet = await loadFleet(root, repo);
+	const fleet = await (await openRepository(root, nodeEngineDeps())).fleet();
 	const model = fleet.model;
 	const git = await GitRepository.open(root, nodeGitRunner('git', io.env)).catch((e: unknown) => (e instanceof GitError ? e : undefined));
 	const note = (s: string) => io.stderr(`fleetscope: ${s}\n`);
