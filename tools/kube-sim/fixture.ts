@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { includedObjects } from './include';
 import type { KubeSimOptions } from './sim';
 import type { Obj } from './store';
 
@@ -22,6 +23,7 @@ import type { Obj } from './store';
  *         schemaFile: ../../../schemas/crds/cert-manager.io/clusterissuer_v1.json   # relative to this file
  *         omit: [/properties/spec/...]     # JSON pointers removed from the schema (an older CRD)
  * objects: [ ...Kubernetes objects... ]
+ * include: [staging-gitops.yaml]       # more objects, from lists in other files (see include.ts)
  * ```
  */
 
@@ -74,7 +76,7 @@ export function loadFixture(path: string): ClusterFixture {
 	if (!doc || typeof doc !== 'object') throw new Error(`${path}: not a cluster fixture`);
 	const base = dirname(resolve(path));
 	const crds = ((doc.crds ?? []) as Obj[]).map((c) => crdObject(c, base));
-	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version: String(doc.version ?? '1.30.4'), objects: [...crds, ...((doc.objects ?? []) as Obj[])] };
+	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version: String(doc.version ?? '1.30.4'), objects: [...crds, ...((doc.objects ?? []) as Obj[]), ...includedObjects(doc.include, base)] };
 }
 
 export function fixtureOptions(f: ClusterFixture): KubeSimOptions {

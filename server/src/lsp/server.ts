@@ -18,6 +18,7 @@ import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import type { LiveServiceOptions } from '../workspace/live';
 import { Workspace } from '../workspace/workspace';
 import { OpenDocuments } from './documents';
+import { registerExplorer, type ExplorerNotifier } from './explorer';
 import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
@@ -47,6 +48,7 @@ export class FleetscopeServer {
 	private readonly open: OpenDocuments;
 	/** Documents whose didOpen content event is still to come (it is not an edit). */
 	private readonly justOpened = new Set<string>();
+	private explorer?: ExplorerNotifier;
 	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false, definitionLinks: false };
 
 	constructor(
@@ -63,7 +65,8 @@ export class FleetscopeServer {
 				idle: () => this.open.idle(),
 				typingPause: () => this.open.typingPause(),
 				log: (line) => connection.console.info(line),
-				fleetChanged: () => undefined,
+				fleetChanged: (folder) => this.explorer?.fleetChanged(folder),
+				findingsChanged: (folder) => this.explorer?.findingsChanged(folder),
 				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
 			},
 			{ registry: deps.registry, checks: deps.checks, liveSchemas: deps.liveSchemas, live: { ...deps.live, trusted: false } },
@@ -94,6 +97,7 @@ export class FleetscopeServer {
 		registerFeatures(c, { workspace: this.workspace, open: this.open, registry: this.deps.registry, openDocuments: () => this.documents.keys().length, guard: (what, fn) => this.guard(what, fn) });
 		registerComplianceReport(c, { workspace: this.workspace, open: this.open });
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
+		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn) });
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);
@@ -136,6 +140,7 @@ export class FleetscopeServer {
 				definitionProvider: true,
 				referencesProvider: true,
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+				codeLensProvider: { resolveProvider: false },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
 			serverInfo: { name: 'fleetscope' },

@@ -6,6 +6,7 @@ import { isIncluded, isYamlFile } from '../engine/core/paths';
 import { RepoObjects } from '../engine/context/repo-objects';
 import { EMPTY_FLEET, isProductionEnvironment, type FleetCluster, type FleetModel } from '../engine/fleet/types';
 import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
+import type { ClusterState } from '../engine/live/state';
 import { liveObjectsOfText } from '../engine/live/repo-objects';
 import { InstalledSchemas } from '../engine/rules/live/crd-schema';
 import type { LiveSchemas } from '../engine/schema/types';
@@ -111,6 +112,8 @@ export class LiveConnections {
 	private notifyTimer?: NodeJS.Timeout;
 	/** Lines already logged for clusters that are not connected (each said once). */
 	private readonly logged = new Map<string, string>();
+	/** `folderUri|cluster` of the clusters the user disconnected for this session. */
+	private readonly disconnected = new Set<string>();
 
 	constructor(
 		private readonly host: LiveHost,
@@ -198,6 +201,7 @@ export class LiveConnections {
 				else if (!enabled) b.off = { status: 'disabled', message: 'live cluster state is off (fleetscope.live.enabled)' };
 				else if (!found) b.off = { status: 'no-context', message: noContextMessage(cluster.name) };
 				else if (!contexts.has(found.context)) b.off = { status: 'no-context', message: missingContextMessage(found.context, found.source, cluster.name, manager!.live.kubeconfig.files) };
+				else if (this.disconnected.has(`${folder.uri}|${cluster.name}`)) b.off = { status: 'stopped', message: 'disconnected for this session: Fleetscope: Connect Cluster connects it again' };
 				else {
 					b.manager = manager;
 					const per = wanted.get(manager!)!;
@@ -387,6 +391,25 @@ export class LiveConnections {
 		}
 		const live: ClustersResult['live'] = !this.trusted ? 'untrusted' : this.folders.size > 0 && [...this.folders.values()].every((f) => !f.enabled) ? 'disabled' : 'on';
 		return { live, clusters: out };
+	}
+
+	/** Stops watching one cluster of a folder for this session, or connects it again; false for a cluster the folder does not have. */
+	setConnected(folderUri: string, cluster: string, connected: boolean): boolean {
+		if (![...this.folders].some(([f, fl]) => f.uri === folderUri && fl.bindings.some((b) => b.cluster.name === cluster))) return false;
+		const key = `${folderUri}|${cluster}`;
+		if (connected !== !this.disconnected.has(key)) {
+			if (connected) this.disconnected.delete(key);
+			else this.disconnected.add(key);
+			this.host.log(`[live] ${cluster}: ${connected ? 'connecting again' : 'disconnected for this session'} (asked by the user).`);
+			this.refresh();
+		}
+		return true;
+	}
+
+	/** The state in use for one cluster of a folder (its GitOps status, its version), or undefined. */
+	stateOf(folderUri: string, cluster: string): ClusterState | undefined {
+		const b = [...this.folders].find(([f]) => f.uri === folderUri)?.[1].bindings.find((x) => x.cluster.name === cluster);
+		return b?.manager && b.context && !b.off ? b.manager.live.state(b.context) : undefined;
 	}
 
 	private logOnce(key: string, line: string): void {

@@ -4,6 +4,7 @@ import { kindKey, STATE_FORMAT_VERSION, stateAge, type ClusterState, type CrdSta
 import type { StateCache } from './cache';
 import { KubeClient, METADATA_LIST, METADATA_OBJECT, type WatchHandle } from './client';
 import { KubeRequestError, type FailureKind } from './errors';
+import { GitOpsScopes } from './gitops-scopes';
 import { authMethod, forContext } from './kubeconfig';
 import { Redactor } from './redact';
 import { retryable, type ClusterStatus, type ClusterStatusKind } from './status';
@@ -120,6 +121,8 @@ export class ClusterConnection {
 	private coverage = new Map<string, Omit<KindObjects, 'items'>>();
 	private version?: ClusterState['version'];
 	private lastSuccess?: string;
+	/** Flux, Flux Operator and Argo CD objects, status kept (the one exception to metadata only). */
+	private readonly gitops = new GitOpsScopes();
 
 	constructor(private options: ConnectionOptions) {
 		this.redactor = options.redactor ?? new Redactor();
@@ -379,6 +382,7 @@ export class ClusterConnection {
 			}
 		}
 		this.scopes = scopes;
+		await this.gitops.sync(client, (k) => this.servedAs(k));
 		this.lastSuccess = this.clock().toISOString();
 		const forbidden = [...this.coverage.entries()].filter(([, c]) => c.coverage !== 'complete').map(([k]) => k);
 		this.currentState = this.freeze();
@@ -488,6 +492,7 @@ export class ClusterConnection {
 			...(this.discoveryFailed.length > 0 ? { discoveryFailed: this.discoveryFailed } : {}),
 			crds: [...this.crds.values()],
 			objects,
+			...(this.gitops.frozen() ? { gitops: this.gitops.frozen() } : {}),
 		};
 	}
 
@@ -517,6 +522,14 @@ export class ClusterConnection {
 			// Stopped or re-targeted while the sync ran: start over (or end) at once.
 			if (this.stopped || gen !== this.generation) return fail(new Resync());
 			for (const s of this.scopes) this.watchScope(client, s).catch(fail);
+			for (const s of this.gitops.scopes()) {
+				const onEvent = (type: string, object: Record<string, unknown>) => {
+					if (!this.gitops.event(s, type, object)) return;
+					this.lastSuccess = this.clock().toISOString();
+					this.emitSoon();
+				};
+				this.watchLoop(client, s.path, 'application/json', () => s.rv, onEvent, () => this.gitops.relist(client, s)).catch(fail);
+			}
 			if (this.crdRv !== 'forbidden') this.watchCrds(client).catch(fail);
 		});
 	}

@@ -1,0 +1,69 @@
+import { CodeLensRefreshRequest, ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
+import { version } from '../../../package.json';
+import {
+	CompareEnvironmentsRequest,
+	ComplianceFindingsRequest,
+	ConnectClusterRequest,
+	FileReachRequest,
+	FindingsChangedNotification,
+	FleetChangedNotification,
+	FleetClustersRequest,
+	FleetComplianceRequest,
+	FleetFileDraftRequest,
+	FleetPromotionRequest,
+	RenderClusterRequest,
+} from '../../../shared/protocol';
+import { Explorer } from '../workspace/explorer';
+import type { Folder } from '../workspace/folder';
+import { reachTitle } from '../workspace/views/reach';
+import type { Workspace } from '../workspace/workspace';
+import { notificationType, requestType } from './protocol';
+import { uriToPath } from './uri';
+
+export interface ExplorerHost {
+	workspace: Workspace;
+	guard<T>(what: string, fn: () => Promise<T> | T): Promise<T | null>;
+}
+
+/** What the server tells the explorer's views. */
+export interface ExplorerNotifier {
+	fleetChanged(folder: Folder): void;
+	findingsChanged(folder: Folder): void;
+}
+
+const notFound = (what: string) => new ResponseError(ErrorCodes.InvalidParams, what);
+
+/**
+ * The fleet explorer's requests (one handler each over `workspace/explorer.ts`), the first-line
+ * CodeLens that says which clusters a file reaches, and the change notifications the views refresh on.
+ */
+export function registerExplorer(c: Connection, host: ExplorerHost): ExplorerNotifier {
+	const explorer = new Explorer(host.workspace, version);
+	c.onRequest(requestType(FleetClustersRequest.type), (p) => host.guard('explorer clusters', () => explorer.clusters(p?.folderUri)));
+	c.onRequest(requestType(FleetPromotionRequest.type), (p) => host.guard('explorer promotion', () => explorer.promotion(p?.folderUri)));
+	c.onRequest(requestType(FleetComplianceRequest.type), (p) => host.guard('explorer compliance', () => explorer.compliance(p?.folderUri)));
+	c.onRequest(requestType(ComplianceFindingsRequest.type), (p) => host.guard('explorer compliance findings', () => explorer.complianceFindings(p.folderUri, p.control)));
+	c.onRequest(requestType(FileReachRequest.type), (p) => host.guard('explorer reach', () => explorer.reach(uriToPath(p.uri))));
+	c.onRequest(requestType(RenderClusterRequest.type), async (p) => (await explorer.render(p.folderUri, p.cluster)) ?? Promise.reject(notFound(`no cluster "${p.cluster}" in ${p.folderUri}`)));
+	c.onRequest(requestType(CompareEnvironmentsRequest.type), async (p) => (await explorer.compare(p)) ?? Promise.reject(notFound(`${p.folderUri} is not a workspace folder of the Fleetscope server`)));
+	c.onRequest(requestType(ConnectClusterRequest.type), (p) => explorer.connect(p.folderUri, p.cluster, p.connected) ?? Promise.reject(notFound(`no cluster "${p.cluster}" with a connection in ${p.folderUri}`)));
+	c.onRequest(requestType(FleetFileDraftRequest.type), async (p) => (await explorer.fleetFileDraft(p.folderUri)) ?? Promise.reject(notFound(`${p.folderUri} is not a workspace folder of the Fleetscope server`)));
+	c.onCodeLens((p) =>
+		host.guard('codeLens', async () => {
+			const reach = await explorer.reach(uriToPath(p.textDocument.uri));
+			const title = reachTitle(reach);
+			const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+			return title ? [{ range, command: { title, command: 'fleetscope.revealInFleet', arguments: [p.textDocument.uri] } }] : [];
+		}),
+	);
+	return {
+		fleetChanged(folder) {
+			void c.sendNotification(notificationType(FleetChangedNotification.type), { folderUri: folder.uri });
+			// Which clusters each file reaches may have changed: the CodeLens asks again (clients without the refresh answer an error).
+			c.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+		},
+		findingsChanged(folder) {
+			void c.sendNotification(notificationType(FindingsChangedNotification.type), { folderUri: folder.uri });
+		},
+	};
+}
