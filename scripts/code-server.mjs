@@ -203,9 +203,11 @@ export function writeUserSettings(userDataDir, extra = {}) {
 /**
  * Starts code-server on 127.0.0.1:port in its own process group and resolves once it answers /healthz.
  * Its output is kept in memory, or appended to `logFile` when given (for long-running sessions).
+ * `extraArgs` go to code-server as they are (e.g. `--vscode-option enable-smoke-test-driver`, which
+ * lets a window run an extension-host test suite: test/extension-host/code-server-host.mjs).
  * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void>, exit: Promise<number | string>, output: () => string }>}
  */
-export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, logFile, log = (l) => console.error(l), timeoutMs = 120_000 }) {
+export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, logFile, log = (l) => console.error(l), timeoutMs = 120_000, extraArgs = [] }) {
 	const configFile = join(userDataDir, 'code-server.yaml');
 	mkdirSync(userDataDir, { recursive: true });
 	// An explicit config file, so code-server never writes ~/.config/code-server/config.yaml with a password.
@@ -222,6 +224,7 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 		'--disable-workspace-trust',
 		'--disable-getting-started-override',
 		'--ignore-last-opened',
+		...extraArgs,
 		folder,
 	];
 	log(`$ ${cs.node} ${args.join(' ')}`);
