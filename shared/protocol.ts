@@ -303,8 +303,10 @@ export interface FleetClusterRow {
 	stateAge?: string;
 	/** When the state in use was last known to be current. */
 	fetchedAt?: string;
-	/** What the cluster's Flux and Argo CD objects report (status fields, read live). */
-	sync: SyncStatusRow[];
+	/** How many Flux and Argo CD objects the cluster reports, and how many are failed, progressing, or Ready on another commit than HEAD. */
+	syncCounts: { total: number; failed: number; progressing: number; behind: number };
+	/** The objects that failed (at most 10; all of them: `FleetClusterRequest`). */
+	failing: SyncStatusRow[];
 	/**
 	 * The row's sync state in one word: `failed` (an object is not Ready, or out of sync or degraded),
 	 * `progressing`, `behind` (all Ready, but some applied revision is not the repository's HEAD),
@@ -317,6 +319,20 @@ export interface FleetClusterRow {
 	findings: FindingCounts;
 	/** Repository files that reach it (its claim included). */
 	files: number;
+}
+
+/**
+ * One cluster in full (the Clusters view asks when a cluster is expanded): what each of its Flux and
+ * Argo CD objects reports, and the repository's sources of the cluster.
+ */
+export namespace FleetClusterRequest {
+	export const method = 'fleetscope/explorer/cluster' as const;
+	export const type: RequestDescriptor<{ folderUri: string; cluster: string }, FleetClusterDetail> = { method };
+}
+
+export interface FleetClusterDetail {
+	/** What the cluster's Flux and Argo CD objects report (status fields, read live). */
+	sync: SyncStatusRow[];
 	/** The repository's GitOps sources of the cluster: each Flux Kustomization, HelmRelease or Argo CD Application and the path it syncs. */
 	sources: FleetSourceRow[];
 }

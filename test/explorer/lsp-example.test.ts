@@ -10,6 +10,7 @@ import {
 	ConnectClusterRequest,
 	FileReachRequest,
 	FindingsChangedNotification,
+	FleetClusterRequest,
 	FleetClustersRequest,
 	FleetComplianceRequest,
 	FleetFileDraftRequest,
@@ -18,6 +19,7 @@ import {
 	type CompareEnvironmentsResult,
 	type ComplianceFindingRow,
 	type FileReachResult,
+	type FleetClusterDetail,
 	type FleetClustersResult,
 	type FleetComplianceResult,
 	type FleetPromotionResult,
@@ -113,17 +115,26 @@ test('Clusters: environments in promotion order, both simulated clusters with ve
 	assert.deepEqual([prod.status, prod.liveVersion, prod.claimVersion, prod.versionDiffers, prod.syncState], ['connected', 'v1.27.16-eks-2f008fe', '1.35', true, 'behind']);
 	assert.equal(rows.get('dev-eu-west-1')!.status, 'no-context');
 	assert.deepEqual(prod.claim, { file: 'claims/prod-us-east-1.yaml', line: 10 });
-	const apps = staging.sync.find((s) => s.name === 'apps')!;
+	assert.deepEqual(staging.syncCounts, { total: 10, failed: 1, progressing: 0, behind: folder.head ? 1 : 0 });
+	assert.deepEqual(staging.failing.map((s) => s.name), ['apps']);
+	assert.deepEqual(prod.syncCounts, { total: 4, failed: 0, progressing: 0, behind: folder.head ? 4 : 0 });
+	// A cluster in full, as the view asks when it is expanded.
+	const detail = (cluster: string) => session.request<FleetClusterDetail>(FleetClusterRequest.method, { folderUri: FOLDER, cluster });
+	const stagingDetail = await detail('staging-eu-west-1');
+	const prodDetail = await detail('prod-us-east-1');
+	const apps = stagingDetail.sync.find((s) => s.name === 'apps')!;
 	assert.deepEqual([apps.kind, apps.ready, apps.reason, apps.atHead], ['Kustomization', false, 'HealthCheckFailed', folder.head ? false : null]);
-	assert.ok(staging.sync.filter((s) => s.name !== 'apps' && s.kind === 'Kustomization').every((s) => s.atHead === (folder.head ? true : null)));
-	assert.ok(prod.sync.every((s) => s.ready === true && s.atHead === (folder.head ? false : null)));
+	assert.deepEqual(staging.failing[0], apps);
+	assert.ok(stagingDetail.sync.filter((s) => s.name !== 'apps' && s.kind === 'Kustomization').every((s) => s.atHead === (folder.head ? true : null)));
+	assert.ok(prodDetail.sync.every((s) => s.ready === true && s.atHead === (folder.head ? false : null)));
 	assert.deepEqual([staging.fluxReport?.version, staging.fluxReport?.components.length, staging.fluxReport?.sync?.ready], ['v2.6.4', 4, true]);
 	// The repository's sources of the cluster, each with the line that declares it and what the cluster reports of it.
-	const source = staging.sources.find((s) => s.kind === 'flux-kustomization' && s.name === 'apps')!;
+	const source = stagingDetail.sources.find((s) => s.kind === 'flux-kustomization' && s.name === 'apps')!;
 	assert.deepEqual([source.path, source.declaredAt], ['apps/staging', { file: 'clusters/staging-eu-west-1/apps.yaml', line: 15 }]);
-	assert.equal(staging.sync[source.live!], apps);
-	const fleetPath = staging.sources.find((s) => s.kind === 'fleet')!;
-	assert.equal(staging.sync[fleetPath.live!].name, 'flux-system', 'the Fleet path is what flux-system applies');
+	assert.deepEqual(stagingDetail.sync[source.live!], apps);
+	const fleetPath = stagingDetail.sources.find((s) => s.kind === 'fleet')!;
+	assert.equal(stagingDetail.sync[fleetPath.live!].name, 'flux-system', 'the Fleet path is what flux-system applies');
+	await assert.rejects(detail('nope'), /no cluster "nope"/);
 	assert.deepEqual(folder.summary.clusters, 7);
 	assert.deepEqual(folder.summary.connected, 2);
 

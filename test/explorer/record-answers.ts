@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ComplianceFindingsRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest, type FleetClustersResult, type FleetComplianceResult } from '../../shared/protocol';
+import { ComplianceFindingsRequest, FleetClusterRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest, type FleetClustersResult, type FleetComplianceResult } from '../../shared/protocol';
 import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
 import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
 import { startKubeSim } from '../../tools/kube-sim/sim';
@@ -33,14 +33,16 @@ async function main(): Promise<void> {
 			clusters = await session.request<FleetClustersResult>(FleetClustersRequest.method, {});
 			compliance = await session.request<FleetComplianceResult>(FleetComplianceRequest.method, {});
 			const rows = clusters.folders[0].environments.flatMap((e) => e.clusters);
-			if (compliance.folders[0].complete && rows.filter((c) => c.sync.length > 0).length === 2 && (await session.status()).scan.running === false) break;
+			if (compliance.folders[0].complete && rows.filter((c) => c.syncCounts.total > 0).length === 2 && (await session.status()).scan.running === false) break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		const promotion = await session.request(FleetPromotionRequest.method, {});
+		const clusterDetails: Record<string, unknown> = {};
+		for (const c of clusters.folders[0].environments.flatMap((e) => e.clusters)) clusterDetails[c.name] = await session.request(FleetClusterRequest.method, { folderUri: uriOf(ROOT), cluster: c.name });
 		const control = compliance.folders[0].frameworks.flatMap((f) => f.controls).find((c) => c.sections.some((s) => s.failed > 0))!.control;
 		const findings = await session.request(ComplianceFindingsRequest.method, { folderUri: uriOf(ROOT), control });
 		const head = clusters.folders[0].head?.commit ?? '';
-		let text = JSON.stringify({ clusters, promotion, compliance, complianceFindings: { control, ...(findings as object) } }, null, '\t');
+		let text = JSON.stringify({ clusters, clusterDetails, promotion, compliance, complianceFindings: { control, ...(findings as object) } }, null, '\t');
 		text = text.replaceAll(uriOf(ROOT), 'file:///repo/examples/fleet');
 		if (head) text = text.replaceAll(head, 'c0ffee'.padEnd(40, '0'));
 		text = text.replace(/[0-9a-f]{40}/g, (h) => (h === 'c0ffee'.padEnd(40, '0') ? h : 'bead'.padEnd(40, '0')));

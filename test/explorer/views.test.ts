@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { ComplianceFindingRow, FleetClustersResult, FleetComplianceResult, FleetPromotionResult } from '../../shared/protocol';
+import type { ComplianceFindingRow, FleetClusterDetail, FleetClustersResult, FleetComplianceResult, FleetPromotionResult } from '../../shared/protocol';
 import { clustersTree, statusSummary } from '../../client/src/views/clusters';
 import { complianceTree } from '../../client/src/views/compliance';
 import type { ExplorerNode } from '../../client/src/views/nodes';
@@ -15,11 +15,18 @@ import { behindText, promotionTree } from '../../client/src/views/promotion';
 
 const answers = JSON.parse(readFileSync('test/fixtures/explorer/answers.json', 'utf8')) as {
 	clusters: FleetClustersResult;
+	clusterDetails: Record<string, FleetClusterDetail>;
 	promotion: FleetPromotionResult;
 	compliance: FleetComplianceResult;
 	complianceFindings: { control: string; findings: ComplianceFindingRow[] };
 };
 const FOLDER = 'file:///repo/examples/fleet';
+/** Serves the recorded cluster details (what the server answers when a cluster is expanded). */
+const detailOf = async (folderUri: string, cluster: string) => {
+	assert.equal(folderUri, FOLDER);
+	return answers.clusterDetails[cluster];
+};
+const tree = (r: FleetClustersResult) => clustersTree(r, detailOf);
 const HEAD = 'c0ffee0';
 
 async function children(n: ExplorerNode): Promise<ExplorerNode[]> {
@@ -36,7 +43,7 @@ const byLabel = (nodes: ExplorerNode[], label: string): ExplorerNode => {
 };
 
 test('Clusters: environments in promotion order, then their clusters with versions, connection, sync state and findings', async () => {
-	const roots = clustersTree(answers.clusters);
+	const roots = tree(answers.clusters);
 	assert.deepEqual(roots.map((n) => [n.label, n.description]), [
 		['dev', '2 clusters'],
 		['staging', 'promoted from dev · 1 cluster · 1 failing'],
@@ -60,7 +67,7 @@ test('Clusters: environments in promotion order, then their clusters with versio
 });
 
 test('Clusters: a cluster\'s children are its sources (click opens the declaring line), its claim, the rendered manifests and the live status', async () => {
-	const staging = byLabel(await children(clustersTree(answers.clusters)[1]), 'staging-eu-west-1');
+	const staging = byLabel(await children(tree(answers.clusters)[1]), 'staging-eu-west-1');
 	const kids = await children(staging);
 	assert.deepEqual(kids.slice(-3).map((n) => n.label), ['ClusterClaim', 'Rendered manifests', 'Live status']);
 	const apps = kids.find((n) => n.label === 'apps')!;
@@ -91,17 +98,17 @@ test('Clusters: a cluster\'s children are its sources (click opens the declaring
 			await walk(await children(n));
 		}
 	};
-	await walk(clustersTree(answers.clusters));
+	await walk(tree(answers.clusters));
 });
 
 test('Clusters: what the view says when clusters cannot be contacted (untrusted, no kubeconfig context), and when there is no fleet', () => {
-	const untrusted = clustersTree({ ...answers.clusters, live: 'untrusted' });
+	const untrusted = tree({ ...answers.clusters, live: 'untrusted' });
 	assert.deepEqual([untrusted[0].label, untrusted[0].command?.command], ['Workspace not trusted', 'workbench.trust.manage']);
 	const none = structuredClone(answers.clusters);
 	for (const e of none.folders[0].environments) for (const c of e.clusters) c.status = 'no-context';
-	const notice = clustersTree(none)[0];
+	const notice = tree(none)[0];
 	assert.deepEqual([notice.label, notice.command?.command, notice.command?.arguments], ['No kubeconfig context for any cluster', 'workbench.action.openSettings', ['fleetscope.clusters']]);
-	assert.deepEqual(clustersTree({ live: 'on', folders: [{ ...answers.clusters.folders[0], environments: [], summary: { clusters: 0, connected: 0, findings: { error: 0, warning: 0, info: 0 } } }] }), [], 'empty: the welcome content shows');
+	assert.deepEqual(tree({ live: 'on', folders: [{ ...answers.clusters.folders[0], environments: [], summary: { clusters: 0, connected: 0, findings: { error: 0, warning: 0, info: 0 } } }] }), [], 'empty: the welcome content shows');
 });
 
 test('the status bar: clusters connected of total and the error count, the details in the tooltip', () => {

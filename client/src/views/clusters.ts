@@ -1,18 +1,22 @@
-import type { FindingCounts, FleetClusterRow, FleetClustersFolder, FleetClustersResult, FleetEnvironmentRow, FleetSourceRow, SyncStatusRow } from '../../../shared/protocol';
+import type { FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, FleetClustersResult, FleetEnvironmentRow, FleetSourceRow, SyncStatusRow } from '../../../shared/protocol';
 import { ICONS, md, plural, type ExplorerNode, type NodeIcon } from './nodes';
 
 /**
  * The Clusters view: environments in promotion order, then their clusters (region, provider); each
  * cluster with its Kubernetes version from the claim and live, its connection and the age of its
  * state, what its GitOps controllers report against HEAD, and its findings. Children: its GitOps
- * sources, its ClusterClaim, the rendered manifests and the live status detail. Built from the
- * server's `fleetscope/explorer/clusters` answer; nothing here knows the fleet otherwise.
+ * sources, its ClusterClaim, the rendered manifests and the live status detail (asked for when the
+ * cluster is expanded). Built from the server's answers; nothing here knows the fleet otherwise.
  */
-export function clustersTree(result: FleetClustersResult): ExplorerNode[] {
+
+/** Asks the server for one cluster in full. */
+export type DetailOf = (folderUri: string, cluster: string) => Promise<FleetClusterDetail>;
+
+export function clustersTree(result: FleetClustersResult, detailOf: DetailOf): ExplorerNode[] {
 	const folders = result.folders.filter((f) => f.summary.clusters > 0);
 	if (folders.length === 0) return [];
 	const notices = noticeNodes(result);
-	if (folders.length === 1) return [...notices, ...folderChildren(folders[0])];
+	if (folders.length === 1) return [...notices, ...folderChildren(folders[0], detailOf)];
 	return [
 		...notices,
 		...folders.map((f) => ({
@@ -22,7 +26,7 @@ export function clustersTree(result: FleetClustersResult): ExplorerNode[] {
 			icon: { id: 'root-folder' },
 			contextValue: 'folder',
 			expanded: true,
-			children: () => folderChildren(f),
+			children: () => folderChildren(f, detailOf),
 		})),
 	];
 }
@@ -42,11 +46,11 @@ function noticeNodes(result: FleetClustersResult): ExplorerNode[] {
 	return [];
 }
 
-function folderChildren(f: FleetClustersFolder): ExplorerNode[] {
-	return f.environments.filter((e) => e.clusters.length > 0).map((e) => environmentNode(f, e));
+function folderChildren(f: FleetClustersFolder, detailOf: DetailOf): ExplorerNode[] {
+	return f.environments.filter((e) => e.clusters.length > 0).map((e) => environmentNode(f, e, detailOf));
 }
 
-function environmentNode(f: FleetClustersFolder, e: FleetEnvironmentRow): ExplorerNode {
+function environmentNode(f: FleetClustersFolder, e: FleetEnvironmentRow, detailOf: DetailOf): ExplorerNode {
 	const failing = e.clusters.filter((c) => c.syncState === 'failed').length;
 	const parts = [e.production ? 'production' : '', e.promotesFrom.length > 0 ? `promoted from ${e.promotesFrom.join(', ')}` : '', plural(e.clusters.length, 'cluster'), failing > 0 ? `${failing} failing` : ''].filter(Boolean);
 	return {
@@ -57,7 +61,7 @@ function environmentNode(f: FleetClustersFolder, e: FleetEnvironmentRow): Explor
 		icon: failing > 0 ? { id: 'layers', color: 'errorForeground' } : { id: e.production ? 'layers-active' : 'layers' },
 		contextValue: 'environment',
 		expanded: true,
-		children: () => e.clusters.map((c) => clusterNode(f, c)),
+		children: () => e.clusters.map((c) => clusterNode(f, c, detailOf)),
 	};
 }
 
@@ -77,7 +81,7 @@ function statusWords(c: FleetClusterRow): string {
 }
 
 function syncWords(c: FleetClusterRow): string {
-	const failed = c.sync.filter((s) => s.ready === false && !s.suspended).length;
+	const failed = c.syncCounts.failed;
 	switch (c.syncState) {
 		case 'failed':
 			return failed > 0 ? `${failed} sync failed` : 'Flux not ready';
@@ -110,7 +114,11 @@ function clusterTooltip(c: FleetClusterRow): string {
 	const lines = [`**${md(c.name)}**${[c.environment, c.region, c.provider].filter(Boolean).length > 0 ? ` · ${md([c.environment, c.region, c.provider].filter(Boolean).join(' · '))}` : ''}`, ''];
 	lines.push(`Kubernetes: ${c.claimVersion ? `claim ${md(c.claimVersion)}` : 'no claim version'}${c.liveVersion ? `, live ${md(c.liveVersion)}` : ''}${c.versionDiffers ? ' — **they differ**' : ''}`);
 	lines.push(`Connection: ${md(c.status)}${c.stateAge ? ` (${md(c.stateAge)})` : ''}: ${md(c.message)}${c.context ? `  \nContext: \`${c.context.replace(/`/g, '')}\`` : ''}`);
-	if (c.sync.length > 0) lines.push('', ...c.sync.map((s) => `- ${md(s.kind)} ${md(s.name)}: ${md(syncText(s))}`));
+	if (c.syncCounts.total > 0) {
+		const k = c.syncCounts;
+		lines.push('', `GitOps: ${k.total} objects, ${k.failed} failed, ${k.progressing} progressing, ${k.behind} not at HEAD`);
+		lines.push(...c.failing.map((s) => `- ${md(s.kind)} ${md(s.name)}: ${md(syncText(s))}${s.message ? ` — ${md(s.message)}` : ''}`));
+	}
 	if (c.fluxReport) lines.push('', `Flux ${md(c.fluxReport.version ?? '')}: ${c.fluxReport.components.filter((x) => x.ready).length}/${c.fluxReport.components.length} components ready`);
 	lines.push('', `Findings in the ${plural(c.files, 'file')} that reach it: ${countsText(c.findings) || 'none'}`);
 	return lines.join('\n');
@@ -131,7 +139,7 @@ function syncIcon(s: SyncStatusRow | undefined): NodeIcon {
 	return s.atHead === false ? ICONS.warning : ICONS.passed;
 }
 
-function clusterNode(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNode {
+function clusterNode(f: FleetClustersFolder, c: FleetClusterRow, detailOf: DetailOf): ExplorerNode {
 	const description = [versionWords(c), statusWords(c), syncWords(c), countsText(c.findings)].filter(Boolean).join(' · ');
 	const context = [
 		'cluster',
@@ -147,7 +155,7 @@ function clusterNode(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNode {
 		icon: clusterIcon(c),
 		contextValue: context.join(' '),
 		target: { kind: 'cluster', folderUri: f.folderUri, cluster: c.name, context: c.context, claim: c.claim, status: c.status },
-		children: () => clusterChildren(f, c),
+		children: async () => clusterChildren(f, c, await detailOf(f.folderUri, c.name)),
 	};
 }
 
@@ -160,8 +168,8 @@ const SOURCE_KINDS: Record<string, string> = {
 	fleet: 'Fleet path',
 };
 
-function sourceNode(f: FleetClustersFolder, c: FleetClusterRow, s: FleetSourceRow, i: number): ExplorerNode {
-	const live = s.live === undefined ? undefined : c.sync[s.live];
+function sourceNode(f: FleetClustersFolder, c: FleetClusterRow, d: FleetClusterDetail, s: FleetSourceRow, i: number): ExplorerNode {
+	const live = s.live === undefined ? undefined : d.sync[s.live];
 	const reported = c.status === 'connected' || c.status === 'cached' || c.status === 'snapshot' || c.status === 'forbidden-partial';
 	const state = live ? syncText(live) : reported && s.kind !== 'kustomize-overlay' ? 'not reported by the cluster' : '';
 	return {
@@ -175,8 +183,8 @@ function sourceNode(f: FleetClustersFolder, c: FleetClusterRow, s: FleetSourceRo
 	};
 }
 
-function clusterChildren(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNode[] {
-	const out: ExplorerNode[] = c.sources.map((s, i) => sourceNode(f, c, s, i));
+function clusterChildren(f: FleetClustersFolder, c: FleetClusterRow, d: FleetClusterDetail): ExplorerNode[] {
+	const out: ExplorerNode[] = d.sources.map((s, i) => sourceNode(f, c, d, s, i));
 	if (c.claim) {
 		out.push({
 			id: `claim:${f.folderUri}:${c.name}`,
@@ -198,11 +206,11 @@ function clusterChildren(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNo
 		contextValue: 'rendered',
 		command: { command: 'fleetscope.renderCluster', title: 'Render Cluster', arguments: [{ folderUri: f.folderUri, cluster: c.name }] },
 	});
-	out.push(liveNode(f, c));
+	out.push(liveNode(f, c, d));
 	return out;
 }
 
-function liveNode(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNode {
+function liveNode(f: FleetClustersFolder, c: FleetClusterRow, d: FleetClusterDetail): ExplorerNode {
 	return {
 		id: `live:${f.folderUri}:${c.name}`,
 		label: 'Live status',
@@ -214,7 +222,7 @@ function liveNode(f: FleetClustersFolder, c: FleetClusterRow): ExplorerNode {
 			const rows: ExplorerNode[] = [{ id: `live:${f.folderUri}:${c.name}:status`, label: c.status, description: c.message, tooltip: md(c.message), icon: { id: 'info' }, contextValue: 'detail' }];
 			if (c.context) rows.push({ id: `live:${f.folderUri}:${c.name}:context`, label: 'context', description: c.context, icon: { id: 'key' }, contextValue: 'detail context', target: { kind: 'cluster', folderUri: f.folderUri, cluster: c.name, context: c.context, status: c.status } });
 			if (c.fetchedAt) rows.push({ id: `live:${f.folderUri}:${c.name}:age`, label: 'state', description: `${c.stateAge ?? ''} · ${c.fetchedAt}`, icon: { id: 'history' }, contextValue: 'detail' });
-			c.sync.forEach((s, i) =>
+			d.sync.forEach((s, i) =>
 				rows.push({
 					id: `live:${f.folderUri}:${c.name}:sync:${i}`,
 					label: `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name}`,

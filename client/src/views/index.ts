@@ -1,4 +1,4 @@
-import { ComplianceFindingsRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest } from '../../../shared/protocol';
+import { ComplianceFindingsRequest, FleetClusterRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest } from '../../../shared/protocol';
 import type { Ctx } from '../ctx';
 import { ExplorerTree, setFleetFound } from './tree';
 
@@ -17,7 +17,7 @@ export function registerViews(ctx: Ctx): ExplorerViews {
 	const clusters = new ExplorerTree('fleetscope.clusters', ctx, [ctx.onDidChangeFleet, ctx.onDidChangeClusters, ctx.onDidChangeFindings], async () => {
 		const [{ clustersTree }, result] = await Promise.all([import('./clusters'), ctx.request(FleetClustersRequest.type, {})]);
 		setFleetFound(result.folders.some((f) => f.summary.clusters > 0));
-		return clustersTree(result);
+		return clustersTree(result, (folderUri, cluster) => ctx.request(FleetClusterRequest.type, { folderUri, cluster }));
 	});
 	const promotion = new ExplorerTree('fleetscope.promotion', ctx, [ctx.onDidChangeFleet], async () => {
 		const [{ promotionTree }, result] = await Promise.all([import('./promotion'), ctx.request(FleetPromotionRequest.type, {})]);

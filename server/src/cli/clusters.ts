@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { FindingCounts, FleetClusterRow, FleetClustersFolder, SyncStatusRow } from '../../../shared/protocol';
+import type { FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, SyncStatusRow } from '../../../shared/protocol';
 import { EMPTY_FLEET } from '../engine/fleet/types';
 import { readHead } from '../host/git/head';
 import type { Folder } from '../workspace/folder';
-import { clustersView } from '../workspace/views/clusters';
+import { clusterDetail, clustersView, type ClustersViewInput } from '../workspace/views/clusters';
 import { UsageError, type ClustersOptions } from './args';
 import { runCheck } from './check';
 import type { LiveSetup } from './live';
@@ -40,7 +40,7 @@ export async function runClusters(options: ClustersOptions, cwd: string, env: No
 		counts.set(f.path, c);
 	}
 	const fleet = folder.snapshot.fleet ?? EMPTY_FLEET;
-	const view = clustersView({
+	const input: ClustersViewInput = {
 		folderUri: folder.uri,
 		name: folder.name,
 		fleet,
@@ -66,13 +66,15 @@ export async function runClusters(options: ClustersOptions, cwd: string, env: No
 		head: await readHead(root),
 		scan: { running: false, validated: report.files.length, total: report.files.length },
 		now: now(),
-	});
-	const text = options.format === 'json' ? `${JSON.stringify(clustersJson(view), null, 2)}\n` : clustersText(view);
+	};
+	const view = clustersView(input);
+	const detail = (name: string) => clusterDetail(input, name) ?? { sync: [], sources: [] };
+	const text = options.format === 'json' ? `${JSON.stringify(clustersJson(view, detail), null, 2)}\n` : clustersText(view, detail);
 	return { text, unavailable: report.liveUnavailable ?? [] };
 }
 
 /** The JSON shape of `fleetscope clusters --format json` (docs/explorer.md): absent facts are null. */
-export function clustersJson(view: FleetClustersFolder): unknown {
+export function clustersJson(view: FleetClustersFolder, detail: (cluster: string) => FleetClusterDetail): unknown {
 	const rows = view.environments.flatMap((e) => e.clusters);
 	return {
 		clusters: rows.map((c) => ({
@@ -84,7 +86,7 @@ export function clustersJson(view: FleetClustersFolder): unknown {
 			liveVersion: c.liveVersion ?? null,
 			status: c.status,
 			stateAge: c.stateAge ?? null,
-			sync: c.sync.map((s) => ({
+			sync: detail(c.name).sync.map((s) => ({
 				kind: s.kind,
 				namespace: s.namespace ?? null,
 				name: s.name,
@@ -115,10 +117,10 @@ export function syncWords(s: SyncStatusRow): string {
 	return s.ready ? 'Ready' : `${s.reason ?? 'not Ready'}${s.message ? `: ${s.message}` : ''}`;
 }
 
-function clusterText(c: FleetClusterRow, short: (commit?: string) => string): string[] {
+function clusterText(c: FleetClusterRow, sync: SyncStatusRow[], short: (commit?: string) => string): string[] {
 	const facts = [c.region, c.provider, c.claimVersion ? `claim ${c.claimVersion}` : undefined, c.liveVersion ? `live ${c.liveVersion}${c.versionDiffers ? ' (differs from the claim)' : ''}` : undefined].filter(Boolean).join(', ');
 	const out = [`  ${c.name}  ${facts}`, `      status   ${c.status}${c.stateAge ? ` (${c.stateAge})` : ''}: ${c.message}`];
-	for (const s of c.sync) {
+	for (const s of sync) {
 		const rev = s.revision ? `  ${s.revision.replace(/[0-9a-f]{40}$/, (h) => short(h))}${s.atHead === false ? ` (HEAD is ${short(s.headRevision)})` : s.atHead ? ' (HEAD)' : ''}` : '';
 		out.push(`      ${s.kind.padEnd(13)} ${s.namespace ? `${s.namespace}/` : ''}${s.name}: ${syncWords(s)}${rev}`);
 	}
@@ -127,13 +129,13 @@ function clusterText(c: FleetClusterRow, short: (commit?: string) => string): st
 	return out;
 }
 
-export function clustersText(view: FleetClustersFolder): string {
+export function clustersText(view: FleetClustersFolder, detail: (cluster: string) => FleetClusterDetail): string {
 	const short = (commit?: string) => (commit ?? '').slice(0, 7);
 	const out = [`HEAD: ${view.head ? `${short(view.head.commit)}${view.head.ref ? ` (${view.head.ref})` : ''}` : `unknown (${view.headNote})`}`];
 	for (const e of view.environments) {
 		out.push('');
 		out.push(`${e.name || 'no environment'}${e.production ? ' [production]' : ''}${e.promotesFrom.length > 0 ? ` (promoted from ${e.promotesFrom.join(', ')})` : ''}`);
-		for (const c of e.clusters) out.push(...clusterText(c, short));
+		for (const c of e.clusters) out.push(...clusterText(c, detail(c.name).sync, short));
 	}
 	const s = view.summary;
 	out.push('', `${s.connected}/${s.clusters} clusters connected; ${findingsText(s.findings)}.`);

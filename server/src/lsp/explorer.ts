@@ -7,6 +7,7 @@ import {
 	FileReachRequest,
 	FindingsChangedNotification,
 	FleetChangedNotification,
+	FleetClusterRequest,
 	FleetClustersRequest,
 	FleetComplianceRequest,
 	FleetFileDraftRequest,
@@ -23,6 +24,8 @@ import { uriToPath } from './uri';
 export interface ExplorerHost {
 	workspace: Workspace;
 	guard<T>(what: string, fn: () => Promise<T> | T): Promise<T | null>;
+	/** Resolves once the user is not typing (background work waits for it). */
+	typingPause(): Promise<void>;
 }
 
 /** What the server tells the explorer's views. */
@@ -40,6 +43,7 @@ const notFound = (what: string) => new ResponseError(ErrorCodes.InvalidParams, w
 export function registerExplorer(c: Connection, host: ExplorerHost): ExplorerNotifier {
 	const explorer = new Explorer(host.workspace, version);
 	c.onRequest(requestType(FleetClustersRequest.type), (p) => host.guard('explorer clusters', () => explorer.clusters(p?.folderUri)));
+	c.onRequest(requestType(FleetClusterRequest.type), async (p) => (await explorer.cluster(p.folderUri, p.cluster)) ?? Promise.reject(notFound(`no cluster "${p.cluster}" in ${p.folderUri}`)));
 	c.onRequest(requestType(FleetPromotionRequest.type), (p) => host.guard('explorer promotion', () => explorer.promotion(p?.folderUri)));
 	c.onRequest(requestType(FleetComplianceRequest.type), (p) => host.guard('explorer compliance', () => explorer.compliance(p?.folderUri)));
 	c.onRequest(requestType(ComplianceFindingsRequest.type), (p) => host.guard('explorer compliance findings', () => explorer.complianceFindings(p.folderUri, p.control)));
@@ -63,7 +67,16 @@ export function registerExplorer(c: Connection, host: ExplorerHost): ExplorerNot
 			c.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 		},
 		findingsChanged(folder) {
-			void c.sendNotification(notificationType(FindingsChangedNotification.type), { folderUri: folder.uri });
+			// The views' data is built before they are told, once typing pauses (the compliance report of the kept
+			// findings, the claims' positions): the requests that follow are answered from it.
+			void host.guard('explorer views', async () => {
+				await host.typingPause();
+				const started = Date.now();
+				await explorer.compliance(folder.uri);
+				await explorer.clusters(folder.uri);
+				c.console.info(`Explorer views of ${folder.name} prepared in ${Date.now() - started} ms.`);
+				await c.sendNotification(notificationType(FindingsChangedNotification.type), { folderUri: folder.uri });
+			});
 		},
 	};
 }

@@ -97,7 +97,7 @@ export class FleetscopeServer {
 		registerFeatures(c, { workspace: this.workspace, open: this.open, registry: this.deps.registry, openDocuments: () => this.documents.keys().length, guard: (what, fn) => this.guard(what, fn) });
 		registerComplianceReport(c, { workspace: this.workspace, open: this.open });
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
-		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn) });
+		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn), typingPause: () => this.open.typingPause() });
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);

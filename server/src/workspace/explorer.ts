@@ -5,6 +5,7 @@ import type {
 	CompareEnvironmentsResult,
 	ComplianceFindingRow,
 	FileReachResult,
+	FleetClusterDetail,
 	FleetClustersResult,
 	FleetComplianceResult,
 	FleetPromotionResult,
@@ -13,7 +14,7 @@ import type {
 import { EMPTY_FLEET } from '../engine/fleet/types';
 import { readHead } from '../host/git/head';
 import type { Folder } from './folder';
-import { clustersView, type ClusterLive } from './views/clusters';
+import { clusterDetail, clustersView, type ClusterLive, type ClustersViewInput } from './views/clusters';
 import { compareEnvironments } from './views/compare';
 import { complianceView, controlFindings, folderReport } from './views/compliance';
 import { fleetFileDraft } from './views/fleet-draft';
@@ -55,37 +56,43 @@ export class Explorer {
 		return this.workspace.folders.find((f) => f.root === root);
 	}
 
+	/** What the Clusters view's functions read of one folder: its fleet, its live connections, its kept findings, HEAD. */
+	private async clustersInput(folder: Folder, statuses: Awaited<ReturnType<Workspace['live']['clusters']>>): Promise<ClustersViewInput> {
+		const state = await folder.fleet();
+		const infos = new Map(statuses.clusters.filter((c) => c.folderUri === folder.uri).map((c) => [c.cluster, c]));
+		const before: ClusterLive =
+			statuses.live === 'untrusted'
+				? { status: 'untrusted', message: 'the workspace is not trusted: no cluster is contacted' }
+				: statuses.live === 'disabled'
+					? { status: 'disabled', message: 'live cluster state is off (fleetscope.live.enabled)' }
+					: { status: 'connecting', message: 'connects once the workspace is validated' };
+		return {
+			folderUri: folder.uri,
+			name: folder.name,
+			fleet: folder.snapshot.fleet ?? EMPTY_FLEET,
+			documents: state.documents,
+			live: (cluster) => {
+				const info = infos.get(cluster);
+				if (!info) return before;
+				return { status: info.status, message: info.message, context: info.context, contextSource: info.contextSource, state: this.workspace.live.stateOf(folder.uri, cluster) };
+			},
+			findings: (files) => folder.findings.sum(files),
+			head: await readHead(folder.root),
+			scan: { ...this.workspace.scanProgress },
+			now: this.clock(),
+		};
+	}
+
 	async clusters(folderUri?: string): Promise<FleetClustersResult> {
 		const statuses = await this.workspace.live.clusters(folderUri);
 		const folders = [];
-		for (const folder of await this.foldersOf(folderUri)) {
-			const state = await folder.fleet();
-			const infos = new Map(statuses.clusters.filter((c) => c.folderUri === folder.uri).map((c) => [c.cluster, c]));
-			const before: ClusterLive =
-				statuses.live === 'untrusted'
-					? { status: 'untrusted', message: 'the workspace is not trusted: no cluster is contacted' }
-					: statuses.live === 'disabled'
-						? { status: 'disabled', message: 'live cluster state is off (fleetscope.live.enabled)' }
-						: { status: 'connecting', message: 'connects once the workspace is validated' };
-			folders.push(
-				clustersView({
-					folderUri: folder.uri,
-					name: folder.name,
-					fleet: folder.snapshot.fleet ?? EMPTY_FLEET,
-					documents: state.documents,
-					live: (cluster) => {
-						const info = infos.get(cluster);
-						if (!info) return before;
-						return { status: info.status, message: info.message, context: info.context, contextSource: info.contextSource, state: this.workspace.live.stateOf(folder.uri, cluster) };
-					},
-					findings: (files) => folder.findings.sum(files),
-					head: await readHead(folder.root),
-					scan: { ...this.workspace.scanProgress },
-					now: this.clock(),
-				}),
-			);
-		}
+		for (const folder of await this.foldersOf(folderUri)) folders.push(clustersView(await this.clustersInput(folder, statuses)));
 		return { live: statuses.live, folders };
+	}
+
+	async cluster(folderUri: string, cluster: string): Promise<FleetClusterDetail | undefined> {
+		const folder = (await this.foldersOf(folderUri))[0];
+		return folder ? clusterDetail(await this.clustersInput(folder, await this.workspace.live.clusters(folder.uri)), cluster) : undefined;
 	}
 
 	async promotion(folderUri?: string): Promise<FleetPromotionResult> {

@@ -63,6 +63,8 @@ export class Workspace {
 	/** Closed files to validate again, per folder (a live change, a render, a file event). */
 	private readonly queue = new Map<Folder, Set<string>>();
 	private draining = false;
+	/** The folder whose queued files are being validated now. */
+	private drainingFolder?: Folder;
 	/** Folders whose fleet is rediscovered soon, after edits to fleet-relevant open documents. */
 	private readonly rediscoveries = new Map<Folder, { timer: NodeJS.Timeout; files: Set<string> }>();
 	private readonly settingsFileEdits = new Map<Folder, NodeJS.Timeout>();
@@ -215,6 +217,7 @@ export class Workspace {
 			while (this.queue.size > 0 && !this.disposed) {
 				const [folder, files] = this.queue.entries().next().value as [Folder, Set<string>];
 				this.queue.delete(folder);
+				this.drainingFolder = folder;
 				const started = Date.now();
 				const settings = await this.settings(folder);
 				const rels = [...files].filter((rel) => settings.validateWorkspace && isYamlFile(rel) && isIncluded(rel, settings) && this.owns(folder, rel));
@@ -222,11 +225,13 @@ export class Workspace {
 					if (f.internalError) this.host.log(`validating ${f.rel} failed: ${f.internalError}`);
 					if (this.host.openText(folder, f.rel) === undefined) this.host.publish(folder, f.rel, f.analysis?.findings ?? []);
 				}, () => !this.disposed && this.list.includes(folder));
+				this.drainingFolder = undefined;
 				this.findingsSettled(folder);
 				if (this.queue.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Date.now() - started)));
 			}
 		} finally {
 			this.draining = false;
+			this.drainingFolder = undefined;
 		}
 	}
 
@@ -353,7 +358,7 @@ export class Workspace {
 	 * unless more work for the folder is queued or the scan still runs (they end in a round too).
 	 */
 	private findingsSettled(folder: Folder): void {
-		if (this.disposed || this.queue.has(folder) || this.scanProgress.running) return;
+		if (this.disposed || this.queue.has(folder) || this.drainingFolder === folder || this.scanProgress.running) return;
 		const a = this.announced.get(folder) ?? { version: -1 };
 		this.announced.set(folder, a);
 		clearTimeout(a.timer);

@@ -1,16 +1,16 @@
-import type { ClusterInfo, ClusterStatusName, FileLine, FindingCounts, FleetClusterRow, FleetClustersFolder, FleetEnvironmentRow, FleetSourceRow, FluxReportRow, SyncStatusRow } from '../../../../shared/protocol';
+import type { ClusterInfo, ClusterStatusName, FileLine, FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, FleetEnvironmentRow, FleetSourceRow, FluxReportRow, SyncStatusRow } from '../../../../shared/protocol';
 import type { DocumentStore } from '../../engine/fleet/reader';
 import { looksLikeProduction, type FleetCluster, type FleetModel, type SourceLocation, type SyncSource } from '../../engine/fleet/types';
 import { commitOfRevision, type GitOpsObjectState } from '../../engine/live/gitops';
 import { stateAge, type ClusterState } from '../../engine/live/state';
 import type { HeadResult } from '../../host/git/head';
-import { filesReaching } from '../live-view';
 
 /**
  * The Clusters view (and `fleetscope clusters`): environments in promotion order, then their
  * clusters, each with its versions (claim and live), its connection, what its GitOps controllers
- * report against the repository's HEAD, and the findings of the files that reach it. Pure over its
- * input: the editor and the CLI gather the live side differently and format the same rows.
+ * report against the repository's HEAD, and the findings of the files that reach it; a cluster in
+ * full (`clusterDetail`: every GitOps object and source) when it is expanded. Pure over its input:
+ * the editor and the CLI gather the live side differently and format the same rows.
  */
 
 /** What is known of one cluster's connection: the editor's live connection, or the CLI's `--context` / `--snapshot`. */
@@ -40,7 +40,8 @@ const CONNECTED: ReadonlySet<ClusterStatusName> = new Set(['connected', 'forbidd
 export function clustersView(input: ClustersViewInput): FleetClustersFolder {
 	const { fleet } = input;
 	const head = 'commit' in input.head ? input.head : undefined;
-	const environments = environmentRows(fleet).map((e) => ({ ...e, clusters: fleet.clusters.filter((c) => (c.environment ?? '') === e.name).map((c) => clusterRow(c, input, head?.commit)) }));
+	const reaching = filesByCluster(fleet);
+	const environments = environmentRows(fleet).map((e) => ({ ...e, clusters: fleet.clusters.filter((c) => (c.environment ?? '') === e.name).map((c) => clusterRow(c, input, head?.commit, reaching.get(c.name) ?? new Set())) }));
 	const rows = environments.flatMap((e) => e.clusters);
 	const fleetFile = input.documents?.ofKinds(['Fleet']).find((d) => d.apiVersion.startsWith('platform.gitops.io/'))?.file;
 	return {
@@ -70,14 +71,38 @@ function environmentRows(fleet: FleetModel): Omit<FleetEnvironmentRow, 'clusters
 
 export const lineOf = (l: SourceLocation | undefined): FileLine | undefined => (l ? { file: l.file, line: l.range.start.line + 1 } : undefined);
 
-function clusterRow(c: FleetCluster, input: ClustersViewInput, headCommit: string | undefined): FleetClusterRow {
+/** What a cluster's GitOps objects report, against HEAD. */
+function syncRows(state: ClusterState | undefined, headCommit: string | undefined): SyncStatusRow[] {
+	return (state?.gitops ?? []).filter((g) => g.kind !== 'FluxReport').map((g) => syncRow(g, headCommit));
+}
+
+/** One cluster in full: every GitOps object it reports and the repository's sources of it (undefined: no such cluster). */
+export function clusterDetail(input: ClustersViewInput, cluster: string): FleetClusterDetail | undefined {
+	const c = input.fleet.clusters.find((x) => x.name === cluster);
+	if (!c) return undefined;
+	const sync = syncRows(input.live(c.name).state, 'commit' in input.head ? input.head.commit : undefined);
+	return { sync, sources: c.syncs.map((s) => sourceRow(s, sync)) };
+}
+
+const FAILED_HEALTH = new Set(['Degraded', 'Missing']);
+const failedSync = (s: SyncStatusRow) => !s.suspended && (s.kind === 'Application' ? FAILED_HEALTH.has(s.health ?? '') : s.ready === false);
+const progressingSync = (s: SyncStatusRow) => !s.suspended && !failedSync(s) && (s.ready === null || s.health === 'Progressing' || s.syncStatus === 'OutOfSync');
+
+/** The files that reach each cluster (its claim included), in one pass over the model. */
+function filesByCluster(fleet: FleetModel): Map<string, Set<string>> {
+	const out = new Map<string, Set<string>>(fleet.clusters.map((c) => [c.name, new Set(c.claim ? [c.claim] : [])]));
+	for (const [rel, names] of Object.entries(fleet.files)) for (const n of names) out.get(n)?.add(rel);
+	return out;
+}
+
+function clusterRow(c: FleetCluster, input: ClustersViewInput, headCommit: string | undefined, files: ReadonlySet<string>): FleetClusterRow {
 	const live = input.live(c.name);
 	const state = live.state;
-	const sync = (state?.gitops ?? []).filter((g) => g.kind !== 'FluxReport').map((g) => syncRow(g, headCommit));
+	const sync = syncRows(state, headCommit);
+	const failed = sync.filter(failedSync);
 	const report = state?.gitops?.find((g) => g.kind === 'FluxReport');
 	const fluxReport = report ? fluxReportRow(report) : undefined;
 	const liveMinor = state ? /^v?(\d+\.\d+)/.exec(state.version.gitVersion)?.[1] : undefined;
-	const files = filesReaching(input.fleet, c.name);
 	return {
 		name: c.name,
 		...(c.environment ? { environment: c.environment } : {}),
@@ -91,12 +116,12 @@ function clusterRow(c: FleetCluster, input: ClustersViewInput, headCommit: strin
 		message: live.message,
 		...(live.context ? { context: live.context, ...(live.contextSource ? { contextSource: live.contextSource } : {}) } : {}),
 		...(state ? { stateAge: stateAge(state, input.now), fetchedAt: state.fetchedAt } : {}),
-		sync,
+		syncCounts: { total: sync.length, failed: failed.length, progressing: sync.filter(progressingSync).length, behind: sync.filter((s) => !s.suspended && s.atHead === false).length },
+		failing: failed.slice(0, 10),
 		syncState: syncStateOf(state, sync, fluxReport),
 		...(fluxReport ? { fluxReport } : {}),
 		findings: input.findings(files),
 		files: files.size,
-		sources: c.syncs.map((s) => sourceRow(s, sync)),
 	};
 }
 
@@ -138,16 +163,13 @@ function fluxReportRow(g: GitOpsObjectState): FluxReportRow {
 	};
 }
 
-const FAILED_HEALTH = new Set(['Degraded', 'Missing']);
-
 function syncStateOf(state: ClusterState | undefined, sync: SyncStatusRow[], report: FluxReportRow | undefined): FleetClusterRow['syncState'] {
 	if (!state) return 'unknown';
 	if (sync.length === 0 && !report) return 'none';
-	const active = sync.filter((s) => !s.suspended);
 	const reportFailed = report && (report.ready === false || report.sync?.ready === false || report.components.some((c) => !c.ready));
-	if (reportFailed || active.some((s) => (s.kind === 'Application' ? FAILED_HEALTH.has(s.health ?? '') : s.ready === false))) return 'failed';
-	if (active.some((s) => s.ready === null || s.health === 'Progressing' || s.syncStatus === 'OutOfSync')) return 'progressing';
-	if (active.some((s) => s.atHead === false)) return 'behind';
+	if (reportFailed || sync.some(failedSync)) return 'failed';
+	if (sync.some(progressingSync)) return 'progressing';
+	if (sync.some((s) => !s.suspended && s.atHead === false)) return 'behind';
 	return 'ready';
 }
 
