@@ -21,7 +21,7 @@ interface JsonFinding {
 }
 
 test('fluxcd/flux2-kustomize-helm-example: no error-level finding at the rules\' own severities', async () => {
-	const r = await runCli(['check', 'test/fixtures/flux2-kustomize-helm-example', '--format', 'json', '--no-production-escalation']);
+	const r = await runCli(['check', 'test/fixtures/real-world/flux2-kustomize-helm-example', '--format', 'json', '--no-production-escalation']);
 	const report = JSON.parse(r.stdout);
 	const errors = report.findings.filter((f: JsonFinding) => f.severity === 'error');
 	assert.deepEqual(errors, [], 'false positives on a real repository');
@@ -31,7 +31,7 @@ test('fluxcd/flux2-kustomize-helm-example: no error-level finding at the rules\'
 });
 
 test('fluxcd/flux2-kustomize-helm-example: with production escalation on, the only errors are compliance warnings of files that reach its production cluster, saying so', async () => {
-	const r = await runCli(['check', 'test/fixtures/flux2-kustomize-helm-example', '--format', 'json']);
+	const r = await runCli(['check', 'test/fixtures/real-world/flux2-kustomize-helm-example', '--format', 'json']);
 	const errors = JSON.parse(r.stdout).findings.filter((f: JsonFinding) => f.severity === 'error');
 	assert.ok(errors.length > 0, 'the example has no NetworkPolicy and no Pod Security label: warnings that production raises');
 	for (const e of errors as JsonFinding[]) assert.match(e.message, /Raised from warning to error because it reaches the production cluster production\.$/, `${e.file}:${e.line} ${e.ruleId}`);

@@ -212,7 +212,7 @@ test('the example fleet: environments, clusters and the version each environment
 });
 
 test('Flux 2.7 ExternalArtifact layout (fluxcd/flux2-kustomize-helm-example): artifact paths map back to the repository; versions from HelmRelease patches and OCIRepository refs', async () => {
-	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
+	const root = path.join(__dirname, '../fixtures/real-world/flux2-kustomize-helm-example');
 	const repo = await RepoIndex.build(nodeFileSystem(root));
 	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.allFiles())));
 	assert.deepEqual(
