@@ -20,9 +20,9 @@ containers:
 `);
 		const r = run(t, 'pss-hostNamespaces');
 		assert.deepEqual(r.where, [
-			'5:15-5:19 error pss-hostNamespaces | true',
-			'6:11-6:15 error pss-hostNamespaces | true',
-			'7:11-7:15 error pss-hostNamespaces | true',
+			'5:15-5:19 warning pss-hostNamespaces | true',
+			'6:11-6:15 warning pss-hostNamespaces | true',
+			'7:11-7:15 warning pss-hostNamespaces | true',
 		]);
 		assert.deepEqual(r.messages, [
 			"The pod shares the node's network namespace: it sees every connection on the node and can bind the node's ports (spec.hostNetwork: true). Remove it or set it to false. (CIS 5.2.5, PSS baseline)",
@@ -53,7 +53,7 @@ containers:
       privileged: true
 `);
 		const r = run(t, 'pss-privileged');
-		assert.deepEqual(r.where, ['9:20-9:24 error pss-privileged | true']);
+		assert.deepEqual(r.where, ['9:20-9:24 warning pss-privileged | true']);
 		assert.deepEqual(r.messages, [
 			'Container "web" runs privileged (securityContext.privileged: true): it gets every host capability and device, so a compromise of the container is a compromise of the node. Set it to false. (CIS 5.2.2, PSS baseline)',
 		]);
@@ -82,7 +82,7 @@ containers:
         add: [CHOWN, SYS_ADMIN, NET_RAW]
 `);
 		const r = run(t, 'pss-capabilities_baseline');
-		assert.deepEqual(r.where, ['10:23-10:32 error pss-capabilities_baseline | SYS_ADMIN', '10:34-10:41 error pss-capabilities_baseline | NET_RAW']);
+		assert.deepEqual(r.where, ['10:23-10:32 warning pss-capabilities_baseline | SYS_ADMIN', '10:34-10:41 warning pss-capabilities_baseline | NET_RAW']);
 		assert.equal(
 			r.messages[0],
 			'Container "web" adds the capability SYS_ADMIN, which the baseline level forbids: it widens what a compromised container can do to the node. Remove it from securityContext.capabilities.add. (CIS 5.2.9, PSS baseline)',
@@ -115,7 +115,7 @@ volumes:
       path: /var/run/docker.sock
 `);
 		const r = run(t, 'pss-hostPathVolumes');
-		assert.deepEqual(r.where, ['10:6-10:14 error pss-hostPathVolumes | hostPath']);
+		assert.deepEqual(r.where, ['10:6-10:14 warning pss-hostPathVolumes | hostPath']);
 		assert.deepEqual(r.messages, [
 			`Volume "docker" mounts the node's directory /var/run/docker.sock (hostPath): the pod can read or change the node's files. Use a persistentVolumeClaim, configMap, secret or emptyDir instead. (CIS 5.2.12, PSS baseline)`,
 		]);
@@ -147,7 +147,7 @@ containers:
         hostPort: 0
 `);
 		const r = run(t, 'pss-hostPorts');
-		assert.deepEqual(r.where, ['10:20-10:24 error pss-hostPorts | 8080']);
+		assert.deepEqual(r.where, ['10:20-10:24 warning pss-hostPorts | 8080']);
 		assert.deepEqual(r.messages, [
 			`Container "web" binds port 8080 on the node (hostPort): it bypasses network policies and exposes the pod on the node's address. Remove hostPort and use a Service. (CIS 5.2.13, PSS baseline)`,
 		]);
@@ -171,7 +171,7 @@ containers:
 `);
 	it('reports a probe host on its value from Kubernetes 1.34', () => {
 		const r = run(t, 'pss-hostProbesAndHostLifecycle', { settings: { kubernetesVersion: '1.34' } });
-		assert.deepEqual(r.where, ['10:16-10:31 error pss-hostProbesAndHostLifecycle | 169.254.169.254']);
+		assert.deepEqual(r.where, ['10:16-10:31 warning pss-hostProbesAndHostLifecycle | 169.254.169.254']);
 		assert.deepEqual(r.messages, [
 			'Container "web" sends its livenessProbe httpGet to host "169.254.169.254": the kubelet would connect from the node to any address named here. Remove host to target the pod itself. (PSS baseline)',
 		]);
@@ -213,9 +213,9 @@ spec:
 `;
 		const r = run(t, 'pss-appArmorProfile');
 		assert.deepEqual(r.where, [
-			'13:16-13:26 error pss-appArmorProfile | Unconfined',
-			'19:20-19:30 error pss-appArmorProfile | Unconfined',
-			'8:60-8:70 error pss-appArmorProfile | unconfined',
+			'13:16-13:26 warning pss-appArmorProfile | Unconfined',
+			'19:20-19:30 warning pss-appArmorProfile | Unconfined',
+			'8:60-8:70 warning pss-appArmorProfile | unconfined',
 		]);
 		assert.deepEqual(r.messages, [
 			'The pod sets the AppArmor profile Unconfined (securityContext.appArmorProfile.type): it removes the confinement that stops a compromised container from reaching the node. Use RuntimeDefault or Localhost. (PSS baseline)',
@@ -260,9 +260,9 @@ containers:
 	it('reports a custom type, user and role, each on its value', () => {
 		const r = run(t, 'pss-seLinuxOptions', { settings: { kubernetesVersion: '1.31' } });
 		assert.deepEqual(r.where, [
-			'7:12-7:17 error pss-seLinuxOptions | spc_t',
-			'13:16-13:24 error pss-seLinuxOptions | system_u',
-			'14:16-14:24 error pss-seLinuxOptions | system_r',
+			'7:12-7:17 warning pss-seLinuxOptions | spc_t',
+			'13:16-13:24 warning pss-seLinuxOptions | system_u',
+			'14:16-14:24 warning pss-seLinuxOptions | system_r',
 		]);
 		assert.equal(
 			r.messages[0],
@@ -277,10 +277,10 @@ containers:
 	it('allows container_kvm_t only from 1.31', () => {
 		const r = run(t, 'pss-seLinuxOptions', { settings: { kubernetesVersion: '1.30' } });
 		assert.deepEqual(r.where, [
-			'7:12-7:17 error pss-seLinuxOptions | spc_t',
-			'15:16-15:31 error pss-seLinuxOptions | container_kvm_t',
-			'13:16-13:24 error pss-seLinuxOptions | system_u',
-			'14:16-14:24 error pss-seLinuxOptions | system_r',
+			'7:12-7:17 warning pss-seLinuxOptions | spc_t',
+			'15:16-15:31 warning pss-seLinuxOptions | container_kvm_t',
+			'13:16-13:24 warning pss-seLinuxOptions | system_u',
+			'14:16-14:24 warning pss-seLinuxOptions | system_r',
 		]);
 	});
 
@@ -315,7 +315,7 @@ containers:
 	it('reports Unmasked on its value', () => {
 		const t = spec('hostUsers: true');
 		const r = run(t, 'pss-procMount');
-		assert.deepEqual(r.where, ['10:19-10:27 error pss-procMount | Unmasked']);
+		assert.deepEqual(r.where, ['10:19-10:27 warning pss-procMount | Unmasked']);
 		assert.deepEqual(r.messages, [
 			'Container "web" sets securityContext.procMount: Unmasked: it unmasks /proc, exposing kernel information and interfaces of the node. Remove it or set it to Default. (PSS baseline)',
 		]);
@@ -324,7 +324,7 @@ containers:
 	it('allows it in a user namespace from 1.35 (then procMount_restricted applies), not before', () => {
 		const t = spec('hostUsers: false');
 		assert.deepEqual(run(t, 'pss-procMount', { settings: { kubernetesVersion: '1.35' } }).where, []);
-		assert.deepEqual(run(t, 'pss-procMount', { settings: { kubernetesVersion: '1.34' } }).where, ['10:19-10:27 error pss-procMount | Unmasked']);
+		assert.deepEqual(run(t, 'pss-procMount', { settings: { kubernetesVersion: '1.34' } }).where, ['10:19-10:27 warning pss-procMount | Unmasked']);
 	});
 });
 
@@ -342,7 +342,7 @@ containers:
         type: Unconfined
 `);
 		const r = run(t, 'pss-seccompProfile_baseline');
-		assert.deepEqual(r.where, ['7:12-7:22 error pss-seccompProfile_baseline | Unconfined', '13:16-13:26 error pss-seccompProfile_baseline | Unconfined']);
+		assert.deepEqual(r.where, ['7:12-7:22 warning pss-seccompProfile_baseline | Unconfined', '13:16-13:26 warning pss-seccompProfile_baseline | Unconfined']);
 		assert.deepEqual(r.messages, [
 			'The pod sets the seccomp profile Unconfined (securityContext.seccompProfile.type): every system call of the kernel is open to the container. Use RuntimeDefault. (CIS 5.7.2, PSS baseline)',
 			'Container "web" sets the seccomp profile Unconfined (securityContext.seccompProfile.type): every system call of the kernel is open to the container. Use RuntimeDefault. (CIS 5.7.2, PSS baseline)',
@@ -384,7 +384,7 @@ containers:
 `);
 	it('reports an unsafe sysctl on its name', () => {
 		const r = run(t, 'pss-sysctls', { settings: { kubernetesVersion: '1.29' } });
-		assert.deepEqual(r.where, ['9:14-9:27 error pss-sysctls | kernel.msgmax']);
+		assert.deepEqual(r.where, ['9:14-9:27 warning pss-sysctls | kernel.msgmax']);
 		assert.deepEqual(r.messages, [
 			'The pod sets the sysctl kernel.msgmax, which is not in the safe set of Kubernetes 1.29: it can weaken the node or affect other pods. Remove it from spec.securityContext.sysctls. (PSS baseline)',
 		]);
@@ -392,7 +392,7 @@ containers:
 
 	it('knows which sysctls became safe in which version', () => {
 		const r = run(t, 'pss-sysctls', { settings: { kubernetesVersion: '1.28' } });
-		assert.deepEqual(r.where, ['9:14-9:27 error pss-sysctls | kernel.msgmax', '11:14-11:41 error pss-sysctls | net.ipv4.tcp_keepalive_time']);
+		assert.deepEqual(r.where, ['9:14-9:27 warning pss-sysctls | kernel.msgmax', '11:14-11:41 warning pss-sysctls | net.ipv4.tcp_keepalive_time']);
 	});
 });
 
@@ -413,7 +413,7 @@ containers:
         hostProcess: true
 `);
 		const r = run(t, 'pss-windowsHostProcess');
-		assert.deepEqual(r.where, ['9:19-9:23 error pss-windowsHostProcess | true', '16:23-16:27 error pss-windowsHostProcess | true']);
+		assert.deepEqual(r.where, ['9:19-9:23 warning pss-windowsHostProcess | true', '16:23-16:27 warning pss-windowsHostProcess | true']);
 		assert.equal(
 			r.messages[1],
 			'Container "agent" runs as a Windows HostProcess container (securityContext.windowsOptions.hostProcess: true): it runs on the node itself with administrator access. Set it to false. (CIS 5.2.11, PSS baseline)',

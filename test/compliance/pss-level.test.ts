@@ -27,20 +27,22 @@ const BASELINE_LEVEL = [
 	'warning pss-capabilities_restricted',
 ];
 const RESTRICTED_LEVEL = BASELINE_LEVEL.map((s) => s.replace('warning', 'error'));
+/** Where no enforce label sets the level, nothing rejects the pod: every violation is a control not met. */
+const SETTING_LEVEL = BASELINE_LEVEL.map((s) => s.replace('error', 'warning'));
 
 describe('PSS level: from the setting', () => {
-	it('defaults to baseline: baseline violations are errors, restricted ones warnings', () => {
+	it('defaults to baseline; without an enforce label nothing rejects the pod, so violations are warnings, not errors', () => {
 		assert.equal(defaultSettings()['podSecurity.level'], 'baseline');
-		assert.deepEqual(severities(pss(inShop)), BASELINE_LEVEL);
+		assert.deepEqual(severities(pss(inShop)), SETTING_LEVEL);
 	});
 
-	it('podSecurity.level restricted makes restricted violations errors', () => {
-		assert.deepEqual(severities(pss(inShop, { settings: { 'podSecurity.level': 'restricted' } })), RESTRICTED_LEVEL);
+	it('podSecurity.level restricted still reports restricted violations as warnings where no label enforces them', () => {
+		assert.deepEqual(severities(pss(inShop, { settings: { 'podSecurity.level': 'restricted' } })), SETTING_LEVEL);
 	});
 
 	it('applies when the repo has the namespace without an enforce label, or the resource has no namespace', () => {
-		assert.deepEqual(severities(pss(inShop, { namespaces: { shop: { team: 'a' } } })), BASELINE_LEVEL);
-		assert.deepEqual(severities(pss(pod(spec), { namespaces: { shop: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })), BASELINE_LEVEL);
+		assert.deepEqual(severities(pss(inShop, { namespaces: { shop: { team: 'a' } } })), SETTING_LEVEL);
+		assert.deepEqual(severities(pss(pod(spec), { namespaces: { shop: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })), SETTING_LEVEL);
 	});
 });
 
@@ -101,7 +103,7 @@ containers:
 		assert.deepEqual(severities(fs), RESTRICTED_LEVEL);
 		// The directory changes with the repo: the next analysis sees it.
 		dir.delete('shop');
-		assert.deepEqual(severities(engine.analyze({ path: 'a.yaml', text: inShop }, EMPTY_REPO).findings), BASELINE_LEVEL);
+		assert.deepEqual(severities(engine.analyze({ path: 'a.yaml', text: inShop }, EMPTY_REPO).findings), SETTING_LEVEL);
 	});
 });
 

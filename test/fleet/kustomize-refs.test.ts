@@ -8,7 +8,7 @@ import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { discover, memoryRepo, yaml } from './helpers';
+import { brokenReferences, discover, memoryRepo, yaml } from './helpers';
 
 /** Broken kustomization entries are fleet-reference problems on the exact list item. */
 
@@ -144,7 +144,7 @@ test('a broken entry of a kustomization that clusters receive names the clusters
 		'web/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
 	});
 	assert.deepEqual(
-		m.problems.map((p) => [p.location.file, range(p), p.message]),
+		brokenReferences(m).map((p) => [p.location.file, range(p), p.message]),
 		[
 			[
 				'web/base/kustomization.yaml',

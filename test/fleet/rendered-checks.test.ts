@@ -77,13 +77,18 @@ test('a base finding that every overlay fixes is gone; one only some overlays fi
 	assert.match(findings[0].message, / This holds via apps\/staging \(staging: staging-eu-west-1\), not in the other clusters this file reaches\.$/);
 	// Production patches the resources in: no finding there, and none on the patch.
 	assert.deepEqual(r.analyze('apps/production/resources-patch.yaml').filter((f) => f.ruleId === 'workload-resources'), []);
-	// The same base without any overlay fixing it: one finding that holds everywhere, raised for production.
+	// The same base without any overlay fixing it: one finding that holds everywhere; it keeps its severity and says (production).
 	const all = repo();
 	all['apps/production/kustomization.yaml'] = 'namespace: web\nresources:\n  - ../base/web\n';
 	const everywhere = (await renderedRepo(all)).analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'workload-resources');
-	assert.deepEqual(everywhere.map(brief), ['17:17 workload-resources error']);
-	assert.match(everywhere[0].message, / Raised from warning to error because it reaches the production clusters prod-eu-west-1 and prod-us-east-1\.$/);
-	assert.doesNotMatch(everywhere[0].message, /This holds/);
+	assert.deepEqual(everywhere.map(brief), ['17:17 workload-resources warning']);
+	assert.match(everywhere[0].message, / \(production\)$/);
+	assert.doesNotMatch(everywhere[0].message, /This holds|Raised/);
+	// A Fleet file that enforces production raises it, naming the production clusters.
+	const enforcing = { ...all, 'fleet.yaml': 'apiVersion: platform.gitops.io/v1alpha1\nkind: Fleet\nmetadata:\n  name: acme\nspec:\n  compliance:\n    enforce: [production]\n' };
+	const raised = (await renderedRepo(enforcing)).analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'workload-resources');
+	assert.deepEqual(raised.map(brief), ['17:17 workload-resources error']);
+	assert.match(raised[0].message, / Raised from warning to error because it reaches the production clusters prod-eu-west-1 and prod-us-east-1\.$/);
 });
 
 test('a value an overlay patch sets is reported on the patch line, for the clusters that receive it', async () => {
@@ -91,7 +96,8 @@ test('a value an overlay patch sets is reported on the patch line, for the clust
 	files['apps/production/resources-patch.yaml'] = files['apps/production/resources-patch.yaml'].replace('          resources:', '          securityContext:\n            privileged: true\n          resources:');
 	const r = await renderedRepo(files);
 	const onPatch = r.analyze('apps/production/resources-patch.yaml').filter((f) => f.ruleId.startsWith('pss-'));
-	assert.deepEqual(onPatch.map(brief), ['11:25 pss-privileged error']);
+	// No namespace enforces a level: a control not met (a warning), not a rejection.
+	assert.deepEqual(onPatch.map(brief), ['11:25 pss-privileged warning']);
 	assert.match(onPatch[0].message, /^Container "web" runs privileged/);
 	// Nothing about it on the base: the base does not set it.
 	assert.deepEqual(r.analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged'), []);
@@ -101,7 +107,7 @@ test('a file no cluster receives keeps its raw findings', async () => {
 	const files = { ...repo(), 'apps/unused/deployment.yaml': BASE.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: false\n            privileged: true') };
 	const r = await renderedRepo(files);
 	assert.equal(r.model.files['apps/unused/deployment.yaml'], undefined);
-	assert.deepEqual(r.analyze('apps/unused/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged').map(brief), ['21:25 pss-privileged error']);
+	assert.deepEqual(r.analyze('apps/unused/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged').map(brief), ['21:25 pss-privileged warning']);
 });
 
 test('what the renderer does not render is one info on the kustomization field; the rest still renders and is checked', async () => {

@@ -19,8 +19,8 @@ export interface WalkOptions {
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
-	/** `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
-	productionEscalation?: false;
+	/** `--production-escalation`: true, `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
+	productionEscalation?: boolean;
 	/** `--no-render`: judge every file as written, not what each cluster receives. */
 	render?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
@@ -108,8 +108,11 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
-  --no-production-escalation   keep compliance findings at their rule's severity in production too
-                               (default: one level higher where a file reaches a production cluster)
+  --production-escalation      raise compliance findings one level (warning to error) where a file
+                               reaches a production cluster (default: off; they keep their severity
+                               and say (production), except in the environments a Fleet file's
+                               spec.compliance.enforce lists)
+  --no-production-escalation   turn it off where a settings file turns it on
   --no-render                  judge every file as written, not what each cluster receives after
                                kustomize and Flux rendering (default: rendered)
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
@@ -138,14 +141,6 @@ never Secret data) to DIR, for --snapshot on a machine without cluster access.
 Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal
 error, or a --context/--snapshot for which no state at all could be had (unreachable, never cached).
 report: 0 when the report is written (findings or not: check is the gate), 2 usage or internal error.
-cess.
-
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error,
-or a --context/--snapshot for which no state at all could be had (unreachable and never cached).
-
-fleetscope fleet prints the fleet graph of the repository at PATH (default: the current
-directory): environments in promotion order, clusters with the Git paths synced to them, apps
-with the version each environment runs, and which clusters each YAML file reaches.
 `;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -169,6 +164,7 @@ export function parseCommand(argv: string[]): Command {
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
+				'production-escalation': { type: 'boolean' },
 				'no-production-escalation': { type: 'boolean' },
 				'no-render': { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
@@ -237,7 +233,7 @@ export function parseCommand(argv: string[]): Command {
 		kubernetesVersion,
 		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
-		productionEscalation: values['no-production-escalation'] ? false : undefined,
+		productionEscalation: values['no-production-escalation'] ? false : values['production-escalation'] ? true : undefined,
 		render: values['no-render'] ? false : undefined,
 		config: values.config,
 		contexts,

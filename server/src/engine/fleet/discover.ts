@@ -4,6 +4,7 @@ import { dirName, isKustomizationFile } from '../core/paths';
 import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
+import { fleetFileNote } from './fleet-file-note';
 import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk } from './flux';
 import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
@@ -118,7 +119,10 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 	const apps = discoverApps(store, declared, clusterList, environments, reached, expand, walks);
 	// Broken kustomization entries, with the clusters that stop getting changes because of them.
 	problems.push(...kustomizationProblems(store, files));
-	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems) };
+	const note = declared ? undefined : fleetFileNote(clusterList, environments);
+	if (note) problems.push(note);
+	const fleetFile = declared ? { file: declared.doc.file, enforce: declared.enforce } : undefined;
+	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) };
 }
 
 function addClaims(store: DocumentStore, clusters: Map<string, FleetCluster>): void {

@@ -121,6 +121,12 @@ export interface FleetModel {
 	/** Repo-relative YAML path → names of the clusters it reaches (absent: reaches none). */
 	files: Record<string, string[]>;
 	problems: FleetProblem[];
+	/**
+	 * The repository's Fleet file, where it has one: DORA rules that need its facts stay silent
+	 * without it, and its `spec.compliance.enforce` lists the environments whose compliance
+	 * findings are raised one level (see `compliance.productionEscalation`).
+	 */
+	fleetFile?: { file: string; enforce: readonly string[] };
 }
 
 /** What a rule knows of one cluster a resource is deployed to. */

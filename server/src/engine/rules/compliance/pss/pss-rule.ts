@@ -36,14 +36,18 @@ export interface PssCheckDef {
 }
 
 /**
- * Severity of a PSS finding at the level that applies: baseline violations are errors unless the
- * namespace enforces `privileged` (then info: allowed, but still evidence); restricted violations
- * are errors where restricted is enforced, warnings at baseline, and not reported at privileged.
+ * Severity of a PSS finding at the level that applies. Where the namespace's `enforce` label sets
+ * the level, admission rejects what breaks it: baseline violations are errors unless it enforces
+ * `privileged` (then info: allowed, but still evidence), restricted violations are errors where it
+ * enforces restricted and warnings at baseline. Where no label says (the level is the setting
+ * `podSecurity.level`), nothing rejects the pod: a violation is a control not met, a warning.
+ * Restricted violations are not reported at privileged.
  */
-export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceContext['pss']['level']): Severity | undefined {
+export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceContext['pss']['level'], source: ComplianceContext['pss']['source'] = 'namespace'): Severity | undefined {
+	if (check === 'restricted' && level === 'privileged') return undefined;
+	if (source === 'setting') return 'warning';
 	if (check === 'baseline') return level === 'privileged' ? 'info' : 'error';
-	if (level === 'restricted') return 'error';
-	return level === 'baseline' ? 'warning' : undefined;
+	return level === 'restricted' ? 'error' : 'warning';
 }
 
 /** Builds the compliance rule `pss-<checkId>` from a PSS check definition. */
@@ -52,6 +56,7 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 	return {
 		id: `pss-${def.checkId}`,
 		title: def.title,
+		// The severity where a namespace's enforce label sets the level; where the setting does, every finding is a warning (see pssSeverity).
 		severity: def.level === 'baseline' ? 'error' : 'warning',
 		kinds: POD_TEMPLATE_KINDS,
 		rationale: def.rationale,
@@ -62,7 +67,7 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 		check(resource, ctx): ComplianceProblem[] {
 			const pod = evaluatedPod(def, resource, ctx);
 			if (!pod) return [];
-			const severity = pssSeverity(def.level, ctx.pss.level)!;
+			const severity = pssSeverity(def.level, ctx.pss.level, ctx.pss.source)!;
 			const note =
 				ctx.pss.level === 'privileged' ? ` Namespace "${ctx.namespace}" enforces the privileged level, so admission allows it.` : '';
 			return def.evaluate(pod, ctx).map((v) => {
