@@ -1,6 +1,6 @@
 import type { ResourceCheck } from '../engine/context/check-context';
 import { complianceChecks } from '../engine/rules/compliance';
-import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
+import { apiVersionChecks, ownKindChecks, resourceChecksFor } from '../engine/rules/checks';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
 // Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
@@ -15,8 +15,9 @@ export interface EngineDeps {
 
 /** The registry of the bundled schemas and every check the product ships, in one place so LSP and CLI cannot differ. */
 export function nodeEngineDeps(): EngineDeps {
+	const registry = createNodeRegistry();
 	return {
-		registry: createNodeRegistry(),
-		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks],
+		registry,
+		checks: [...resourceChecksFor(registry), ...apiVersionChecks, ...complianceChecks, ...ownKindChecks],
 	};
 }

@@ -6,6 +6,7 @@ import type { RepoContext } from './check-context';
 import { isPlainObject } from '../core/resource';
 import { patchPathsOf } from '../kustomize/patch-paths';
 import type { FleetModel } from '../fleet/types';
+import { chainsawAssertionPaths, isKuttlAssertionFile } from '../fleet/tool-configs';
 import type { RenderedView } from './check-context';
 import { RepoObjects } from './repo-objects';
 
@@ -58,6 +59,7 @@ export class RepoIndex implements RepoContext {
 			[...index.files].filter(isYamlFile).map(async (f) => {
 				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
 				index.readNamespaces(f, text);
+				index.readAssertions(f, text);
 				index.readFleet(f, text);
 				index.objects.read(f, text);
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) index.prefetched.set(f, text);
@@ -65,6 +67,7 @@ export class RepoIndex implements RepoContext {
 		);
 		index.rebuildNamespaceIndex();
 		index.rebuildExemptions();
+		if (index.patchesBy.size > 0) index.rebuildPatchSet();
 		return index;
 	}
 
@@ -136,8 +139,10 @@ export class RepoIndex implements RepoContext {
 		return this.namespaceIndex.get(name);
 	}
 
+	/** Kustomize patches and test assertions (chainsaw, KUTTL): documents partial by design. */
 	isPatchFile(path: string): boolean {
-		return this.patchSet.has(normalisePath(path));
+		const p = normalisePath(path);
+		return this.patchSet.has(p) || isKuttlAssertionFile(p);
 	}
 
 	exists(path: string): boolean {
@@ -176,9 +181,11 @@ export class RepoIndex implements RepoContext {
 		const namespacesChanged = factsBefore !== JSON.stringify([[...this.namespaceIndex], this.exemptionList]);
 		const objectsChanged = this.objects.read(p, src);
 		let patchesChanged = false;
-		if (isKustomizationFile(p)) {
+		const hadAssertions = this.patchesBy.has(p) && !isKustomizationFile(p);
+		if (isKustomizationFile(p) || hadAssertions || isChainsawTest(src)) {
 			const before = [...this.patchSet].sort().join('\n');
-			await this.readKustomization(p, src);
+			if (isKustomizationFile(p)) await this.readKustomization(p, src);
+			else this.readAssertions(p, src);
 			this.rebuildPatchSet();
 			patchesChanged = before !== [...this.patchSet].sort().join('\n');
 		}
@@ -240,6 +247,14 @@ export class RepoIndex implements RepoContext {
 		this.namespaceIndex = index;
 	}
 
+	/** The files a chainsaw Test asserts against (partial documents), kept with the patch files. */
+	private readAssertions(path: string, text: string | undefined): void {
+		if (isKustomizationFile(path)) return;
+		const found = text !== undefined && isChainsawTest(text) ? parseDocuments(text).flatMap((v) => chainsawAssertionPaths(path, v)) : [];
+		if (found.length > 0) this.patchesBy.set(path, found);
+		else this.patchesBy.delete(path);
+	}
+
 	private async readKustomization(path: string, text?: string): Promise<void> {
 		const src = text ?? (await this.fs.readFile(path));
 		this.patchesBy.set(path, src === undefined ? [] : patchPaths(path, src));
@@ -267,6 +282,11 @@ export class RepoIndex implements RepoContext {
 }
 
 /** The repo-relative paths of the patch files a kustomization names (patches, patchesStrategicMerge, patchesJson6902). */
+/** Cheap pre-filter: only files that mention chainsaw's group are parsed for assertions. */
+function isChainsawTest(text: string | undefined): text is string {
+	return text !== undefined && /^apiVersion:\s*["']?chainsaw\.kyverno\.io\//m.test(text);
+}
+
 export function patchPaths(kustomizationPath: string, text: string): string[] {
 	return patchPathsOf(kustomizationPath, parseDocuments(text)[0]);
 }
