@@ -25,7 +25,8 @@ export interface FleetscopeSettings {
 	/**
 	 * Pod Security Standards level workloads must meet where the repo has no Namespace with a
 	 * `pod-security.kubernetes.io/enforce` label. Its violations there are warnings (nothing
-	 * rejects the pod); they are errors only where an enforce label makes admission reject them.
+	 * rejects the pod; errors only where an enforce label makes admission reject them); restricted
+	 * violations at `baseline` are information.
 	 */
 	'podSecurity.level': PodSecurityLevelSetting;
 	/** Compliance frameworks whose findings are reported (schema findings always are). */
@@ -94,7 +95,7 @@ export const SETTINGS: Specs = {
 	},
 	exclude: {
 		key: 'exclude',
-		default: ['**/node_modules/**', '**/.git/**', '**/.github/**', '**/templates/**'],
+		default: ['**/node_modules/**', '**/.git/**', '**/.github/**'],
 		schema: { type: 'array', items: { type: 'string' } },
 		description: 'Glob patterns of files Fleetscope never validates. Exclusion wins over `fleetscope.include`.',
 		scope: 'resource',
@@ -135,7 +136,7 @@ export const SETTINGS: Specs = {
 		default: 'baseline',
 		schema: { type: 'string', enum: ['baseline', 'restricted'] },
 		description:
-			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Violations there are warnings, since nothing rejects the pod; where a namespace\'s enforce label sets the level, what it forbids is an error (admission rejects it).',
+			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Its violations there are warnings, since nothing rejects the pod (where a namespace\'s enforce label sets the level, what it forbids is an error: admission rejects it); at `baseline`, restricted violations are information.',
 		scope: 'resource',
 	},
 	'compliance.profiles': {

@@ -36,7 +36,7 @@ const cases: { name: string; file: string; content: string | Uint8Array; code: 0
 	{ name: 'empty documents', file: 'empty.yaml', content: '---\n---\n# only a comment\n---\n', code: 0, expect: [] },
 	{ name: 'a document that is a list', file: 'list.yaml', content: `${configMap}---\n- a\n- b\n`, code: 1, expect: [[6, 'resource-shape', /^This document is a list, not a Kubernetes object/]] },
 	{ name: 'a document that is a scalar', file: 'scalar.yaml', content: `${configMap}---\njust text\n`, code: 1, expect: [[6, 'resource-shape', /^This document is a string value/]] },
-	{ name: 'a Helm template', file: 'helm.yaml', content: `${configMap.replace('fine', '{{ .Release.Name }}')}`, code: 0, expect: [[1, 'file-skipped', /^Helm template/]] },
+	{ name: 'a Helm template', file: 'helm.yaml', content: `${configMap.replace('fine', '{{ .Release.Name }}')}`, code: 0, expect: [[1, 'file-skipped', /^Helm or Go template/]] },
 	{ name: 'a SOPS-encrypted file', file: 'secret.sops.yaml', content: sops, code: 0, expect: [[1, 'file-skipped', /^SOPS-encrypted file/]] },
 ];
 

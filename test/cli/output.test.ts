@@ -28,7 +28,7 @@ test('text: one line per finding as path:line:col severity rule message, grouped
 	assert.match(deployLines[0], /^apps\/deploy\.yaml:7:13 +error +schema-type +spec\.replicas must be an integer, got the string "3"$/);
 	assert.match(deployLines[5], /^apps\/deploy\.yaml:20:11 +error +schema-unknown-field +spec\.template\.spec\.containers\[0\]\.portz is not a field of Container\. Did you mean ports\?$/);
 	assert.deepEqual(deployLines.slice(1, 5).map((l) => l.split(/ +/).slice(0, 3)).map(([loc, sev, rule]) => [loc, sev, rule]).sort(), PSS_WARNINGS.map((rule) => ['apps/deploy.yaml:17:17', 'warning', rule]).sort());
-	assert.match(helmGroup, /^charts\/x\/cm\.yaml:1:1 +info +file-skipped +Helm template: /);
+	assert.match(helmGroup, /^charts\/x\/cm\.yaml:1:1 +info +file-skipped +Helm or Go template: /);
 	assert.match(summary, /^7 problems \(2 errors, 4 warnings, 1 info, 0 hints\) · 3 files checked in \d+ ms$/);
 	// Not a terminal, so no colours.
 	assert.doesNotMatch(r.stdout, /\u001b\[/);

@@ -127,7 +127,7 @@ test('the Namespace a cluster receives decides the Pod Security level: labels an
 	files['apps/base/web/deployment.yaml'] = BASE.replace('            capabilities: {drop: [ALL]}\n', '');
 	const r = await renderedRepo(files);
 	const caps = r.analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'pss-capabilities_restricted');
-	// Restricted in production (error), baseline elsewhere (warning): one finding, at its most severe.
+	// Restricted in production (error), baseline elsewhere (information): one finding, at its most severe.
 	assert.deepEqual(caps.map(brief), ['19:11 pss-capabilities_restricted error']);
 });
 

@@ -6,7 +6,7 @@ import { frameworksOf, ruleMeta } from '../core/rule-meta';
 import type { SchemaProblem, SchemaRegistry } from '../schema/types';
 import { LineIndex, type TextSpan } from '../core/text';
 import type { Finding, FindingData, Severity } from '../core/types';
-import { classifyContent } from '../core/skip';
+import { classifyContent, templateNote } from '../core/skip';
 import { applyInlineExemptions } from '../core/inline-exemptions';
 import { applyFleetExemptions, isoDay } from '../fleet/exemptions';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
@@ -151,6 +151,8 @@ export class Engine {
 		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
 		if (skip) return this.skipped(input.path, skip, input.text);
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
+		const template = templateNote(input.path, input.text, parsed, (p) => repo.exists(p));
+		if (template) return this.skipped(input.path, template, input.text);
 		const partial = repo.isPatchFile(input.path);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
 		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of

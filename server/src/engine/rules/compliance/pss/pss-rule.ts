@@ -36,18 +36,19 @@ export interface PssCheckDef {
 }
 
 /**
- * Severity of a PSS finding at the level that applies. Where the namespace's `enforce` label sets
- * the level, admission rejects what breaks it: baseline violations are errors unless it enforces
- * `privileged` (then info: allowed, but still evidence), restricted violations are errors where it
- * enforces restricted and warnings at baseline. Where no label says (the level is the setting
- * `podSecurity.level`), nothing rejects the pod: a violation is a control not met, a warning.
- * Restricted violations are not reported at privileged.
+ * Severity of a PSS finding at the level that applies (the namespace's `enforce` label, else the
+ * setting `podSecurity.level`, the level the team requires):
+ * - a violation of that level is an error where the label sets it (admission rejects the pod) and
+ *   a warning where the setting does (nothing rejects it: a control not met);
+ * - a restricted violation where the level is baseline is information: evidence toward the
+ *   restricted level, which nobody requires there;
+ * - at `privileged` (a label), baseline violations are information (admission allows them) and
+ *   restricted ones are not reported.
  */
 export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceContext['pss']['level'], source: ComplianceContext['pss']['source'] = 'namespace'): Severity | undefined {
-	if (check === 'restricted' && level === 'privileged') return undefined;
-	if (source === 'setting') return 'warning';
-	if (check === 'baseline') return level === 'privileged' ? 'info' : 'error';
-	return level === 'restricted' ? 'error' : 'warning';
+	if (level === 'privileged') return check === 'baseline' ? 'info' : undefined;
+	if (check === 'restricted' && level === 'baseline') return 'info';
+	return source === 'namespace' ? 'error' : 'warning';
 }
 
 /** Builds the compliance rule `pss-<checkId>` from a PSS check definition. */
