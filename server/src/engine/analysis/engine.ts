@@ -7,6 +7,7 @@ import type { SchemaProblem, SchemaRegistry } from '../schema/types';
 import { LineIndex, type TextSpan } from '../core/text';
 import type { Finding, FindingData, Severity } from '../core/types';
 import { classifyContent, templateNote } from '../core/skip';
+import { limitFloods } from './flood';
 import { applyInlineExemptions } from '../core/inline-exemptions';
 import { applyFleetExemptions, isoDay } from '../fleet/exemptions';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
@@ -163,9 +164,11 @@ export class Engine {
 		const ctx: CheckContext = { path: input.path, today: this.today(), repo, settings: this.settings, targets: targetsOf(fleet, input.path), objects: repo.objects ?? NO_OBJECTS, fleet };
 		const findings: Finding[] = [];
 		const placements: { result: SegmentResult; base: number; docIndex: number }[] = [];
+		const documentStarts: number[] = [];
 		let docIndex = 0;
 		let startLine = 0;
 		for (const { base, segment } of parsed.segments) {
+			documentStarts.push(startLine);
 			let result = this.segmentResults.get(segment);
 			if (!result || result.key !== key) {
 				result = this.validateSegment(segment, key, partial, looksLikeManifest, ctx, segmentDocuments(segment, base, docIndex));
@@ -181,7 +184,8 @@ export class Engine {
 			docIndex += segment.documents.length;
 			startLine += segment.newlines;
 		}
-		return lazyAnalysis(input.path, parsed, findings, input.text, () => {
+		// Identical findings merge; syntax findings are capped per document (flood.ts).
+		return lazyAnalysis(input.path, parsed, limitFloods(findings, documentStarts), input.text, () => {
 			const resources: Resource[] = [];
 			for (const { result, base, docIndex: first } of placements) {
 				for (const { localSpan, ...rest } of result.resources) {
