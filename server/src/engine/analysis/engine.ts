@@ -8,6 +8,7 @@ import { LineIndex, type TextSpan } from '../core/text';
 import type { Finding, FindingData, Severity } from '../core/types';
 import { classifyContent, templateNote } from '../core/skip';
 import { limitFloods } from './flood';
+import { asKustomizeReads, mayHaveYaml11Booleans } from '../kustomize/kyaml-scalars';
 import { applyInlineExemptions } from '../core/inline-exemptions';
 import { applyFleetExemptions, isoDay } from '../fleet/exemptions';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
@@ -282,6 +283,7 @@ export class Engine {
 		const findings: LocalFinding[] = [];
 		const resources: LocalResource[] = [];
 		const evaluations: Evaluation[] = [];
+		const kustomizeReads = (ctx.repo.readsThroughKustomize?.(ctx.path) ?? false) && mayHaveYaml11Booleans(segment.text);
 		if (segment.fatal) {
 			findings.push({ ruleId: segment.fatal.code === 'PARSE_FAILED' ? 'yaml-syntax' : 'yaml-limits', severity: 'error', message: segment.fatal.message, span: segment.fatal.span });
 		}
@@ -292,8 +294,9 @@ export class Engine {
 			}
 			if (d.toJsError) findings.push({ ruleId: 'yaml-limits', severity: 'error', message: d.toJsError.message, span: d.toJsError.span });
 			if (d.value === undefined && (d.syntax.some((p) => p.severity === 'error') || d.toJsError)) continue;
-			const value = d.value;
-			if (value === null || value === undefined) continue; // empty document: allowed
+			if (d.value === null || d.value === undefined) continue; // empty document: allowed
+			// What kustomize reads (YAML 1.2) is what the cluster receives: `on` is the string "on" there.
+			const value = kustomizeReads ? asKustomizeReads(d.doc, d.value) : d.value;
 			const header = resourceHeader(value);
 			if (!header) {
 				// kustomization.yaml may omit apiVersion and kind: the registry knows it by its file name.

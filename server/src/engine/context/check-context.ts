@@ -31,6 +31,8 @@ export interface RepoContext {
 	fleetExemptions?(): readonly FleetExemption[];
 	/** Compliance findings of what each cluster receives, placed on the source documents (kustomize rendering). */
 	readonly rendered?: RenderedView;
+	/** Whether kustomize reads the file before a cluster receives it (YAML 1.2: `on` and `yes` are strings there). */
+	readsThroughKustomize?(path: string): boolean;
 }
 
 export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };

@@ -5,6 +5,7 @@ import type { FleetscopeSettings } from '../../../../shared/settings';
 import type { RepoContext } from './check-context';
 import { isPlainObject } from '../core/resource';
 import { patchPathsOf } from '../kustomize/patch-paths';
+import { kustomizationReferences } from '../kustomize/references';
 import type { FleetModel } from '../fleet/types';
 import { chainsawAssertionPaths, isKuttlAssertionFile } from '../fleet/tool-configs';
 import type { RenderedView } from './check-context';
@@ -17,6 +18,9 @@ export interface RepoFileSystem {
 	/** A file's text, or undefined if it cannot be read or is larger than `maxBytes` (then it is not loaded at all). */
 	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
 }
+
+/** The kustomization fields whose files kustomize reads as objects (generator sources are data, not YAML objects). */
+const KUSTOMIZE_INPUTS = new Set(['resources', 'bases', 'patches', 'crds']);
 
 /** Larger files are not kept from the index build (hosts read them again, with their size limit). */
 const PREFETCH_MAX_CHARS = 1024 * 1024;
@@ -31,6 +35,9 @@ export class RepoIndex implements RepoContext {
 	private dirs = new Set<string>();
 	/** Patch files named by each kustomization file. */
 	private readonly patchesBy = new Map<string, string[]>();
+	/** The files each kustomization file builds from (resources, patches, crds): kustomize reads them (see `readsThroughKustomize`). */
+	private readonly inputsBy = new Map<string, string[]>();
+	private inputSet = new Set<string>();
 	private patchSet = new Set<string>();
 	/** Labels of the Namespace objects declared in each file (for Pod Security levels). */
 	private readonly namespacesBy = new Map<string, Map<string, Record<string, string>>>();
@@ -203,6 +210,7 @@ export class RepoIndex implements RepoContext {
 		this.objects.remove(p);
 		if (this.namespacesBy.delete(p)) this.rebuildNamespaceIndex();
 		if (this.exemptionsBy.delete(p)) this.rebuildExemptions();
+		if (this.inputsBy.delete(p)) this.inputSet = new Set([...this.inputsBy.values()].flat());
 		if (!this.patchesBy.delete(p)) return false;
 		this.rebuildPatchSet();
 		return true;
@@ -258,6 +266,26 @@ export class RepoIndex implements RepoContext {
 	private async readKustomization(path: string, text?: string): Promise<void> {
 		const src = text ?? (await this.fs.readFile(path));
 		this.patchesBy.set(path, src === undefined ? [] : patchPaths(path, src));
+		const inputs = src === undefined ? [] : kustomizationReferences(path, src).filter((r) => !r.remote && KUSTOMIZE_INPUTS.has(r.field)).map((r) => r.target);
+		if (JSON.stringify(this.inputsBy.get(path) ?? []) === JSON.stringify(inputs)) return;
+		if (inputs.length > 0) this.inputsBy.set(path, inputs);
+		else this.inputsBy.delete(path);
+		this.inputSet = new Set([...this.inputsBy.values()].flat());
+		this._version++;
+	}
+
+	/**
+	 * Whether kustomize reads a file before a cluster receives it: a kustomization names it, or it
+	 * lies in a path a Flux Kustomization syncs (kustomize-controller builds every path). kustomize
+	 * reads YAML 1.2, so `on`/`yes` there are strings (kustomize/kyaml-scalars.ts).
+	 */
+	readsThroughKustomize(path: string): boolean {
+		const p = normalisePath(path);
+		if (this.inputSet.has(p)) return true;
+		for (const c of this.fleetModel?.clusters ?? []) {
+			for (const s of c.syncs) if ((s.kind === 'flux-kustomization' || s.kind === 'fleet') && (s.path === '' || p.startsWith(`${s.path}/`))) return true;
+		}
+		return false;
 	}
 
 	private rebuildPatchSet(): void {
