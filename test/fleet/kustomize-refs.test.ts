@@ -154,3 +154,16 @@ test('a broken entry of a kustomization that clusters receive names the clusters
 		],
 	);
 });
+
+test('a bare file name under patches: is an error on the entry (kubectl kustomize 5.5 refuses it); path: entries are fine', () => {
+	const m = discover({
+		'o/kustomization.yaml': 'resources:\n  - deploy.yaml\npatches:\n  - patch.yaml\n  - path: other.yaml\n',
+		'o/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+		'o/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+		'o/other.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+	});
+	assert.deepEqual(
+		m.problems.map((p) => [p.ruleId, p.severity, p.location.file, p.path.join('.'), p.message]),
+		[['kustomize-build', 'error', 'o/kustomization.yaml', 'patches.0', 'kustomize reads each entry of patches: as an object, so this bare file name makes kustomize build fail ("cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch"). Write "- path: patch.yaml", or list it under patchesStrategicMerge.']],
+	);
+});

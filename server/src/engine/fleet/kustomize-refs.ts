@@ -83,6 +83,7 @@ export function kustomizationProblems(store: DocumentStore, reach: Readonly<Reco
 	const out: FleetProblem[] = [];
 	for (const file of store.files()) {
 		if (!isKustomizationFile(file)) continue;
+		out.push(...barePatchEntries(store, file, reach));
 		const refs = kustomizationRefs(store, file);
 		if (refs.length === 0) continue;
 		const doc = kustomizationDoc(store, file)!;
@@ -95,6 +96,31 @@ export function kustomizationProblems(store: DocumentStore, reach: Readonly<Reco
 			out.push({ ruleId: 'fleet-reference', severity: 'error', message: `${broken.what}${consequence(reach[file])} ${broken.fix}`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
 		}
 	}
+	return out;
+}
+
+/**
+ * A bare file name under `patches:` (the form of `patchesStrategicMerge`): kustomize 5 refuses the
+ * whole kustomization ("json: cannot unmarshal string into Go struct field Kustomization.patches
+ * of type types.Patch"). The file itself is still a patch (partial), see `patchPathsOf`.
+ */
+function barePatchEntries(store: DocumentStore, file: string, reach: Readonly<Record<string, string[]>>): FleetProblem[] {
+	const doc = kustomizationDoc(store, file);
+	const patches = doc?.value.patches;
+	if (!doc || !Array.isArray(patches)) return [];
+	const out: FleetProblem[] = [];
+	patches.forEach((entry, i) => {
+		if (typeof entry !== 'string' || entry.includes('\n')) return;
+		out.push({
+			ruleId: 'kustomize-build',
+			severity: 'error',
+			message: `kustomize reads each entry of patches: as an object, so this bare file name makes kustomize build fail ("cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch")${consequence(reach[file])} Write "- path: ${entry}", or list it under patchesStrategicMerge.`,
+			location: doc.locate(['patches', i]),
+			documentIndex: doc.documentIndex,
+			path: ['patches', i],
+			target: 'value',
+		});
+	});
 	return out;
 }
 
