@@ -167,3 +167,38 @@ test('a bare file name under patches: is an error on the entry (kubectl kustomiz
 		[['kustomize-build', 'error', 'o/kustomization.yaml', 'patches.0', 'kustomize reads each entry of patches: as an object, so this bare file name makes kustomize build fail ("cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch"). Write "- path: patch.yaml", or list it under patchesStrategicMerge.']],
 	);
 });
+
+test('a kustomization entry a config-management plugin creates at sync time is information where Argo CD builds the path with a plugin, an error elsewhere', () => {
+	const app = (plugin: string) => yaml`
+		apiVersion: argoproj.io/v1alpha1
+		kind: Application
+		metadata:
+		  name: kustomized-helm
+		  namespace: argocd
+		spec:
+		  destination:
+		    namespace: web
+		    server: {{ .Values.server }}
+		  project: default
+		  source:
+		    path: plugins/kustomized-helm
+		    repoURL: https://github.com/acme/apps.git${plugin}
+	`;
+	const files = (plugin: string) => ({
+		'apps/templates/kustomized-helm.yaml': app(plugin),
+		'plugins/kustomized-helm/kustomization.yaml': 'resources:\n  - all.yaml\n',
+		'plugins/kustomized-helm/Chart.yaml': 'apiVersion: v2\nname: x\nversion: 0.1.0\n',
+	});
+	// The interpolation is not re-indented: two tab stops, as the template's own lines.
+	const withPlugin = discover(files('\n\t\t    plugin:\n\t\t      name: kustomized-helm'));
+	assert.deepEqual(
+		withPlugin.problems.map((p) => [p.ruleId, p.severity, p.location.file, p.path.join('.')]),
+		[
+			['kustomize-unsupported', 'info', 'apps/templates/kustomized-helm.yaml', 'spec.source.plugin'],
+			['kustomize-unsupported', 'info', 'plugins/kustomized-helm/kustomization.yaml', 'resources.0'],
+		],
+	);
+	assert.match(withPlugin.problems[1].message, /^This kustomization names "all\.yaml" \(plugins\/kustomized-helm\/all\.yaml\), which is not in the repository, but the Argo CD Application "kustomized-helm" builds it with the config-management plugin "kustomized-helm" at sync time, which may create it first/);
+	const without = discover(files(''));
+	assert.deepEqual(without.problems.map((p) => [p.ruleId, p.severity, p.path.join('.')]), [['fleet-reference', 'error', 'resources.0']]);
+});

@@ -137,3 +137,33 @@ test('evaluations: the rules that judged a rendered object count for the report 
 	assert.ok(r.view.evaluated('apps/base/web/deployment.yaml', 0).includes('pss-privileged'));
 	assert.ok(!r.view.covers('apps/production/resources-patch.yaml', 0), 'a patch is no object of its own');
 });
+
+test('a path Argo CD builds with a config-management plugin is not rendered with kustomize: no build error, its files judged as written', async () => {
+	const app = (plugin: string) => yaml`
+		apiVersion: argoproj.io/v1alpha1
+		kind: Application
+		metadata:
+		  name: web
+		  namespace: argocd
+		spec:
+		  destination:
+		    namespace: web
+		    server: https://kubernetes.default.svc
+		  project: default
+		  source:
+		    path: plugins/web
+		    repoURL: https://github.com/acme/apps.git${plugin}
+	`;
+	const files = (plugin: string) => ({
+		'argocd/web.yaml': app(plugin),
+		'plugins/web/kustomization.yaml': 'resources:\n  - all.yaml\n  - deployment.yaml\n',
+		'plugins/web/deployment.yaml': BASE,
+	});
+	const built = await renderedRepo(files('\n\t\t    plugin:\n\t\t      name: kustomized-helm'));
+	assert.equal(built.model.clusters.find((c) => c.name === 'in-cluster')?.syncs[0].plugin, 'kustomized-helm');
+	assert.deepEqual(built.renders.flatMap((r) => r.objects), []);
+	assert.deepEqual(built.analyze('plugins/web/kustomization.yaml').map((f) => `${f.ruleId} ${f.severity}`), ['kustomize-unsupported info']);
+	// The same path without the plugin is a kustomize build that fails on the missing file.
+	const plain = await renderedRepo(files(''));
+	assert.deepEqual(plain.analyze('plugins/web/kustomization.yaml').map((f) => `${f.ruleId} ${f.severity}`), ['fleet-reference error']);
+});

@@ -79,7 +79,7 @@ function hasKustomization(store: DocumentStore, dir: string): boolean {
  * the clusters that stop getting changes. Remote bases, paths that leave the repository and
  * paths with unexpanded variables (`${var}`, `{{ }}`: a tool may fill them in) are never reported.
  */
-export function kustomizationProblems(store: DocumentStore, reach: Readonly<Record<string, string[]>>): FleetProblem[] {
+export function kustomizationProblems(store: DocumentStore, reach: Readonly<Record<string, string[]>>, plugins: ReadonlyMap<string, string> = new Map()): FleetProblem[] {
 	const out: FleetProblem[] = [];
 	for (const file of store.files()) {
 		if (!isKustomizationFile(file)) continue;
@@ -93,10 +93,22 @@ export function kustomizationProblems(store: DocumentStore, reach: Readonly<Reco
 			if (ref.remote || !expects || typeof written !== 'string' || /\$\{|\{\{/.test(written) || mayBeRemote(written)) continue;
 			const broken = brokenEntry(store, ref, expects, written);
 			if (broken === undefined) continue;
+			// A path a config-management plugin builds: the plugin may create the entry first (`helm template . > all.yaml`).
+			const plugin = pluginOf(plugins, file);
+			if (plugin !== undefined && store.probe(ref.target) === undefined) {
+				out.push({ ruleId: 'kustomize-unsupported', severity: 'info', message: `This kustomization names "${written}" (${ref.target}), which is not in the repository, but ${plugin} at sync time, which may create it first (e.g. helm template . > ${written}). Fleetscope runs no plugin, so this build is not checked.`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
+				continue;
+			}
 			out.push({ ruleId: 'fleet-reference', severity: 'error', message: `${broken.what}${consequence(reach[file])} ${broken.fix}`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
 		}
 	}
 	return out;
+}
+
+/** Why a kustomization file's directory is built by a config-management plugin (it lies in such a path), or undefined. */
+function pluginOf(plugins: ReadonlyMap<string, string>, file: string): string | undefined {
+	for (const [path, why] of plugins) if (path === '' || file.startsWith(`${path}/`)) return why;
+	return undefined;
 }
 
 /**

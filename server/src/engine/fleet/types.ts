@@ -52,6 +52,8 @@ export interface SyncSource {
 	dependsOn?: string[];
 	/** The document of the syncing object (a Flux Kustomization), whose fields shape what is applied. */
 	object?: { file: string; documentIndex: number };
+	/** Argo CD builds the path with this config-management plugin ('' when Argo CD discovers which): not rendered. */
+	plugin?: string;
 }
 
 export interface FleetCluster {
