@@ -13,6 +13,8 @@ import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
 import { liveFindings, loadLiveTargets, type LiveSummary } from './live';
 import { ObjectSet } from '../engine/core/objects';
+import { generatedObjectsOf } from '../engine/kustomize/generated-objects';
+import { isKustomizationFile } from '../engine/core/paths';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -161,8 +163,12 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	}
 	if (!wantsLive) return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 	// Live diagnostics: what the repository creates is every object of the checked files (raw, so namespaces may still be set later).
+	// A kustomization's generators create ConfigMaps and Secrets too (by the names references use).
 	const objects = ObjectSet.fromValues(
-		analyses.flatMap((a) => a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value }))),
+		analyses.flatMap((a) => [
+			...a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value })),
+			...generatedObjectsOf(a.path, isKustomizationFile(a.path) ? a.parsed.documents[0]?.value : undefined).map((g) => ({ file: a.path, documentIndex: 0, value: g.value })),
+		]),
 		false,
 	);
 	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
