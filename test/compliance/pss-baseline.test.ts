@@ -256,8 +256,13 @@ containers:
         user: system_u
         role: system_r
         type: container_kvm_t
+  - name: engine
+    image: podman
+    securityContext:
+      seLinuxOptions:
+        type: container_engine_t
 `);
-	it('reports a custom type, user and role, each on its value', () => {
+	it('reports a custom type, user and role, each on its value; container_kvm_t is allowed at every version', () => {
 		const r = run(t, 'pss-seLinuxOptions', { settings: { kubernetesVersion: '1.31' } });
 		assert.deepEqual(r.where, [
 			'7:12-7:17 warning pss-seLinuxOptions | spc_t',
@@ -266,7 +271,7 @@ containers:
 		]);
 		assert.equal(
 			r.messages[0],
-			'The pod sets the SELinux type "spc_t" (securityContext.seLinuxOptions.type): a custom type can lift the container\'s SELinux confinement. Use container_t, container_init_t, container_kvm_t or remove it. (PSS baseline)',
+			'The pod sets the SELinux type "spc_t" (securityContext.seLinuxOptions.type): a custom type can lift the container\'s SELinux confinement. Use container_t, container_init_t, container_kvm_t, container_engine_t or remove it. (PSS baseline)',
 		);
 		assert.equal(
 			r.messages[1],
@@ -274,14 +279,15 @@ containers:
 		);
 	});
 
-	it('allows container_kvm_t only from 1.31', () => {
+	it('allows container_engine_t from 1.31 (pod-security-admission seLinuxOptions_1_31), not at 1.30', () => {
 		const r = run(t, 'pss-seLinuxOptions', { settings: { kubernetesVersion: '1.30' } });
 		assert.deepEqual(r.where, [
 			'7:12-7:17 warning pss-seLinuxOptions | spc_t',
-			'15:16-15:31 warning pss-seLinuxOptions | container_kvm_t',
 			'13:16-13:24 warning pss-seLinuxOptions | system_u',
 			'14:16-14:24 warning pss-seLinuxOptions | system_r',
+			'20:16-20:34 warning pss-seLinuxOptions | container_engine_t',
 		]);
+		assert.match(r.messages[3], /Use container_t, container_init_t, container_kvm_t or remove it\. \(Kubernetes 1\.31 and later allow container_engine_t\.\) \(PSS baseline\)$/);
 	});
 
 	it('accepts container_t with no user or role', () => {
@@ -365,6 +371,20 @@ containers:
     image: busybox
 `);
 		assert.deepEqual(run(t, 'pss-seccompProfile_baseline').where, []);
+	});
+
+	it('before 1.19 (an enforce-version pinned that low) reads the seccomp annotations instead of the fields', () => {
+		const t = pod(`
+containers:
+  - name: web
+    image: nginx
+    securityContext:
+      seccompProfile:
+        type: Unconfined
+`).replace('  name: p\n', '  name: p\n  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: unconfined\n    container.seccomp.security.alpha.kubernetes.io/web: runtime/default\n');
+		const at = (v: string) => run(t, 'pss-seccompProfile_baseline', { namespaces: {}, settings: { kubernetesVersion: v } }).where;
+		assert.deepEqual(at('1.18'), ['5:46-5:56 warning pss-seccompProfile_baseline | unconfined']);
+		assert.deepEqual(at('1.19'), ['13:16-13:26 warning pss-seccompProfile_baseline | Unconfined']);
 	});
 });
 
