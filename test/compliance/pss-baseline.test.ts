@@ -121,6 +121,30 @@ volumes:
 		]);
 	});
 
+	it('does not claim a read-only mount can change the node\'s files; one writable mount can', () => {
+		const mounted = (readOnly: string) => pod(`
+containers:
+  - name: web
+    image: nginx
+    volumeMounts:
+      - name: logs
+        mountPath: /host/logs
+        readOnly: true
+  - name: shipper
+    image: fluent-bit
+    volumeMounts:
+      - name: logs
+        mountPath: /logs${readOnly}
+volumes:
+  - name: logs
+    hostPath:
+      path: /var/log
+`);
+		const ro = run(mounted('\n        readOnly: true'), 'pss-hostPathVolumes');
+		assert.deepEqual(ro.messages, [`Volume "logs" mounts the node's directory /var/log (hostPath): the pod can read the node's files (node credentials, other pods' data), even mounted read-only. Use a persistentVolumeClaim, configMap, secret or emptyDir instead. (CIS 5.2.12, PSS baseline)`]);
+		assert.match(run(mounted(''), 'pss-hostPathVolumes').messages[0], /: the pod can read or change the node's files\./);
+	});
+
 	it('accepts other volume types', () => {
 		const t = pod(`
 containers:

@@ -290,6 +290,21 @@ containers:
 		assert.deepEqual(run(t, 'pss-capabilities_baseline').where, ['11:41-11:50 warning pss-capabilities_baseline | SYS_ADMIN']);
 	});
 
+	it('says so when ALL is written in lowercase (Pod Security compares the exact string), on that item', () => {
+		const t = pod(`
+containers:
+  - name: web
+    image: nginx
+    securityContext:
+      capabilities:
+        drop: [all]
+`);
+		const r = run(t, 'pss-capabilities_restricted');
+		assert.deepEqual(r.where, ['10:17-10:20 warning pss-capabilities_restricted | all']);
+		assert.deepEqual(r.messages, ['Container "web" drops "all", but Pod Security requires exactly "ALL" in capital letters, so the restricted level rejects it. Write drop: ["ALL"]. (CIS 5.2.8, 5.2.10, PSS restricted)']);
+		assert.deepEqual(run(t.replace('[all]', '[ALL]'), 'pss-capabilities_restricted').where, []);
+	});
+
 	it('does not exist before 1.22 and exempts Windows pods from 1.25', () => {
 		const t = pod(`
 containers:
