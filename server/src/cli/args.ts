@@ -40,6 +40,8 @@ export interface CheckOptions extends WalkOptions {
 	format: Format;
 	output?: string;
 	failOn: FailOn;
+	/** `--verbose`: the text format adds each finding's why and fix under its line. */
+	verbose?: boolean;
 }
 
 /** The options of `fleetscope report`, validated. */
@@ -101,6 +103,8 @@ Options:
   --format FORMAT              check: text|json|sarif (default: text);
                                report: html|md|json (default: html)
   -o, --output FILE            write the report to FILE; a summary still goes to stderr
+  --verbose                    check, text format: also print each finding's why and fix under its
+                               line (by default one line per finding; json and sarif keep everything)
   --fail-on error|warning|info|never
                                check only: lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
@@ -167,6 +171,7 @@ export function parseCommand(argv: string[]): Command {
 				'production-escalation': { type: 'boolean' },
 				'no-production-escalation': { type: 'boolean' },
 				'no-render': { type: 'boolean' },
+				verbose: { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
 				context: { type: 'string', multiple: true },
 				snapshot: { type: 'string', multiple: true },
@@ -242,6 +247,7 @@ export function parseCommand(argv: string[]): Command {
 		liveTimeoutSeconds,
 	};
 	if (command === 'report') {
+		if (values.verbose) throw new UsageError('--verbose is an option of check (its text format)');
 		if (values['fail-on'] !== undefined) throw new UsageError('--fail-on is an option of check: report always exits 0 once the report is written (run check as the gate)');
 		return { kind: 'report', options: { ...walk, format: oneOf('format', values.format, REPORT_FORMATS) ?? 'html', output: values.output } };
 	}
@@ -252,6 +258,7 @@ export function parseCommand(argv: string[]): Command {
 			format: oneOf('format', values.format, FORMATS) ?? 'text',
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
+			...(values.verbose ? { verbose: true } : {}),
 		},
 	};
 }
