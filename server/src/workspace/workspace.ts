@@ -1,7 +1,7 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ResourceCheck } from '../engine/context/check-context';
 import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
-import { isSettingsFileName } from '../engine/core/settings-file';
+import { isSettingsFileName } from '../engine/rules/settings-file';
 import type { Finding } from '../engine/core/types';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import { EnginePool } from './engines';
