@@ -3,7 +3,7 @@ import type { IndexedObject } from '../../../core/objects';
 import type { ComplianceContext, ComplianceProblem, ComplianceRule } from '../rule';
 import { scopesOf, type Scope } from '../cross';
 import { appOfObject, durationMs, factOf, formatDuration, metadataFacts } from './facts';
-import { holdsData } from './backupCoverage';
+import { holdsData } from './backup-coverage';
 import { isVeleroSchedule, schedulePaused, scheduleCovers, scheduleInterval } from './velero';
 import { resourceHeader } from '../../../core/resource';
 
