@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, covered, pss as all } from './helpers';
-import { ruleMeta } from '../../server/src/engine/core/rule-meta';
+import { ruleMeta } from '../../server/src/engine/rules/catalog';
 
 /** Only the findings of baseline checks (errors where a namespace enforces baseline); restricted ones are tested elsewhere. */
 const pss = (text: string) => all(text).filter((f) => ruleMeta(f.ruleId)?.controls.some((c) => c.startsWith('PSS-baseline-')));

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { EMPTY_FLEET, type FleetModel } from '../../server/src/engine/fleet/types';
 import { chainsawAssertionPaths, isNonObject, TOOL_CONFIG_GROUPS } from '../../server/src/engine/fleet/tool-configs';
 import { complianceChecks } from '../../server/src/engine/rules/compliance';
@@ -107,7 +107,7 @@ spec:
 			'p/.chainsaw-test/pod-applied.yaml': pod,
 			'kuttl/01-assert.yaml': pod,
 		};
-		const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+		const repo = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 		const c = new Engine(registry, defaultSettings(), [...checks, ...complianceChecks]);
 		const at = (p: string) => c.analyze({ path: p, text: files[p] }, repo).findings.map((f) => f.ruleId);
 		assert.deepEqual(at('p/.chainsaw-test/policy-ready.yaml'), []);
@@ -115,17 +115,27 @@ spec:
 		assert.deepEqual(at('kuttl/01-assert.yaml'), []);
 		assert.ok(at('p/.chainsaw-test/pod-applied.yaml').includes('pss-privileged'));
 		// Without the Test, the same ClusterPolicy is an object that lacks its spec.
-		const alone = await RepoIndex.build({ listFiles: async () => ['x/ready.yaml'], readFile: async () => ready });
+		const alone = await RepoSnapshot.build({ listFiles: async () => ['x/ready.yaml'], readFile: async () => ready });
 		assert.deepEqual(c.analyze({ path: 'x/ready.yaml', text: ready }, alone).findings.map((f) => f.ruleId), ['schema-required']);
 		// The Test changes: an assertion that is no longer named is an object again.
-		await repo.updateFile('p/.chainsaw-test/chainsaw-test.yaml', test.replace('            file: policy-ready.yaml', '            file: other.yaml'));
-		assert.equal(repo.isPatchFile('p/.chainsaw-test/policy-ready.yaml'), false);
-		assert.equal(repo.isPatchFile('p/.chainsaw-test/pod-rejected.yaml'), true);
+		const next = repo.withFiles([{ path: 'p/.chainsaw-test/chainsaw-test.yaml', text: test.replace('            file: policy-ready.yaml', '            file: other.yaml') }]);
+		assert.equal(next.isPatchFile('p/.chainsaw-test/policy-ready.yaml'), false);
+		assert.equal(next.isPatchFile('p/.chainsaw-test/pod-rejected.yaml'), true);
+	});
+
+	it('a document whose keys are JMESPath expressions is an assertion (partial); a Kyverno conditional anchor is not one', async () => {
+		const assertion = 'apiVersion: policies.kyverno.io/v1alpha1\nkind: ValidatingPolicy\nmetadata:\n  name: p\nstatus:\n  conditionStatus:\n    (conditions[?type == \'Ready\']):\n    - status: "True"\n';
+		const policy = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p\nspec:\n  rules:\n    - name: r\n      match: {any: [{resources: {kinds: [Pod]}}]}\n      validate:\n        pattern:\n          spec:\n            containers:\n              - (image): "*:latest"\n                imagePullPolicy: Always\n';
+		const files: Record<string, string> = { 't/policy-ready.yaml': assertion, 'p/policy.yaml': policy };
+		const repo = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+		assert.equal(repo.isPatchFile('t/policy-ready.yaml'), true);
+		assert.equal(repo.isPatchFile('p/policy.yaml'), false);
+		assert.deepEqual(engine.analyze({ path: 't/policy-ready.yaml', text: assertion }, repo).findings.map((f) => f.ruleId), []);
 	});
 
 	it('a bare file name under patches: is a patch file (kustomize itself refuses the entry)', async () => {
 		const files: Record<string, string> = { 'o/kustomization.yaml': 'resources: [../base]\npatches:\n  - web-patch.yaml\n  - path: other.yaml\n' };
-		const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+		const repo = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 		assert.equal(repo.isPatchFile('o/web-patch.yaml'), true);
 		assert.equal(repo.isPatchFile('o/other.yaml'), true);
 		assert.equal(repo.isPatchFile('o/kustomization.yaml'), false);

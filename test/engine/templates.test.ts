@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
 import { defaultSettings } from '../../shared/settings';
 import { isIncluded } from '../../server/src/engine/core/paths';
@@ -16,7 +16,7 @@ const { registry, checks } = nodeEngineDeps();
 const engine = new Engine(registry, defaultSettings(), checks);
 
 async function run(files: Record<string, string>, path: string): Promise<string[]> {
-	const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+	const repo = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 	return engine.analyze({ path, text: files[path] }, repo).findings.map((f) => `${f.range.start.line + 1} ${f.ruleId}${f.ruleId === 'file-skipped' ? `: ${f.message.slice(0, 40)}` : ''}`);
 }
 

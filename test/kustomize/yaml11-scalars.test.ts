@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
@@ -21,8 +21,8 @@ const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  labels:
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n      stdin: yes\n      tty: true\n';
 
 async function findings(files: Record<string, string>, path: string, withFleet = false): Promise<string[]> {
-	const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
-	if (withFleet) repo.setFleet(discoverFleet(new DocumentStore(memoryRepo(files))));
+	const built = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+	const repo = withFleet ? built.withFleet(discoverFleet(new DocumentStore(memoryRepo(files)))) : built;
 	return engine.analyze({ path, text: files[path] }, repo).findings.filter((f) => f.ruleId.startsWith('yaml11') || f.ruleId.startsWith('schema-')).map((f) => `${f.range.start.line + 1} ${f.ruleId} ${f.message}`).sort();
 }
 

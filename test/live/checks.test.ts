@@ -6,7 +6,7 @@ import { ObjectSet } from '../../server/src/engine/core/objects';
 import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
 import type { TargetCluster } from '../../server/src/engine/fleet/types';
 import { createNodeRegistry } from '../../server/src/host/registry';
-import { ruleMeta } from '../../server/src/engine/core/rule-meta';
+import { ruleMeta } from '../../server/src/engine/rules/catalog';
 import { readFileSync } from 'node:fs';
 import { RepoObjects } from '../../server/src/engine/context/repo-objects';
 import { liveObjectsOfText } from '../../server/src/engine/live/repo-objects';

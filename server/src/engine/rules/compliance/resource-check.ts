@@ -1,6 +1,6 @@
 import type { CheckContext, ResourceCheck } from '../../context/check-context';
 import type { Resource } from '../../core/resource';
-import { registerRule } from '../../core/rule-meta';
+import type { RuleMeta } from '../../core/rule-meta';
 import type { SchemaProblem } from '../../schema/types';
 import { complianceContext, type NamespaceDirectory } from './context';
 import { escalate, escalationOf } from './escalation';
@@ -14,22 +14,17 @@ export interface ComplianceHostOptions {
 	namespaces?: NamespaceDirectory;
 }
 
-const patchFiles = new WeakMap<CheckContext, boolean>();
-
-/** Whether the analysed file is a kustomize patch, asked once per analysis (every rule asks). */
-function isPatch(ctx: CheckContext): boolean {
-	let v = patchFiles.get(ctx);
-	if (v === undefined) patchFiles.set(ctx, (v = ctx.repo.isPatchFile(ctx.path)));
-	return v;
+/** A compliance rule's metadata, as SARIF `rules[]`, the docs and hovers show it. */
+export function complianceRuleMeta(rule: ComplianceRule): RuleMeta {
+	return { id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] };
 }
 
 /**
- * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
- * problem becomes one finding on the exact node; production escalation (opt-in) raises it one level
- * (the message says why), and the engine applies the user's severity overrides.
+ * Wraps a compliance rule as an engine plugin. Each
+ * problem becomes one finding on the exact node; production escalation (opt-in, escalation.ts)
+ * raises it one level (the message says why), and the engine applies the user's severity overrides.
  */
 export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOptions = {}): ResourceCheck {
-	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] });
 	const kinds = new Set(rule.kinds);
 	return {
 		id: rule.id,
@@ -38,7 +33,7 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 		check: (r: Resource, ctx: CheckContext): SchemaProblem[] => {
 			// A kustomize patch or a test assertion names only some fields: what it lacks the base (or the cluster) may have.
 			// What it sets is judged on what the clusters receive (the rendered findings placed on its lines).
-			if (isPatch(ctx)) return [];
+			if (ctx.partial) return [];
 			const cctx = complianceContext(r, ctx, options.namespaces);
 			const problems = rule.check(r, cctx);
 			if (problems.length === 0) return [];
@@ -50,6 +45,6 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 			});
 		},
 		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
-		evaluates: (r: Resource, ctx: CheckContext): boolean => !isPatch(ctx) && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
+		evaluates: (r: Resource, ctx: CheckContext): boolean => !ctx.partial && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
 	};
 }
