@@ -25,7 +25,7 @@ export interface Difference {
 
 export interface CompareOptions {
 	/** Whether a difference at these paths is ignored (ignore rules, fields another controller owns). */
-	ignored?: (segs: readonly Segment[], desiredPath: readonly PathKey[], livePath: readonly PathKey[]) => boolean;
+	ignored?: (segs: readonly Segment[], desiredPath: readonly PathKey[], livePath: readonly PathKey[], leaf: boolean) => boolean;
 	/** The object is tracked by Argo CD through the `app.kubernetes.io/instance` label. */
 	argoTracked?: boolean;
 }
@@ -55,10 +55,15 @@ function sameItemKey(a: Record<string, unknown>, b: Record<string, unknown>): bo
 	return ka.length === Object.keys(b).length && ka.every((k) => String(a[k]) === String(b[k]));
 }
 
+/** Records a difference unless a rule ignores that very field (`leaf`: managers are asked about fields, not about the maps above them). */
+function push(w: Walk, d: Difference): void {
+	if (!w.options.ignored?.(d.segs, d.desiredPath, d.livePath, true)) w.diffs.push(d);
+}
+
 function walk(w: Walk, desired: unknown, live: unknown, segs: Segment[], dpath: PathKey[], lpath: PathKey[], keys: string[], schema: PatchSchema | undefined): void {
-	if (w.options.ignored?.(segs, dpath, lpath)) return;
+	if (w.options.ignored?.(segs, dpath, lpath, false)) return;
 	if (isPlainObject(desired)) {
-		if (live !== undefined && live !== null && !isPlainObject(live)) return void w.diffs.push({ segs, desiredPath: dpath, livePath: lpath, desired, live });
+		if (live !== undefined && live !== null && !isPlainObject(live)) return void push(w, { segs, desiredPath: dpath, livePath: lpath, desired, live });
 		const l = (live ?? {}) as Record<string, unknown>;
 		for (const [k, v] of Object.entries(desired)) {
 			walk(w, v, l[k], [...segs, { key: k }], [...dpath, k], [...lpath, k], [...keys, k], fieldSchema(schema, k));
@@ -67,7 +72,7 @@ function walk(w: Walk, desired: unknown, live: unknown, segs: Segment[], dpath: 
 	}
 	if (Array.isArray(desired)) {
 		if (desired.length === 0 && isEmptyValue(live)) return;
-		if (!Array.isArray(live)) return void w.diffs.push({ segs, desiredPath: dpath, livePath: lpath, desired, live: live ?? undefined });
+		if (!Array.isArray(live)) return void push(w, { segs, desiredPath: dpath, livePath: lpath, desired, live: live ?? undefined });
 		const mergeKeys = isAssociative(schema) ? (schema?.keys ?? []) : [];
 		if (mergeKeys.length > 0 && desired.every((d) => keyOf(d, mergeKeys))) {
 			desired.forEach((d, i) => {
@@ -78,7 +83,7 @@ function walk(w: Walk, desired: unknown, live: unknown, segs: Segment[], dpath: 
 				});
 				const itemSegs: Segment[] = [...segs, { item: key }];
 				if (j === -1) {
-					if (!w.options.ignored?.(itemSegs, [...dpath, i], lpath)) w.diffs.push({ segs: itemSegs, desiredPath: [...dpath, i], livePath: lpath, desired: d, live: undefined });
+					push(w, { segs: itemSegs, desiredPath: [...dpath, i], livePath: lpath, desired: d, live: undefined });
 					return;
 				}
 				walk(w, d, live[j], itemSegs, [...dpath, i], [...lpath, j], keys, schema?.elements);
@@ -88,15 +93,15 @@ function walk(w: Walk, desired: unknown, live: unknown, segs: Segment[], dpath: 
 		if (isAssociative(schema) && mergeKeys.length === 0) {
 			// A set of scalars (finalizers): every desired value must be there; others may be added.
 			const missing = desired.filter((d) => !live.some((x) => sameScalar(d, x, keys)));
-			if (missing.length > 0) w.diffs.push({ segs, desiredPath: dpath, livePath: lpath, desired, live });
+			if (missing.length > 0) push(w, { segs, desiredPath: dpath, livePath: lpath, desired, live });
 			return;
 		}
 		// An atomic list: same length, each item the same (maps inside it again as subsets).
-		if (desired.length !== live.length) return void w.diffs.push({ segs, desiredPath: dpath, livePath: lpath, desired, live });
+		if (desired.length !== live.length) return void push(w, { segs, desiredPath: dpath, livePath: lpath, desired, live });
 		desired.forEach((d, i) => walk(w, d, live[i], [...segs, { index: i }], [...dpath, i], [...lpath, i], keys, schema?.elements));
 		return;
 	}
-	if (!sameScalar(desired, live, keys)) w.diffs.push({ segs, desiredPath: dpath, livePath: lpath, desired, live: live ?? undefined });
+	if (!sameScalar(desired, live, keys)) push(w, { segs, desiredPath: dpath, livePath: lpath, desired, live: live ?? undefined });
 }
 
 /**

@@ -111,7 +111,7 @@ export class IgnoreRules {
 	 * A predicate over the differences of one object: true when a rule ignores the field. Paths of
 	 * JSON pointers and jq expressions hold on either side; managers are those of the live field.
 	 */
-	fieldMatcher(rules: readonly IgnoreRule[], desired: unknown, live: unknown, managed: readonly ManagedFieldsEntry[] | undefined): (segs: readonly Segment[], desiredPath: readonly PathKey[], livePath: readonly PathKey[]) => boolean {
+	fieldMatcher(rules: readonly IgnoreRule[], desired: unknown, live: unknown, managed: readonly ManagedFieldsEntry[] | undefined): (segs: readonly Segment[], desiredPath: readonly PathKey[], livePath: readonly PathKey[], leaf?: boolean) => boolean {
 		const desiredPaths: PathKey[][] = [];
 		const livePaths: PathKey[][] = [];
 		const managers = new Set<string>();
@@ -130,9 +130,9 @@ export class IgnoreRules {
 			for (const m of r.managedFieldsManagers ?? []) managers.add(m);
 		}
 		if (desiredPaths.length === 0 && livePaths.length === 0 && managers.size === 0) return () => false;
-		return (segs, dpath, lpath) => {
+		return (segs, dpath, lpath, leaf = true) => {
 			if (desiredPaths.some((p) => startsWith(dpath, p)) || livePaths.some((p) => startsWith(lpath, p))) return true;
-			if (managers.size > 0) {
+			if (leaf && managers.size > 0) {
 				const owner = ownerOf(managed, segs);
 				if (owner && managers.has(owner.manager)) return true;
 			}

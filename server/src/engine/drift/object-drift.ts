@@ -83,8 +83,8 @@ export function objectDrift(input: ObjectDriftInput): DriftObject {
 	const { rendered, live, entry } = input;
 	const desired = rendered.value;
 	const fieldIgnored = input.rules.fieldMatcher(input.matching, desired, live, live.metadata.managedFields);
-	const ignored = (segs: readonly Segment[], dpath: readonly PathKey[], lpath: readonly PathKey[]) =>
-		input.controllerOwned.includes(formatPath(segs)) || fieldIgnored(segs, dpath, lpath);
+	const ignored = (segs: readonly Segment[], dpath: readonly PathKey[], lpath: readonly PathKey[], leaf: boolean) =>
+		input.controllerOwned.includes(formatPath(segs)) || fieldIgnored(segs, dpath, lpath, leaf);
 	const compared = input.predicted ?? desired;
 	let diffs: Difference[] = compareObjects(compared, live, { ignored, argoTracked: input.argoTracked });
 	if (input.predicted) {
