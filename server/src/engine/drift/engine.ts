@@ -149,7 +149,11 @@ export function computeClusterDrift(input: DriftClusterInput, options: DriftOpti
 			entry,
 			rules,
 			matching,
-			controllerOwned: hpa.has(`${header.kind}|${namespace ?? ''}|${header.name}`) ? ['spec.replicas'] : [],
+			controllerOwned: [
+				...(hpa.has(`${header.kind}|${namespace ?? ''}|${header.name}`) ? ['spec.replicas'] : []),
+				// A Secret first seen through a metadata watch has no type yet: nothing to compare it with.
+				...(kind?.metadataOnly && liveObj.type === undefined ? ['type'] : []),
+			],
 			argoTracked: owner?.kind === 'argo-application' || owner?.kind === 'argo-applicationset',
 			locate: options.locate,
 			predicted: dry?.predicted,

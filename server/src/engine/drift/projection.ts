@@ -46,9 +46,12 @@ export class DriftProjection {
 	private readonly trees = new Map<string, FieldTree>();
 	private readonly nsSet = new Set<string>();
 
+	/** `whole`: keep every field but status (and Secret data) of the declared kinds (`fleetscope snapshot --full`). */
+	constructor(readonly whole = false) {}
+
 	/** The union of what the clusters' renders declare, per kind. */
-	static fromRenders(renders: readonly ClusterRender[]): DriftProjection {
-		const p = new DriftProjection();
+	static fromRenders(renders: readonly ClusterRender[], whole = false): DriftProjection {
+		const p = new DriftProjection(whole);
 		for (const r of renders) for (const { object } of r.objects) p.add(object.value);
 		return p;
 	}
@@ -94,7 +97,7 @@ export class DriftProjection {
 		if (!isPlainObject(raw) || !isPlainObject(raw.metadata) || typeof raw.apiVersion !== 'string' || typeof raw.kind !== 'string') return undefined;
 		const group = groupOf(raw.apiVersion);
 		const tree = this.trees.get(`${group}|${raw.kind}`) ?? {};
-		return projectObject(raw, tree, group);
+		return projectObject(raw, tree, group, this.whole && this.trees.has(`${group}|${raw.kind}`));
 	}
 }
 
@@ -139,7 +142,7 @@ function strings(v: unknown, pick?: (k: string) => boolean): Record<string, stri
 	return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function projectObject(raw: Record<string, unknown>, tree: FieldTree, group: string): LiveObject {
+export function projectObject(raw: Record<string, unknown>, tree: FieldTree, group: string, whole = false): LiveObject {
 	const m = raw.metadata as Record<string, unknown>;
 	const declaredMeta = tree.metadata ?? {};
 	const declaredAnnotations = declaredMeta.annotations ?? {};
@@ -149,7 +152,7 @@ export function projectObject(raw: Record<string, unknown>, tree: FieldTree, gro
 	if (typeof m.creationTimestamp === 'string') meta.creationTimestamp = m.creationTimestamp;
 	const labels = strings(m.labels);
 	if (labels) meta.labels = labels;
-	const annotations = strings(m.annotations, (k) => k !== LAST_APPLIED && (k in declaredAnnotations || KEPT_ANNOTATIONS.test(k)));
+	const annotations = strings(m.annotations, (k) => k !== LAST_APPLIED && (whole || k in declaredAnnotations || KEPT_ANNOTATIONS.test(k)));
 	if (annotations) meta.annotations = annotations;
 	if (Array.isArray(m.ownerReferences)) {
 		const refs: LiveOwnerReference[] = m.ownerReferences.filter(isPlainObject).flatMap((r) =>
@@ -164,7 +167,7 @@ export function projectObject(raw: Record<string, unknown>, tree: FieldTree, gro
 		const entries: ManagedFieldsEntry[] = [];
 		for (const e of m.managedFields.filter(isPlainObject)) {
 			if (typeof e.manager !== 'string') continue;
-			const fieldsV1 = keepFields(e.fieldsV1, fieldTree);
+			const fieldsV1 = whole ? (isPlainObject(e.fieldsV1) ? e.fieldsV1 : undefined) : keepFields(e.fieldsV1, fieldTree);
 			if (!fieldsV1) continue;
 			entries.push({ manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(typeof e.time === 'string' ? { time: e.time } : {}), ...(typeof e.subresource === 'string' ? { subresource: e.subresource } : {}), fieldsV1 });
 		}
@@ -176,6 +179,7 @@ export function projectObject(raw: Record<string, unknown>, tree: FieldTree, gro
 		if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
 		if (secret && (k === 'data' || k === 'stringData')) continue;
 		if (secret && k === 'type' && typeof v === 'string') out.type = v;
+		else if (whole && k !== 'status') out[k] = v;
 		else if (k in tree) out[k] = keep(v, tree[k]);
 	}
 	// Flux's inventory says what a Kustomization applied: it decides what is extraneous.
