@@ -132,6 +132,10 @@ export function computeClusterDrift(input: DriftClusterInput, options: DriftOpti
 			continue;
 		}
 		const kind = live.kinds[`${group}|${header.kind}`];
+		if (kind?.apiVersions && kind.apiVersions.length > 0 && !kind.apiVersions.includes(header.apiVersion)) {
+			objects.push({ ...entry, state: 'unknown', reason: `The cluster does not serve ${header.apiVersion} (it serves ${kind.apiVersions.join(', ')}): it cannot apply this object as Git writes it, so there is nothing to compare it with.` });
+			continue;
+		}
 		if (!liveObj) {
 			const why = unreadable(kind, header.kind, group, namespace);
 			if (why) objects.push({ ...entry, state: 'unknown', reason: why });

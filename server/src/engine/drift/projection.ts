@@ -45,6 +45,7 @@ export interface KindRef {
 export class DriftProjection {
 	private readonly trees = new Map<string, FieldTree>();
 	private readonly nsSet = new Set<string>();
+	private readonly versions = new Map<string, Map<string, number>>();
 
 	/** `whole`: keep every field but status (and Secret data) of the declared kinds (`fleetscope snapshot --full`). */
 	constructor(readonly whole = false) {}
@@ -59,6 +60,9 @@ export class DriftProjection {
 	add(value: Record<string, unknown>): void {
 		if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') return;
 		const key = `${groupOf(value.apiVersion)}|${value.kind}`;
+		const counts = this.versions.get(key) ?? new Map<string, number>();
+		counts.set(value.apiVersion, (counts.get(value.apiVersion) ?? 0) + 1);
+		this.versions.set(key, counts);
 		let tree = this.trees.get(key);
 		if (!tree) this.trees.set(key, (tree = {}));
 		const body: Record<string, unknown> = {};
@@ -80,6 +84,11 @@ export class DriftProjection {
 			const [group, kind] = k.split('|');
 			return { group, kind };
 		});
+	}
+
+	/** The apiVersions Git writes a kind in, the most used first (a host reads the kind at the first the cluster serves). */
+	apiVersions(group: string, kind: string): string[] {
+		return [...(this.versions.get(`${group}|${kind}`) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).map(([v]) => v);
 	}
 
 	/** The namespaces the repository deploys to (listed one by one where a cluster-wide list is forbidden). */
@@ -120,7 +129,8 @@ function keep(value: unknown, tree: FieldTree, depth = 0): unknown {
 function keepFields(fields: unknown, tree: FieldTree | undefined, depth = 0): Record<string, unknown> | undefined {
 	if (!isPlainObject(fields)) return undefined;
 	if (tree === undefined) return undefined;
-	if (Object.keys(tree).length === 0 || depth > 64) return fields;
+	// An empty node owns its value whole (an atomic list, a scalar): kept as is.
+	if (Object.keys(tree).length === 0 || Object.keys(fields).length === 0 || depth > 64) return fields;
 	const out: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(fields)) {
 		if (k === '.') out[k] = v;

@@ -62,6 +62,8 @@ export interface LiveKindObjects {
 	coverage: FullCoverage;
 	namespaces?: string[];
 	reason?: string;
+	/** Every apiVersion the cluster serves the kind at (from discovery), when known. */
+	apiVersions?: string[];
 	/** True for Secrets: labels, annotations and type only, never data. */
 	metadataOnly?: boolean;
 	items: LiveObject[];

@@ -35,6 +35,8 @@ interface Served {
 	groupVersion: string;
 	plural: string;
 	namespaced: boolean;
+	/** Every groupVersion serving the kind. */
+	all: string[];
 }
 
 interface Scope {
@@ -100,7 +102,11 @@ export class FullObjectsSource {
 		const resources = new Map<string, { name: string; kind: string; namespaced: boolean; verbs?: string[] }[]>();
 		for (const ref of refs) {
 			let found: Served | undefined;
-			for (const gv of byGroup.get(ref.group) ?? []) {
+			const all: string[] = [];
+			// Read at the version Git writes, where the cluster serves it; else at the group's preferred one.
+			const declared = this.options.projection.apiVersions(ref.group, ref.kind);
+			const candidates = byGroup.get(ref.group) ?? [];
+			for (const gv of [...declared.filter((v) => candidates.includes(v)), ...candidates.filter((v) => !declared.includes(v))]) {
 				if (!resources.has(gv)) {
 					try {
 						const list = await this.client.get<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`);
@@ -112,8 +118,8 @@ export class FullObjectsSource {
 				}
 				const r = resources.get(gv)!.find((x) => x.kind === ref.kind && !x.name.includes('/') && (x.verbs ?? ['list']).includes('list'));
 				if (r) {
-					found = { groupVersion: gv, plural: r.name, namespaced: r.namespaced };
-					break;
+					all.push(gv);
+					found ??= { groupVersion: gv, plural: r.name, namespaced: r.namespaced, all };
 				}
 			}
 			out.set(`${ref.group}|${ref.kind}`, found);
@@ -168,6 +174,7 @@ export class FullObjectsSource {
 				continue;
 			}
 			const scope: Scope = { ref, served: s, rv: '', items: new Map() };
+			Object.assign(base, { apiVersions: s.all });
 			try {
 				await this.list(scope);
 				this.scopes.push(scope);

@@ -47,7 +47,7 @@ function fromExport(dir: string, projection: DriftProjection, cluster: string): 
 		if (!k || typeof k !== 'object' || typeof k.group !== 'string' || typeof k.kind !== 'string') continue;
 		const coverage = ['complete', 'partial', 'forbidden', 'failed', 'not-served'].includes(String(k.coverage)) ? (k.coverage as LiveKindObjects['coverage']) : 'failed';
 		const items = Array.isArray(k.items) ? k.items.flatMap((i) => projection.project(i) ?? []) : [];
-		kinds[key] = { group: k.group, kind: k.kind, namespaced: k.namespaced === true, coverage, ...(Array.isArray(k.namespaces) ? { namespaces: k.namespaces.filter((n): n is string => typeof n === 'string') } : {}), ...(typeof k.reason === 'string' ? { reason: k.reason } : {}), ...(k.metadataOnly ? { metadataOnly: true } : {}), items };
+		kinds[key] = { group: k.group, kind: k.kind, namespaced: k.namespaced === true, coverage, ...(Array.isArray(k.namespaces) ? { namespaces: k.namespaces.filter((n): n is string => typeof n === 'string') } : {}), ...(typeof k.reason === 'string' ? { reason: k.reason } : {}), ...(k.metadataOnly ? { metadataOnly: true } : {}), ...(Array.isArray(k.apiVersions) ? { apiVersions: k.apiVersions.filter((v): v is string => typeof v === 'string') } : {}), items };
 	}
 	return { cluster, context: typeof raw.context === 'string' ? raw.context : undefined, origin: 'snapshot', fetchedAt: typeof raw.exportedAt === 'string' ? raw.exportedAt : new Date(0).toISOString(), kinds };
 }
