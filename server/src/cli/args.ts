@@ -221,7 +221,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot)');
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot, drift)');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
 		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
