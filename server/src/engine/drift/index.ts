@@ -11,4 +11,5 @@ export { storeLocator, type Locator } from './locate';
 export { groupOf, objectKey } from './identity';
 export { formatPath, type Segment } from './paths';
 export { maskSecret, normaliseSecret } from './normalise';
+export { driftDocuments, type DriftDocuments } from './documents';
 export { IgnoreRules, type IgnoreRule } from './ignore';
