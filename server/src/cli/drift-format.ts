@@ -52,7 +52,9 @@ export function driftText(report: DriftReport, all: boolean, now: Date): string 
 		}
 	}
 	const drifted = report.clusters.filter((c) => c.state === 'drifted').length;
-	out.push(drifted === 0 ? 'No drift.' : `Drift in ${drifted} of ${report.clusters.length} cluster(s).`);
+	const unknown = report.clusters.filter((c) => c.state === 'unknown').length;
+	const partly = unknown > 0 ? ` ${unknown} cluster(s) could not be read completely: what could not be read is unknown, not in sync.` : '';
+	out.push(drifted === 0 ? `No drift found.${partly}` : `Drift in ${drifted} of ${report.clusters.length} cluster(s).${partly}`);
 	return `${out.join('\n')}\n`;
 }
 

@@ -179,7 +179,9 @@ export function projectObject(raw: Record<string, unknown>, tree: FieldTree, gro
 			if (typeof e.manager !== 'string') continue;
 			const fieldsV1 = whole ? (isPlainObject(e.fieldsV1) ? e.fieldsV1 : undefined) : keepFields(e.fieldsV1, fieldTree);
 			if (!fieldsV1) continue;
-			entries.push({ manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(typeof e.time === 'string' ? { time: e.time } : {}), ...(typeof e.subresource === 'string' ? { subresource: e.subresource } : {}), fieldsV1 });
+			// A YAML dump read with timestamps as dates still gives the time.
+			const time = e.time instanceof Date ? e.time.toISOString().replace(/\.000Z$/, 'Z') : e.time;
+			entries.push({ manager: e.manager, ...(typeof e.operation === 'string' ? { operation: e.operation } : {}), ...(typeof time === 'string' ? { time } : {}), ...(typeof e.subresource === 'string' ? { subresource: e.subresource } : {}), fieldsV1 });
 		}
 		if (entries.length > 0) meta.managedFields = entries;
 	}
