@@ -108,6 +108,7 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE] [--full [PATH]]
        fleetscope drift [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]...
                         [--format text|json|sarif] [--output FILE] [--all]
+       fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
 the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -151,6 +152,9 @@ version each environment runs, and which clusters each YAML file reaches.
 render prints, as YAML, what the cluster NAME of the repository at PATH receives: every Git path
 synced to it, rendered as Flux, Argo CD or kustomize render it, each object headed by the file
 it comes from; what cannot be rendered is said on stderr.
+
+promote opens the pull request that moves APP to the environment ENV, gated (fleetscope promote
+--help tells more; docs/promotion.md).
 
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
 never Secret data) to DIR, for --snapshot on a machine without cluster access. --full also writes
@@ -243,7 +247,7 @@ export function parseCommand(argv: string[]): Command {
 	if (command === 'drift') return { kind: 'drift', options: driftOptions(values, paths) };
 	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
 	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet, render, snapshot and drift`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote and drift`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { computeDrift, driftInputs, DriftProjection, storeLocator, type LiveFor } from '../engine/drift';
 import { TargetRenderer } from '../engine/fleet/targets';
 import type { FleetModel } from '../engine/fleet/types';
-import { RepoIndex } from '../engine/context/repo-index';
-import { loadFleet } from '../host/fleet';
-import { nodeFileSystem } from '../host/node-fs';
+import { nodeEngineDeps } from '../host/engine-deps';
+import { openRepository } from '../workspace/standalone';
 import { dryRunObjects } from '../host/live/dry-run';
 import { FullObjectsSource } from '../host/live/full-objects';
 import { readObjectsSnapshot, writeObjectsSnapshot } from '../host/live/full-snapshot';
@@ -50,9 +49,9 @@ async function openRepo(repoPath: string | undefined, cwd: string, config: strin
 	}
 	const configFile = findConfig(root, config, cwd);
 	const settings = cliSettings({ paths: [] }, configFile === undefined ? undefined : loadConfig(configFile, root));
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const service = await loadFleet(root, repo);
-	return { root, model: service.model, renderer: new TargetRenderer(service.documents), store: service.documents, settings };
+	const folder = await openRepository(root, nodeEngineDeps());
+	const fleet = await folder.fleet();
+	return { root, model: fleet.model, renderer: new TargetRenderer(fleet.documents), store: fleet.documents, settings };
 }
 
 function liveClusters(options: { kubeconfigs?: string[] }, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): LiveClusters {

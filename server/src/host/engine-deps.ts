@@ -1,6 +1,7 @@
 import type { ResourceCheck } from '../engine/context/check-context';
 import { complianceChecks } from '../engine/rules/compliance';
 import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
+import { fieldVersionCheck } from '../engine/rules/checks/field-version';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
 // Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
@@ -15,8 +16,9 @@ export interface EngineDeps {
 
 /** The registry of the bundled schemas and every check the product ships, in one place so LSP and CLI cannot differ. */
 export function nodeEngineDeps(): EngineDeps {
+	const registry = createNodeRegistry();
 	return {
-		registry: createNodeRegistry(),
-		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks],
+		registry,
+		checks: [...resourceChecks, ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks],
 	};
 }

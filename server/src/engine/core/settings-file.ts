@@ -149,3 +149,20 @@ export function withSettingsFile(user: FleetscopeSettings, file: Partial<Fleetsc
 	if (!file || Object.keys(file).length === 0) return user;
 	return { ...user, ...file, severity: { ...user.severity, ...(file.severity ?? {}) } };
 }
+
+/**
+ * The finding of a settings file's first mistake, from its current text (in the editor, unsaved):
+ * what it sets applies over the user's settings for every file of its folder (as in CI), so a
+ * mistake leaves the folder on the user's settings until it is fixed.
+ */
+export function settingsFileFindings(text: string): { ruleId: 'settings-file'; severity: 'error'; message: string; span: { start: number; end: number } } | undefined {
+	const { problem } = parseSettingsFile(text);
+	if (!problem) return undefined;
+	const sentence = /[.?!]$/.test(problem.message) ? problem.message : `${problem.message}.`;
+	return {
+		ruleId: 'settings-file',
+		severity: 'error',
+		message: `${sentence} Until it is fixed, Fleetscope ignores this file and uses your editor settings (the CLI stops with exit code 2).`,
+		span: problem.span,
+	};
+}

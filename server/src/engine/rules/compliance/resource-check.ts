@@ -38,15 +38,6 @@ export function escalationReason(ruleId: string, ctx: ComplianceContext): string
 	return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
-const patchFiles = new WeakMap<CheckContext, boolean>();
-
-/** Whether the analysed file is a kustomize patch, asked once per analysis (every rule asks). */
-function isPatch(ctx: CheckContext): boolean {
-	let v = patchFiles.get(ctx);
-	if (v === undefined) patchFiles.set(ctx, (v = ctx.repo.isPatchFile(ctx.path)));
-	return v;
-}
-
 /**
  * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
  * problem becomes one finding on the exact node; production targets raise it one level (the
@@ -73,6 +64,6 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 			});
 		},
 		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
-		evaluates: (r: Resource, ctx: CheckContext): boolean => !isPatch(ctx) && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
+		evaluates: (r: Resource, ctx: CheckContext): boolean => !ctx.partial && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
 	};
 }

@@ -7,7 +7,7 @@ import { apiNotServedCheck } from './api-not-served';
 import { liveContext, type LiveCheck, type LiveSchemas } from './context';
 import { crdSchemaCheck } from './crd-schema';
 import { missingReferenceCheck } from './missing-reference';
-import type { ClusterState } from '../../live/state';
+import type { ClusterState, StateIndex } from '../../live/state';
 import { versionDriftCheck } from './version-drift';
 
 /**
@@ -60,11 +60,13 @@ export interface LiveOptions {
 	schemas?: LiveSchemas;
 	/** The file is a kustomize patch (partial by design). */
 	partial?: boolean;
+	/** The state's lookups, where its holder keeps them (else built for this call). */
+	index?: StateIndex;
 }
 
 /** The live problems of one resource in one target cluster, with JSON paths for the engine to place. */
 export function liveProblems(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, options: LiveOptions = {}): SchemaProblem[] {
-	const ctx = liveContext(resource, target, state, objects, options.now ?? new Date(), options.schemas, options.partial ?? false);
+	const ctx = liveContext(resource, target, state, objects, options.now ?? new Date(), options.schemas, options.partial ?? false, options.index);
 	const out: SchemaProblem[] = [];
 	for (const c of CHECKS) out.push(...c.check(ctx));
 	return out;

@@ -1,10 +1,9 @@
 import semver from 'semver';
 import { isPlainObject, type Resource } from '../../../core/resource';
 import type { NodePath } from '../../../core/parse';
-import type { AppVersion, FleetApp, FleetModel } from '../../../fleet/types';
+import type { AppVersion, FleetApp } from '../../../fleet/types';
 import { containersOf, isPodTemplateKind, podSpecOf, POD_TEMPLATE_KINDS } from '../../../core/pod-spec';
 import type { ComplianceContext, ComplianceProblem, ComplianceRule } from '../rule';
-import { isProductionEnv } from './fleet';
 
 function parse(v: string): semver.SemVer | null {
 	return semver.parse(v, { loose: true });
@@ -40,29 +39,9 @@ interface Violation {
 	path: NodePath;
 }
 
-/** The production versions of every app, by the file that sets them: asked for every resource, built once per model. */
-const byFile = new WeakMap<FleetModel, Map<string, { app: FleetApp; v: AppVersion }[]>>();
-
-function productionVersionsIn(fleet: FleetModel, file: string): { app: FleetApp; v: AppVersion }[] {
-	let index = byFile.get(fleet);
-	if (!index) {
-		index = new Map();
-		for (const app of fleet.apps) {
-			for (const v of app.versions) {
-				if (!isProductionEnv(fleet, v.environment)) continue;
-				const list = index.get(v.location.file) ?? [];
-				list.push({ app, v });
-				index.set(v.location.file, list);
-			}
-		}
-		byFile.set(fleet, index);
-	}
-	return index.get(file) ?? [];
-}
-
 function violations(resource: Resource, ctx: ComplianceContext): Violation[] {
 	const out: Violation[] = [];
-	for (const { app, v } of productionVersionsIn(ctx.fleet, ctx.path)) {
+	for (const { app, v } of ctx.fleetIndex.productionVersionsIn(ctx.path)) {
 		{
 			const env = ctx.fleet.environments.find((e) => e.name === v.environment);
 			for (const from of env?.promotesFrom ?? []) {
