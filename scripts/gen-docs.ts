@@ -5,7 +5,8 @@
  * `npm run gen:docs` writes; test/docs.test.ts fails when the committed files differ.
  */
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { allRules, type RuleMeta } from '../server/src/engine/core/rule-meta';
+import { type RuleMeta } from '../server/src/engine/core/rule-meta';
+import { allRules } from '../server/src/engine/rules/catalog';
 import { SETTINGS, SETTINGS_SECTION } from '../shared/settings';
 import { nodeEngineDeps } from '../server/src/host/engine-deps';
 

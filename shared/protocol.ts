@@ -43,6 +43,8 @@ export interface DocumentStatus {
 	 * from the previous version (an edit in one document of a multi-document file re-validates only it).
 	 */
 	reparsedDocuments: number;
+	/** Analyses of this document since it was opened: one per edit, and one more only when its repository or settings changed. */
+	analyses: number;
 	findings: number;
 	/** Why the file was not validated (Helm template, binary, too large), if so. */
 	skipped?: string;

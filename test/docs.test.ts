@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { renderReadme, rulePage } from '../scripts/gen-docs';
-import { allRules } from '../server/src/engine/core/rule-meta';
+import { allRules } from '../server/src/engine/rules/catalog';
 
 /** The rule pages and the README tables are generated from the code; these fail when they drift (fix: npm run gen:docs). */
 

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
 import type { FileAnalysis } from '../engine/analysis/engine';
-import { withSettingsFile } from '../engine/core/settings-file';
+import { withSettingsFile } from '../engine/rules/settings-file';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/core/types';
 import { isoDay } from '../engine/fleet/exemptions';
 import { nodeEngineDeps } from '../host/engine-deps';

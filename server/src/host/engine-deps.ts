@@ -4,8 +4,6 @@ import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules
 import { fieldVersionCheck } from '../engine/rules/checks/field-version';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
-// Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
-import '../engine/rules/live';
 
 /** What every host (language server, CLI) builds its Engine from: one registry, every check. */
 export interface EngineDeps {

@@ -6,7 +6,7 @@ import type { Engine, FileAnalysis } from '../engine/analysis/engine';
 import type { LiveView } from '../engine/context/check-context';
 import { RepoSnapshot, type FileChange } from '../engine/context/repo-snapshot';
 import { isYamlFile } from '../engine/core/paths';
-import { parseSettingsFile, SETTINGS_FILES, withSettingsFile, type SettingsFileResult } from '../engine/core/settings-file';
+import { parseSettingsFile, SETTINGS_FILES, withSettingsFile, type SettingsFileResult } from '../engine/rules/settings-file';
 import { sizeNote } from '../engine/core/skip';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem, readFileForValidation } from '../host/node-fs';

@@ -1,7 +1,7 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ResourceCheck } from '../engine/context/check-context';
 import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
-import { isSettingsFileName } from '../engine/core/settings-file';
+import { isSettingsFileName } from '../engine/rules/settings-file';
 import type { Finding } from '../engine/core/types';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import { EnginePool } from './engines';
@@ -325,14 +325,18 @@ export class Workspace {
 	 */
 	private async rediscover(folder: Folder, files: readonly string[]): Promise<'all' | 'some'> {
 		const found = folder.rediscover(files);
+		const said = `Rediscovered the fleet of ${folder.name} after changes to ${files.join(', ')}`;
 		if (found.affected.length > 0) this.host.fleetChanged(folder);
 		if (found.affected === 'all') {
+			this.host.log(`${said}: the graph changed, every file is judged again.`);
 			this.host.reanalyze(folder, 'all');
 			this.scan();
 			return 'all';
 		}
 		const rendered = await this.render(folder);
-		this.changed(folder, new Set([...found.affected, ...rendered]));
+		const changed = new Set([...found.affected, ...rendered]);
+		this.host.log(`${said}: ${changed.size === 0 ? 'nothing it decides changed' : `${changed.size} file${changed.size > 1 ? 's' : ''} judged again`}.`);
+		this.changed(folder, changed);
 		return 'some';
 	}
 

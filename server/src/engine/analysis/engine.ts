@@ -2,7 +2,7 @@ import type { FleetscopeSettings } from '../../../../shared/settings';
 import { NO_OBJECTS } from '../core/objects';
 import { parseFile, segmentDocuments, type ParsedFile, type ParsedSegment } from '../core/parse';
 import { resourceHeader, type Resource } from '../core/resource';
-import { settingsFileFindings } from '../core/settings-file';
+import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent } from '../core/skip';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';

@@ -1,7 +1,7 @@
 import { MAX_ALIAS_COUNT, parseFile } from '../core/parse';
 import { isIncluded, isKustomizationFile, isYamlFile, normalisePath } from '../core/paths';
 import { isPlainObject } from '../core/resource';
-import type { IndexedObject, ObjectIndex } from '../core/objects';
+import { ObjectSet, type IndexedObject, type ObjectIndex } from '../core/objects';
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { ExemptionSet, readFleetExemptions, type FleetExemption } from '../fleet/exemptions';
 import { FleetIndex } from '../fleet/fleet-index';
@@ -269,33 +269,8 @@ function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts
 		for (const [n, l] of x.namespaces ?? []) namespaces.set(n, l);
 		if (x.exemptions) exemptions.push(...x.exemptions);
 	}
-	const objects = new ObjectList(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []));
+	const objects = new ObjectSet(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []), false);
 	return { sortedFiles: [...files].sort(), dirs, patchFiles, namespaces, exemptions: new ExemptionSet(exemptions), objects };
-}
-
-/** An ObjectIndex over a fixed list, its per-kind lists built on first use. */
-class ObjectList implements ObjectIndex {
-	readonly complete = false;
-	private byKind?: Map<string, IndexedObject[]>;
-
-	constructor(private readonly list: readonly IndexedObject[]) {}
-
-	ofKind(kind: string, namespace?: string): readonly IndexedObject[] {
-		if (!this.byKind) {
-			this.byKind = new Map();
-			for (const o of this.list) {
-				let l = this.byKind.get(o.kind);
-				if (!l) this.byKind.set(o.kind, (l = []));
-				l.push(o);
-			}
-		}
-		const l = this.byKind.get(kind) ?? [];
-		return namespace === undefined ? l : l.filter((o) => o.namespace === namespace);
-	}
-
-	all(): readonly IndexedObject[] {
-		return this.list;
-	}
 }
 
 function sameFacts(a: FileFacts, b: FileFacts): boolean {

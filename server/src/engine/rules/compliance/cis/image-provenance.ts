@@ -65,10 +65,9 @@ interface Override {
 function overridesOf(ctx: ComplianceContext, name: string): Override[] {
 	// What a cluster receives has its overlays' images applied already: nothing overrides it.
 	if (ctx.objects.complete) return [];
-	let byName = overrideIndex.get(ctx.objects);
-	if (!byName) {
-		// Every image of every file asks: index the repository's images entries once per object set.
-		byName = new Map();
+	// Every image of every file asks: index the repository's images entries once per object set.
+	const byName = ctx.objects.derived('kustomize-image-overrides', () => {
+		const byName = new Map<string, Override[]>();
 		for (const o of ctx.objects.ofKind('Kustomization')) {
 			const images = o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? (isPlainObject(o.value.spec) ? o.value.spec.images : undefined) : o.value.images;
 			if (!Array.isArray(images)) continue;
@@ -79,12 +78,10 @@ function overridesOf(ctx: ComplianceContext, name: string): Override[] {
 				byName.set(i.name, list);
 			}
 		}
-		overrideIndex.set(ctx.objects, byName);
-	}
+		return byName;
+	});
 	return byName.get(name) ?? [];
 }
-
-const overrideIndex = new WeakMap<object, Map<string, Override[]>>();
 
 /**
  * CIS 5.5.1 is about an admission controller (ImagePolicyWebhook) that the repository cannot

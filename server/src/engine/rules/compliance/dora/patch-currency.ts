@@ -2,7 +2,7 @@ import { parseMinor } from '../context';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
 import { claimFacts, claimName } from './claim';
 import { isClaim, isProductionClaim } from './fleet';
-import { pastSupport } from './unsupportedKubernetes';
+import { pastSupport } from './unsupported-kubernetes';
 
 /** How many minors a production cluster may trail the fleet's newest before it is reported. */
 export const MAX_MINORS_BEHIND = 1;

@@ -1,5 +1,5 @@
 import { containersOf, missingSettingTarget } from '../../../core/pod-spec';
-import { BASELINE_CAPABILITIES } from './capabilities_baseline';
+import { BASELINE_CAPABILITIES } from './capabilities-baseline';
 import { pssRule, type PssViolation } from './pss-rule';
 
 /**

@@ -1,4 +1,4 @@
-import { unmaskedProcMounts } from './procMount';
+import { unmaskedProcMounts } from './proc-mount';
 import { pssRule } from './pss-rule';
 
 /**

@@ -2,9 +2,9 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { SETTINGS, SETTINGS_SECTION, type FleetscopeSettings } from '../../../../shared/settings';
-import { keyNodeAt, nodeAt, spanOf, type NodePath } from './parse';
-import { allRules } from './rule-meta';
-import type { TextSpan } from './text';
+import { keyNodeAt, nodeAt, spanOf, type NodePath } from '../core/parse';
+import { allRules } from './catalog';
+import type { TextSpan } from '../core/text';
 
 /**
  * A repository's settings file: the keys of the editor's `fleetscope.*` settings, in YAML or JSON,

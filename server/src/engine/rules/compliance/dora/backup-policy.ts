@@ -3,7 +3,7 @@ import type { IndexedObject } from '../../../core/objects';
 import type { ComplianceContext, ComplianceProblem, ComplianceRule } from '../rule';
 import { scopesOf, type Scope } from '../cross';
 import { appOfObject, durationMs, factOf, formatDuration, metadataFacts } from './facts';
-import { holdsData } from './backupCoverage';
+import { holdsData } from './backup-coverage';
 import { isVeleroSchedule, schedulePaused, scheduleCovers, scheduleInterval } from './velero';
 import { resourceHeader } from '../../../core/resource';
 
@@ -53,7 +53,7 @@ export const backupPolicy: ComplianceRule = {
 		if (spec.paused === true) {
 			return [{ path: ['spec', 'paused'], target: 'value', message: `${name} is paused in production, so it takes no backups: DORA Art 12(1)(a) asks for backups at a minimum frequency set by the data's criticality. Remove paused: true (or delete the schedule if another one replaces it). (DORA Art 12(1)(a))` }];
 		}
-		const interval = scheduleInterval(spec.schedule);
+		const interval = scheduleInterval(spec.schedule, ctx.objects);
 		if (interval === undefined) return [];
 		const out: ComplianceProblem[] = [];
 		const template = isPlainObject(spec.template) ? spec.template : {};
@@ -68,9 +68,9 @@ export const backupPolicy: ComplianceRule = {
 			const schedules = scope.objects('Schedule').filter((s) => isVeleroSchedule(s) && !schedulePaused(s));
 			for (const ns of dataNamespaces(scope)) {
 				if (reported.has(ns) || !scheduleCovers(me, ns)) continue;
-				const covering = schedules.filter((s) => scheduleCovers(s, ns) && scheduleInterval((s.value.spec as Record<string, unknown>).schedule) !== undefined);
+				const covering = schedules.filter((s) => scheduleCovers(s, ns) && scheduleInterval((s.value.spec as Record<string, unknown>).schedule, ctx.objects) !== undefined);
 				// Only the most frequent covering schedule says how much data can be lost (ties: the first).
-				const fastest = covering.reduce<IndexedObject | undefined>((best, s) => (!best || scheduleInterval((s.value.spec as Record<string, unknown>).schedule)! < scheduleInterval((best.value.spec as Record<string, unknown>).schedule)! ? s : best), undefined);
+				const fastest = covering.reduce<IndexedObject | undefined>((best, s) => (!best || scheduleInterval((s.value.spec as Record<string, unknown>).schedule, ctx.objects)! < scheduleInterval((best.value.spec as Record<string, unknown>).schedule, ctx.objects)! ? s : best), undefined);
 				if (fastest !== me) continue;
 				const rpo = rpoOf(scope, ns, ctx);
 				if (!rpo || interval <= rpo.rpo) continue;
