@@ -247,6 +247,46 @@ export interface DriftReport {
 	clusters: DriftCluster[];
 }
 
+/** The drift of a workspace folder's connected clusters (the Drift view); refreshed on `fleetscope/driftChanged`. */
+export namespace DriftRequest {
+	export const method = 'fleetscope/drift' as const;
+	export const type: RequestDescriptor<DriftParams, DriftResult> = { method };
+}
+
+export interface DriftParams {
+	/** A workspace folder URI; absent: every folder. */
+	folderUri?: string;
+}
+
+export interface DriftResult {
+	folders: { folderUri: string; report: DriftReport }[];
+}
+
+/** The two documents Show Diff opens for one object of one cluster: Git's and the live one, normalised, Secret values masked. */
+export namespace DriftDiffRequest {
+	export const method = 'fleetscope/driftDiff' as const;
+	export const type: RequestDescriptor<DriftDiffParams, DriftDiffResult | null> = { method };
+}
+
+export interface DriftDiffParams {
+	folderUri: string;
+	cluster: string;
+	object: Pick<DriftObject, 'apiVersion' | 'kind' | 'namespace' | 'name'>;
+}
+
+export interface DriftDiffResult {
+	/** YAML of what Git sends the cluster (as the API server would store it). */
+	desired: string;
+	/** YAML of what the cluster runs, cut to the fields Git declares; empty when the cluster does not have it. */
+	live: string;
+}
+
+/** A folder's drift report changed (the Drift view, CodeLenses and the Clusters view refresh). */
+export namespace DriftChangedNotification {
+	export const method = 'fleetscope/driftChanged' as const;
+	export const type: NotificationDescriptor<{ folderUri: string }> = { method };
+}
+
 /*
  * Promotion (`fleetscope promote`, and the editor's `Fleetscope: Promote...`): the plan that moves
  * an app's versions (or directory) from one environment to the next, its gates, and the pull
