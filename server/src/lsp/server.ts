@@ -19,6 +19,7 @@ import type { LiveServiceOptions } from '../workspace/live';
 import { Workspace } from '../workspace/workspace';
 import { OpenDocuments } from './documents';
 import { driftChanged, registerDrift } from './drift';
+import { registerPromotion } from './promotion';
 import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
@@ -97,6 +98,7 @@ export class FleetscopeServer {
 		registerComplianceReport(c, { workspace: this.workspace, open: this.open });
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
 		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
+		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);

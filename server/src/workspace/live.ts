@@ -123,6 +123,11 @@ export class LiveConnections {
 		if (options.schemas) this.schemas = new InstalledSchemas(options.schemas);
 	}
 
+	/** Whether the workspace is trusted: nothing reaches a cluster, git or a hosting API otherwise. */
+	get isTrusted(): boolean {
+		return this.trusted;
+	}
+
 	/** As the client said at start-up (no refresh: that follows the first workspace scan). */
 	setTrusted(trusted: boolean): void {
 		this.trusted = trusted;
