@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The preflight of `npm start` and `npm test` (scripts/preflight.mjs): what is missing is installed
@@ -81,7 +82,7 @@ test('with code-server installed and everything present, `npm start` needs nothi
 });
 
 test('.ci/run installs at least what the preflight asks for (a fresh Debian machine as root)', async () => {
-	const { BUILD_PACKAGES, TEST_PACKAGES } = (await import('../scripts/preflight.mjs')) as { BUILD_PACKAGES: string[]; TEST_PACKAGES: string[] };
+	const { BUILD_PACKAGES, TEST_PACKAGES } = (await import(pathToFileURL(SCRIPT).href)) as { BUILD_PACKAGES: string[]; TEST_PACKAGES: string[] };
 	const ci = readFileSync('.ci/run', 'utf8');
 	const listed = /DEBIAN_PACKAGES=\(([^)]*)\)/.exec(ci)![1].split(/\s+/).filter(Boolean);
 	assert.deepEqual([...BUILD_PACKAGES, ...TEST_PACKAGES].filter((p) => !listed.includes(p)), []);

@@ -55,7 +55,7 @@ export async function checkExplorer(page, { url, folder, results, log }) {
 	await status.first().waitFor({ state: 'visible' });
 	log(`status bar: ${(await status.first().innerText()).trim()}`);
 	await page.screenshot({ path: join(results, 'e2e-explorer-overview.png') });
-	// The side bar and the status bar item (docs/explorer.png is this picture).
+	// The side bar and the status bar item (docs/images/explorer.png is this picture).
 	const side = await page.locator('.part.sidebar').boundingBox();
 	const viewport = page.viewportSize();
 	if (side && viewport) await page.screenshot({ path: join(results, 'e2e-explorer-sidebar.png'), clip: { x: 0, y: 0, width: Math.min(viewport.width, side.x + side.width + 4), height: viewport.height } });

@@ -4,8 +4,6 @@ import { EMPTY_REPO, type LiveView, type RepoContext } from '../../server/src/en
 import type { Resource } from '../../server/src/engine/core/resource';
 import type { Finding } from '../../server/src/engine/core/types';
 import { bareEngine, brief } from './helpers';
-// Registers the live rules, whose default severities the placed findings take.
-import '../../server/src/engine/rules/live';
 
 /**
  * The live source of the finding pipeline (`RepoContext.live`): problems from outside the engine

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
 import type { FileAnalysis } from '../engine/analysis/engine';
-import { withSettingsFile } from '../engine/core/settings-file';
+import { withSettingsFile } from '../engine/rules/settings-file';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/core/types';
 import { isoDay } from '../engine/fleet/exemptions';
 import { nodeEngineDeps } from '../host/engine-deps';
@@ -44,7 +44,7 @@ export function cliSettings(options: WalkOptions, config?: LoadedConfig): Fleets
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
 	if (options.profiles) raw['compliance.profiles'] = options.profiles;
-	if (options.productionEscalation === false) raw['compliance.productionEscalation'] = false;
+	if (options.productionEscalation !== undefined) raw['compliance.productionEscalation'] = options.productionEscalation;
 	if (options.render === false) raw['fleet.render'] = false;
 	return normaliseSettings(raw);
 }

@@ -23,6 +23,8 @@ export interface OpenState {
 	/** The repository snapshot and settings it was analysed with: an analysis is redone only when one of them changed. */
 	repo: RepoContext;
 	settings: FleetscopeSettings;
+	/** Analyses of the document since it was opened. */
+	analyses: number;
 }
 
 /** Open documents analysed together before yielding to the event loop. */
@@ -110,7 +112,7 @@ export class OpenDocuments {
 					const uri = this.stack.pop()!;
 					if (this.pending.delete(uri)) batch.push(uri);
 				}
-				await Promise.all(batch.map((uri) => this.current(uri).catch((e) => this.logError('validate', e))));
+				await Promise.all(batch.map((uri) => this.analyzeIfStale(uri).catch((e) => this.logError('validate', e))));
 				await new Promise<void>((resolve) => setImmediate(resolve));
 			}
 		} finally {
@@ -123,7 +125,7 @@ export class OpenDocuments {
 	 * The analysis of an open document's current version, analysed (and published) now if its text,
 	 * repository snapshot or settings changed since the last one. Undefined for excluded files.
 	 */
-	async current(uri: string): Promise<OpenState | undefined> {
+	async analyzeIfStale(uri: string): Promise<OpenState | undefined> {
 		const ctx = await this.contextOf(uri);
 		const doc = this.documents.get(uri);
 		if (!doc) return undefined;
@@ -133,7 +135,7 @@ export class OpenDocuments {
 		const analysis = this.workspace.engines.get(ctx.settings).analyze({ path: ctx.rel, text: doc.getText() }, ctx.repo, previous);
 		const before = new Set(previous?.parsed.segments.map((x) => x.segment));
 		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
-		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded, repo: ctx.repo, settings: ctx.settings };
+		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded, repo: ctx.repo, settings: ctx.settings, analyses: (s?.analyses ?? 0) + 1 };
 		this.states.set(uri, state);
 		if (ctx.folder && !ctx.excluded) ctx.folder.findings.record(ctx.rel, analysis);
 		this.publish(uri, ctx.excluded ? [] : analysis.findings, doc.version);

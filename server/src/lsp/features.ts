@@ -29,26 +29,26 @@ export function registerFeatures(c: Connection, host: FeatureHost): void {
 	const { open, workspace } = host;
 	c.onHover((p) =>
 		host.guard('hover', async () => {
-			const s = await open.current(p.textDocument.uri);
+			const s = await open.analyzeIfStale(p.textDocument.uri);
 			const h = s && hover(s.analysis, host.registry, s.analysis.lines.offsetAt(p.position), s.repo.fleet);
 			return h ? toHover(h) : null;
 		}),
 	);
 	c.onCompletion((p) =>
 		host.guard('completion', async () => {
-			const s = await open.current(p.textDocument.uri);
+			const s = await open.analyzeIfStale(p.textDocument.uri);
 			return s ? complete(s.analysis, host.registry, s.analysis.lines.offsetAt(p.position)).map(toCompletionItem) : [];
 		}),
 	);
 	c.onDocumentSymbol((p) =>
 		host.guard('documentSymbol', async () => {
-			const s = await open.current(p.textDocument.uri);
+			const s = await open.analyzeIfStale(p.textDocument.uri);
 			return s ? documentSymbols(s.analysis).map(toDocumentSymbol) : [];
 		}),
 	);
 	c.onCodeAction((p) =>
 		host.guard('codeAction', async () => {
-			const s = await open.current(p.textDocument.uri);
+			const s = await open.analyzeIfStale(p.textDocument.uri);
 			return s ? codeActions(s.analysis, p.range).map((a) => toCodeAction(a, p.textDocument.uri)) : [];
 		}),
 	);
@@ -77,6 +77,7 @@ function status(host: FeatureHost, uri: string | undefined): StatusResult {
 			version: s.version,
 			documents: s.analysis.parsed.documents.length,
 			reparsedDocuments: s.reparsed,
+			analyses: s.analyses,
 			findings: s.excluded ? 0 : s.analysis.findings.length,
 			skipped: s.analysis.skipped,
 		},

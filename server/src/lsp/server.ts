@@ -18,6 +18,8 @@ import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import type { LiveServiceOptions } from '../workspace/live';
 import { Workspace } from '../workspace/workspace';
 import { OpenDocuments } from './documents';
+import { driftChanged, registerDrift } from './drift';
+import { registerPromotion } from './promotion';
 import { registerExplorer, type ExplorerNotifier } from './explorer';
 import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
@@ -67,6 +69,7 @@ export class FleetscopeServer {
 				log: (line) => connection.console.info(line),
 				fleetChanged: (folder) => this.explorer?.fleetChanged(folder),
 				findingsChanged: (folder) => this.explorer?.findingsChanged(folder),
+				driftChanged: (folder) => driftChanged(connection, folder),
 				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
 			},
 			{ registry: deps.registry, checks: deps.checks, liveSchemas: deps.liveSchemas, live: { ...deps.live, trusted: false } },
@@ -97,6 +100,8 @@ export class FleetscopeServer {
 		registerFeatures(c, { workspace: this.workspace, open: this.open, registry: this.deps.registry, openDocuments: () => this.documents.keys().length, guard: (what, fn) => this.guard(what, fn) });
 		registerComplianceReport(c, { workspace: this.workspace, open: this.open });
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
+		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
+		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
 		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn), typingPause: () => this.open.typingPause() });
 
 		this.documents.onDidOpen((e) => {

@@ -74,7 +74,8 @@ export class Explorer {
 			live: (cluster) => {
 				const info = infos.get(cluster);
 				if (!info) return before;
-				return { status: info.status, message: info.message, context: info.context, contextSource: info.contextSource, state: this.workspace.live.stateOf(folder.uri, cluster) };
+				const state = this.workspace.live.connected(folder).find((c) => c.cluster === cluster)?.state;
+				return { status: info.status, message: info.message, context: info.context, contextSource: info.contextSource, state };
 			},
 			findings: (files) => folder.findings.sum(files),
 			head: await readHead(folder.root),
@@ -140,9 +141,16 @@ export class Explorer {
 		return { folderUri: loc.folder.uri, file: loc.rel, ...fileReach(loc.folder.snapshot.fleet ?? EMPTY_FLEET, loc.rel) };
 	}
 
+	/** Stops watching one cluster of a folder for this session, or connects it again; undefined for a cluster the folder does not have. */
 	connect(folderUri: string, cluster: string, connected: boolean): { status: 'connecting' | 'stopped'; message: string } | undefined {
 		const folder = this.folder(folderUri);
-		if (!folder || !this.workspace.live.setConnected(folder.uri, cluster, connected)) return undefined;
+		if (!folder?.snapshot.fleet?.clusters.some((c) => c.name === cluster)) return undefined;
+		const key = `${folder.uri}|${cluster}`;
+		if (connected === this.workspace.disconnected.has(key)) {
+			if (connected) this.workspace.disconnected.delete(key);
+			else this.workspace.disconnected.add(key);
+			this.workspace.live.refresh();
+		}
 		return connected ? { status: 'connecting', message: `connecting to ${cluster}` } : { status: 'stopped', message: `${cluster} is disconnected for this session` };
 	}
 

@@ -12,6 +12,7 @@ import { InstalledSchemas } from '../engine/rules/live/crd-schema';
 import type { LiveSchemas } from '../engine/schema/types';
 import { LiveClusters } from '../host/live/manager';
 import { readFileForValidation } from '../host/node-fs';
+import type { ConnectedCluster } from './drift';
 import type { Folder } from './folder';
 import { contextFor, kubeconfigCandidates, kubeconfigPaths, missingContextMessage, noContextMessage, type ContextSource, type Off } from './live-bindings';
 import { filesReaching, liveView, StateKeys, targetOf, type LiveCluster } from './live-view';
@@ -34,6 +35,8 @@ export interface LiveHost {
 	log(line: string): void;
 	/** A cluster's status or state changed (`fleetscope/clustersChanged`). */
 	clustersChanged(): void;
+	/** The clusters' connections were reconciled (what reads more of them follows: drift). */
+	reconciled(): void;
 }
 
 export interface LiveServiceOptions {
@@ -45,6 +48,8 @@ export interface LiveServiceOptions {
 	cacheDir?: string | false;
 	/** How often kubeconfig files are checked for changes (ms). */
 	kubeconfigPollMs?: number;
+	/** Whether the user disconnected a cluster of a folder for this session (it is then not connected). */
+	paused?(folderUri: string, cluster: string): boolean;
 }
 
 /** One cluster of a folder's fleet and how it is reached. */
@@ -112,8 +117,6 @@ export class LiveConnections {
 	private notifyTimer?: NodeJS.Timeout;
 	/** Lines already logged for clusters that are not connected (each said once). */
 	private readonly logged = new Map<string, string>();
-	/** `folderUri|cluster` of the clusters the user disconnected for this session. */
-	private readonly disconnected = new Set<string>();
 
 	constructor(
 		private readonly host: LiveHost,
@@ -121,6 +124,11 @@ export class LiveConnections {
 	) {
 		this.trusted = options.trusted;
 		if (options.schemas) this.schemas = new InstalledSchemas(options.schemas);
+	}
+
+	/** Whether the workspace is trusted: nothing reaches a cluster, git or a hosting API otherwise. */
+	get isTrusted(): boolean {
+		return this.trusted;
 	}
 
 	/** As the client said at start-up (no refresh: that follows the first workspace scan). */
@@ -201,7 +209,7 @@ export class LiveConnections {
 				else if (!enabled) b.off = { status: 'disabled', message: 'live cluster state is off (fleetscope.live.enabled)' };
 				else if (!found) b.off = { status: 'no-context', message: noContextMessage(cluster.name) };
 				else if (!contexts.has(found.context)) b.off = { status: 'no-context', message: missingContextMessage(found.context, found.source, cluster.name, manager!.live.kubeconfig.files) };
-				else if (this.disconnected.has(`${folder.uri}|${cluster.name}`)) b.off = { status: 'stopped', message: 'disconnected for this session: Fleetscope: Connect Cluster connects it again' };
+				else if (this.options.paused?.(folder.uri, cluster.name)) b.off = { status: 'stopped', message: 'disconnected for this session: Fleetscope: Connect Cluster connects it again' };
 				else {
 					b.manager = manager;
 					const per = wanted.get(manager!)!;
@@ -221,6 +229,14 @@ export class LiveConnections {
 		await this.applyConnections(wanted);
 		this.checkChanges();
 		this.clustersChangedSoon();
+		this.host.reconciled();
+	}
+
+	/** The clusters of a folder with a running connection: their contexts and the kubeconfig that reaches them. */
+	connected(folder: Folder): (ConnectedCluster & { state?: ClusterState })[] {
+		const fl = this.folders.get(folder);
+		if (!fl || !this.trusted) return [];
+		return fl.bindings.flatMap((b) => (b.manager && b.context ? [{ cluster: b.cluster.name, context: b.context, kubeconfig: b.manager.live.kubeconfig.config, state: b.manager.live.state(b.context) }] : []));
 	}
 
 	private managerFor(paths: string[]): Manager {
@@ -391,25 +407,6 @@ export class LiveConnections {
 		}
 		const live: ClustersResult['live'] = !this.trusted ? 'untrusted' : this.folders.size > 0 && [...this.folders.values()].every((f) => !f.enabled) ? 'disabled' : 'on';
 		return { live, clusters: out };
-	}
-
-	/** Stops watching one cluster of a folder for this session, or connects it again; false for a cluster the folder does not have. */
-	setConnected(folderUri: string, cluster: string, connected: boolean): boolean {
-		if (![...this.folders].some(([f, fl]) => f.uri === folderUri && fl.bindings.some((b) => b.cluster.name === cluster))) return false;
-		const key = `${folderUri}|${cluster}`;
-		if (connected !== !this.disconnected.has(key)) {
-			if (connected) this.disconnected.delete(key);
-			else this.disconnected.add(key);
-			this.host.log(`[live] ${cluster}: ${connected ? 'connecting again' : 'disconnected for this session'} (asked by the user).`);
-			this.refresh();
-		}
-		return true;
-	}
-
-	/** The state in use for one cluster of a folder (its GitOps status, its version), or undefined. */
-	stateOf(folderUri: string, cluster: string): ClusterState | undefined {
-		const b = [...this.folders].find(([f]) => f.uri === folderUri)?.[1].bindings.find((x) => x.cluster.name === cluster);
-		return b?.manager && b.context && !b.off ? b.manager.live.state(b.context) : undefined;
 	}
 
 	private logOnce(key: string, line: string): void {

@@ -1,11 +1,12 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ResourceCheck } from '../engine/context/check-context';
 import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
-import { isSettingsFileName } from '../engine/core/settings-file';
+import { isSettingsFileName } from '../engine/rules/settings-file';
 import type { Finding } from '../engine/core/types';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import { EnginePool } from './engines';
 import { Folder } from './folder';
+import { DriftMonitor } from './drift';
 import { LiveConnections, type LiveServiceOptions } from './live';
 
 /** What the workspace asks of its host (the language server); the CLI drives folders directly. */
@@ -27,6 +28,8 @@ export interface WorkspaceHost {
 	fleetChanged(folder: Folder): void;
 	/** A cluster's status or state changed (views refresh). */
 	clustersChanged(): void;
+	/** A folder's drift report changed (views refresh). */
+	driftChanged(folder: Folder): void;
 	/** A round of background validation of a folder ended with changed findings (views refresh; never per keystroke). */
 	findingsChanged?(folder: Folder): void;
 }
@@ -55,9 +58,12 @@ const FLEET_KINDS = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease
 export class Workspace {
 	readonly engines: EnginePool;
 	readonly live: LiveConnections;
+	readonly drift: DriftMonitor;
 	private list: Folder[] = [];
 	private scanGeneration = 0;
 	private disposed = false;
+	/** `folderUri|cluster` of the clusters the user disconnected for this session (Fleetscope: Disconnect Cluster). */
+	readonly disconnected = new Set<string>();
 	/** Progress of the workspace scan (the status request shows it). */
 	scanProgress = { running: false, validated: 0, total: 0 };
 	/** Closed files to validate again, per folder (a live change, a render, a file event). */
@@ -85,9 +91,19 @@ export class Workspace {
 				changed: (folder, files) => this.changed(folder, files),
 				log: (line) => host.log(line),
 				clustersChanged: () => host.clustersChanged(),
+				reconciled: () => {
+					for (const folder of this.list) void this.guard('drift', () => this.drift.refresh(folder));
+				},
 			},
-			{ ...deps.live, schemas: deps.liveSchemas },
+			{ ...deps.live, schemas: deps.liveSchemas, paused: (folderUri, cluster) => this.disconnected.has(`${folderUri}|${cluster}`) },
 		);
+		this.drift = new DriftMonitor({
+			settings: (folder) => this.settings(folder),
+			connected: (folder) => this.live.connected(folder),
+			changed: (folder, files) => this.changed(folder, files),
+			driftChanged: (folder) => host.driftChanged(folder),
+			log: (line) => host.log(line),
+		});
 	}
 
 	get folders(): readonly Folder[] {
@@ -186,6 +202,8 @@ export class Workspace {
 		if (outcome.ran) {
 			const heap = Math.round(process.memoryUsage().heapUsed / 1048576);
 			this.host.log(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings; heap ${heap} MiB.`);
+			// What each cluster receives changed: so does what it should run.
+			void this.guard('drift', () => this.drift.refresh(folder));
 		}
 		return new Set(outcome.changed);
 	}
@@ -342,14 +360,18 @@ export class Workspace {
 	 */
 	private async rediscover(folder: Folder, files: readonly string[]): Promise<'all' | 'some'> {
 		const found = folder.rediscover(files);
+		const said = `Rediscovered the fleet of ${folder.name} after changes to ${files.join(', ')}`;
 		if (found.affected.length > 0) this.host.fleetChanged(folder);
 		if (found.affected === 'all') {
+			this.host.log(`${said}: the graph changed, every file is judged again.`);
 			this.host.reanalyze(folder, 'all');
 			this.scan();
 			return 'all';
 		}
 		const rendered = await this.render(folder);
-		this.changed(folder, new Set([...found.affected, ...rendered]));
+		const changed = new Set([...found.affected, ...rendered]);
+		this.host.log(`${said}: ${changed.size === 0 ? 'nothing it decides changed' : `${changed.size} file${changed.size > 1 ? 's' : ''} judged again`}.`);
+		this.changed(folder, changed);
 		return 'some';
 	}
 
@@ -386,6 +408,7 @@ export class Workspace {
 		this.scanGeneration++;
 		for (const { timer } of this.rediscoveries.values()) clearTimeout(timer);
 		for (const timer of this.settingsFileEdits.values()) clearTimeout(timer);
+		this.drift.dispose();
 		for (const a of this.announced.values()) clearTimeout(a.timer);
 		await this.live.dispose();
 	}

@@ -1,6 +1,7 @@
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { applyInlineExemptions } from '../core/inline-exemptions';
-import { frameworksOf, ruleMeta } from '../core/rule-meta';
+import { frameworksOf } from '../core/rule-meta';
+import { ruleMeta } from '../rules/catalog';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
 import type { LocalFinding } from './placement';

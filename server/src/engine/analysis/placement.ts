@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import { keyNodeAt, nodeAt, spanOf, type NodePath, type ParsedDocument } from '../core/parse';
 import { isPlainObject } from '../core/resource';
-import { ruleMeta } from '../core/rule-meta';
+import { ruleMeta } from '../rules/catalog';
 import type { Finding, FindingData, Severity, TextSpan } from '../core/types';
 import type { SchemaProblem } from '../schema/types';
 

@@ -39,6 +39,7 @@ export const INDEXED_KINDS = [
 	'ClusterPolicy',
 	'Policy',
 	'ValidatingPolicy',
+	'ValidatingAdmissionPolicy',
 	'ValidatingAdmissionPolicyBinding',
 	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
 	// their images overrides; Flux Kustomizations are many and not needed.)
@@ -90,6 +91,7 @@ export class RepoObjects implements ObjectIndex {
 	private readonly byFile = new Map<string, IndexedObject[]>();
 	private byKind?: Map<string, IndexedObject[]>;
 	private list?: IndexedObject[];
+	private readonly values = new Map<string, unknown>();
 
 	constructor(
 		private readonly isPatchFile: (path: string) => boolean = () => false,
@@ -119,6 +121,12 @@ export class RepoObjects implements ObjectIndex {
 	invalidate(): void {
 		this.byKind = undefined;
 		this.list = undefined;
+		this.values.clear();
+	}
+
+	derived<T>(kind: string, make: () => T): T {
+		if (!this.values.has(kind)) this.values.set(kind, make());
+		return this.values.get(kind) as T;
 	}
 
 	ofKind(kind: string, namespace?: string): readonly IndexedObject[] {

@@ -111,7 +111,7 @@ function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[]
 			if (store.isDirectory(ref)) visit(ref, chain, seen);
 			else if (store.isFile(ref) && !isKustomizationFile(ref)) {
 				for (const doc of store.documents(ref)) {
-					for (const { image, path } of imagesOfDocument(doc)) {
+					for (const { image, path } of store.derivedOfDocument(doc, 'container-images', () => imagesOfDocument(doc))) {
 						const v = resolveImage(image, chain, doc, path);
 						if (v) out.push({ doc, version: v });
 					}
@@ -127,10 +127,9 @@ function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[]
  * A document's container images with their paths (kept while the store keeps the document: a base
  * is read under every overlay that uses it, and a rediscovery reads only changed files again).
  */
+/** The container images of a document's pod template, with their paths (the store keeps them with the document). */
 function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[] }[] {
-	let found = documentImages.get(d);
-	if (found) return found;
-	found = [];
+	const found: { image: string; path: (string | number)[] }[] = [];
 	const h = resourceHeader(d.value);
 	const pod = h && podSpecOf({ ...h, documentIndex: d.documentIndex, span: { start: 0, end: 0 }, value: d.value });
 	if (pod) {
@@ -139,11 +138,8 @@ function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[]
 			if (typeof image === 'string') found.push({ image, path: [...container.path, 'image'] });
 		}
 	}
-	documentImages.set(d, found);
 	return found;
 }
-
-const documentImages = new WeakMap<DocRef, { image: string; path: (string | number)[] }[]>();
 
 function belongsTo(d: DocRef, app: string): boolean {
 	const meta = isPlainObject(d.value.metadata) ? d.value.metadata : {};
