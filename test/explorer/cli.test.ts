@@ -149,8 +149,11 @@ test('fleetscope clusters --context against kube-sim: live versions, the failed 
 		].map(([name, chart, reason, verb, v]) => ({ kind: 'HelmRelease', namespace: name, name, ready: true, reason, message: `Helm ${verb} succeeded for release ${name}/${name}.${v} with chart ${name}@${chart}`, revision: chart, headRevision: null })),
 	]);
 	assert.deepEqual(
-		(prod.sync as { name: string; revision: string; headRevision: string | null; ready: boolean }[]).map((s) => [s.name, s.ready, s.revision, s.headRevision]),
-		['apps', 'flux-system', 'infra-configs', 'infra-controllers'].map((n) => [n, true, `main@sha1:${previous}`, head]),
+		(prod.sync as { kind: string; name: string; revision: string; headRevision: string | null; ready: boolean }[]).map((s) => [s.kind, s.name, s.ready, s.revision, s.headRevision]),
+		[
+			...['apps', 'flux-system', 'infra-configs', 'infra-controllers'].map((n) => ['Kustomization', n, true, `main@sha1:${previous}`, head]),
+			...[['cert-manager', '1.15.3'], ['external-secrets', '0.18.2'], ['ingress-nginx', '4.11.3'], ['velero', '8.1.0']].map(([n, chart]) => ['HelmRelease', n, true, chart, null]),
+		],
 	);
 	const expected = await expectedFindings(['--context', STAGING, '--context', PROD]);
 	for (const c of clusters) assert.deepEqual(c.findings, expected.get(c.name), `findings of ${c.name}`);
