@@ -43,6 +43,21 @@ const words = (cluster: string) => {
 };
 const errors = () => answers.clusters.folders[0].summary.findings.error;
 
+/** Each node of a tree: a unique id (VS Code requires it), a tooltip, an icon that says its state, a context value for menus. */
+async function everyNode(roots: ExplorerNode[]): Promise<number> {
+	const ids = new Set<string>();
+	const walk = async (nodes: ExplorerNode[]): Promise<void> => {
+		for (const n of nodes) {
+			assert.ok(!ids.has(n.id), `duplicate id ${n.id}`);
+			ids.add(n.id);
+			assert.ok(n.tooltip && n.icon && n.contextValue, `${n.id} lacks a tooltip, an icon or a context value`);
+			await walk(await children(n));
+		}
+	};
+	await walk(roots);
+	return ids.size;
+}
+
 const byLabel = (nodes: ExplorerNode[], label: string): ExplorerNode => {
 	const n = nodes.find((x) => x.label === label);
 	assert.ok(n, `no node "${label}" in ${nodes.map((x) => x.label).join(', ')}`);
@@ -96,16 +111,7 @@ test('Clusters: a cluster\'s children are its sources (click opens the declaring
 	const flux = live.find((n) => n.label === 'Flux v2.6.4')!;
 	assert.equal(flux.description, '4/4 components ready · sync ready');
 	assert.deepEqual((await children(flux)).map((n) => n.label), ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller']);
-	// Each node's id is unique in the view (VS Code requires it).
-	const ids = new Set<string>();
-	const walk = async (nodes: ExplorerNode[]): Promise<void> => {
-		for (const n of nodes) {
-			assert.ok(!ids.has(n.id), `duplicate id ${n.id}`);
-			ids.add(n.id);
-			await walk(await children(n));
-		}
-	};
-	await walk(tree(answers.clusters));
+	await everyNode(tree(answers.clusters));
 });
 
 test('Clusters: what the view says when clusters cannot be contacted (untrusted, no kubeconfig context), and when there is no fleet', () => {
@@ -147,6 +153,7 @@ test('Promotion: apps, then one row per environment in promotion order with vers
 		['gate: soak', 'staging must have run it for 72h'],
 		['gate: approvals', '2 approvals (acme/platform-release, dana)'],
 	]);
+	assert.ok((await everyNode(apps)) > 30);
 	const inferred = byLabel(apps, 'cert-manager');
 	assert.equal(inferred.expanded, false, 'inferred apps start collapsed');
 });
@@ -180,6 +187,7 @@ test('Compliance: frameworks, controls with counts per environment, findings loa
 	assert.deepEqual(asked, [`${FOLDER} CIS-K8S-5.1.1`]);
 	const f = answers.complianceFindings.findings[0];
 	assert.deepEqual([findings[0].label, findings[0].open, findings[0].contextValue], [`${f.file}:${f.line}`, { folderUri: FOLDER, path: f.file, line: f.line, column: f.column }, 'finding']);
+	assert.ok((await everyNode(roots)) > 100);
 	// A control that passed everywhere says so and has no findings to expand.
 	const passed = controls.find((n) => n.description?.startsWith('passed in'));
 	assert.ok(passed && !passed.children && passed.icon?.id === 'pass');

@@ -220,8 +220,8 @@ function liveNode(f: FleetClustersFolder, c: FleetClusterRow, d: FleetClusterDet
 		contextValue: 'live',
 		children: () => {
 			const rows: ExplorerNode[] = [{ id: `live:${f.folderUri}:${c.name}:status`, label: c.status, description: c.message, tooltip: md(c.message), icon: { id: 'info' }, contextValue: 'detail' }];
-			if (c.context) rows.push({ id: `live:${f.folderUri}:${c.name}:context`, label: 'context', description: c.context, icon: { id: 'key' }, contextValue: 'detail context', target: { kind: 'cluster', folderUri: f.folderUri, cluster: c.name, context: c.context, status: c.status } });
-			if (c.fetchedAt) rows.push({ id: `live:${f.folderUri}:${c.name}:age`, label: 'state', description: `${c.stateAge ?? ''} · ${c.fetchedAt}`, icon: { id: 'history' }, contextValue: 'detail' });
+			if (c.context) rows.push({ id: `live:${f.folderUri}:${c.name}:context`, label: 'context', description: c.context, tooltip: `The kubeconfig context ${md(c.name)} is reached through${c.contextSource ? `, from ${c.contextSource === 'setting' ? '`fleetscope.clusters`' : c.contextSource === 'fleet' ? "the Fleet file's `kubeContext`" : "the cluster's name"}` : ''}.`, icon: { id: 'key' }, contextValue: 'detail context', target: { kind: 'cluster', folderUri: f.folderUri, cluster: c.name, context: c.context, status: c.status } });
+			if (c.fetchedAt) rows.push({ id: `live:${f.folderUri}:${c.name}:age`, label: 'state', description: `${c.stateAge ?? ''} · ${c.fetchedAt}`, tooltip: `The state in use was last known to be current at ${md(c.fetchedAt)} (${md(c.stateAge ?? '')}).`, icon: { id: 'history' }, contextValue: 'detail' });
 			d.sync.forEach((s, i) =>
 				rows.push({
 					id: `live:${f.folderUri}:${c.name}:sync:${i}`,
@@ -241,7 +241,7 @@ function liveNode(f: FleetClustersFolder, c: FleetClusterRow, d: FleetClusterDet
 					tooltip: `Flux Operator report${r.distribution ? ` (${md(r.distribution)})` : ''}${r.sync ? `\n\nSync ${md(r.sync.id)}: ${md(r.sync.status)}` : ''}`,
 					icon: r.ready === false || r.sync?.ready === false || r.components.some((x) => !x.ready) ? ICONS.failed : ICONS.passed,
 					contextValue: 'detail flux',
-					children: () => r.components.map((x, i) => ({ id: `live:${f.folderUri}:${c.name}:flux:${i}`, label: x.name, description: x.status, tooltip: x.image ? `\`${x.image.replace(/`/g, '')}\`` : undefined, icon: x.ready ? ICONS.passed : ICONS.failed, contextValue: 'detail' })),
+					children: () => r.components.map((x, i) => ({ id: `live:${f.folderUri}:${c.name}:flux:${i}`, label: x.name, description: x.status, tooltip: `${md(x.name)}: ${x.ready ? 'ready' : '**not ready**'}, ${md(x.status)}${x.image ? `  \n\`${x.image.replace(/`/g, '')}\`` : ''}`, icon: x.ready ? ICONS.passed : ICONS.failed, contextValue: 'detail' })),
 				});
 			}
 			return rows;

@@ -29,7 +29,7 @@ export function registerViews(ctx: Ctx): ExplorerViews {
 	});
 	ctx.push(clusters, promotion, compliance);
 	ctx.revealCluster = async (folderUri, cluster) => {
-		const node = await clusters.find((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster);
+		const node = await clusters.find((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster, (n) => n.contextValue === 'folder' || n.contextValue === 'environment');
 		if (!node) return false;
 		await clusters.view.reveal(node, { select: true, focus: true, expand: true });
 		return true;

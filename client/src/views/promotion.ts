@@ -62,7 +62,7 @@ function environmentNode(folderUri: string, app: PromotionAppRow, e: PromotionEn
 				file: { folderUri, path: v.file },
 				open: { folderUri, path: v.file, line: v.line },
 			})),
-			...e.gates.map((g, i) => ({ id: `promotion:${folderUri}:${app.name}:${e.name}:g${i}`, label: `gate: ${g.name}`, description: g.detail, icon: { id: g.name === 'approvals' ? 'person' : g.name === 'soak' ? 'watch' : 'arrow-up' }, contextValue: 'gate' })),
+			...e.gates.map((g, i) => ({ id: `promotion:${folderUri}:${app.name}:${e.name}:g${i}`, label: `gate: ${g.name}`, description: g.detail, tooltip: `Promoting ${md(app.name)} into ${md(e.name)}: ${md(g.detail)} (the Fleet file's \`promotion\` of ${md(e.name)}).`, icon: { id: g.name === 'approvals' ? 'person' : g.name === 'soak' ? 'watch' : 'arrow-up' }, contextValue: 'gate' })),
 			...prs.map((p, i) => pullRequestNode(folderUri, app.name, e.name, p, i)),
 		],
 	};

@@ -94,12 +94,12 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
 		}
 	}
 
-	/** The first node, depth first through children computed without the server, that satisfies `pred`. */
-	async find(pred: (n: ExplorerNode) => boolean): Promise<ExplorerNode | undefined> {
+	/** The first node, depth first, that satisfies `pred`, expanding only the nodes `descend` allows (others' children may ask the server). */
+	async find(pred: (n: ExplorerNode) => boolean, descend: (n: ExplorerNode) => boolean): Promise<ExplorerNode | undefined> {
 		const walk = async (nodes: ExplorerNode[]): Promise<ExplorerNode | undefined> => {
 			for (const n of nodes) {
 				if (pred(n)) return n;
-				if (n.contextValue === 'control') continue; // its children ask the server
+				if (!descend(n)) continue;
 				const hit = await walk(await this.getChildren(n));
 				if (hit) return hit;
 			}
