@@ -230,3 +230,18 @@ test('Create Fleet file: a draft from the model, valid YAML of kind Fleet, namin
 	assert.deepEqual(doc.spec.environments.map((e) => e.name), ['dev', 'staging', 'production']);
 	assert.equal(doc.spec.clusters.length, 7);
 });
+
+test('the clusters were only read; Secrets as metadata only; the GitOps kinds were read in full (their status is the one exception)', { timeout: 30_000 }, async () => {
+	for (const sim of sims) {
+		assert.ok(sim.requests.length > 0);
+		assert.deepEqual(sim.requests.filter((r) => r.method !== 'GET'), [], `${sim.name}: only GET`);
+		const secrets = sim.requests.filter((r) => /\/secrets(\?|$)/.test(r.url.split('?')[0] + '?'));
+		assert.ok(secrets.length > 0, `${sim.name}: Secrets were listed`);
+		// Metadata only: PartialObjectMetadata, or a Table whose objects are metadata (how drift lists them).
+		const metadataOnly = (r: { url: string; accept: string }) => /as=PartialObjectMetadata/.test(r.accept) || (/as=Table/.test(r.accept) && /includeObject=Metadata/.test(r.url));
+		assert.deepEqual(secrets.filter((r) => !metadataOnly(r)), [], `${sim.name}: Secrets as metadata only`);
+		const full = (plural: string) => sim.requests.some((r) => r.url.startsWith(`/apis/`) && r.url.split('?')[0].endsWith(`/${plural}`) && !/as=PartialObjectMetadata/.test(r.accept));
+		assert.ok(full('kustomizations') && full('helmreleases'), `${sim.name}: Flux objects read with their status`);
+	}
+	assert.ok(sims[0].requests.some((r) => r.url.split('?')[0] === '/apis/fluxcd.controlplane.io/v1/fluxreports' && r.accept === 'application/json'), 'the FluxReport of staging');
+});
