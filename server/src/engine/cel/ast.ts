@@ -60,6 +60,11 @@ function optMap(target: Expr, name: string, body: Expr, flat: boolean): Expr {
 	return call('_?_:_', [call('hasValue', [], target), flat ? bound : call('optional.of', [bound]), call('optional.none', [])]);
 }
 
+/** Whether an expression is an optional selection or index (its chain continues optionally). */
+function isOptionalChain(e: Expr): boolean {
+	return e.exprKind.case === 'callExpr' && (e.exprKind.value.function === OPT_SELECT || e.exprKind.value.function === OPT_INDEX);
+}
+
 function qualified(e: Expr | undefined): string | undefined {
 	if (!e) return undefined;
 	if (e.exprKind.case === 'identExpr') return e.exprKind.value.name;
@@ -90,6 +95,10 @@ export function rewrite(expr: Expr): AstFacts {
 					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [operand, constant('stringValue', field.slice(OPT_FIELD_PREFIX.length))] } as Call } } as Expr;
 				}
 				if (k.value.operand) k.value.operand = visit(k.value.operand, bound);
+				// After `.?`, the rest of the chain is optional too (`a.?b.c` is none where b is absent).
+				if (k.value.operand && isOptionalChain(k.value.operand) && !k.value.testOnly) {
+					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [k.value.operand, constant('stringValue', field)] } as Call } } as Expr;
+				}
 				return e;
 			}
 			case 'callExpr': {
@@ -109,10 +118,12 @@ export function rewrite(expr: Expr): AstFacts {
 						c.args = [c.args[0], index.exprKind.value.args[0]];
 					}
 				}
+				const optionalIndex = c.function === '_[_]' && c.args.length === 2;
 				const namespaced = ns !== undefined && (NAMESPACES.has(ns.split('.')[0]) && !bound.includes(ns.split('.')[0]));
 				facts.calls.push({ id: Number(e.id), name: namespaced ? `${ns}.${c.function}` : c.function, method: !namespaced && c.target !== undefined, args: c.args.length });
 				if (c.target && !namespaced) c.target = visit(c.target, bound);
 				c.args = c.args.map((a) => visit(a, bound));
+				if (optionalIndex && isOptionalChain(c.args[0])) c.function = OPT_INDEX;
 				return e;
 			}
 			case 'listExpr':

@@ -82,6 +82,8 @@ export interface CelEnvironmentOptions {
 	functions?: readonly CelFunc[];
 	/** The clock for the time limit (injected by tests). */
 	now?: () => number;
+	/** Further variables and function namespaces known but never evaluated, with why (Kyverno's `resource`, `http`…). */
+	unavailable?: Readonly<Record<string, string>>;
 }
 
 export class CelEnvironment {
@@ -92,12 +94,14 @@ export class CelEnvironment {
 	private readonly names: Set<string>;
 	private readonly variables: Set<string>;
 	private readonly now: () => number;
+	private readonly unavailable: Readonly<Record<string, string>>;
 	private budget: Budget = { steps: 0, deadline: 0 };
 
 	constructor(options: CelEnvironmentOptions) {
 		this.limits = { ...DEFAULT_LIMITS, ...options.limits };
 		this.now = options.now ?? (() => Date.now());
 		this.variables = new Set(options.variables);
+		this.unavailable = { ...NOT_EVALUATED, ...options.unavailable };
 		const funcs: CelFunc[] = [
 			...strings,
 			...optionalFunctions(),
@@ -173,8 +177,8 @@ export class CelEnvironment {
 		const errors: CelCompileError[] = [];
 		for (const f of facts.free) {
 			if (this.variables.has(f.name) || TYPE_NAMES.has(f.name)) continue;
-			if (f.name in NOT_EVALUATED) {
-				unavailable ??= NOT_EVALUATED[f.name];
+			if (f.name in this.unavailable) {
+				unavailable ??= this.unavailable[f.name];
 				continue;
 			}
 			const p = position(f.id);
@@ -184,8 +188,8 @@ export class CelEnvironment {
 		for (const c of unavailable ? [] : facts.calls) {
 			if (this.names.has(c.name) || MACROS.has(c.name) || c.name.startsWith('_') || c.name.startsWith('@') || c.name.startsWith('__')) continue;
 			const base = c.name.split('.')[0];
-			if (c.name in NOT_EVALUATED || base in NOT_EVALUATED) {
-				unavailable ??= NOT_EVALUATED[c.name] ?? NOT_EVALUATED[base];
+			if (c.name in this.unavailable || base in this.unavailable) {
+				unavailable ??= this.unavailable[c.name] ?? this.unavailable[base];
 				continue;
 			}
 			const p = position(c.id);

@@ -79,13 +79,14 @@ export function optionalFunctions(): CelFunc[] {
 			if (!o.present) throw new CelEvalError('optional.none() dereference');
 			return o.value!;
 		}),
+		// As cel-go's evalOptionalOrValue/evalOptionalOr: a receiver that is not optional is returned as it is.
 		celMethod('orValue', DYN, [DYN], DYN, function (d) {
-			const o = asOptional(this);
-			return o.present ? o.value! : d;
+			if (!(this instanceof CelOptional)) return this;
+			return this.present ? this.value! : d;
 		}),
 		celMethod('or', DYN, [DYN], DYN, function (other) {
-			const o = asOptional(this);
-			return asCel(o.present ? o : asOptional(other));
+			if (!(this instanceof CelOptional)) return this;
+			return asCel(this.present ? this : asOptional(other));
 		}),
 	];
 }
