@@ -3,6 +3,7 @@ import { complianceChecks } from '../engine/rules/compliance';
 import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
+import { createPolicyChecks } from '../engine/rules/policy';
 // Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
 import '../engine/rules/live';
 
@@ -15,8 +16,9 @@ export interface EngineDeps {
 
 /** The registry of the bundled schemas and every check the product ships, in one place so LSP and CLI cannot differ. */
 export function nodeEngineDeps(): EngineDeps {
+	const registry = createNodeRegistry();
 	return {
-		registry: createNodeRegistry(),
-		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks],
+		registry,
+		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks, ...createPolicyChecks(registry)],
 	};
 }

@@ -1,4 +1,4 @@
-import { complianceRules } from '../engine/rules/compliance';
+import { RENDERED_RULES } from '../engine/rules/policy-rendered';
 import { discoverFleet } from '../engine/fleet/discover';
 import { assembleView, changedFiles, evaluateCluster } from '../engine/rules/compliance/rendered';
 import { NO_RENDERS } from '../engine/context/check-context';
@@ -94,7 +94,7 @@ export class FleetService {
 			renders.push(render);
 			await pause();
 			if (moot()) return { ran: false, changed: [], clusters: 0, objects: 0 };
-			evals.push(evaluateCluster(render, model, complianceRules, { repo: this.repo, settings: run.settings, today: run.today }, key));
+			evals.push(evaluateCluster(render, model, RENDERED_RULES, { repo: this.repo, settings: run.settings, today: run.today }, key));
 			await pause();
 			if (moot()) return { ran: false, changed: [], clusters: 0, objects: 0 };
 		}

@@ -5,6 +5,7 @@ import { isPlainObject, resourceHeader, type Resource } from '../core/resource';
 import { frameworksOf, ruleMeta } from '../core/rule-meta';
 import type { SchemaProblem, SchemaRegistry } from '../schema/types';
 import { LineIndex, type TextSpan } from '../core/text';
+import { valueSpanInSource } from '../core/scalar-offsets';
 import type { Finding, FindingData, Severity } from '../core/types';
 import { classifyContent } from '../core/skip';
 import { applyInlineExemptions } from '../core/inline-exemptions';
@@ -387,6 +388,7 @@ export class Engine {
 		// Fall back to the nearest ancestor that exists, then to the first key of the document.
 		for (let i = p.path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, p.path.slice(0, i));
 		let span = spanOf(node);
+		if (p.within && isScalar(node) && typeof node.value === 'string' && node.range) span = valueSpanInSource(d.segment.text, node.range[0], node.range[1], node.type ?? 'PLAIN', node.value, p.within) ?? span;
 		if (!span) {
 			const root = nodeAt(d.doc, []);
 			const first = isMap(root) && root.items[0] && isPair(root.items[0]) ? (root.items[0].key as YamlNode) : undefined;

@@ -40,6 +40,10 @@ export const INDEXED_KINDS = [
 	'Policy',
 	'ValidatingPolicy',
 	'ValidatingAdmissionPolicyBinding',
+	// The repository's own admission policies judge its objects (rules/policy).
+	'ValidatingAdmissionPolicy',
+	'PolicyException',
+	'ConstraintTemplate',
 	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
 	// their images overrides; Flux Kustomizations are many and not needed.)
 	'GitRepository',

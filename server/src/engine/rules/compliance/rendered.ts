@@ -79,8 +79,8 @@ export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules:
 		const src = object.source;
 		const evaluated: string[] = [];
 		result.evaluated.push([src.file, src.documentIndex, evaluated]);
-		const candidates = byKind.get(header.kind);
-		if (!candidates) continue;
+		const candidates = [...(byKind.get(header.kind) ?? []), ...(byKind.get('*') ?? [])];
+		if (candidates.length === 0) continue;
 		const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
 		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet };
 		for (const rule of candidates) {
@@ -90,7 +90,7 @@ export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules:
 			if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
 			for (const problem of problems) {
 				const origin = object.originOf(problem.path);
-				const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+				const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`;
 				result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
 			}
 		}
@@ -238,7 +238,7 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
 		target: p.target,
 		message,
 		severity,
-		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) },
+		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}), ...(p.policy ? { policy: p.policy } : {}) },
 		clusters,
 		object: representative.object,
 	};
