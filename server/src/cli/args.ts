@@ -70,6 +70,13 @@ export interface FleetOptions {
 	output?: string;
 }
 
+/** The options of `fleetscope policy test`. */
+export interface PolicyTestOptions {
+	dirs: string[];
+	format: 'text' | 'json';
+	output?: string;
+}
+
 /** What the command line asks for. */
 export type Command =
 	| { kind: 'help' }
@@ -78,7 +85,8 @@ export type Command =
 	| { kind: 'report'; options: ReportOptions }
 	| { kind: 'fleet'; options: FleetOptions }
 	| { kind: 'render'; options: RenderOptions }
-	| { kind: 'snapshot'; options: SnapshotOptions };
+	| { kind: 'snapshot'; options: SnapshotOptions }
+	| { kind: 'policy-test'; options: PolicyTestOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
@@ -88,6 +96,7 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
        fleetscope render [PATH] --cluster NAME [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
+       fleetscope policy test [DIR...] [--format text|json] [--output FILE]
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
 the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -131,6 +140,10 @@ version each environment runs, and which clusters each YAML file reaches.
 render prints, as YAML, what the cluster NAME of the repository at PATH receives: every Git path
 synced to it, rendered as Flux, Argo CD or kustomize render it, each object headed by the file
 it comes from; what cannot be rendered is said on stderr.
+
+policy test runs every kyverno-test.yaml (a Kyverno CLI Test) under each DIR (default: the current
+directory) with Fleetscope's own policy engine, no kyverno binary: 0 when every expected result
+agrees, 1 on a mismatch, 2 on a usage error (mutate and generate rows are listed as not evaluated).
 
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
 never Secret data) to DIR, for --snapshot on a machine without cluster access.
@@ -207,8 +220,17 @@ export function parseCommand(argv: string[]): Command {
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'render', options: { path: paths[0], cluster: values.cluster, output: values.output } };
 	}
+	if (command === 'policy') {
+		const [sub, ...dirs] = paths;
+		if (sub !== 'test') throw new UsageError(`unknown policy command "${sub ?? ''}": fleetscope policy test [DIR...]`);
+		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout', 'cluster'] as const) {
+			if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of policy test`);
+		}
+		if (values.output === '') throw new UsageError('--output needs a file name');
+		return { kind: 'policy-test', options: { dirs, format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
+	}
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet, render and snapshot`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet, render, snapshot and policy test`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);

@@ -4,6 +4,7 @@ import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './a
 import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
 import { runRender } from './render';
+import { runPolicyTestCommand } from './policy-test';
 import { runSnapshot } from './live';
 import { reportSummary } from '../engine/report/text';
 import { renderReport, runReport } from './report';
@@ -67,6 +68,7 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			else io.stdout(yaml);
 			return 0;
 		}
+		if (command.kind === 'policy-test') return runPolicyTestCommand(command.options, io);
 		if (command.kind === 'snapshot') {
 			const result = await runSnapshot(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
 			io.stderr(`${result.file ? '' : 'fleetscope: '}${result.message}\n`);

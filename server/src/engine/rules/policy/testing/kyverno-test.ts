@@ -126,7 +126,16 @@ export function runKyvernoTest(evaluator: PolicyEvaluator, file: string, test: J
 	const policyObjects = arr(test.policies).flatMap(load);
 	const resources = arr(test.resources).flatMap(load);
 	const valuesFile = typeof test.variables === 'string' ? load(test.variables)[0] : isPlainObject(test.values) ? test.values : undefined;
-	if (missing.length > 0) return { file, results: [], error: `cannot read ${missing.join(', ')}` };
+	if (missing.length > 0) {
+		// Every expected row fails, saying why: the test itself is broken.
+		const reason = `the test cannot read ${missing.join(', ')}`;
+		const rows = arr(test.results).filter(isPlainObject).flatMap((raw) =>
+			[...arr(raw.resources).map(String), ...(typeof raw.resource === 'string' ? [raw.resource] : [])].map((resource) => ({
+				policy: String(raw.policy ?? ''), rule: typeof raw.rule === 'string' ? raw.rule : '', kind: String(raw.kind ?? ''), namespace: '', resource, expected: String(raw.result ?? ''), actual: 'error' as const, reason, scope: 'validate' as const,
+			})),
+		);
+		return { file, results: rows, error: reason };
+	}
 	const values = readValues(valuesFile);
 	const w = world(values, resources);
 	const set = evaluator.set(policyObjects.map((value) => ({ value })), { implicitBindings: true });
