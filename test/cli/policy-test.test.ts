@@ -31,7 +31,7 @@ test('JSON has the issue\'s shape, with Fleetscope\'s actual result and reason p
 	assert.deepEqual(Object.keys(row!).sort(), ['actual', 'expected', 'kind', 'namespace', 'policy', 'reason', 'resource', 'rule'].sort());
 	assert.equal(row!.actual, 'fail');
 	assert.equal(row!.expected, 'fail');
-	assert.equal(row!.reason, 'at most 5 replicas, not 9 (binding max-replicas)');
+	assert.equal(row!.reason, 'at most 5 replicas, not 9');
 	assert.equal(row!.namespace, 'default');
 });
 

@@ -249,3 +249,38 @@ ${params}
 	assert.equal(note[0].severity, 'info');
 	assert.match(note[0].message, /Rego needs an OPA runtime/);
 });
+
+test('a Kyverno policy with {{ }} variables is validated, not skipped as a Helm template; a Helm-templated policy still is', async () => {
+	const kyverno = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: deny-nodeport
+spec:
+  rules:
+  - name: no-nodeport
+    match: {any: [{resources: {kinds: [Service]}}]}
+    validate:
+      message: "{{ request.object.metadata.name }} is a NodePort"
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.object.spec.type }}"
+            operator: Equals
+            value: NodePort
+`;
+	const own = await findingsOf({ 'p.yaml': kyverno }, 'p.yaml');
+	assert.ok(!own.some((f) => f.ruleId === 'file-skipped'), own.map((f) => f.message).join('\n'));
+	const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n';
+	const fs = policyFindings(await findingsOf({ 'p.yaml': kyverno, 's.yaml': svc }, 's.yaml'));
+	assert.equal(fs.length, 1);
+	assert.match(fs[0].message, /^web is a NodePort\./);
+	const helm = await findingsOf({ 'p.yaml': kyverno.replace('name: deny-nodeport', 'name: {{ .Values.name }}') }, 'p.yaml');
+	assert.ok(helm.some((f) => f.ruleId === 'file-skipped'));
+});
+
+test('the resources a Kyverno CLI test names are test data: never judged', async () => {
+	const test = 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies:\n- ../p.yaml\nresources:\n- resource.yaml\nresults: []\n';
+	const files = { 'p.yaml': requireLabels('Enforce'), 'tests/kyverno-test.yaml': test, 'tests/resource.yaml': deployment(''), 'apps/web.yaml': deployment('') };
+	assert.deepEqual(policyFindings(await findingsOf(files, 'tests/resource.yaml')), []);
+	assert.equal(policyFindings(await findingsOf(files, 'apps/web.yaml')).length, 1);
+});

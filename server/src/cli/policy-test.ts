@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parseFile } from '../engine/core/parse';
+import { statSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { PolicyEvaluator } from '../engine/rules/policy/policy-set';
-import { agrees, isKyvernoTest, runKyvernoTest, type TestFileResult, type TestRow } from '../engine/rules/policy/testing/kyverno-test';
+import { agrees, type TestFileResult, type TestRow } from '../engine/rules/policy/testing/kyverno-test';
+import { findPolicyTests, runPolicyTestFile } from '../host/policy-tests';
 import { UsageError, type PolicyTestOptions } from './args';
 
 /**
@@ -16,46 +16,6 @@ export interface PolicyTestReport {
 	tests: TestFileResult[];
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git']);
-
-export function findTests(dir: string, out: string[] = []): string[] {
-	let entries: string[];
-	try {
-		entries = readdirSync(dir).sort();
-	} catch {
-		return out;
-	}
-	for (const name of entries) {
-		if (SKIP_DIRS.has(name)) continue;
-		const p = join(dir, name);
-		let st;
-		try {
-			st = statSync(p);
-		} catch {
-			continue;
-		}
-		if (st.isDirectory()) findTests(p, out);
-		else if (name === 'kyverno-test.yaml') out.push(p);
-	}
-	return out;
-}
-
-/** Runs the tests of one file from disk (shared with the language server's Testing view). */
-export function runTestFile(evaluator: PolicyEvaluator, file: string, label: string, read: (path: string) => string | undefined = readText): TestFileResult {
-	const text = read(file);
-	const value = text === undefined ? undefined : parseFile(text).documents[0]?.value;
-	if (!isKyvernoTest(value)) return { file: label, results: [], error: text === undefined ? 'the file cannot be read' : 'not a cli.kyverno.io Test' };
-	return runKyvernoTest(evaluator, label, value, (p) => read(resolve(dirname(file), p)));
-}
-
-function readText(path: string): string | undefined {
-	try {
-		return readFileSync(path, 'utf8');
-	} catch {
-		return undefined;
-	}
-}
-
 export function runPolicyTests(options: PolicyTestOptions, cwd: string): PolicyTestReport {
 	const dirs = (options.dirs.length > 0 ? options.dirs : ['.']).map((d) => resolve(cwd, d));
 	for (const d of dirs) {
@@ -65,10 +25,10 @@ export function runPolicyTests(options: PolicyTestOptions, cwd: string): PolicyT
 			throw new UsageError(`no such directory: ${relative(cwd, d) || d}`);
 		}
 	}
-	const files = dirs.flatMap((d) => (statSync(d).isFile() ? [d] : findTests(d)));
+	const files = dirs.flatMap((d) => (statSync(d).isFile() ? [d] : findPolicyTests(d)));
 	if (files.length === 0) throw new UsageError(`no kyverno-test.yaml under ${options.dirs.join(', ') || '.'}`);
 	const evaluator = new PolicyEvaluator();
-	return { tests: files.map((f) => runTestFile(evaluator, f, relative(cwd, f).split('\\').join('/'))) };
+	return { tests: files.map((f) => runPolicyTestFile(evaluator, f, relative(cwd, f).split('\\').join('/'))) };
 }
 
 /** Whether the report fails: a row that disagrees (not-evaluated rows do not count). */

@@ -33,6 +33,7 @@ import type { LiveSchemas } from '../engine/rules/live';
 import { LiveService } from './live';
 import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
+import { registerPolicyTests } from './policy-tests';
 import { SettingsCache } from './settings';
 import { isSettingsFileName } from '../engine/core/settings-file';
 import { describeSettingsFile, settingsFileFindings } from './settings-file';
@@ -186,6 +187,7 @@ export class FleetscopeServer {
 		c.onNotification(notificationType(WorkspaceTrustedNotification.type), () => this.guard('workspaceTrusted', () => this.live.trust()));
 		registerComplianceReport(c, { folders: this.folders, settings: (uri) => this.settings.get(uri), engines: this.engines, documents: this.documents });
 		registerNavigation(c, { folders: this.folders, definitionLinks: () => this.caps.definitionLinks });
+		registerPolicyTests(c, { folders: this.folders, documents: this.documents });
 
 		this.documents.onDidOpen((e) => {
 			const file = uriToPath(e.document.uri);

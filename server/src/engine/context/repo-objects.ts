@@ -44,6 +44,8 @@ export const INDEXED_KINDS = [
 	'ValidatingAdmissionPolicy',
 	'PolicyException',
 	'ConstraintTemplate',
+	// Kyverno CLI and Chainsaw tests: the resources they name are test data (bad on purpose), never judged.
+	'Test',
 	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
 	// their images overrides; Flux Kustomizations are many and not needed.)
 	'GitRepository',

@@ -33,6 +33,38 @@ export interface Surroundings {
 interface CachedSet {
 	stamp: readonly (readonly IndexedObject[])[];
 	set: PolicySet;
+	/** Files that Kyverno CLI or Chainsaw tests name as their resources: test data, bad on purpose. */
+	testData: ReadonlySet<string>;
+}
+
+/** The kinds whose objects make up a policy set (its stamp): the policies, and the tests naming test data. */
+const STAMP_KINDS = [...POLICY_KINDS, 'Test'] as const;
+
+/** Repo-relative path of `rel` resolved against the directory of `from`. */
+function resolveFrom(from: string, rel: string): string {
+	const parts = from.split('/').slice(0, -1);
+	for (const p of rel.split('/')) {
+		if (p === '..') parts.pop();
+		else if (p !== '.' && p !== '') parts.push(p);
+	}
+	return parts.join('/');
+}
+
+/** Every `file:` a Chainsaw test's steps name, and the `resources` of a Kyverno CLI test. */
+function testDataOf(tests: readonly IndexedObject[]): Set<string> {
+	const out = new Set<string>();
+	const files = (node: unknown, into: string[]) => {
+		if (Array.isArray(node)) node.forEach((n) => files(n, into));
+		else if (isPlainObject(node)) for (const [k, v] of Object.entries(node)) (k === 'file' && typeof v === 'string' ? into.push(v) : files(v, into));
+	};
+	for (const t of tests) {
+		const group = t.apiVersion.split('/')[0];
+		const named: string[] = [];
+		if (group === 'cli.kyverno.io' && Array.isArray(t.value.resources)) for (const r of t.value.resources) if (typeof r === 'string') named.push(r);
+		if (group === 'chainsaw.kyverno.io') files(t.value.spec, named);
+		for (const n of named) out.add(resolveFrom(t.file, n));
+	}
+	return out;
 }
 
 const ENGINE_NAMES: Record<AnyPolicy['kind'], string> = {
@@ -55,19 +87,23 @@ export class PolicyChecker {
 
 	/** The policies an object index holds, compiled once while the index's lists are the same. */
 	policySet(objects: ObjectIndex): PolicySet {
-		const stamp = POLICY_KINDS.map((k) => objects.ofKind(k));
+		return this.cached(objects).set;
+	}
+
+	private cached(objects: ObjectIndex): CachedSet {
+		const stamp = STAMP_KINDS.map((k) => objects.ofKind(k));
 		const hit = this.sets.get(objects);
-		if (hit && hit.stamp.every((l, i) => l === stamp[i] || (l.length === 0 && stamp[i].length === 0))) return hit.set;
-		const sources = stamp.flat().map((o) => ({ value: o.value, file: o.file, documentIndex: o.documentIndex }));
-		const set = this.evaluator.set(sources);
-		this.sets.set(objects, { stamp, set });
-		return set;
+		if (hit && hit.stamp.every((l, i) => l === stamp[i] || (l.length === 0 && stamp[i].length === 0))) return hit;
+		const sources = stamp.slice(0, POLICY_KINDS.length).flat().map((o) => ({ value: o.value, file: o.file, documentIndex: o.documentIndex }));
+		const entry = { stamp, set: this.evaluator.set(sources), testData: testDataOf(stamp[stamp.length - 1]) };
+		this.sets.set(objects, entry);
+		return entry;
 	}
 
 	/** The `policy` findings of one resource. */
 	problems(resource: Resource, around: Surroundings): SchemaProblem[] {
-		const set = this.policySet(around.objects);
-		if (set.size === 0 || !set.mayApply(resource.kind)) return [];
+		const { set, testData } = this.cached(around.objects);
+		if (set.size === 0 || !set.mayApply(resource.kind) || testData.has(around.path)) return [];
 		const value = resource.value as Json;
 		const world = this.world(around);
 		const out: SchemaProblem[] = [];
@@ -112,12 +148,14 @@ export class PolicyChecker {
 export function toProblem(r: RuleResult, p: AnyPolicy, value: Json): SchemaProblem | undefined {
 	if (r.status !== 'fail' && r.status !== 'error') return undefined;
 	const ref: PolicyRef = { engine: r.engine, policy: r.policy, rule: r.rule, ...(p.source.file ? { file: p.source.file } : {}) };
-	const what = `The ${ENGINE_NAMES[p.kind]} "${r.policy}"${r.rule ? ` (rule "${r.rule}")` : ''}`;
+	const detail = [r.rule ? `rule "${r.rule}"` : '', r.binding ? `binding "${r.binding}"` : ''].filter(Boolean).join(', ');
+	const what = `The ${ENGINE_NAMES[p.kind]} "${r.policy}"${detail ? ` (${detail})` : ''}`;
 	const where = p.source.file ? ` It is declared in ${p.source.file}.` : '';
 	let path = r.path ?? [];
 	if (path.length === 0) path = isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? ['metadata', 'name'] : ['kind'];
 	if (r.status === 'error') {
-		return { ruleId: 'policy', path, target: 'key', severity: 'warning', message: `${what} could not be evaluated on this object: ${r.message}${where}`, data: { path, policy: ref } };
+		// Often a field the API server defaults before admission (replicas, a protocol): information, never an alarm.
+		return { ruleId: 'policy', path, target: 'key', severity: 'info', message: `${what} could not be evaluated on this object as written: ${r.message}. In the cluster, defaults the API server applies first may decide it.${where}`, data: { path, policy: ref } };
 	}
 	const severity = r.severity ?? 'error';
 	const message = `${r.message.trim().replace(/\s+/g, ' ')}${/[.!?]$/.test(r.message.trim()) ? '' : '.'} ${what} ${EFFECT[severity]}: change the object to comply, or exempt it (a PolicyException, or the policy's own exclusions).${where}`;

@@ -21,6 +21,8 @@ export interface RuleResult {
 	path?: Path;
 	/** What a failure means where it runs: Enforce/Deny = error, Audit/Warn = warning, Audit-only VAP = information. */
 	severity?: 'error' | 'warning' | 'info';
+	/** The ValidatingAdmissionPolicyBinding through which a VAP judged the resource. */
+	binding?: string;
 	/** Set when a policy's exception exempts the resource: the exception's name. */
 	exception?: string;
 }

@@ -64,7 +64,7 @@ export function evaluateAdmissionPolicy(cel: CelValidator, policy: AdmissionPoli
 		for (const p of params.params) {
 			const r = evaluateCelSpec(cel, 'vap', policy.name, variant, resource, world, { actions, params: p, extraMatch: b.matchResources });
 			if (!r) continue;
-			out.push(r.status === 'fail' ? { ...r, message: `${r.message} (binding ${binding.name}${p ? `, params ${nameOf(p)}` : ''})` } : r);
+			out.push({ ...r, binding: `${binding.name}${p ? ` (params ${nameOf(p)})` : ''}` });
 			if (r.status === 'fail') break;
 		}
 	}
