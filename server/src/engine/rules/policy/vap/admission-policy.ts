@@ -61,6 +61,12 @@ export function evaluateAdmissionPolicy(cel: CelValidator, policy: AdmissionPoli
 			if (probe) out.push({ ...probe, status: 'not-evaluated', message: `Not evaluated through the binding ${binding.name}: ${params.missing}.` });
 			continue;
 		}
+		if (params.params.length === 0) {
+			// parameterNotFoundAction Allow: without params the binding admits the object.
+			const probe = evaluateCelSpec(cel, 'vap', policy.name, { rule: '', spec: { ...variant.spec, validations: [] } }, resource, world, { actions, extraMatch: b.matchResources });
+			if (probe) out.push({ ...probe, status: 'pass', message: `No param object for the binding ${binding.name}: its parameterNotFoundAction Allow admits the object.` });
+			continue;
+		}
 		for (const p of params.params) {
 			const r = evaluateCelSpec(cel, 'vap', policy.name, variant, resource, world, { actions, params: p, extraMatch: b.matchResources });
 			if (!r) continue;
