@@ -18,7 +18,7 @@ const objects: Json[] = [
 const world = (labels: Record<string, Record<string, string>> = {}): PolicyWorld => ({
 	namespaceLabels: (n) => labels[n],
 	// As the repository's raw index: a kind it holds none of is unknown (undefined), not absent.
-	lookup: (apiVersion, kind, ns, name) => (objects.some((o) => o.kind === kind) ? objects.filter((o) => o.kind === kind && (ns === undefined || (o.metadata as Json).namespace === ns) && (name === undefined || (o.metadata as Json).name === name)) : undefined),
+	lookup: (_apiVersion, kind, ns, name) => (objects.some((o) => o.kind === kind) ? objects.filter((o) => o.kind === kind && (ns === undefined || (o.metadata as Json).namespace === ns) && (name === undefined || (o.metadata as Json).name === name)) : undefined),
 	operation: 'CREATE',
 });
 const run = (policies: Json[], resource: Json, w = world()): RuleResult[] => evaluator.set(policies.map((value) => ({ value }))).evaluate(resource, w);
