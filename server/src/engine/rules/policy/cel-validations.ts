@@ -95,6 +95,8 @@ export function guessPath(expression: string, value: unknown): Path {
 
 export class CelValidator {
 	readonly env = new CelEnvironment({ variables: CEL_VARIABLES, unavailable: KYVERNO_UNAVAILABLE });
+	/** Each JSON object as CEL, converted once (keyed by the object: a resource judged by many policies). */
+	private readonly values = new WeakMap<object, CelValue>();
 
 	/** Compile errors of one expression (for a policy file's diagnostics). */
 	compileErrors(expression: string) {
@@ -117,7 +119,7 @@ export class CelValidator {
 	}
 
 	evaluate(spec: CelSpec, value: Record<string, unknown>, world: PolicyWorld, params: unknown = null): CelVerdict {
-		const cache = new WeakMap<object, CelValue>();
+		const cache = this.values;
 		const operation = world.operation ?? 'CREATE';
 		const ns = namespaceOf(value) || 'default';
 		const nsObject = isClusterScoped(gvkOf(value).kind) ? null : (world.namespaceObject?.(ns) ?? null);

@@ -107,7 +107,7 @@ export class PolicyChecker {
 		const value = resource.value as Json;
 		const world = this.world(around);
 		const out: SchemaProblem[] = [];
-		for (const p of set.policies) {
+		for (const p of set.candidates(resource.kind)) {
 			if (!this.judges(p, value, around)) continue;
 			for (const r of set.evaluateOne(p, value, world)) {
 				const problem = toProblem(r, p, value);

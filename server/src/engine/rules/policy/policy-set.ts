@@ -3,7 +3,7 @@ import { CelValidator } from './cel-validations';
 import { ClusterPolicyEvaluator, compileKyvernoPolicy, type KyvernoPolicy } from './kyverno/cluster-policy';
 import type { Exception } from './kyverno/exceptions';
 import { compileValidatingPolicy, evaluateValidatingPolicy, type ValidatingPolicy } from './kyverno/validating-policy';
-import { gvkOf, nameOf, namespaceOf } from './resources';
+import { gvkOf, nameOf, namespaceOf, resourceOf } from './resources';
 import type { PolicyWorld, RuleResult } from './types';
 import { evaluateAdmissionPolicy, type AdmissionPolicy, type Binding } from './vap/admission-policy';
 
@@ -42,6 +42,8 @@ export function policyKindOf(value: Json): (typeof POLICY_KINDS)[number] | undef
 export class PolicySet {
 	/** Kinds some policy may apply to ('*' where a policy matches any kind). */
 	private readonly kinds = new Set<string>();
+	/** The policies that may judge each kind, computed on first use of the kind. */
+	private readonly byKind = new Map<string, readonly AnyPolicy[]>();
 
 	constructor(
 		private readonly evaluator: PolicyEvaluator,
@@ -52,6 +54,24 @@ export class PolicySet {
 		private readonly implicitBindings = false,
 	) {
 		for (const p of policies) for (const k of kindsOf(p)) this.kinds.add(k);
+	}
+
+	/** The policies that may judge objects of a kind (a fast filter: matching decides). */
+	candidates(kind: string): readonly AnyPolicy[] {
+		let list = this.byKind.get(kind);
+		if (!list) {
+			const resource = resourceOf(kind);
+			list = this.policies.filter((p) => {
+				if (p.kind === 'ClusterPolicy' || p.kind === 'Policy') {
+					const ks = kindsOf(p);
+					return ks.includes('*') || ks.includes(kind);
+				}
+				const rs = resourcesOf(p);
+				return rs.has('*') || rs.has(resource);
+			});
+			this.byKind.set(kind, list);
+		}
+		return list;
 	}
 
 	get size(): number {
@@ -67,7 +87,7 @@ export class PolicySet {
 		const kind = gvkOf(resource).kind;
 		if (!this.mayApply(kind)) return [];
 		const out: RuleResult[] = [];
-		for (const p of this.policies) {
+		for (const p of this.candidates(kind)) {
 			if (only && !only(p)) continue;
 			out.push(...this.evaluateOne(p, resource, world));
 		}
@@ -88,6 +108,19 @@ export class PolicySet {
 			}
 		}
 	}
+}
+
+/** The resources (plural) the match constraints of a VAP or ValidatingPolicy name, autogen variants included. */
+function resourcesOf(p: AnyPolicy): Set<string> {
+	const out = new Set<string>();
+	const specs = p.kind === 'ValidatingPolicy' ? p.compiled.variants.map((v) => v.spec) : [isPlainObject(p.source.value.spec) ? p.source.value.spec : {}];
+	for (const spec of specs) {
+		const mc = isPlainObject(spec.matchConstraints) ? spec.matchConstraints : undefined;
+		const rules = mc && Array.isArray(mc.resourceRules) ? mc.resourceRules : [];
+		if (rules.length === 0) out.add('*');
+		for (const r of rules) for (const res of isPlainObject(r) && Array.isArray(r.resources) ? r.resources : ['*']) out.add(String(res).split('/')[0]);
+	}
+	return out;
 }
 
 /** The kinds a policy's match names (autogen included), or '*' where it cannot be narrowed. */
