@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, type FileAnalysis } from '../server/src/engine/analysis/engine';
 import { parseFile } from '../server/src/engine/core/parse';
-import { RepoIndex } from '../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../server/src/engine/context/repo-snapshot';
 import { nodeEngineDeps } from '../server/src/host/engine-deps';
 import { nodeFileSystem } from '../server/src/host/node-fs';
 import { defaultSettings } from '../shared/settings';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 	const mem = () => `${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB heap, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB rss`;
 
 	let t = performance.now();
-	const repo = await RepoIndex.build(nodeFileSystem(CORPUS));
+	const repo = await RepoSnapshot.build(nodeFileSystem(CORPUS));
 	console.log(`repo index: ${(performance.now() - t).toFixed(0)} ms`);
 
 	for (let r = 0; r < repeat; r++) {

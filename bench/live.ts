@@ -19,7 +19,7 @@ import { liveProblems } from '../server/src/engine/rules/live';
 import { LIVE_FETCH_KINDS } from '../server/src/engine/live/plan';
 import { ObjectSet } from '../server/src/engine/core/objects';
 import { Engine } from '../server/src/engine/analysis/engine';
-import { RepoIndex } from '../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../server/src/engine/context/repo-snapshot';
 import { nodeEngineDeps } from '../server/src/host/engine-deps';
 import { nodeFileSystem } from '../server/src/host/node-fs';
 import { defaultSettings, normaliseSettings } from '../shared/settings';
@@ -65,8 +65,9 @@ async function main(): Promise<void> {
 	// Live problems of every resource of the example fleet against the 5 states.
 	const { registry, checks } = nodeEngineDeps();
 	const engine = new Engine(registry, normaliseSettings(defaultSettings()), checks);
-	const repo = await RepoIndex.build(nodeFileSystem('examples/fleet'));
-	const analyses = repo.validatedFiles(engine.currentSettings).map((f) => engine.analyze({ path: f, text: repo.takeText(f) ?? '' }, repo));
+	const texts = new Map<string, string>();
+	const repo = await RepoSnapshot.build(nodeFileSystem('examples/fleet'), (f, text) => texts.set(f, text));
+	const analyses = repo.validatedFiles(engine.currentSettings).map((f) => engine.analyze({ path: f, text: texts.get(f) ?? '' }, repo));
 	const set = ObjectSet.fromValues(analyses.flatMap((a) => a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value }))), false);
 	const t1 = performance.now();
 	let problems = 0;

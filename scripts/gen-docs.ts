@@ -1,16 +1,13 @@
 /**
  * Generates the rule documentation from the rule metadata, so docs cannot drift from the code:
- * one page per rule in docs/rules/<id>.md (the target of each diagnostic's codeDescription link)
- * and the rules table in README.md between the `rules:start`/`rules:end` markers.
+ * one page per rule in docs/rules/<id>.md (the target of each diagnostic's codeDescription link),
+ * the rules table of docs/checks.md and the settings table of docs/settings.md, between their markers.
  * `npm run gen:docs` writes; test/docs.test.ts fails when the committed files differ.
  */
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { allRules, type RuleMeta } from '../server/src/engine/core/rule-meta';
+import { type RuleMeta } from '../server/src/engine/core/rule-meta';
+import { allRules } from '../server/src/engine/rules/catalog';
 import { SETTINGS, SETTINGS_SECTION } from '../shared/settings';
-import { nodeEngineDeps } from '../server/src/host/engine-deps';
-
-// Building the deps loads every check module, which registers its rules.
-nodeEngineDeps();
 
 export function rulePage(r: RuleMeta): string {
 	const lines = [
@@ -32,7 +29,7 @@ export function rulePage(r: RuleMeta): string {
 export function rulesTable(): string {
 	const rows = allRules()
 		.sort((a, b) => a.id.localeCompare(b.id))
-		.map((r) => `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.title} | ${r.defaultSeverity} | ${r.controls.join(', ') || '—'} |`);
+		.map((r) => `| [\`${r.id}\`](rules/${r.id}.md) | ${r.title} | ${r.defaultSeverity} | ${r.controls.join(', ') || '—'} |`);
 	return ['| Rule | What it finds | Default | Controls |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -41,16 +38,20 @@ export function settingsTable(): string {
 	return ['| Setting | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-export function renderReadme(readme: string): string {
-	return readme
+/** A document with its generated tables (the rules and settings tables, where it has their markers) brought up to date. */
+export function renderTables(doc: string): string {
+	return doc
 		.replace(/(<!-- rules:start -->)[\s\S]*?(<!-- rules:end -->)/, `$1\n${rulesTable()}\n$2`)
 		.replace(/(<!-- settings:start -->)[\s\S]*?(<!-- settings:end -->)/, `$1\n${settingsTable()}\n$2`);
 }
+
+/** The documents that hold generated tables. */
+export const TABLE_DOCS = ['docs/checks.md', 'docs/settings.md'];
 
 if (process.argv[1] && process.argv[1].endsWith('gen-docs.ts')) {
 	mkdirSync('docs/rules', { recursive: true });
 	for (const f of readdirSync('docs/rules')) rmSync(`docs/rules/${f}`);
 	for (const r of allRules()) writeFileSync(`docs/rules/${r.id}.md`, rulePage(r));
-	writeFileSync('README.md', renderReadme(readFileSync('README.md', 'utf8')));
-	console.log(`wrote ${allRules().length} rule pages and the README rules table`);
+	for (const doc of TABLE_DOCS) writeFileSync(doc, renderTables(readFileSync(doc, 'utf8')));
+	console.log(`wrote ${allRules().length} rule pages and the tables of ${TABLE_DOCS.join(', ')}`);
 }

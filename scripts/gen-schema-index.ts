@@ -11,6 +11,9 @@
  * `--vendor DIR`: first copies (minified) the groups in VENDORED_GROUPS from a datreeio
  * CRDs-catalog checkout into `schemas/crds/`, with its MIT licence.
  *
+ * Also writes `schemas/catalog.json`: per API group its source, licence and upstream version (from
+ * the group's `PROVENANCE` file, written by `--vendor` and by gen-model-schemas.ts) and its kinds.
+ *
  * Usage: node --import tsx scripts/gen-schema-index.ts [--vendor ../shared/crd-schemas]
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +41,10 @@ export const VENDORED_GROUPS = [
 	'kargo.akuity.io',
 	'cluster.x-k8s.io',
 	'kustomize.config.k8s.io',
+	'gateway.networking.k8s.io',
+	'flagger.app',
+	'karpenter.sh',
+	'keda.sh',
 ];
 
 /** Kinds whose schema does not spell its own name (lower-case file name → kind). */
@@ -55,6 +62,12 @@ const KIND_NAMES: Record<string, string> = {
 	component: 'Component',
 	fleet: 'Fleet',
 	clusterclaim: 'ClusterClaim',
+	nodeoverlay: 'NodeOverlay',
+};
+
+/** What is known of the upstream version of a vendored group (the datreeio catalog records none per group). */
+const UPSTREAM: Record<string, string> = {
+	'gateway.networking.k8s.io': 'Gateway API, experimental channel (a superset of standard: v1 HTTPRoute retry and sessionPersistence, ListenerSet v1, TLSRoute v1)',
 };
 
 function vendor(from: string): void {
@@ -65,8 +78,40 @@ function vendor(from: string): void {
 		for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
 			writeFileSync(join(SCHEMAS, 'crds', group, f), JSON.stringify(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
 		}
+		const upstream = UPSTREAM[group] ?? 'not recorded by the catalog';
+		writeFileSync(join(SCHEMAS, 'crds', group, 'PROVENANCE'), JSON.stringify({ source: 'datreeio/CRDs-catalog', licence: 'MIT', licenceFile: 'LICENSE', upstream }, null, '\t') + '\n');
 	}
 	copyFileSync(join(from, 'LICENSE'), join(SCHEMAS, 'crds', 'LICENSE'));
+}
+
+/** `schemas/catalog.json`: per API group, where its schemas come from, under which licence, which upstream version, which kinds. */
+function writeCatalog(index: Record<string, { file: string; source: string }>): void {
+	const groups: Record<string, { source: string; licence: string; licenceFile?: string; upstream: string; kinds: string[] }> = {};
+	for (const [key, entry] of Object.entries(index)) {
+		const [, base, group] = /^(crds|own)\/([^/]+)\//.exec(entry.file) ?? [];
+		if (!group) continue;
+		if (!groups[group]) {
+			const file = join(SCHEMAS, base, group, 'PROVENANCE');
+			const p = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : base === 'own' ? { source: 'Fleetscope', licence: 'MIT', upstream: 'this repository' } : { source: 'unknown', licence: 'unknown', upstream: 'unknown' };
+			groups[group] = { ...p, kinds: [] };
+		}
+		groups[group].kinds.push(key.replace('|', ' '));
+	}
+	const sorted = Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
+	writeFileSync(join(SCHEMAS, 'catalog.json'), JSON.stringify(sorted, null, '\t') + '\n');
+	const docs = join(ROOT, 'docs', 'schemas.md');
+	if (existsSync(docs)) writeFileSync(docs, renderCatalogDocs(readFileSync(docs, 'utf8'), sorted));
+}
+
+/** The catalog table of docs/schemas.md (between its `catalog:start`/`catalog:end` markers). */
+export function renderCatalogDocs(text: string, catalog: Record<string, { source: string; licence: string; upstream: string; kinds: string[] }>): string {
+	const rows = Object.entries(catalog).map(([group, c]) => {
+		const kinds = [...new Set(c.kinds.map((k) => k.split(' ')[1]))].sort();
+		const versions = [...new Set(c.kinds.map((k) => k.split(' ')[0].split('/')[1]))].sort();
+		return `| \`${group}\` | ${kinds.join(', ')} | ${versions.join(', ')} | ${c.source} | ${c.licence} | ${c.upstream} |`;
+	});
+	const table = ['| API group | Kinds | Versions | Source | Licence | Upstream version |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+	return text.replace(/(<!-- catalog:start -->)[\s\S]*?(<!-- catalog:end -->)/, `$1\n${table}\n$2`);
 }
 
 function kindName(lower: string, schema: Record<string, unknown>): string | undefined {
@@ -111,9 +156,10 @@ function main(): void {
 	}
 	const sorted = Object.fromEntries(Object.entries(index).sort(([a], [b]) => a.localeCompare(b)));
 	writeFileSync(join(SCHEMAS, 'index.json'), JSON.stringify(sorted, null, '\t') + '\n');
+	writeCatalog(sorted);
 	console.log(`schemas/index.json: ${Object.keys(sorted).length} kinds`);
 	// Warn, do not fail: one unreadable schema must not break everyone's build; it is simply not indexed.
 	if (problems.length > 0) console.warn(`warning: schemas not indexed:\n${problems.join('\n')}`);
 }
 
-main();
+if (process.argv[1]?.endsWith('gen-schema-index.ts')) main();

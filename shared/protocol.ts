@@ -43,6 +43,8 @@ export interface DocumentStatus {
 	 * from the previous version (an edit in one document of a multi-document file re-validates only it).
 	 */
 	reparsedDocuments: number;
+	/** Analyses of this document since it was opened: one per edit, and one more only when its repository or settings changed. */
+	analyses: number;
 	findings: number;
 	/** Why the file was not validated (Helm template, binary, too large), if so. */
 	skipped?: string;
@@ -233,4 +235,151 @@ export interface PolicyTestRowResult {
 	agrees?: boolean;
 	/** Zero-based line of the row's resource in the test file, where found. */
 	line?: number;
+}
+
+/*
+ * Promotion (`fleetscope promote`, and the editor's `Fleetscope: Promote...`): the plan that moves
+ * an app's versions (or directory) from one environment to the next, its gates, and the pull
+ * request that carries it. Types only; `server/src/engine/promotion/` computes them,
+ * `server/src/workspace/promotion/` runs git and the hosting APIs. The CLI's JSON is a projection
+ * of `PromotionPlan` (`promotionJson` in `server/src/cli/promote-format.ts`).
+ */
+
+/** How an app is promoted: copy the versions (the default), or make the target's directory equal to the source's. */
+export type PromotionStyle = 'value' | 'directory';
+
+/** The gates, in the order they are reported. */
+export type PromotionGateName = 'order' | 'soak' | 'approvals' | 'compliance' | 'live';
+
+/**
+ * One change as a person reads it. Value style: the scalar that sets a version (`before` the
+ * target's value, `after` the source's). Directory style: one changed region of a file, its lines
+ * joined with `\n` (`before` empty for added lines, `after` empty for removed ones).
+ */
+export interface PromotionEdit {
+	/** Repo-relative posix path. */
+	file: string;
+	/** 1-based line in the file as it is now (for an added file: 1). */
+	line: number;
+	before: string;
+	after: string;
+}
+
+/** A whole file as the promotion commit writes it: what git receives. */
+export interface PromotionFileChange {
+	file: string;
+	action: 'modify' | 'add' | 'delete';
+	/** The text the plan was computed from (absent for `add`); the commit is refused when the base branch differs. */
+	before?: string;
+	/** The new text (absent for `delete`). */
+	after?: string;
+}
+
+/** One artifact the promotion moves: from what the target runs to what the source runs. */
+export interface PromotionArtifact {
+	artifact: string;
+	kind: 'image' | 'chart' | 'git';
+	/** What the target environment runs now. */
+	from: string;
+	/** What the source environment runs (and the target will). */
+	to: string;
+	/** The line that sets it in the target (1-based), and the source's. */
+	file: string;
+	line: number;
+	sourceFile: string;
+	sourceLine: number;
+	/** The target environment's clusters that receive it. */
+	clusters: string[];
+}
+
+/** A gate's outcome. `not-checked` passes (e.g. live, without cluster state); `overridden` failed and was overridden with a reason. */
+export type PromotionGateStatus = 'passed' | 'failed' | 'overridden' | 'not-checked';
+
+export interface PromotionGate {
+	name: PromotionGateName;
+	/** Whether the gate lets the promotion through on its own (an overridden gate did not pass). */
+	passed: boolean;
+	/** One sentence: what was checked and what was found (a failure says what to do). */
+	detail: string;
+	status: PromotionGateStatus;
+	/** The reason given with `--override-gate` (or in the editor's modal). */
+	override?: { reason: string };
+}
+
+/** A new error-level finding the promotion would introduce for the target environment's clusters. */
+export interface PromotionFinding {
+	file: string;
+	/** 1-based. */
+	line: number;
+	ruleId: string;
+	message: string;
+}
+
+/** The plan: everything the diff preview, the confirmation and the pull request need. */
+export interface PromotionPlan {
+	app: string;
+	/** Source environment. */
+	from: string;
+	/** Target environment. */
+	to: string;
+	style: PromotionStyle;
+	artifacts: PromotionArtifact[];
+	edits: PromotionEdit[];
+	changes: PromotionFileChange[];
+	/** The target environment's clusters the change reaches. */
+	clusters: string[];
+	gates: PromotionGate[];
+	/** Whether a gate failed without an override: nothing may be pushed. */
+	blocked: boolean;
+	/** Nothing to change: the target already runs what the source runs. */
+	upToDate: boolean;
+	compliance: { newFindings: PromotionFinding[] };
+	/** `fleetscope/promote/<app>/<environment>`. */
+	branch: string;
+	title: string;
+	/** Markdown, ending in the hidden machine-readable block (`<!-- fleetscope-promotion: {...} -->`). */
+	body: string;
+	/** The commit message (title, blank line, a short summary). */
+	commitMessage: string;
+	labels: string[];
+	/** Users and `org/team` slugs asked to review. */
+	reviewers: string[];
+	/** Approvals the target environment requires (Fleet `promotion.approvals`). */
+	requiredApprovals: number;
+	/** What could not be promoted and why (an artifact the target does not set, a line with nothing to copy). */
+	notes: string[];
+	/**
+	 * Every file the plan was computed from, with its text then (null: it did not exist): the files
+	 * it changes and the source environment's files it copied from. The commit is refused when the
+	 * remote's default branch has them otherwise (pull, or push your changes, and plan again).
+	 */
+	basis: { file: string; text: string | null }[];
+}
+
+/** The pull (merge) request opened or updated for a plan. */
+export interface PromotionPullRequest {
+	url: string;
+	number: number;
+	/** True when this run created it; false when an open one from the same branch was updated. */
+	created: boolean;
+}
+
+/** An open promotion pull request, for the explorer's Promotion view. */
+export interface PromotionPullRequestStatus {
+	app: string;
+	/** The target environment. */
+	environment: string;
+	from?: string;
+	url: string;
+	number: number;
+	title: string;
+	branch: string;
+	draft: boolean;
+	/** The combined state of the head commit's checks (GitHub check runs and statuses, GitLab pipeline). */
+	checks: 'success' | 'failure' | 'pending' | 'none';
+	/** Approving reviews (GitHub: latest review per user; GitLab: approvals). */
+	approvals: number;
+	changesRequested: number;
+	/** Whether the body carries Fleetscope's machine-readable block (else it was recognised by its branch name). */
+	recognised: boolean;
 }

@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Log, Result } from 'sarif';
-import { allRules } from '../../server/src/engine/core/rule-meta';
+import { allRules } from '../../server/src/engine/rules/catalog';
 import { EXAMPLE_FLEET, plantedAt, runExample, type PlantedFinding } from './example-fleet';
 
 /**

@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import type { Log } from 'sarif';
-import { allRules, helpUri } from '../../server/src/engine/core/rule-meta';
-import '../../server/src/engine/rules/compliance';
-import '../../server/src/engine/rules/live';
+import { helpUri } from '../../server/src/engine/core/rule-meta';
+import { allRules } from '../../server/src/engine/rules/catalog';
 import { ensureCliBuilt, regionText, runCli, tempRepo } from './run';
 import { DEPLOY, PSS_WARNINGS, SHOP_FILES } from './shop-repo';
 

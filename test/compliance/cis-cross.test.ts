@@ -40,20 +40,19 @@ describe('CIS 5.3.2: cis-namespace-network-policy', () => {
 
 	it('keeps the raw index current: adding a NetworkPolicy file clears the finding of a Namespace in another file, removing it brings it back', async () => {
 		const files: Record<string, string> = { 'ns.yaml': ns('shop') };
-		const index = await repoOf(files);
+		let index = await repoOf(files);
 		const engine = engineFor();
 		const run = () => engine.analyze({ path: 'ns.yaml', text: files['ns.yaml'] }, contextOf(index, files)).findings.filter((f) => f.ruleId === 'cis-namespace-network-policy').map(at);
 		assert.deepEqual(run(), ['3:8-3:12 warning cis-namespace-network-policy']);
 		const v0 = index.version;
 		files['policies/np.yaml'] = np('shop');
-		await index.updateFile('policies/np.yaml', files['policies/np.yaml']);
+		index = index.withFiles([{ path: 'policies/np.yaml', text: files['policies/np.yaml'] }]);
 		assert.ok(index.version > v0, 'the version moves so cached results are redone');
 		assert.deepEqual(run(), []);
 		// Saving it unchanged is not a change.
-		const v1 = index.version;
-		await index.updateFile('policies/np.yaml', files['policies/np.yaml']);
-		assert.equal(index.version, v1);
-		index.removeFile('policies/np.yaml');
+		const same = index.withFiles([{ path: 'policies/np.yaml', text: files['policies/np.yaml'] }]);
+		assert.equal(same, index);
+		index = index.withFiles([{ path: 'policies/np.yaml', deleted: true }]);
 		assert.deepEqual(run(), ['3:8-3:12 warning cis-namespace-network-policy']);
 	});
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
 import { complianceChecks } from '../../server/src/engine/rules/compliance';
-import { isAllowedRegistry, parseImage } from '../../server/src/engine/rules/compliance/cis/imageProvenance';
+import { isAllowedRegistry, parseImage } from '../../server/src/engine/rules/compliance/cis/image-provenance';
 import { ObjectSet } from '../../server/src/engine/core/objects';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';

@@ -1,7 +1,7 @@
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { type RepoContext } from '../../server/src/engine/context/check-context';
 import { complianceChecks } from '../../server/src/engine/rules/compliance';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { ObjectSet } from '../../server/src/engine/core/objects';
 import { parseFile } from '../../server/src/engine/core/parse';
 import type { FleetApp, FleetCluster, FleetModel } from '../../server/src/engine/fleet/types';
@@ -14,8 +14,8 @@ import { at, covered } from './helpers';
 export const TODAY = new Date('2026-12-01T12:00:00Z');
 
 /** An in-memory repository index over `files`, as the hosts build it. */
-export async function repoOf(files: Record<string, string>): Promise<RepoIndex> {
-	return RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
+export async function repoOf(files: Record<string, string>): Promise<RepoSnapshot> {
+	return RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 }
 
 export interface FleetInput {
@@ -55,7 +55,7 @@ export interface RunOptions {
 }
 
 /** A RepoContext over a repository index, with a fleet model and optionally a rendered object set. */
-export function contextOf(index: RepoIndex, files: Record<string, string>, opts: RunOptions = {}): RepoContext {
+export function contextOf(index: RepoSnapshot, files: Record<string, string>, opts: RunOptions = {}): RepoContext {
 	let objects: RepoContext['objects'] = index.objects;
 	if (opts.objects === 'rendered') {
 		objects = ObjectSet.fromValues(

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { EMPTY_REPO } from '../../server/src/engine/context/check-context';
 import { createComplianceChecks, InMemoryNamespaces, PSS_RULES } from '../../server/src/engine/rules/compliance';
-import { ruleMeta } from '../../server/src/engine/core/rule-meta';
+import { ruleMeta } from '../../server/src/engine/rules/catalog';
 import { defaultSettings, normaliseSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 import { at, pod, pss } from './helpers';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { EMPTY_REPO, type RepoContext } from '../../server/src/engine/context/check-context';
 import { complianceChecks } from '../../server/src/engine/rules/compliance';
-import { ruleMeta } from '../../server/src/engine/core/rule-meta';
+import { ruleMeta } from '../../server/src/engine/rules/catalog';
 import { ObjectSet } from '../../server/src/engine/core/objects';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { complianceChecks } from '../../server/src/engine/rules/compliance';
 import { ownKindChecks } from '../../server/src/engine/rules/checks';
-import { RepoIndex, type RepoFileSystem } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot, type RepoFileSystem } from '../../server/src/engine/context/repo-snapshot';
 import { defaultSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from './helpers';
 
@@ -47,7 +47,7 @@ const fs: RepoFileSystem = { listFiles: async () => Object.keys(files), readFile
 const engine = new Engine(NO_SCHEMAS, defaultSettings(), [...complianceChecks, ...ownKindChecks], () => new Date('2026-11-22T12:00:00Z'));
 
 test('a Fleet exemption covers exactly the objects it matches, until it expires, and says so', async () => {
-	const repo = await RepoIndex.build(fs);
+	const repo = await RepoSnapshot.build(fs);
 	assert.equal(repo.fleetExemptions().length, 2);
 	const exempt = engine.analyze({ path: 'infra/node-exporter.yaml', text: daemonSet('node-exporter', 'monitoring') }, repo).findings;
 	const privileged = exempt.find((f) => f.ruleId === 'pss-privileged')!;
@@ -65,14 +65,14 @@ test('a Fleet exemption covers exactly the objects it matches, until it expires,
 });
 
 test('an expired exemption is a warning on its date in the Fleet file', async () => {
-	const repo = await RepoIndex.build(fs);
+	const repo = await RepoSnapshot.build(fs);
 	const f = engine.analyze({ path: 'fleet.yaml', text: FLEET }, repo).findings.filter((x) => x.ruleId === 'exemption-expired');
 	assert.deepEqual(f.map((x) => [x.range.start.line, x.range.start.character, x.severity]), [[14, 17, 'warning']]);
 	assert.match(f[0].message, /^This exemption \(pss-hostPorts\) expired on 2026-06-30/);
 });
 
 test('before its expiry date, a path exemption covers the files its glob matches', async () => {
-	const repo = await RepoIndex.build(fs);
+	const repo = await RepoSnapshot.build(fs);
 	const earlier = new Engine(NO_SCHEMAS, defaultSettings(), complianceChecks, () => new Date('2026-05-01T00:00:00Z'));
 	const inside = earlier.analyze({ path: 'apps/legacy/ds.yaml', text: daemonSet('old', 'legacy') }, repo).findings;
 	assert.equal(inside.find((x) => x.ruleId === 'pss-hostPorts')?.severity, 'hint');

@@ -4,11 +4,10 @@ import { before, describe, it } from 'node:test';
 import { apiVersionChecks, ownKindChecks } from '../../server/src/engine/rules/checks';
 import { Engine } from '../../server/src/engine/analysis/engine';
 import { type RepoContext } from '../../server/src/engine/context/check-context';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
 import { isIncluded, isYamlFile } from '../../server/src/engine/core/paths';
 import type { Finding } from '../../server/src/engine/core/types';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
-import { loadFleet } from '../../server/src/host/fleet';
+import { openRepository } from '../../server/src/workspace/standalone';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { complete } from '../../server/src/engine/services/completion';
 import { hover } from '../../server/src/engine/services/hover';
@@ -271,10 +270,11 @@ describe('the example fleet (examples/fleet)', () => {
 		// The example's day: end-of-support dates (claims' Kubernetes versions) and DR-test ages move with time.
 		const hostEngine = new Engine(registry, settings, checks, () => EXAMPLE_DAY);
 		const fs = nodeFileSystem(ROOT);
-		const index = await RepoIndex.build(fs);
 		// The fleet model tells which clusters each file reaches (production raises severities, DORA judges production),
 		// and compliance judges what each cluster receives (the renders), as the hosts do.
-		await loadFleet(ROOT, index, { settings, today: hostEngine.today() });
+		const folder = await openRepository(ROOT, { registry, checks, clock: () => EXAMPLE_DAY });
+		await folder.render({ settings, today: hostEngine.today() });
+		const index = folder.snapshot;
 		for (const rel of (await fs.listFiles()).filter((f) => isYamlFile(f) && isIncluded(f, settings)).sort()) {
 			const text = readFileSync(`${ROOT}/${rel}`, 'utf8');
 			byFile.set(rel, hostEngine.analyze({ path: rel, text }, index).findings);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RepoIndex, patchPaths, type RepoFileSystem } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot, patchPaths, type RepoFileSystem } from '../../server/src/engine/context/repo-snapshot';
 import { isIncluded } from '../../server/src/engine/core/paths';
 import { defaultSettings } from '../../shared/settings';
 import { Engine } from '../../server/src/engine/analysis/engine';
@@ -38,7 +38,7 @@ test('patch files are found from patches, patchesStrategicMerge and patchesJson6
 });
 
 test('the index answers which paths exist and which files are patches, and follows changes', async () => {
-	const repo = await RepoIndex.build(
+	let repo = await RepoSnapshot.build(
 		memoryFs({ 'apps/production/kustomization.yaml': overlay, 'apps/production/replicas-patch.yaml': '', 'apps/base/deploy.yaml': '' }),
 	);
 	assert.equal(repo.exists('apps/base'), true);
@@ -46,10 +46,12 @@ test('the index answers which paths exist and which files are patches, and follo
 	assert.equal(repo.exists('apps/staging'), false);
 	assert.equal(repo.isPatchFile('apps/production/replicas-patch.yaml'), true);
 	assert.equal(repo.isPatchFile('apps/base/deploy.yaml'), false);
-	const changed = await repo.updateFile('apps/production/kustomization.yaml', 'resources: [../base]\n');
-	assert.equal(changed, true);
+	const before = repo;
+	repo = repo.withFiles([{ path: 'apps/production/kustomization.yaml', text: 'resources: [../base]\n' }]);
+	assert.notEqual(repo, before);
 	assert.equal(repo.isPatchFile('apps/production/replicas-patch.yaml'), false);
-	repo.removeFile('apps/base/deploy.yaml');
+	assert.equal(before.isPatchFile('apps/production/replicas-patch.yaml'), true, 'a snapshot never changes');
+	repo = repo.withFiles([{ path: 'apps/base/deploy.yaml', deleted: true }]);
 	assert.equal(repo.exists('apps/base'), false);
 });
 
@@ -59,7 +61,7 @@ test('include and exclude globs decide which files are validated', async () => {
 	assert.equal(isIncluded('.github/workflows/ci.yaml', s), false);
 	assert.equal(isIncluded('charts/web/templates/deploy.yaml', s), false);
 	assert.equal(isIncluded('README.md', s), false);
-	const repo = await RepoIndex.build(memoryFs({ 'a.yaml': '', 'b.yml': '', 'node_modules/x/c.yaml': '', 'd.json': '' }));
+	const repo = await RepoSnapshot.build(memoryFs({ 'a.yaml': '', 'b.yml': '', 'node_modules/x/c.yaml': '', 'd.json': '' }));
 	assert.deepEqual(repo.validatedFiles(s), ['a.yaml', 'b.yml']);
 	assert.deepEqual(repo.validatedFiles({ ...s, exclude: [...s.exclude, 'b.yml'] }), ['a.yaml']);
 });
@@ -75,16 +77,16 @@ test('severity overrides change or silence a rule', () => {
 test('the index knows the labels of the Namespaces the repo declares, and its version moves when they change', async () => {
 	const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n';
 	const files: Record<string, string> = { 'namespaces/payments.yaml': ns, 'apps/web.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' };
-	const repo = await RepoIndex.build(memoryFs(files));
+	let repo = await RepoSnapshot.build(memoryFs(files));
 	assert.deepEqual(repo.namespaceLabels('payments'), { 'pod-security.kubernetes.io/enforce': 'restricted' });
 	assert.equal(repo.namespaceLabels('web'), undefined);
 	const v = repo.version;
-	await repo.updateFile('apps/web.yaml', files['apps/web.yaml'] + '# comment\n');
+	repo = repo.withFiles([{ path: 'apps/web.yaml', text: files['apps/web.yaml'] + '# comment\n' }]);
 	assert.equal(repo.version, v, 'an edit that changes no repo fact keeps cached results valid');
-	await repo.updateFile('namespaces/payments.yaml', ns.replace('restricted', 'baseline'));
+	repo = repo.withFiles([{ path: 'namespaces/payments.yaml', text: ns.replace('restricted', 'baseline') }]);
 	assert.equal(repo.namespaceLabels('payments')?.['pod-security.kubernetes.io/enforce'], 'baseline');
 	assert.ok(repo.version > v);
-	repo.removeFile('namespaces/payments.yaml');
+	repo = repo.withFiles([{ path: 'namespaces/payments.yaml', deleted: true }]);
 	assert.equal(repo.namespaceLabels('payments'), undefined);
 });
 
@@ -93,13 +95,11 @@ test('a duplicate key in a kustomization does not hide its patch files', () => {
 	assert.deepEqual(patchPaths('o/kustomization.yaml', k), ['o/a.yaml']);
 });
 
-test('texts read while building the index are handed out once, and dropped when the file changes', async () => {
-	const files: Record<string, string> = { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' };
-	const repo = await RepoIndex.build(memoryFs(files));
-	assert.equal(repo.takeText('a.yaml'), 'a: 1\n');
-	assert.equal(repo.takeText('a.yaml'), undefined, 'only once');
-	await repo.updateFile('b.yaml', 'b: 2\n');
-	assert.equal(repo.takeText('b.yaml'), undefined, 'a changed file is read again');
+test('every text read while building the snapshot is handed to the host once, so a scan reads nothing twice', async () => {
+	const files: Record<string, string> = { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n', 'c.json': '{}' };
+	const kept = new Map<string, string>();
+	await RepoSnapshot.build(memoryFs(files), (p, text) => kept.set(p, text));
+	assert.deepEqual([...kept].sort(), [['a.yaml', 'a: 1\n'], ['b.yaml', 'b: 1\n']]);
 });
 
 test('a syntax error elsewhere in a kustomization does not hide its patch files', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSettingsFile, withSettingsFile } from '../../server/src/engine/core/settings-file';
+import { parseSettingsFile, withSettingsFile } from '../../server/src/engine/rules/settings-file';
 import { defaultSettings } from '../../shared/settings';
 
 /** The text a problem is placed on. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { at, discover, yaml } from './helpers';
@@ -168,8 +168,8 @@ test('a repository without any fleet object has an empty model, and malformed fl
 
 test('the example fleet: environments, clusters and the version each environment runs, as fleetscope fleet prints them', async () => {
 	const root = path.join(__dirname, '../../examples/fleet');
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.allFiles())));
+	const repo = await RepoSnapshot.build(nodeFileSystem(root));
+	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.files())));
 	assert.deepEqual(m.environments.map((e) => `${e.name}${e.production ? '*' : ''}`), ['dev', 'staging', 'production*']);
 	assert.deepEqual(
 		m.clusters.map((c) => [c.name, c.environment, c.region, c.kubernetesVersion]),
@@ -213,8 +213,8 @@ test('the example fleet: environments, clusters and the version each environment
 
 test('Flux 2.7 ExternalArtifact layout (fluxcd/flux2-kustomize-helm-example): artifact paths map back to the repository; versions from HelmRelease patches and OCIRepository refs', async () => {
 	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.allFiles())));
+	const repo = await RepoSnapshot.build(nodeFileSystem(root));
+	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.files())));
 	assert.deepEqual(
 		m.clusters.map((c) => [c.name, c.environment, c.syncs.filter((s) => s.kind === 'flux-kustomization').map((s) => `${s.name}:${s.path}`)]),
 		[

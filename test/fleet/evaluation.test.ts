@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
-import { FleetService } from '../../server/src/host/fleet';
-import { nodeFileSystem } from '../../server/src/host/node-fs';
+import { nodeEngineDeps } from '../../server/src/host/engine-deps';
+import type { Folder } from '../../server/src/workspace/folder';
+import { openRepository } from '../../server/src/workspace/standalone';
 import { defaultSettings } from '../../shared/settings';
 
 // The host renders the clusters in the background, pausing between clusters (the language server
@@ -29,77 +29,74 @@ function gate() {
 	};
 }
 
-async function service(): Promise<{ fleet: FleetService; repo: RepoIndex }> {
-	const repo = await RepoIndex.build(nodeFileSystem(ROOT));
-	const fleet = new FleetService(ROOT, repo);
-	fleet.refresh();
-	return { fleet, repo };
+function service(): Promise<Folder> {
+	return openRepository(ROOT, nodeEngineDeps());
 }
 
-describe('background rendering (FleetService.evaluate)', () => {
+describe('background rendering (Folder.render)', () => {
 	it('pauses between every cluster, so other work runs while a big fleet renders', async () => {
-		const { fleet, repo } = await service();
+		const folder = await service();
 		const g = gate();
-		const pending = fleet.evaluate(run, g.pause);
+		const pending = folder.render(run, g.pause);
 		await new Promise((r) => setImmediate(r));
 		assert.equal(g.reached, 1, 'it stops after rendering the first cluster, before judging it');
-		assert.equal(repo.rendered, undefined, 'nothing is published half-way');
+		assert.equal(folder.snapshot.rendered, undefined, 'nothing is published half-way');
 		// Release every pause as it comes.
 		const timer = setInterval(() => g.releaseAll(), 1);
 		const outcome = await pending;
 		clearInterval(timer);
 		assert.ok(outcome.ran);
-		const clusters = fleet.model.clusters.filter((c) => c.syncs.length > 0).length;
+		const clusters = folder.snapshot.fleet!.clusters.filter((c) => c.syncs.length > 0).length;
 		assert.equal(outcome.clusters, clusters);
 		assert.equal(g.reached, 2 * outcome.clusters, 'a pause after each render and after each evaluation');
-		assert.ok(repo.rendered, 'the findings of the renders are in the index');
+		assert.ok(folder.snapshot.rendered, 'the findings of the renders are in the index');
 	});
 
 	it('an evaluation overtaken by a rediscovery stops and publishes nothing; the next one judges the new model', async () => {
-		const { fleet, repo } = await service();
+		const folder = await service();
 		const g = gate();
-		const stale = fleet.evaluate(run, g.pause);
+		const stale = folder.render(run, g.pause);
 		await new Promise((r) => setImmediate(r));
 		// A file changed while the first evaluation waited: the fleet is rediscovered (a new model).
-		fleet.refresh(['clusters/prod-us-east-1/apps.yaml']);
-		const fresh = await fleet.evaluate(run);
+		folder.rediscover(['clusters/prod-us-east-1/apps.yaml']);
+		const fresh = await folder.render(run);
 		assert.ok(fresh.ran);
-		const view = repo.rendered;
+		const view = folder.snapshot.rendered;
 		assert.ok(view);
 		g.releaseAll();
 		const outcome = await stale;
 		assert.equal(outcome.ran, false, 'the stale evaluation gives up at its next pause');
-		assert.equal(repo.rendered, view, 'and leaves the newer findings in place');
+		assert.equal(folder.snapshot.rendered, view, 'and leaves the newer findings in place');
 	});
 
 	it('an evaluation overtaken by a newer one with other settings leaves the newer findings', async () => {
-		const { fleet, repo } = await service();
+		const folder = await service();
 		const g = gate();
-		const older = fleet.evaluate(run, g.pause);
+		const older = folder.render(run, g.pause);
 		await new Promise((r) => setImmediate(r));
 		const restricted = { ...run, settings: { ...run.settings, 'podSecurity.level': 'restricted' as const } };
-		const newer = await fleet.evaluate(restricted);
+		const newer = await folder.render(restricted);
 		assert.ok(newer.ran);
-		const view = repo.rendered;
+		const view = folder.snapshot.rendered;
 		g.releaseAll();
 		assert.equal((await older).ran, false);
-		assert.equal(repo.rendered, view);
+		assert.equal(folder.snapshot.rendered, view);
 		// The settings the index holds findings for are the newer ones: asking again with them does nothing.
-		assert.equal((await fleet.evaluate(restricted)).ran, false);
+		assert.equal((await folder.render(restricted)).ran, false);
 	});
 
 	it('switching rendering off while a render waits drops the renders, and the waiting one does not bring them back', async () => {
-		const { fleet, repo } = await service();
-		await fleet.evaluate(run);
-		assert.ok(repo.rendered);
-		fleet.refresh(['clusters/prod-us-east-1/apps.yaml']);
+		const folder = await service();
+		await folder.render(run);
+		assert.ok(folder.snapshot.rendered);
+		folder.rediscover(['clusters/prod-us-east-1/apps.yaml']);
 		const g = gate();
-		const pending = fleet.evaluate(run, g.pause);
+		const pending = folder.render(run, g.pause);
 		await new Promise((r) => setImmediate(r));
-		await fleet.evaluate({ ...run, settings: { ...run.settings, 'fleet.render': false } });
-		assert.equal(repo.rendered, undefined);
+		await folder.render({ ...run, settings: { ...run.settings, 'fleet.render': false } });
+		assert.equal(folder.snapshot.rendered, undefined);
 		g.releaseAll();
 		assert.equal((await pending).ran, false);
-		assert.equal(repo.rendered, undefined, 'every file stays judged as written');
+		assert.equal(folder.snapshot.rendered, undefined, 'every file stays judged as written');
 	});
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
@@ -125,9 +125,9 @@ test('on disk: a symbolic link to a base is not missing (the listing does not fo
 		writeFileSync(join(root, 'shared/base/kustomization.yaml'), 'resources: []\n');
 		writeFileSync(join(root, 'apps/prod/kustomization.yaml'), 'resources:\n  - ../base\n  - ../gone\n');
 		symlinkSync(join(root, 'shared/base'), join(root, 'apps/base'), 'dir');
-		const repo = await RepoIndex.build(nodeFileSystem(root));
-		assert.ok(!repo.allFiles().some((f) => f.startsWith('apps/base/')), 'the listing skips the link');
-		const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.allFiles())));
+		const repo = await RepoSnapshot.build(nodeFileSystem(root));
+		assert.ok(!repo.files().some((f) => f.startsWith('apps/base/')), 'the listing skips the link');
+		const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.files())));
 		assert.deepEqual(m.problems.map((p) => p.path.join('.')), ['resources.1']);
 	} finally {
 		rmSync(root, { recursive: true, force: true });

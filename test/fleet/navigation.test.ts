@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { definitions, documentLinks, references, type NavContext } from '../../server/src/engine/services/fleet-nav';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { LineIndex } from '../../server/src/engine/core/text';
 import type { Position, Range } from '../../server/src/engine/core/types';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
@@ -463,8 +463,8 @@ describe('Argo CD', () => {
 describe('the example fleet (examples/fleet)', () => {
 	const root = path.join(__dirname, '../../examples/fleet');
 	const load = async () => {
-		const repo = await RepoIndex.build(nodeFileSystem(root));
-		const store = new DocumentStore(new NodeRepoReader(root, repo.allFiles()));
+		const repo = await RepoSnapshot.build(nodeFileSystem(root));
+		const store = new DocumentStore(new NodeRepoReader(root, repo.files()));
 		return { store, model: discoverFleet(store) };
 	};
 	const text = (file: string, range: Range) => textOf({ [file]: readFileSync(path.join(root, file), 'utf8') }, file, range);
@@ -508,8 +508,8 @@ describe('the example fleet (examples/fleet)', () => {
 describe('Flux 2.7 ExternalArtifact layout (test/fixtures/flux2-kustomize-helm-example)', () => {
 	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
 	const load = async () => {
-		const repo = await RepoIndex.build(nodeFileSystem(root));
-		const store = new DocumentStore(new NodeRepoReader(root, repo.allFiles()));
+		const repo = await RepoSnapshot.build(nodeFileSystem(root));
+		const store = new DocumentStore(new NodeRepoReader(root, repo.files()));
 		return { store, model: discoverFleet(store) };
 	};
 

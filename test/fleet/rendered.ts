@@ -2,10 +2,10 @@ import { Engine } from '../../server/src/engine/analysis/engine';
 import { complianceChecks, complianceRules } from '../../server/src/engine/rules/compliance';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { evaluateRendered } from '../../server/src/engine/rules/compliance/rendered';
+import { RenderedEvaluator } from '../../server/src/engine/rules/compliance/rendered';
 import { type RenderedView } from '../../server/src/engine/context/check-context';
 import { TargetRenderer } from '../../server/src/engine/fleet/targets';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
@@ -17,15 +17,14 @@ import { memoryRepo } from './helpers';
  * the real Engine (compliance checks, no schemas) against it.
  */
 export async function renderedRepo(files: Record<string, string>, settings: Partial<FleetscopeSettings> = {}) {
-	const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 	const store = new DocumentStore(memoryRepo(files));
 	const model = discoverFleet(store);
-	repo.setFleet(model);
+	const unrendered = (await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] })).withFleet(model);
 	const renderer = new TargetRenderer(store);
 	const full = { ...defaultSettings(), ...settings };
 	const renders = renderer.renderAll(model);
-	const view: RenderedView = evaluateRendered(renders, model, complianceRules, { repo, settings: full, today: '2026-12-01' });
-	repo.setRendered(view);
+	const view: RenderedView = new RenderedEvaluator(complianceRules).evaluate(renders, model, { repo: unrendered, settings: full, today: '2026-12-01' });
+	const repo = unrendered.withRendered(view);
 	const engine = new Engine(NO_SCHEMAS, full, [...complianceChecks], () => new Date('2026-12-01T12:00:00Z'));
 	return {
 		repo,

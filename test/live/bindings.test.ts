@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clustersReached, contextFor, filesReaching, kubeconfigCandidates, kubeconfigPaths, targetOf } from '../../server/src/lsp/live-bindings';
+import { contextFor, kubeconfigCandidates, kubeconfigPaths } from '../../server/src/workspace/live-bindings';
+import { clustersReached, filesReaching, targetOf } from '../../server/src/workspace/live-view';
 import type { FleetCluster, FleetModel } from '../../server/src/engine/fleet/types';
 import type { ClusterState } from '../../server/src/engine/live/state';
 import { defaultSettings, normaliseSettings } from '../../shared/settings';

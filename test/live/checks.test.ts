@@ -6,7 +6,7 @@ import { ObjectSet } from '../../server/src/engine/core/objects';
 import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
 import type { TargetCluster } from '../../server/src/engine/fleet/types';
 import { createNodeRegistry } from '../../server/src/host/registry';
-import { ruleMeta } from '../../server/src/engine/core/rule-meta';
+import { ruleMeta } from '../../server/src/engine/rules/catalog';
 import { readFileSync } from 'node:fs';
 
 /** The live checks on hand-built cluster states: each both ways, with exact paths and messages. */

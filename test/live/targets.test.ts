@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterNameFor, liveTargetsFor, type LiveTarget } from '../../server/src/cli/live';
+import { clusterNameFor, type LiveTarget } from '../../server/src/cli/live';
+import { liveClustersOf as liveTargetsFor } from '../../server/src/workspace/live-view';
 import type { FleetModel } from '../../server/src/engine/fleet/types';
 import type { ClusterState } from '../../server/src/engine/live/state';
 

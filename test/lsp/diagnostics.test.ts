@@ -54,14 +54,14 @@ test('editing the second document of a three-document file re-parses only that d
 	await session.open(uri, text);
 	const first = await session.diagnosticsOfVersion(uri, 1);
 	assert.deepEqual(first.diagnostics.map((d) => `${d.range.start.line} ${d.code}`), ['4 schema-unknown-field', '19 schema-unknown-field']);
-	assert.deepEqual((await session.status(uri)).document, { version: 1, documents: 3, reparsedDocuments: 3, findings: 2 });
+	assert.deepEqual((await session.status(uri)).document, { version: 1, documents: 3, reparsedDocuments: 3, analyses: 1, findings: 2 });
 
 	// Add an unknown field to document 2 (line 12 is its `data:` line).
 	await session.change(uri, 2, [{ range: { start: { line: 12, character: 0 }, end: { line: 12, character: 0 } }, text: 'extra: 2\n' }]);
 	const second = await session.diagnosticsOfVersion(uri, 2);
 	assert.deepEqual(second.diagnostics.map((d) => `${d.range.start.line} ${d.code}`), ['4 schema-unknown-field', '12 schema-unknown-field', '20 schema-unknown-field']);
 	// The server's own account: documents 1 and 3 came unchanged from the previous version's parse.
-	assert.deepEqual((await session.status(uri)).document, { version: 2, documents: 3, reparsedDocuments: 1, findings: 3 });
+	assert.deepEqual((await session.status(uri)).document, { version: 2, documents: 3, reparsedDocuments: 1, analyses: 2, findings: 3 });
 });
 
 test('a severity override `off` in the settings removes the rule, and `warning` downgrades it', { timeout: 30_000 }, async () => {

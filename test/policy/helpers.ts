@@ -1,5 +1,5 @@
 import { Engine } from '../../server/src/engine/analysis/engine';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import type { Finding } from '../../server/src/engine/core/types';
 import type { FleetModel } from '../../server/src/engine/fleet/types';
 import { createPolicyChecks } from '../../server/src/engine/rules/policy';
@@ -12,8 +12,8 @@ export const policyEngine = (): Engine => new Engine(registry, defaultSettings()
 
 /** Analyses `file` of an in-memory repository (optionally with a fleet model) and returns its findings. */
 export async function findingsOf(files: Record<string, string>, file: string, fleet?: FleetModel, engine = policyEngine()): Promise<Finding[]> {
-	const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
-	if (fleet) repo.setFleet(fleet);
+	const built = await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p: string) => files[p] });
+	const repo = fleet ? built.withFleet(fleet) : built;
 	return engine.analyze({ path: file, text: files[file] }, repo).findings;
 }
 

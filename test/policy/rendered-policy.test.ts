@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/engine/analysis/engine';
-import { RepoIndex } from '../../server/src/engine/context/repo-index';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { TargetRenderer } from '../../server/src/engine/fleet/targets';
-import { evaluateRendered } from '../../server/src/engine/rules/compliance/rendered';
+import { RenderedEvaluator } from '../../server/src/engine/rules/compliance/rendered';
 import { createPolicyChecks } from '../../server/src/engine/rules/policy';
-import { RENDERED_RULES } from '../../server/src/engine/rules/policy-rendered';
+import { renderedRules } from '../../server/src/engine/rules/policy-rendered';
 import { createNodeRegistry } from '../../server/src/host/registry';
 import { defaultSettings } from '../../shared/settings';
 import { memoryRepo, yaml } from '../fleet/helpers';
@@ -20,12 +20,11 @@ import { memoryRepo, yaml } from '../fleet/helpers';
 const registry = createNodeRegistry();
 
 async function rendered(files: Record<string, string>) {
-	const repo = await RepoIndex.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] });
 	const store = new DocumentStore(memoryRepo(files));
 	const model = discoverFleet(store);
-	repo.setFleet(model);
+	const unrendered = (await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p: string) => files[p] })).withFleet(model);
 	const settings = defaultSettings();
-	repo.setRendered(evaluateRendered(new TargetRenderer(store).renderAll(model), model, RENDERED_RULES, { repo, settings, today: '2026-12-01' }));
+	const repo = unrendered.withRendered(new RenderedEvaluator(renderedRules()).evaluate(new TargetRenderer(store).renderAll(model), model, { repo: unrendered, settings, today: '2026-12-01' }));
 	const engine = new Engine(registry, settings, createPolicyChecks(registry));
 	return (path: string) => engine.analyze({ path, text: files[path] }, repo).findings.filter((f) => f.ruleId === 'policy');
 }

@@ -96,6 +96,7 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
        fleetscope render [PATH] --cluster NAME [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
+       fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
        fleetscope policy test [DIR...] [--format text|json] [--output FILE]
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
@@ -140,6 +141,9 @@ version each environment runs, and which clusters each YAML file reaches.
 render prints, as YAML, what the cluster NAME of the repository at PATH receives: every Git path
 synced to it, rendered as Flux, Argo CD or kustomize render it, each object headed by the file
 it comes from; what cannot be rendered is said on stderr.
+
+promote opens the pull request that moves APP to the environment ENV, gated (fleetscope promote
+--help tells more; docs/promotion.md).
 
 policy test runs every kyverno-test.yaml (a Kyverno CLI Test) under each DIR (default: the current
 directory) with Fleetscope's own policy engine, no kyverno binary: 0 when every expected result
@@ -230,7 +234,7 @@ export function parseCommand(argv: string[]): Command {
 		return { kind: 'policy-test', options: { dirs, format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
 	}
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(`unknown command "${command}": the commands are check, report, fleet, render, snapshot and policy test`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote and policy test`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);

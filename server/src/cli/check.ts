@@ -1,18 +1,16 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../../shared/settings';
-import { Engine, type FileAnalysis } from '../engine/analysis/engine';
-import { RepoIndex } from '../engine/context/repo-index';
-import { withSettingsFile } from '../engine/core/settings-file';
+import type { FileAnalysis } from '../engine/analysis/engine';
+import { withSettingsFile } from '../engine/rules/settings-file';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/core/types';
+import { isoDay } from '../engine/fleet/exemptions';
 import { nodeEngineDeps } from '../host/engine-deps';
-import { loadFleet } from '../host/fleet';
-import { nodeFileSystem } from '../host/node-fs';
-import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
+import type { Folder } from '../workspace/folder';
+import { openRepository } from '../workspace/standalone';
 import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
-import { liveFindings, loadLiveTargets, type LiveSummary } from './live';
-import { ObjectSet } from '../engine/core/objects';
+import { liveViewFor, type LiveSummary } from './live';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -102,8 +100,8 @@ function byPosition(a: Finding, b: Finding): number {
 
 /** What a caller of `runCheck` may see besides the report (the compliance report needs more than findings). */
 export interface CheckHooks {
-	/** Called once, before the first file, with the settings and repository index of the run. */
-	start?(run: { settings: FleetscopeSettings; repo: RepoIndex; engine: Engine }): void;
+	/** Called once, before the first file, with the settings and the repository of the run. */
+	start?(run: { settings: FleetscopeSettings; folder: Folder }): void;
 	/** Called for every checked file with its analysis (undefined: it could not be read). */
 	file?(path: string, analysis: FileAnalysis | undefined): void;
 }
@@ -117,8 +115,9 @@ export interface RunOptions extends CheckHooks {
 }
 
 /**
- * Runs the check: builds the same engine as the language server, indexes the checked root,
- * and validates every included YAML file under the directory arguments plus every file argument.
+ * Runs the check: opens the checked root as the editor opens a workspace folder (the same snapshot,
+ * fleet model, renders and engines), takes the live state of the requested clusters, and validates
+ * every included YAML file under the directory arguments plus every file argument, once.
  */
 export async function runCheck(options: WalkOptions, cwd: string, run: RunOptions = {}): Promise<CheckReport> {
 	const { env = process.env, log = () => undefined, now = () => new Date() } = run;
@@ -127,55 +126,30 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const configFile = findConfig(targets.root, options.config, cwd);
 	const config = configFile === undefined ? undefined : loadConfig(configFile, targets.root);
 	const settings = cliSettings(options, config);
-	const { registry, checks } = nodeEngineDeps();
-	const wantsLive = (options.contexts?.length ?? 0) + (options.snapshots?.length ?? 0) > 0;
-	const analyses: FileAnalysis[] = [];
-	const engine = new Engine(registry, settings, checks, now);
-	const repo = await RepoIndex.build(nodeFileSystem(targets.root));
-	// The fleet model tells which clusters (and environments) each file reaches.
-	const fleet = (await loadFleet(targets.root, repo, { settings, today: engine.today() })).model;
-	run.start?.({ settings, repo, engine });
-	const walked = targets.dirs.length === 0 ? [] : repo.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
+	const deps = nodeEngineDeps();
+	const folder = await openRepository(targets.root, { ...deps, clock: now });
+	// What each cluster receives, judged before the files are: their findings come from the renders.
+	await folder.render({ settings, today: isoDay(now()) });
+	run.start?.({ settings, folder });
+	const walked = targets.dirs.length === 0 ? [] : folder.snapshot.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
 	const paths = [...new Set([...walked.filter((f) => f !== configRel), ...targets.files])].sort();
-	const maxBytes = settings.maxFileSizeKb * 1024;
+	const wantsLive = (options.contexts?.length ?? 0) + (options.snapshots?.length ?? 0) > 0;
+	const live = wantsLive ? await liveViewFor(folder, paths, settings, { options, cwd, env, log, now, schemas: deps.registry }) : undefined;
+	if (live) folder.setLive(live.view);
 	const files: FileResult[] = [];
 	const internalErrors: string[] = [];
-	for (const rel of paths) {
-		const loaded = await loadRepoFile(repo, targets.root, rel, maxBytes);
-		let analysis;
-		try {
-			analysis =
-				'error' in loaded
-					? engine.skipped(rel, `Fleetscope could not read this file: ${loaded.error}`)
-					: analyzeLoaded(engine, repo, rel, loaded, maxBytes);
-		} catch (e) {
-			// A bug in a check must not hide the other files' findings: report it, finish, exit 2.
-			internalErrors.push(`${rel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
-		}
+	await folder.validateAll(paths, settings, ({ rel, analysis: read, readError, internalError }) => {
+		// A bug in a check must not hide the other files' findings: report it, finish, exit 2.
+		if (internalError) internalErrors.push(`${rel}: ${internalError}`);
+		const analysis = read ?? folder.engine(settings).skipped(rel, `Fleetscope could not read this file: ${readError}`);
 		run.file?.(rel, analysis);
-		files.push({ path: rel, findings: [...(analysis?.findings ?? [])].sort(byPosition) });
-		if (wantsLive && analysis) analyses.push(analysis);
-	}
-	if (!wantsLive) return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
-	// Live diagnostics: what the repository creates is every object of the checked files (raw, so namespaces may still be set later).
-	const objects = ObjectSet.fromValues(
-		analyses.flatMap((a) => a.resources.map((r) => ({ file: a.path, documentIndex: r.documentIndex, value: r.value }))),
-		false,
-	);
-	const live = await loadLiveTargets(options, cwd, env, objects, fleet, log);
-	const at = now();
-	for (const a of analyses) {
-		const extra = liveFindings(engine, a, repo, live.targets, fleet, objects, registry, at);
-		if (extra.length === 0) continue;
-		const file = files.find((f) => f.path === a.path)!;
-		file.findings = [...file.findings, ...extra].sort(byPosition);
-	}
-	return { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors, live: live.summaries, liveUnavailable: live.unavailable };
+		files.push({ path: rel, findings: [...analysis.findings].sort(byPosition) });
+	});
+	const report: CheckReport = { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
+	return live ? { ...report, elapsedMs: performance.now() - started, live: live.summaries, liveUnavailable: live.unavailable } : report;
 }
-
 /** Number of findings per severity. */
 export function countBySeverity(report: CheckReport): Record<Severity, number> {
 	const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };

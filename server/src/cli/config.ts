@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FleetscopeSettings } from '../../../shared/settings';
-import { parseSettingsFile, SETTINGS_FILES } from '../engine/core/settings-file';
+import { parseSettingsFile, SETTINGS_FILES } from '../engine/rules/settings-file';
 import { UsageError } from './args';
 
 /**

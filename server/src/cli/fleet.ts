@@ -1,9 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { FleetModel, SourceLocation } from '../engine/fleet/types';
-import { RepoIndex } from '../engine/context/repo-index';
-import { loadFleet } from '../host/fleet';
-import { nodeFileSystem } from '../host/node-fs';
+import { nodeEngineDeps } from '../host/engine-deps';
+import { openRepository } from '../workspace/standalone';
 import { UsageError, type FleetOptions } from './args';
 
 /** `fleetscope fleet`: discovers the fleet of the repository at PATH and formats it. */
@@ -15,8 +14,7 @@ export async function runFleet(options: FleetOptions, cwd: string, version: stri
 		if (e instanceof UsageError) throw e;
 		throw new UsageError(`${options.path}: no such directory`);
 	}
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const model = (await loadFleet(root, repo)).model;
+	const model = (await (await openRepository(root, nodeEngineDeps())).fleet()).model;
 	return options.format === 'json' ? `${JSON.stringify(fleetJson(model, version), null, 2)}\n` : fleetText(model);
 }
 

@@ -1,13 +1,18 @@
 import * as path from 'node:path';
-import { isProductionEnvironment, type FleetModel, type TargetCluster } from '../engine/fleet/types';
-import { liveProblems, type LiveSchemas } from '../engine/rules/live';
-import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
-import type { ClusterState } from '../engine/live/state';
+import type { FleetscopeSettings } from '../../../shared/settings';
+import type { LiveView } from '../engine/context/check-context';
+import { RepoObjects } from '../engine/context/repo-objects';
 import type { ObjectIndex } from '../engine/core/objects';
-import type { Engine, FileAnalysis } from '../engine/analysis/engine';
-import type { RepoContext } from '../engine/context/check-context';
-import type { Finding } from '../engine/core/types';
+import { EMPTY_FLEET, type FleetModel, type TargetCluster } from '../engine/fleet/types';
+import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
+import { liveObjectsOfText } from '../engine/live/repo-objects';
+import type { ClusterState } from '../engine/live/state';
+import { InstalledSchemas } from '../engine/rules/live/crd-schema';
+import type { LiveSchemas } from '../engine/schema/types';
 import { defaultCacheDir } from '../host/live/cache';
+import { readFileForValidation } from '../host/node-fs';
+import type { Folder } from '../workspace/folder';
+import { liveView, StateKeys, targetOf as liveTargetOf } from '../workspace/live-view';
 import { LiveClusters } from '../host/live/manager';
 import { SnapshotError, writeSnapshot } from '../host/live/snapshot';
 import type { ClusterStatus } from '../host/live/status';
@@ -49,27 +54,30 @@ export function clusterNameFor(context: string, fleet: FleetModel): string {
 
 function targetOf(state: ClusterState, fleet: FleetModel): TargetCluster {
 	const known = fleet.clusters.find((c) => c.name === state.cluster);
-	const environment = known?.environment;
-	return {
-		name: state.cluster,
-		environment,
-		region: known?.region,
-		provider: known?.provider,
-		kubernetesVersion: `${state.version.major}.${state.version.minor.replace(/\D+$/, '')}`,
-		production: isProductionEnvironment(fleet, environment),
-	};
+	return liveTargetOf(known ?? { name: state.cluster }, state, fleet);
 }
 
 /**
- * The given clusters a file is checked against: those of the fleet model that the file reaches
- * (a ClusterClaim: the clusters it declares), plus any the fleet model does not know (a context or
- * snapshot of a cluster no Fleet, Flux or Argo CD object names: every file is checked against it).
+ * The live view of a CLI run: the states of the clusters named by `--context` (fetched once, else
+ * the disk cache) and `--snapshot`, against what the checked files create, as the editor builds it.
  */
-export function liveTargetsFor(file: string, all: readonly LiveTarget[], fleet: FleetModel): readonly LiveTarget[] {
-	const known = new Set(fleet.clusters.map((c) => c.name));
-	const reached = new Set(fleet.files[file] ?? []);
-	for (const c of fleet.clusters) if (c.claim === file) reached.add(c.name);
-	return all.filter((t) => !known.has(t.target.name) || reached.has(t.target.name));
+export async function liveViewFor(
+	folder: Folder,
+	paths: readonly string[],
+	settings: FleetscopeSettings,
+	run: { options: WalkOptions; cwd: string; env: NodeJS.ProcessEnv; log: (line: string) => void; now: () => Date; schemas: LiveSchemas },
+): Promise<LiveSetup & { view: LiveView | undefined }> {
+	// What the repository creates is every object of the checked files (raw, so namespaces may still be set later).
+	const objects = new RepoObjects((p) => folder.snapshot.isPatchFile(p), liveObjectsOfText);
+	for (const rel of paths) {
+		const text = folder.peekText(rel) ?? (await readFileForValidation(folder.fileOf(rel), settings.maxFileSizeKb * 1024).then((r) => ('text' in r ? r.text : undefined)));
+		objects.read(rel, text);
+	}
+	const fleet = folder.snapshot.fleet ?? EMPTY_FLEET;
+	const setup = await loadLiveTargets(run.options, run.cwd, run.env, objects, fleet, run.log);
+	const keys = new StateKeys();
+	const clusters = setup.targets.map((t) => keys.cluster(t.target, t.state));
+	return { ...setup, view: liveView(clusters, fleet, objects, 0, { schemas: new InstalledSchemas(run.schemas), clock: run.now }) };
 }
 
 export async function loadLiveTargets(options: WalkOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, fleet: FleetModel, log: (line: string) => void): Promise<LiveSetup> {
@@ -108,20 +116,6 @@ export async function loadLiveTargets(options: WalkOptions, cwd: string, env: No
 		}
 	}
 	return out;
-}
-
-/**
- * The live findings of one analysed file against the clusters it reaches, placed by the engine as
- * in the editor (severity settings, Fleet and inline exemptions), so both report the same.
- */
-export function liveFindings(engine: Engine, analysis: FileAnalysis, repo: RepoContext, targets: readonly LiveTarget[], fleet: FleetModel, objects: ObjectIndex, schemas: LiveSchemas, now: Date): Finding[] {
-	if (targets.length === 0 || analysis.skipped) return [];
-	const reached = liveTargetsFor(analysis.path, targets, fleet);
-	if (reached.length === 0) return [];
-	return engine.extraFindings(analysis, repo, {
-		key: `cli|${now.toISOString()}`,
-		problems: (resource, partial) => reached.flatMap((t) => liveProblems(resource, t.target, t.state, objects, { now, schemas, partial })),
-	});
 }
 
 /** `fleetscope snapshot --context NAME --output DIR`: the live state (never the cache), written as a Fleetscope export. */

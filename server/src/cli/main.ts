@@ -3,6 +3,7 @@ import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
+import { runPromote } from './promote';
 import { runRender } from './render';
 import { runPolicyTestCommand } from './policy-test';
 import { runSnapshot } from './live';
@@ -19,6 +20,8 @@ export interface CliIo {
 	stdoutIsTty: boolean;
 	stdout(s: string): void;
 	stderr(s: string): void;
+	/** Asks a yes/no question on the terminal (promote's confirmation); absent when stdin is not a terminal. */
+	confirm?(question: string): Promise<boolean>;
 }
 
 /** Colours only for a terminal, never when NO_COLOR is set (no-color.org); FORCE_COLOR forces them. */
@@ -46,6 +49,7 @@ function render(report: CheckReport, options: CheckOptions, color: boolean): str
  */
 export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<number> {
 	try {
+		if (argv[0] === 'promote') return await runPromote(argv.slice(1), io, now);
 		const command = parseCommand(argv);
 		if (command.kind === 'help') {
 			io.stdout(USAGE);
@@ -131,6 +135,16 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 	}
 }
 
+/** A yes/no question on the terminal: yes only for y or yes. */
+async function askOnTerminal(question: string): Promise<boolean> {
+	const rl = (await import('node:readline/promises')).createInterface({ input: process.stdin, output: process.stderr });
+	try {
+		return /^y(es)?$/i.test((await rl.question(question)).trim());
+	} finally {
+		rl.close();
+	}
+}
+
 if (require.main === module) {
 	void cli(process.argv.slice(2), {
 		cwd: process.cwd(),
@@ -138,6 +152,7 @@ if (require.main === module) {
 		stdoutIsTty: process.stdout.isTTY === true,
 		stdout: (s) => process.stdout.write(s),
 		stderr: (s) => process.stderr.write(s),
+		confirm: process.stdin.isTTY ? askOnTerminal : undefined,
 	}).then((code) => {
 		// exitCode, not exit(): a large report piped to another process is flushed first.
 		process.exitCode = code;

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { defaultSettings } from '../../../shared/settings';
 import { isoDay } from '../engine/fleet/exemptions';
-import { RepoIndex } from '../engine/context/repo-index';
-import { loadFleet } from '../host/fleet';
-import { nodeFileSystem } from '../host/node-fs';
+import { nodeEngineDeps } from '../host/engine-deps';
+import { openRepository } from '../workspace/standalone';
 import { UsageError, type RenderOptions } from './args';
 
 /**
@@ -21,8 +20,9 @@ export async function runRender(options: RenderOptions, cwd: string): Promise<{ 
 		if (e instanceof UsageError) throw e;
 		throw new UsageError(`${options.path}: no such directory`);
 	}
-	const repo = await RepoIndex.build(nodeFileSystem(root));
-	const service = await loadFleet(root, repo, { settings: defaultSettings(), today: isoDay(new Date()) });
+	const folder = await openRepository(root, nodeEngineDeps());
+	await folder.render({ settings: defaultSettings(), today: isoDay(new Date()) });
+	const service = await folder.fleet();
 	const known = service.model.clusters.map((c) => c.name);
 	if (!known.includes(options.cluster)) {
 		throw new UsageError(`no cluster "${options.cluster}" in this repository (${known.length > 0 ? `known: ${known.join(', ')}` : 'fleetscope fleet finds none'})`);

@@ -1,11 +1,10 @@
 import { version } from '../../../package.json';
-import type { Engine } from '../engine/analysis/engine';
-import type { RepoIndex } from '../engine/context/repo-index';
 import { reportHtml } from '../engine/report/html';
 import { reportJson } from '../engine/report/json';
 import { reportMarkdown } from '../engine/report/markdown';
 import { buildReport, reportFile, type ComplianceReport, type ReportFile } from '../engine/report/model';
-import { fleetFor } from '../host/fleet';
+import { EMPTY_FLEET } from '../engine/fleet/types';
+import type { Folder } from '../workspace/folder';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ReportFormat, ReportOptions } from './args';
 import { runCheck } from './check';
@@ -15,7 +14,7 @@ import { runCheck } from './check';
  * into the compliance evidence report. Only what the report needs of each analysis is kept.
  */
 export async function runReport(options: ReportOptions, cwd: string, now: () => Date = () => new Date()): Promise<ComplianceReport> {
-	let run: { settings: FleetscopeSettings; repo: RepoIndex; engine: Engine } | undefined;
+	let run: { settings: FleetscopeSettings; folder: Folder } | undefined;
 	const files: ReportFile[] = [];
 	const check = await runCheck(options, cwd, {
 		start: (r) => (run = r),
@@ -26,8 +25,8 @@ export async function runReport(options: ReportOptions, cwd: string, now: () => 
 	if (!run) throw new Error('the check did not start');
 	return buildReport({
 		files,
-		fleet: await fleetFor(check.root, run.repo),
-		fleetExemptions: run.repo.fleetExemptions(),
+		fleet: run.folder.snapshot.fleet ?? EMPTY_FLEET,
+		fleetExemptions: run.folder.snapshot.fleetExemptions(),
 		settings: run.settings,
 		generatedAt: now(),
 		version,

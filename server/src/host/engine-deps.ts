@@ -1,11 +1,10 @@
 import type { ResourceCheck } from '../engine/context/check-context';
 import { complianceChecks } from '../engine/rules/compliance';
 import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
+import { fieldVersionCheck } from '../engine/rules/checks/field-version';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
 import { createPolicyChecks } from '../engine/rules/policy';
-// Registers the live-state rules (live-*), so every host's SARIF, docs and hovers know them.
-import '../engine/rules/live';
 
 /** What every host (language server, CLI) builds its Engine from: one registry, every check. */
 export interface EngineDeps {
@@ -19,6 +18,6 @@ export function nodeEngineDeps(): EngineDeps {
 	const registry = createNodeRegistry();
 	return {
 		registry,
-		checks: [...resourceChecks, ...apiVersionChecks, ...complianceChecks, ...ownKindChecks, ...createPolicyChecks(registry)],
+		checks: [...resourceChecks, ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks, ...createPolicyChecks(registry)],
 	};
 }

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { RepoFileSystem } from '../engine/context/repo-index';
+import type { RepoFileSystem } from '../engine/context/repo-snapshot';
 
 /** Directories never walked: version control, dependencies and build output, whatever the globs say. */
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);

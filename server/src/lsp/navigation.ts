@@ -2,11 +2,12 @@ import type { Connection, DocumentLink, Location, LocationLink } from 'vscode-la
 import { definitions, documentLinks, references, type NavContext } from '../engine/services/fleet-nav';
 import type { LinkEntry } from '../engine/services/types';
 import { uriToPath } from './uri';
-import type { Folder, Folders } from './workspace';
+import type { Folder } from '../workspace/folder';
+import type { Workspace } from '../workspace/workspace';
 
 /** What navigation borrows from the server: its folders, and whether the client takes LocationLinks. */
 export interface NavigationHost {
-	folders: Folders;
+	workspace: Workspace;
 	definitionLinks(): boolean;
 }
 
@@ -26,32 +27,32 @@ export function registerNavigation(connection: Connection, host: NavigationHost)
 	};
 	connection.onDocumentLinks((p) =>
 		guard('documentLink', [] as DocumentLink[], async () => {
-			const c = await contextOf(host.folders, p.textDocument.uri);
+			const c = await contextOf(host.workspace, p.textDocument.uri);
 			return c ? documentLinks(c.ctx, c.rel).map((l) => toDocumentLink(l, c.folder)) : [];
 		}),
 	);
 	connection.onDefinition((p) =>
 		guard('definition', [] as LocationLink[] | Location[], async () => {
-			const c = await contextOf(host.folders, p.textDocument.uri);
+			const c = await contextOf(host.workspace, p.textDocument.uri);
 			if (!c) return [];
 			const found = definitions(c.ctx, c.rel, p.position);
 			if (host.definitionLinks()) {
-				return found.map((d): LocationLink => ({ originSelectionRange: d.originRange, targetUri: c.folder.uriOf(d.file), targetRange: d.range, targetSelectionRange: d.selectionRange }));
+				return found.map((d): LocationLink => ({ originSelectionRange: d.originRange, targetUri: c.folder.uriOfFile(d.file), targetRange: d.range, targetSelectionRange: d.selectionRange }));
 			}
-			return found.map((d): Location => ({ uri: c.folder.uriOf(d.file), range: d.selectionRange }));
+			return found.map((d): Location => ({ uri: c.folder.uriOfFile(d.file), range: d.selectionRange }));
 		}),
 	);
 	connection.onReferences((p) =>
 		guard('references', [] as Location[], async () => {
-			const c = await contextOf(host.folders, p.textDocument.uri);
+			const c = await contextOf(host.workspace, p.textDocument.uri);
 			if (!c) return [];
-			return references(c.ctx, c.rel, p.position, p.context?.includeDeclaration ?? false).map((r) => ({ uri: c.folder.uriOf(r.file), range: r.range }));
+			return references(c.ctx, c.rel, p.position, p.context?.includeDeclaration ?? false).map((r) => ({ uri: c.folder.uriOfFile(r.file), range: r.range }));
 		}),
 	);
 }
 
-async function contextOf(folders: Folders, uri: string): Promise<{ folder: Folder; rel: string; ctx: NavContext } | undefined> {
-	const loc = folders.of(uriToPath(uri));
+async function contextOf(workspace: Workspace, uri: string): Promise<{ folder: Folder; rel: string; ctx: NavContext } | undefined> {
+	const loc = workspace.locate(uriToPath(uri));
 	if (!loc) return undefined;
 	const fleet = await loc.folder.fleet();
 	return { folder: loc.folder, rel: loc.rel, ctx: { store: fleet.documents, model: fleet.model } };
@@ -59,7 +60,7 @@ async function contextOf(folders: Folders, uri: string): Promise<{ folder: Folde
 
 /** A link to a file (at a position: VS Code opens `#L<line>,<column>`, 1-based) or to a directory (VS Code reveals it in the Explorer). */
 function toDocumentLink(l: LinkEntry, folder: Folder): DocumentLink {
-	const uri = folder.uriOf(l.target);
+	const uri = folder.uriOfFile(l.target);
 	const target = l.position ? `${uri}#L${l.position.line + 1},${l.position.character + 1}` : uri;
 	return { range: l.range, target, tooltip: l.tooltip };
 }

@@ -7,7 +7,7 @@ import { agrees } from '../engine/rules/policy/testing/kyverno-test';
 import { findPolicyTests, readText, runPolicyTestFile } from '../host/policy-tests';
 import { requestType } from './protocol';
 import { uriToPath } from './uri';
-import type { Folders } from './workspace';
+import type { Workspace } from '../workspace/workspace';
 
 /**
  * `fleetscope/policyTests`: the Kyverno CLI tests of the workspace folders (or one test file), run
@@ -16,7 +16,7 @@ import type { Folders } from './workspace';
  */
 
 export interface PolicyTestsHost {
-	folders: Folders;
+	workspace: Workspace;
 	documents: TextDocuments<TextDocument>;
 }
 
@@ -50,12 +50,12 @@ export function policyTests(host: PolicyTestsHost, evaluator: PolicyEvaluator, p
 	let files: { file: string; folderRoot: string; uriOf: (rel: string) => string }[] = [];
 	if (params?.uri) {
 		const file = uriToPath(params.uri);
-		const loc = file ? host.folders.of(file) : undefined;
+		const loc = file ? host.workspace.locate(file) : undefined;
 		if (!file || !loc) throw new ResponseError(ErrorCodes.InvalidParams, `${String(params.uri)} is not a file of a workspace folder of the Fleetscope server.`);
-		files = [{ file: path.resolve(file), folderRoot: loc.folder.root, uriOf: (rel) => loc.folder.uriOf(rel) }];
+		files = [{ file: path.resolve(file), folderRoot: loc.folder.root, uriOf: (rel) => loc.folder.uriOfFile(rel) }];
 	} else {
 		// A test of a nested workspace folder belongs to that folder (listed once).
-		for (const folder of host.folders.all) for (const file of findPolicyTests(folder.root)) if (host.folders.of(file)?.folder === folder) files.push({ file, folderRoot: folder.root, uriOf: (rel) => folder.uriOf(rel) });
+		for (const folder of host.workspace.folders) for (const file of findPolicyTests(folder.root)) if (host.workspace.locate(file)?.folder === folder) files.push({ file, folderRoot: folder.root, uriOf: (rel) => folder.uriOfFile(rel) });
 	}
 	const tests: PolicyTestFileResult[] = [];
 	for (const f of files) {

@@ -1,31 +1,21 @@
-import * as path from 'node:path';
-import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 import { version } from '../../../package.json';
 import { ComplianceReportRequest, type ComplianceReportParams, type ComplianceReportResult } from '../../../shared/protocol';
-import type { FleetscopeSettings } from '../../../shared/settings';
-import type { FileAnalysis } from '../engine/analysis/engine';
 import { isIncluded, isYamlFile } from '../engine/core/paths';
+import { EMPTY_FLEET } from '../engine/fleet/types';
 import { reportHtml } from '../engine/report/html';
 import { buildReport, reportFile, type ReportFile } from '../engine/report/model';
 import { reportSummary } from '../engine/report/text';
-import { fleetFor } from '../host/fleet';
-import { analyzeLoaded, loadRepoFile } from '../host/validate-file';
-import type { EnginePool } from './engines';
+import type { Workspace } from '../workspace/workspace';
+import type { OpenDocuments } from './documents';
 import { requestType } from './protocol';
 import { uriToPath } from './uri';
-import type { Folders } from './workspace';
 
-/** What the report borrows from the server: its folders, settings, engines and open documents. */
+/** What the report borrows from the server: its workspace and open documents. */
 export interface ReportHost {
-	folders: Folders;
-	settings(scopeUri: string): Promise<FleetscopeSettings>;
-	engines: EnginePool;
-	documents: TextDocuments<TextDocument>;
+	workspace: Workspace;
+	open: OpenDocuments;
 }
-
-/** The report yields to other messages (edits above all) at least this often (ms). */
-const SLICE_MS = 8;
 
 /**
  * `fleetscope/complianceReport`: validates every included file of one workspace folder (from disk,
@@ -46,44 +36,27 @@ export function registerComplianceReport(connection: Connection, host: ReportHos
 
 export async function complianceReport(host: ReportHost, params: ComplianceReportParams, token?: CancellationToken): Promise<ComplianceReportResult> {
 	const root = uriToPath(params?.folderUri ?? '');
-	const folder = host.folders.all.find((f) => f.root === root);
+	const folder = host.workspace.folders.find((f) => f.root === root);
 	if (!folder) throw new ResponseError(ErrorCodes.InvalidParams, `${String(params?.folderUri)} is not a workspace folder of the Fleetscope server.`);
-	const settings = host.engines.get(await host.settings(folder.uri)).currentSettings;
-	const engine = host.engines.get(settings);
-	const repo = await folder.repo();
-	// Files of a nested workspace folder belong to that folder (its own report).
-	const mine = (rel: string) => host.folders.of(path.join(folder.root, ...rel.split('/')))?.folder === folder;
-	const open = new Map<string, string>();
-	for (const d of host.documents.all()) {
-		const loc = host.folders.of(uriToPath(d.uri));
-		if (loc?.folder === folder && isYamlFile(loc.rel) && isIncluded(loc.rel, settings)) open.set(loc.rel, d.getText());
-	}
-	const rels = [...new Set([...repo.validatedFiles(settings).filter(mine), ...open.keys()])].sort();
-	const maxBytes = settings.maxFileSizeKb * 1024;
+	const settings = await host.workspace.settings(folder);
+	await folder.ready();
+	const repo = folder.snapshot;
+	// Files of a nested workspace folder belong to that folder (its own report); open files count too.
+	const mine = (rel: string) => host.workspace.locate(folder.fileOf(rel))?.folder === folder;
+	const open = repo.files().filter((rel) => isYamlFile(rel) && isIncluded(rel, settings) && host.open.openText(folder, rel) !== undefined);
+	const rels = [...new Set([...repo.validatedFiles(settings).filter(mine), ...open])].sort();
 	const files: ReportFile[] = [];
 	const internalErrors: string[] = [];
-	let slice = Date.now();
-	for (const rel of rels) {
-		if (Date.now() - slice >= SLICE_MS) {
-			await new Promise<void>((resolve) => setImmediate(resolve));
-			slice = Date.now();
-		}
-		if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The compliance report was cancelled.');
-		let analysis: FileAnalysis | undefined;
-		try {
-			const text = open.get(rel);
-			analysis = text !== undefined ? engine.analyze({ path: rel, text }, repo) : analyzeLoaded(engine, repo, rel, await loadRepoFile(repo, folder.root, rel, maxBytes), maxBytes);
-		} catch (e) {
-			// As in the CLI: a bug on one file is named in the report, the others are still counted.
-			internalErrors.push(`${rel}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-			analysis = engine.skipped(rel, 'Fleetscope failed on this file (an internal error, please report it), so it is not validated.');
-		}
-		files.push(reportFile(rel, analysis));
-	}
+	await folder.validateAll(rels, settings, (f) => {
+		// As in the CLI: a bug on one file is named in the report, the others are still counted.
+		if (f.internalError) internalErrors.push(`${f.rel}: ${f.internalError}`);
+		files.push(reportFile(f.rel, f.analysis));
+	}, () => !token?.isCancellationRequested);
+	if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The compliance report was cancelled.');
 	const report = buildReport({
 		files,
-		fleet: await fleetFor(folder.root, repo),
-		fleetExemptions: repo.fleetExemptions(),
+		fleet: folder.snapshot.fleet ?? EMPTY_FLEET,
+		fleetExemptions: folder.snapshot.fleetExemptions(),
 		settings,
 		generatedAt: new Date(),
 		version,

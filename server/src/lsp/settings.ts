@@ -1,12 +1,11 @@
 import type { Connection } from 'vscode-languageserver';
 import { defaultSettings, normaliseSettings, SETTINGS_SECTION, type FleetscopeSettings } from '../../../shared/settings';
-import { withSettingsFile } from '../engine/core/settings-file';
 
 /**
- * Settings per resource, pulled from the client with `workspace/configuration` (scopeUri) and
- * cached as promises, so concurrent validations of one file ask once. Never a global: folders
- * of a multi-root workspace may differ. Cleared on `workspace/didChangeConfiguration`. What the
- * resource's repository settings file sets (`overlay`) applies over them, key by key.
+ * The user's settings per resource, pulled from the client with `workspace/configuration`
+ * (scopeUri) and cached as promises, so concurrent validations of one file ask once. Never a
+ * global: folders of a multi-root workspace may differ. Cleared on `workspace/didChangeConfiguration`.
+ * (What a folder's settings file sets applies over them: `Folder.settingsOver`.)
  */
 export class SettingsCache {
 	private readonly cache = new Map<string, Promise<FleetscopeSettings>>();
@@ -16,16 +15,10 @@ export class SettingsCache {
 	constructor(
 		private readonly connection: Connection,
 		private readonly canPull: () => boolean,
-		private readonly overlay: (scopeUri: string) => Promise<Partial<FleetscopeSettings> | undefined> = async () => undefined,
 	) {}
 
-	async get(scopeUri: string): Promise<FleetscopeSettings> {
-		const [user, file] = await Promise.all([this.user(scopeUri), this.overlay(scopeUri)]);
-		return withSettingsFile(user, file);
-	}
-
 	/** The client's settings of a resource. */
-	private user(scopeUri: string): Promise<FleetscopeSettings> {
+	user(scopeUri: string): Promise<FleetscopeSettings> {
 		if (!this.canPull()) return Promise.resolve(this.pushed);
 		let p = this.cache.get(scopeUri);
 		if (!p) {

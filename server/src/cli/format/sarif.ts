@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { allRules, helpUri, ruleMeta } from '../../engine/core/rule-meta';
+import { helpUri } from '../../engine/core/rule-meta';
+import { allRules, ruleMeta } from '../../engine/rules/catalog';
 import type { Severity } from '../../engine/core/types';
 import type { CheckReport } from '../check';
 

@@ -3,7 +3,8 @@ import type { ObjectIndex } from '../core/objects';
 import type { Resource } from '../core/resource';
 import type { SchemaProblem } from '../schema/types';
 import type { FleetModel, TargetCluster } from '../fleet/types';
-import type { FleetExemption } from '../fleet/exemptions';
+import type { ExemptionSet, FleetExemption } from '../fleet/exemptions';
+import type { FleetIndex } from '../fleet/fleet-index';
 
 /**
  * The contracts between the rules and the engine that runs them: what a check knows of the
@@ -29,8 +30,27 @@ export interface RepoContext {
 	namespaceLabels?(name: string): Record<string, string> | undefined;
 	/** The exemptions the Fleet file declares (`spec.compliance.exemptions`), expired ones included. */
 	fleetExemptions?(): readonly FleetExemption[];
+	/** The same exemptions, as the engine applies them. */
+	readonly exemptions?: ExemptionSet;
+	/** Lookups over `fleet` (apps by path, problems by document), owned by whoever holds the model. */
+	readonly fleetIndex?: FleetIndex;
 	/** Compliance findings of what each cluster receives, placed on the source documents (kustomize rendering). */
 	readonly rendered?: RenderedView;
+	/** What the live state of the clusters says about a resource (absent: no live state). */
+	readonly live?: LiveView;
+	/** The repository's settings file (`.fleetscope.yaml`…) that applies, whose mistakes are findings on it. */
+	readonly settingsFile?: string;
+}
+
+/**
+ * The live state of the clusters a repository's files reach, as the engine asks it: the problems
+ * of one resource against every cluster its file reaches whose state is known. Pure lookups in
+ * memory: nothing is fetched.
+ */
+export interface LiveView {
+	/** Everything the problems depend on (cluster states, bindings, the repository's objects): equal keys, equal problems. */
+	readonly key: string;
+	problems(resource: Resource, path: string, partial: boolean): SchemaProblem[];
 }
 
 export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () => true };
@@ -74,6 +94,12 @@ export interface CheckContext {
 	/** The objects cross-resource rules see: the repository's raw files, or what one cluster receives. */
 	objects: ObjectIndex;
 	fleet: FleetModel;
+	/** Lookups over `fleet`. */
+	fleetIndex: FleetIndex;
+	/** The file is a kustomize patch: a fragment of a resource (no missing-required problems, no evidence of a pass). */
+	partial: boolean;
+	/** Values checks derive once per resource in this context (the compliance context), owned by the context. */
+	readonly perResource: WeakMap<object, unknown>;
 }
 
 /** A compliance problem placed on a source document, from the rendered targets. */

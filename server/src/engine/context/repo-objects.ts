@@ -96,6 +96,7 @@ export class RepoObjects implements ObjectIndex {
 	private readonly byFile = new Map<string, IndexedObject[]>();
 	private byKind?: Map<string, IndexedObject[]>;
 	private list?: IndexedObject[];
+	private readonly values = new Map<string, unknown>();
 
 	constructor(
 		private readonly isPatchFile: (path: string) => boolean = () => false,
@@ -125,6 +126,12 @@ export class RepoObjects implements ObjectIndex {
 	invalidate(): void {
 		this.byKind = undefined;
 		this.list = undefined;
+		this.values.clear();
+	}
+
+	derived<T>(kind: string, make: () => T): T {
+		if (!this.values.has(kind)) this.values.set(kind, make());
+		return this.values.get(kind) as T;
 	}
 
 	ofKind(kind: string, namespace?: string): readonly IndexedObject[] {

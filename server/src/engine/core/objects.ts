@@ -29,11 +29,17 @@ export interface ObjectIndex {
 	ofKind(kind: string, namespace?: string): readonly IndexedObject[];
 	/** Every object. */
 	all(): readonly IndexedObject[];
+	/**
+	 * A value rules derive from these objects (an index of kustomize image overrides, the intervals of
+	 * backup schedules), computed once and kept by the set until its objects change. `kind` names it.
+	 */
+	derived<T>(kind: string, make: () => T): T;
 }
 
 /** An `ObjectIndex` over a list of objects, indexed by kind on construction. */
 export class ObjectSet implements ObjectIndex {
 	private readonly byKind = new Map<string, IndexedObject[]>();
+	private readonly values = new Map<string, unknown>();
 
 	constructor(
 		private readonly objects: readonly IndexedObject[],
@@ -64,6 +70,11 @@ export class ObjectSet implements ObjectIndex {
 
 	all(): readonly IndexedObject[] {
 		return this.objects;
+	}
+
+	derived<T>(kind: string, make: () => T): T {
+		if (!this.values.has(kind)) this.values.set(kind, make());
+		return this.values.get(kind) as T;
 	}
 }
 

@@ -27,9 +27,8 @@ const rule = (id: string, title: string, defaultSeverity: Severity, rationale: s
 	controls,
 });
 
-/** Every rule the foundation engine reports. Later features register theirs with `registerRule`. */
-const RULES = new Map<string, RuleMeta>(
-	[
+/** The rules of the engine itself (YAML, schemas, fleet, exemptions, settings file); the rule families add theirs in `rules/catalog.ts`. */
+export const CORE_RULES: readonly RuleMeta[] = [
 		rule('yaml-syntax', 'YAML syntax error', 'error', 'A file that is not valid YAML is rejected by kubectl, Flux and Argo CD as a whole.'),
 		rule('yaml-duplicate-key', 'Duplicate key', 'error', 'Kubernetes keeps only the last of two equal keys, so the first value is silently lost.'),
 		rule('yaml-limits', 'YAML too large or too complex', 'error', 'Alias bombs and extreme nesting exhaust memory in every tool that reads the file, controllers included.'),
@@ -40,6 +39,9 @@ const RULES = new Map<string, RuleMeta>(
 		rule('schema-required', 'Missing required field', 'error', 'The API server rejects an object that lacks a required field.'),
 		rule('schema-enum', 'Value not allowed', 'error', 'The field accepts only a fixed set of values.'),
 		rule('schema-value', 'Invalid value', 'error', 'The value breaks a constraint of the schema (pattern, format, range or length).'),
+		rule('schema-metadata', 'Invalid name, label or annotation', 'error', 'The API server checks names (a DNS subdomain for most kinds, a DNS label for Namespaces, a DNS-1035 label that starts with a letter for Services), label keys and values (at most 63 characters) and annotation keys and size before it accepts an object, and rejects it otherwise.'),
+		rule('schema-duplicate', 'Duplicate list item', 'error', 'Lists keyed by a field (containers by name, ports by port and protocol, volume mounts by path) or declared sets may hold each key once: the API server or server-side apply rejects the object, and client-side apply silently keeps only one.'),
+		rule('schema-version', 'Field newer than the cluster', 'error', 'A cluster that runs an older Kubernetes version does not know a field introduced later: the API server drops or rejects it, so the object does not do what the file says on that cluster.'),
 		rule('yaml11-trap', 'YAML 1.1 implicit typing', 'error', 'Kubernetes reads YAML 1.1: `1.30` becomes the number 1.3 and `on`/`yes`/`no` become booleans, unless quoted.'),
 		rule('api-removed', 'API version removed', 'error', 'The target Kubernetes version no longer serves this apiVersion, so the object cannot be applied.'),
 		rule('fleet-semantics', 'Inconsistent Fleet', 'error', 'A Fleet must name known environments, unique clusters and an acyclic promotion order, and point at paths that exist.'),
@@ -50,20 +52,7 @@ const RULES = new Map<string, RuleMeta>(
 		rule('kustomize-build', 'Kustomize or Flux build problem', 'error', 'What kustomize or kustomize-controller would refuse or silently drop (malformed YAML in a base, a cycle, a patch that matches nothing, a missing variable) changes what the cluster receives, or fails the sync.'),
 		rule('settings-file', 'Mistake in the settings file', 'error', 'A settings file with a mistake counts for nothing: the CLI stops with exit code 2 and the editor falls back to your own settings, so neither judges the repository by what the team wrote down until it is fixed.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
-	].map((r) => [r.id, r]),
-);
-
-export function registerRule(meta: RuleMeta): void {
-	RULES.set(meta.id, meta);
-}
-
-export function ruleMeta(id: string): RuleMeta | undefined {
-	return RULES.get(id);
-}
-
-export function allRules(): RuleMeta[] {
-	return [...RULES.values()];
-}
+];
 
 /** The compliance framework of one control (`CIS-K8S-…` → cis, `PSS-…` → pss, `DORA-…` → dora, `CIS-EKS/GKE/AKS-…` → managed-cluster). */
 export function frameworkOf(control: string): 'cis' | 'pss' | 'dora' | 'managed-cluster' | undefined {

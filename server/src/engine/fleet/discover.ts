@@ -262,7 +262,7 @@ function discoverApps(
 	walks: Map<string, FluxWalk>,
 ): FleetApp[] {
 	const apps: FleetApp[] = [];
-	for (const a of declared?.apps ?? []) apps.push({ name: a.name, facts: a.facts, paths: a.paths, versions: [], behind: [], source: 'declared', location: a.location });
+	for (const a of declared?.apps ?? []) apps.push({ name: a.name, facts: a.facts, paths: a.paths, ...(a.promotion ? { promotion: a.promotion } : {}), versions: [], behind: [], source: 'declared', location: a.location });
 	const known = new Set(apps.map((a) => a.name));
 	// Kustomize bases reached by some cluster.
 	const allReached = new Set([...reached.values()].flatMap((s) => [...s]));

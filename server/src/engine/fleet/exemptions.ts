@@ -55,31 +55,43 @@ export function isExpired(e: FleetExemption, today: string): boolean {
 	return e.expires !== undefined && e.expires < today;
 }
 
-const globs = new Map<string, (p: string) => boolean>();
-
-/** Whether an exemption covers a rule's findings on a resource of a file (expiry aside). */
-export function exemptionMatches(e: FleetExemption, ruleId: string, r: Pick<Resource, 'namespace' | 'kind' | 'name'>, path: string): boolean {
+/** Whether an exemption covers a rule's findings on a resource of a file (expiry aside); `glob` compiles its path pattern. */
+export function exemptionMatches(e: FleetExemption, ruleId: string, r: Pick<Resource, 'namespace' | 'kind' | 'name'>, path: string, glob: (pattern: string) => (p: string) => boolean = compileGlob): boolean {
 	if (!e.rules.includes(ruleId) && !e.rules.includes('*')) return false;
 	const m = e.match;
 	if (m.namespace !== undefined && m.namespace !== r.namespace) return false;
 	if (m.kind !== undefined && m.kind !== r.kind) return false;
 	if (m.name !== undefined && m.name !== r.name) return false;
-	if (m.path !== undefined) {
-		let g = globs.get(m.path);
-		if (!g) globs.set(m.path, (g = picomatch(m.path, { dot: true })));
-		if (!g(path)) return false;
-	}
+	if (m.path !== undefined && !glob(m.path)(path)) return false;
 	return true;
 }
 
-/** Marks the findings of one resource that a live Fleet exemption covers. */
-export function applyFleetExemptions<F extends Pick<Finding, 'ruleId' | 'severity' | 'message' | 'data'>>(source: readonly FleetExemption[] | undefined, today: string, r: Resource, path: string, findings: F[]): F[] {
-	if (!source || source.length === 0) return findings;
-	return findings.map((f) => {
-		if (f.data?.exempted) return f;
-		const e = source.find((x) => !isExpired(x, today) && exemptionMatches(x, f.ruleId, r, path));
-		if (!e) return f;
-		const until = e.expires ? `, until ${e.expires}` : '';
-		return { ...f, severity: 'hint', message: `Exempted by ${e.source} (${e.reason}${until}): ${f.message}`, data: { ...f.data, exempted: e.reason } };
-	});
+function compileGlob(pattern: string): (p: string) => boolean {
+	return picomatch(pattern, { dot: true });
 }
+
+/** The Fleet file's exemptions with their path globs compiled once; what the engine applies to findings. */
+export class ExemptionSet {
+	private readonly globs = new Map<string, (p: string) => boolean>();
+	private readonly glob = (pattern: string) => {
+		let g = this.globs.get(pattern);
+		if (!g) this.globs.set(pattern, (g = compileGlob(pattern)));
+		return g;
+	};
+
+	constructor(readonly list: readonly FleetExemption[]) {}
+
+	/** Marks the findings of one resource that a live (unexpired) exemption covers: a hint that names it and its reason. */
+	apply<F extends Pick<Finding, 'ruleId' | 'severity' | 'message' | 'data'>>(today: string, r: Pick<Resource, 'namespace' | 'kind' | 'name'>, path: string, findings: F[]): F[] {
+		if (this.list.length === 0) return findings;
+		return findings.map((f) => {
+			if (f.data?.exempted) return f;
+			const e = this.list.find((x) => !isExpired(x, today) && exemptionMatches(x, f.ruleId, r, path, this.glob));
+			if (!e) return f;
+			const until = e.expires ? `, until ${e.expires}` : '';
+			return { ...f, severity: 'hint', message: `Exempted by ${e.source} (${e.reason}${until}): ${f.message}`, data: { ...f.data, exempted: e.reason } };
+		});
+	}
+}
+
+export const NO_EXEMPTIONS = new ExemptionSet([]);

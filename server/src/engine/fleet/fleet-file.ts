@@ -1,13 +1,13 @@
 import { isPlainObject } from '../core/resource';
 import { repoPath, type DocRef, type DocumentStore } from './reader';
-import type { FleetCluster, FleetEnvironment, SourceLocation } from './types';
+import type { AppPromotion, EnvironmentPromotion, FleetCluster, FleetEnvironment, SourceLocation } from './types';
 
 /** What the Fleet file (`platform.gitops.io/v1alpha1` Fleet) declares, read leniently: the schema reports bad shapes. */
 export interface DeclaredFleet {
 	doc: DocRef;
-	environments: { name: string; from?: string; location: SourceLocation }[];
+	environments: { name: string; from?: string; promotion?: EnvironmentPromotion; location: SourceLocation }[];
 	clusters: FleetCluster[];
-	apps: { name: string; facts: Record<string, string>; paths: Record<string, string[]>; location: SourceLocation }[];
+	apps: { name: string; facts: Record<string, string>; paths: Record<string, string[]>; promotion?: AppPromotion; location: SourceLocation }[];
 }
 
 const FACT_KEYS: Record<string, string> = {
@@ -21,6 +21,11 @@ const FACT_KEYS: Record<string, string> = {
 	exitPlan: 'exit-plan',
 	drCluster: 'dr-cluster',
 	internetExposed: 'internet-exposed',
+};
+
+const nameList = (v: unknown): string[] | undefined => {
+	const list = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+	return list.length > 0 ? list : undefined;
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
@@ -37,8 +42,15 @@ export function readFleetFile(store: DocumentStore): DeclaredFleet | undefined {
 	const list = (v: unknown) => (Array.isArray(v) ? v : []);
 	list(spec.environments).forEach((e, i) => {
 		if (!isPlainObject(e) || typeof e.name !== 'string' || out.environments.some((x) => x.name === e.name)) return;
-		const from = isPlainObject(e.promotion) && typeof e.promotion.from === 'string' ? e.promotion.from : undefined;
-		out.environments.push({ name: e.name, from, location: doc.locate(['spec', 'environments', i, 'name']) });
+		const p = isPlainObject(e.promotion) ? e.promotion : undefined;
+		const from = p && typeof p.from === 'string' ? p.from : undefined;
+		const promotion: EnvironmentPromotion | undefined = p && {
+			minSoak: typeof p.minSoak === 'string' ? p.minSoak : undefined,
+			approvals: typeof p.approvals === 'number' && Number.isInteger(p.approvals) && p.approvals >= 0 ? p.approvals : undefined,
+			reviewers: nameList(p.reviewers),
+			location: doc.locate(['spec', 'environments', i, 'promotion'], true),
+		};
+		out.environments.push({ name: e.name, from, promotion, location: doc.locate(['spec', 'environments', i, 'name']) });
 	});
 	list(spec.clusters).forEach((c, i) => {
 		if (!isPlainObject(c) || typeof c.name !== 'string' || out.clusters.some((x) => x.name === c.name)) return;
@@ -73,7 +85,14 @@ export function readFleetFile(store: DocumentStore): DeclaredFleet | undefined {
 				if (ps.length > 0) paths[env] = ps;
 			}
 		}
-		out.apps.push({ name: a.name, facts, paths, location: doc.locate(['spec', 'apps', i, 'name']) });
+		const p = isPlainObject(a.promotion) ? a.promotion : undefined;
+		const promotion: AppPromotion | undefined = p && {
+			style: p.style === 'directory' ? 'directory' : 'value',
+			directory: typeof p.directory === 'string' && p.directory.trim() !== '' ? repoPath(p.directory) : undefined,
+			reviewers: nameList(p.reviewers),
+			location: doc.locate(['spec', 'apps', i, 'promotion'], true),
+		};
+		out.apps.push({ name: a.name, facts, paths, promotion, location: doc.locate(['spec', 'apps', i, 'name']) });
 	});
 	return out;
 }
@@ -97,6 +116,7 @@ export function orderDeclaredEnvironments(declared: DeclaredFleet['environments'
 		order,
 		promotesFrom: e.from !== undefined && names.includes(e.from) ? [e.from] : [],
 		production: false, // set by discovery (names, cluster labels)
+		...(e.promotion ? { promotion: e.promotion } : {}),
 		source: 'declared',
 		location: e.location,
 	}));

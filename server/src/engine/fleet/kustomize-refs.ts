@@ -15,8 +15,6 @@ import type { FleetProblem } from './types';
 
 const MAX_KUSTOMIZATION_CHARS = 1024 * 1024;
 
-const cache = new WeakMap<DocumentStore, Map<string, { text: string; refs: KustomizationReference[] }>>();
-
 /** The first document of a kustomization file, when it is a kustomize config (not a Flux Kustomization saved under that name). */
 export function kustomizationDoc(store: DocumentStore, file: string): DocRef | undefined {
 	if (!isKustomizationFile(file)) return undefined;
@@ -30,13 +28,7 @@ export function kustomizationRefs(store: DocumentStore, file: string): Kustomiza
 	const text = store.reader.read(file);
 	// No kustomization is a megabyte long; an editor's huge buffer is not parsed again on every run.
 	if (text === undefined || text.length > MAX_KUSTOMIZATION_CHARS || !kustomizationDoc(store, file)) return [];
-	let perStore = cache.get(store);
-	if (!perStore) cache.set(store, (perStore = new Map()));
-	const hit = perStore.get(file);
-	if (hit && hit.text === text) return hit.refs;
-	const refs = kustomizationReferences(file, text);
-	perStore.set(file, { text, refs });
-	return refs;
+	return store.derivedOfFile(file, text, 'kustomization-references', () => kustomizationReferences(file, text));
 }
 
 /** What each field needs its entries to be; `other` (plugins, openapi, helm values) is not checked. */

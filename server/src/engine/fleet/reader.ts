@@ -48,6 +48,10 @@ export class DocumentStore {
 	private fileSet?: Set<string>;
 	private kindIndex?: Map<string, DocRef[]>;
 	private readonly kindHints = new Map<string, { text: string; value: boolean }>();
+	/** Values derived from one text of a file (kustomization references), kept while the text is the same. */
+	private readonly derivedByFile = new Map<string, { text: string; values: Map<string, unknown> }>();
+	/** Values derived from one document (its container images), kept with the document. */
+	private readonly derivedByDoc = new WeakMap<DocRef, Map<string, unknown>>();
 	private readonly under = new Map<string, string[]>();
 
 	constructor(readonly reader: RepoReader) {}
@@ -64,6 +68,7 @@ export class DocumentStore {
 		this.kindIndex = undefined;
 		this.under.clear();
 		for (const p of this.parsed.keys()) if (!this.fileSetOf().has(p)) this.parsed.delete(p);
+		for (const p of this.derivedByFile.keys()) if (!this.fileSetOf().has(p)) this.derivedByFile.delete(p);
 	}
 
 	/** Every file of the repository. */
@@ -176,6 +181,22 @@ export class DocumentStore {
 		}
 		this.parsed.set(p, entry);
 		return entry;
+	}
+
+	/** A value derived from a file's current text, computed once per text (`kind` names what it is). */
+	derivedOfFile<T>(path: string, text: string, kind: string, make: () => T): T {
+		let hit = this.derivedByFile.get(path);
+		if (!hit || hit.text !== text) this.derivedByFile.set(path, (hit = { text, values: new Map() }));
+		if (!hit.values.has(kind)) hit.values.set(kind, make());
+		return hit.values.get(kind) as T;
+	}
+
+	/** A value derived from one document, computed once per document (`kind` names what it is). */
+	derivedOfDocument<T>(doc: DocRef, kind: string, make: () => T): T {
+		let values = this.derivedByDoc.get(doc);
+		if (!values) this.derivedByDoc.set(doc, (values = new Map()));
+		if (!values.has(kind)) values.set(kind, make());
+		return values.get(kind) as T;
 	}
 
 	/** Whether a file may hold a document discovery reads (a cheap look at its `kind:` lines, once per text). */

@@ -1,3 +1,4 @@
+import type { PromotionStyle } from '../../../../shared/protocol';
 import type { Range } from '../core/types';
 
 /**
@@ -28,7 +29,34 @@ export interface FleetEnvironment {
 	promotesFrom: string[];
 	/** Production environments raise compliance findings one level (see `compliance.productionEscalation`). */
 	production: boolean;
+	/** What a promotion into this environment needs (Fleet `environments[].promotion`), if declared. */
+	promotion?: EnvironmentPromotion;
 	source: Provenance;
+	location?: SourceLocation;
+}
+
+/** Fleet `environments[].promotion`, besides `from`: the gates of a promotion into the environment. */
+export interface EnvironmentPromotion {
+	/** How long the source environment must have run a version (`24h`), as written. */
+	minSoak?: string;
+	/** How many approvals the pull request needs. */
+	approvals?: number;
+	/** Who is asked to review: user names, or `org/team` (GitHub teams). */
+	reviewers?: string[];
+	/** Where it is declared (the environment's `promotion` key). */
+	location?: SourceLocation;
+}
+
+/** How an app is promoted: copy the versions (value), or make the target's directory equal to the source's (directory). */
+export type { PromotionStyle };
+
+/** Fleet `apps[].promotion`. */
+export interface AppPromotion {
+	style: PromotionStyle;
+	/** Directory style: the sub-directory of each environment's path that is copied (default: the whole path). */
+	directory?: string;
+	/** Reviewers asked besides the environment's. */
+	reviewers?: string[];
 	location?: SourceLocation;
 }
 
@@ -95,6 +123,8 @@ export interface FleetApp {
 	/** Git paths per environment (Fleet `apps[].environments`, or inferred overlays). */
 	paths: Record<string, string[]>;
 	versions: AppVersion[];
+	/** How the app is promoted (Fleet `apps[].promotion`); absent: value promotion. */
+	promotion?: AppPromotion;
 	/** Environments that run an older version than an environment earlier in the promotion order. */
 	behind: { environment: string; artifact: string; version: string; newerIn: string; newer: string }[];
 	source: Provenance;

@@ -12,7 +12,8 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
 /**
  * The version of each app that each environment runs, read from Git: kustomize `images`
  * (newTag/digest, the outermost overlay wins as in kustomize), container image tags,
- * HelmRelease chart versions and values image tags, and Argo CD `targetRevision`. An environment
+ * HelmRelease chart versions and values image tags, the refs of the app's own Flux GitRepository
+ * and OCIRepository, and Argo CD `targetRevision`. An environment
  * is "behind" where an environment earlier in the promotion order runs a newer version.
  */
 export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
@@ -63,6 +64,8 @@ function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: F
 	for (const h of walk?.helmReleases ?? []) {
 		if (h.name === app.name) out.push(...helmVersions(h, walk!.helmPatches.filter((p) => p.name === h.name && (p.namespace === undefined || p.namespace === h.namespace)), store.ofKinds(['OCIRepository']), env, c.name));
 	}
+	// The app's own Flux sources (named like it, or labelled) among what the cluster receives: their ref is the version.
+	if (walk) out.push(...sourceVersions(store, walk, app.name, env, c.name));
 	// Argo CD Applications named like the app: targetRevision (Git revision or chart version).
 	for (const d of store.ofKinds(['Application'])) {
 		if (d.name !== app.name || !isPlainObject(d.value.spec)) continue;
@@ -108,7 +111,7 @@ function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[]
 			if (store.isDirectory(ref)) visit(ref, chain, seen);
 			else if (store.isFile(ref) && !isKustomizationFile(ref)) {
 				for (const doc of store.documents(ref)) {
-					for (const { image, path } of imagesOfDocument(doc)) {
+					for (const { image, path } of store.derivedOfDocument(doc, 'container-images', () => imagesOfDocument(doc))) {
 						const v = resolveImage(image, chain, doc, path);
 						if (v) out.push({ doc, version: v });
 					}
@@ -124,10 +127,9 @@ function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[]
  * A document's container images with their paths (kept while the store keeps the document: a base
  * is read under every overlay that uses it, and a rediscovery reads only changed files again).
  */
+/** The container images of a document's pod template, with their paths (the store keeps them with the document). */
 function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[] }[] {
-	let found = documentImages.get(d);
-	if (found) return found;
-	found = [];
+	const found: { image: string; path: (string | number)[] }[] = [];
 	const h = resourceHeader(d.value);
 	const pod = h && podSpecOf({ ...h, documentIndex: d.documentIndex, span: { start: 0, end: 0 }, value: d.value });
 	if (pod) {
@@ -136,11 +138,8 @@ function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[]
 			if (typeof image === 'string') found.push({ image, path: [...container.path, 'image'] });
 		}
 	}
-	documentImages.set(d, found);
 	return found;
 }
-
-const documentImages = new WeakMap<DocRef, { image: string; path: (string | number)[] }[]>();
 
 function belongsTo(d: DocRef, app: string): boolean {
 	const meta = isPlainObject(d.value.metadata) ? d.value.metadata : {};
@@ -226,6 +225,24 @@ function helmVersions(h: DocRef, patches: DocRef[], oci: DocRef[], env: string, 
 	if (tag) {
 		const repository = field(['spec', 'values', 'image', 'repository'])?.value ?? `${h.name} image`;
 		out.push({ environment: env, clusters: [cluster], artifact: String(repository), version: String(tag.value), kind: 'image', location: tag.doc.locate(tagPath) });
+	}
+	return out;
+}
+
+const SOURCE_REFS: Record<string, readonly string[]> = { GitRepository: ['tag', 'semver', 'commit', 'name'], OCIRepository: ['digest', 'tag', 'semver'] };
+
+/** GitRepository and OCIRepository objects of an app (named like it, or labelled `fleetscope.io/app`) that a cluster receives: `spec.ref`. */
+function sourceVersions(store: DocumentStore, walk: FluxWalk, app: string, env: string, cluster: string): AppVersion[] {
+	const out: AppVersion[] = [];
+	for (const d of store.ofKinds(['GitRepository', 'OCIRepository'])) {
+		if (!walk.files.has(d.file) || !d.apiVersion.startsWith('source.toolkit.fluxcd.io/')) continue;
+		const labels = getIn(d.value, ['metadata', 'labels']);
+		if (d.name !== app && !(isPlainObject(labels) && labels['fleetscope.io/app'] === app)) continue;
+		const ref = getIn(d.value, ['spec', 'ref']);
+		const key = isPlainObject(ref) ? SOURCE_REFS[d.kind].find((k) => typeof ref[k] === 'string' && ref[k] !== '') : undefined;
+		const url = getIn(d.value, ['spec', 'url']);
+		if (!key || typeof url !== 'string') continue;
+		out.push({ environment: env, clusters: [cluster], artifact: url, version: String((ref as Record<string, unknown>)[key]), kind: d.kind === 'GitRepository' ? 'git' : 'image', location: d.locate(['spec', 'ref', key]) });
 	}
 	return out;
 }

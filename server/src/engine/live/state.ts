@@ -152,11 +152,8 @@ export interface StateIndex {
 	exists(group: string, kind: string, name: string, namespace?: string): boolean | undefined;
 }
 
-const INDEX = new WeakMap<ClusterState, StateIndex>();
-
+/** Lookups over a state; whoever holds the state keeps its index (building one walks every served kind). */
 export function indexState(state: ClusterState): StateIndex {
-	let index = INDEX.get(state);
-	if (index) return index;
 	const byGroupKind = new Map<string, string[]>();
 	const groups = new Set<string>();
 	for (const [gv, kinds] of Object.entries(state.served)) {
@@ -181,7 +178,7 @@ export function indexState(state: ClusterState): StateIndex {
 		}
 		return set;
 	};
-	index = {
+	return {
 		servedKinds: (gv) => state.served[gv],
 		versionsServing: (group, kind) => byGroupKind.get(kindKey(group, kind)) ?? [],
 		servesGroup: (group) => groups.has(group),
@@ -197,6 +194,4 @@ export function indexState(state: ClusterState): StateIndex {
 			return false;
 		},
 	};
-	INDEX.set(state, index);
-	return index;
 }

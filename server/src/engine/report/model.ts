@@ -3,7 +3,8 @@ import type { FileAnalysis } from '../analysis/engine';
 import { coveringDirective, inlineDirectives } from '../core/inline-exemptions';
 import { exemptionMatches, isExpired, isoDay, type FleetExemption } from '../fleet/exemptions';
 import { looksLikeProduction } from '../fleet/types';
-import { allRules, frameworkOf, ruleMeta } from '../core/rule-meta';
+import { frameworkOf } from '../core/rule-meta';
+import { allRules, ruleMeta } from '../rules/catalog';
 import type { Finding } from '../core/types';
 import {
 	REPORT_FORMAT_VERSION,

@@ -2,7 +2,9 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { NodePath } from '../core/parse';
 import { OBJECT_META, type K8sCatalog } from './k8s-fields';
+import { schemaLayout, type SchemaLayout } from './list-topology';
 import { problemsFromErrors, type AjvLikeError, type ErrorContext } from './messages';
+import { customObjectProblems } from './object-rules';
 import { formatPath, isObject } from './paths';
 import type { FieldInfo, KindSchema, SchemaProblem, ValidateOptions } from './types';
 
@@ -63,6 +65,8 @@ export function prepareSchema(root: Json): Json {
 			else if (MAP_KEYS.has(k) && isObject(v)) out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, go(s, stack)]));
 			else out[k] = go(v, stack);
 		}
+		// x-kubernetes-int-or-string without a type: an integer or a string, nothing else.
+		if (out['x-kubernetes-int-or-string'] === true && out.type === undefined && out.anyOf === undefined && out.oneOf === undefined) out.anyOf = [{ type: 'integer' }, { type: 'string' }];
 		const open = out['x-kubernetes-preserve-unknown-fields'] === true;
 		if (open && out.additionalProperties === false) delete out.additionalProperties;
 		if (!open && isObject(out.properties) && out.additionalProperties === undefined && out.patternProperties === undefined) out.additionalProperties = false;
@@ -102,6 +106,7 @@ function atSchemaPath(root: unknown, schemaPath: string): unknown {
 export class JsonKindSchema implements KindSchema {
 	private prepared?: Json;
 	private compiled?: ValidateFunction | null;
+	private layoutOf?: SchemaLayout;
 
 	constructor(
 		readonly source: string,
@@ -154,6 +159,9 @@ export class JsonKindSchema implements KindSchema {
 			problems.push(...problemsFromErrors(errors, ctx));
 		}
 		if (isObject(value) && isObject(value.metadata)) problems.push(...this.k8s.validate(value.metadata, OBJECT_META, ['metadata'], this.kind, options));
+		const schema = this.prepared;
+		if (schema) this.layoutOf ??= schemaLayout(schema);
+		problems.push(...customObjectProblems(value, this.layoutOf, options.partial));
 		return problems;
 	}
 

@@ -1,5 +1,7 @@
 import type { NodePath } from '../core/parse';
+import { builtinLayout, type BuiltinLayout } from './list-topology';
 import { problemsFromErrors, unknownField, type AjvLikeError, type ErrorContext } from './messages';
+import { builtinObjectProblems } from './object-rules';
 import { isObject } from './paths';
 import type { FieldInfo, KindSchema, SchemaProblem, SchemaSource, ValidateOptions } from './types';
 
@@ -216,6 +218,7 @@ function parseJson<T>(text: string | undefined): T | undefined {
 /** The schema of one built-in kind. */
 export class K8sKindSchema implements KindSchema {
 	readonly source: string;
+	private layoutOf?: BuiltinLayout | null;
 
 	constructor(
 		private readonly catalog: K8sCatalog,
@@ -226,7 +229,18 @@ export class K8sKindSchema implements KindSchema {
 	}
 
 	validate(value: unknown, options: ValidateOptions): SchemaProblem[] {
-		return this.catalog.validate(value, this.typeKey, [], this.kind, options);
+		const problems = this.catalog.validate(value, this.typeKey, [], this.kind, options);
+		problems.push(...builtinObjectProblems(value, this.layout(), options.partial));
+		return problems;
+	}
+
+	/** Where this kind keeps keyed lists, pod specs, nested metadata and selectors: found once, on first use. */
+	private layout(): BuiltinLayout | undefined {
+		if (this.layoutOf === undefined) {
+			const types = this.catalog.fields?.types;
+			this.layoutOf = types ? builtinLayout(types, this.typeKey) : null;
+		}
+		return this.layoutOf ?? undefined;
 	}
 
 	describe(path: NodePath): FieldInfo | undefined {

@@ -2,6 +2,7 @@ import type Ajv from 'ajv';
 import type { NodePath } from '../core/parse';
 import { createAjv, JsonKindSchema } from './json-schema';
 import { K8sCatalog, K8sKindSchema, type K8sValidatorSource } from './k8s-fields';
+import { K8sFieldVersions, type FieldVersionSource } from './k8s-versions';
 import { isObject } from './paths';
 import type { FieldInfo, KindSchema, LiveSchemas, SchemaProblem, SchemaRegistry, SchemaSource, ValidateOptions } from './types';
 
@@ -35,7 +36,7 @@ export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml'
 export const KUSTOMIZATION_API_VERSION = 'kustomize.config.k8s.io/v1beta1';
 
 /** The bundled registry; it also compiles CRD schemas found in live clusters the same way (`LiveSchemas`). */
-export type BundledRegistry = SchemaRegistry & Required<Pick<SchemaRegistry, 'schemaForFile'>> & LiveSchemas;
+export type BundledRegistry = SchemaRegistry & Required<Pick<SchemaRegistry, 'schemaForFile'>> & LiveSchemas & { readonly fieldVersions: FieldVersionSource };
 
 export function createSchemaRegistry(deps: RegistryDependencies): BundledRegistry {
 	return new BundledSchemaRegistry(deps);
@@ -45,11 +46,14 @@ class BundledSchemaRegistry implements SchemaRegistry, LiveSchemas {
 	private readonly cache = new Map<string, KindSchema | undefined>();
 	private readonly rawJson = new Map<string, Record<string, unknown> | undefined>();
 	private readonly k8s: K8sCatalog;
+	/** Which built-in fields each Kubernetes version of the window has (the version check reads it). */
+	readonly fieldVersions: K8sFieldVersions;
 	private index?: SchemaIndex;
 	private ajvInstance?: Ajv;
 
 	constructor(private readonly deps: RegistryDependencies) {
 		this.k8s = new K8sCatalog(deps.source, deps.k8sValidators);
+		this.fieldVersions = new K8sFieldVersions(deps.source, this.k8s);
 	}
 
 	private get entries(): SchemaIndex {

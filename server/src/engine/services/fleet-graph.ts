@@ -1,13 +1,18 @@
 import { kustomizationIn } from '../fleet/expand';
-import { artifactPath, isFluxKustomization, isHelmRelease } from '../fleet/flux';
+import { isFluxKustomization } from '../fleet/flux';
 import { kustomizationDoc, kustomizationRefs, valueAt } from '../fleet/kustomize-refs';
 import { repoPath, type DocRef, type DocumentStore } from '../fleet/reader';
-import type { FleetModel, SourceLocation, SyncSource } from '../fleet/types';
+import type { SyncSource } from '../fleet/types';
 import type { NodePath } from '../core/parse';
-import { dirName, isKustomizationFile, isYamlFile, joinPath } from '../core/paths';
+import { dirName, isKustomizationFile, isYamlFile } from '../core/paths';
 import { isPlainObject } from '../core/resource';
 import { LineIndex } from '../core/text';
 import type { Position, Range } from '../core/types';
+import { PATH_SITES, type NavContext, type Site, type SiteResolver, type Target } from './fleet-graph-types';
+import { documentSites, FLUX_SOURCE_KINDS, SOURCE_GROUP } from './fleet-sites';
+
+export { PATH_SITES, type NavContext, type Site, type SiteKind, type Target } from './fleet-graph-types';
+export { isFleet } from './fleet-sites';
 
 /**
  * The fleet's reference graph as the editor navigates it: every place in a file that names
@@ -17,54 +22,8 @@ import type { Position, Range } from '../core/types';
  * model of the last discovery; pure, nothing is kept between requests.
  */
 
-export interface NavContext {
-	store: DocumentStore;
-	model: FleetModel;
-}
-
-export type SiteKind =
-	| 'kustomize'
-	| 'flux-path'
-	| 'flux-component'
-	| 'helm-chart'
-	| 'argo-path'
-	| 'argo-generated'
-	| 'fleet-path'
-	| 'fleet-claim'
-	| 'flux-source'
-	| 'helm-source'
-	| 'flux-dependency'
-	| 'helm-dependency'
-	| 'fleet-environment';
-
-/** Sites that name a path of the repository (the rest name an object or an environment). */
-export const PATH_SITES: ReadonlySet<SiteKind> = new Set(['kustomize', 'flux-path', 'flux-component', 'helm-chart', 'argo-path', 'argo-generated', 'fleet-path', 'fleet-claim']);
-
-export type Target =
-	/** A file, or a directory: `file` is its kustomization file when it has one, else the directory itself (`directory`). */
-	| { type: 'path'; named: string; file: string; directory: boolean }
-	/** An object's document; `at` is what names it (its metadata.name unless said otherwise: an ArtifactGenerator's artifact). */
-	| { type: 'object'; doc: DocRef; at?: NodePath }
-	| { type: 'environment'; name: string; location: SourceLocation; item: SourceLocation };
-
-/** A place in a file that names something. */
-export interface Site {
-	kind: SiteKind;
-	doc: DocRef;
-	/** JSON path of the naming scalar (of its key with `key`). */
-	path: NodePath;
-	key?: boolean;
-	written: string;
-	/** What it names in this repository; empty when nothing matches (missing, remote, another repository). */
-	targets: Target[];
-	/** A directory without a kustomization is synced with its subdirectories (Flux, Fleet) or flat (Argo CD without recurse). */
-	recursive: boolean;
-}
-
-const SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 /** Larger files are not read for navigation (as for discovery: no GitOps object is that large). */
 const MAX_NAV_CHARS = 1024 * 1024;
-const FLUX_SOURCE_KINDS = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart'];
 const NAV_KINDS = ['Kustomization', 'HelmRelease', 'Application', 'ApplicationSet', 'Fleet', 'ClusterClaim'];
 
 const groupOf = (d: DocRef) => d.apiVersion.split('/')[0];
@@ -72,10 +31,8 @@ const obj = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {})
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 /** Objects a Flux Kustomization or HelmRelease reads through `sourceRef`/`chartRef` (an ArtifactGenerator through the artifacts it produces). */
 export const isFluxSource = (d: DocRef) => (groupOf(d) === SOURCE_GROUP && FLUX_SOURCE_KINDS.includes(d.kind)) || (groupOf(d) === 'source.extensions.fluxcd.io' && d.kind === 'ArtifactGenerator');
-export const isFleet = (d: DocRef) => d.apiVersion === 'platform.gitops.io/v1alpha1' && d.kind === 'Fleet';
-const isArgo = (d: DocRef) => groupOf(d) === 'argoproj.io';
 
-export class FleetGraph {
+export class FleetGraph implements SiteResolver {
 	private all?: Site[];
 	private reverse?: Map<string, Site[]>;
 	private selfKeys?: Set<string>;
@@ -89,7 +46,7 @@ export class FleetGraph {
 
 	constructor(readonly ctx: NavContext) {}
 
-	private get store(): DocumentStore {
+	get store(): DocumentStore {
 		return this.ctx.store;
 	}
 
@@ -108,13 +65,7 @@ export class FleetGraph {
 			}
 		}
 		if (!this.store.mayHoldFleetKinds(file)) return out;
-		for (const d of this.store.documents(file)) {
-			if (isFluxKustomization(d)) this.fluxKustomization(d, out);
-			else if (isHelmRelease(d)) this.helmRelease(d, out);
-			else if (isArgo(d) && (d.kind === 'Application' || d.kind === 'ApplicationSet')) this.argo(d, out);
-			else if (isFleet(d)) this.fleet(d, out);
-			else if (d.kind === 'ClusterClaim' && d.apiVersion === 'platform.gitops.io/v1alpha1') this.claim(d, out);
-		}
+		for (const d of this.store.documents(file)) documentSites(this, d, out);
 		return out;
 	}
 
@@ -263,7 +214,7 @@ export class FleetGraph {
 	}
 
 	/** The ArtifactGenerators (Flux 2.7) that produce an ExternalArtifact, at the artifact's entry. */
-	private artifactGenerators(from: DocRef, artifact: string, namespace: string): Target[] {
+	artifactGenerators(from: DocRef, artifact: string, namespace: string): Target[] {
 		const found = new Map<DocRef, number>();
 		for (const file of new Set(this.store.ofKinds(['ArtifactGenerator']).map((g) => g.file))) {
 			for (const g of this.store.documents(file)) {
@@ -294,7 +245,7 @@ export class FleetGraph {
 	}
 
 	/** The model's syncs by the anchor of the field that declares them. */
-	private syncsAt(anchor: string): SyncSource[] {
+	syncsAt(anchor: string): SyncSource[] {
 		if (!this.anchors) {
 			this.anchors = new Map();
 			for (const c of this.ctx.model.clusters) {
@@ -310,12 +261,12 @@ export class FleetGraph {
 		return this.anchors.get(anchor) ?? [];
 	}
 
-	private anchorOf(d: DocRef, path: NodePath): string {
+	anchorOf(d: DocRef, path: NodePath): string {
 		return `${d.file}#${d.documentIndex}/${path.join('/')}`;
 	}
 
 	/** GitRepositories that are this repository: flux-system (bootstrap) and those the clusters' root Kustomizations read. */
-	private selfSourceKeys(): Set<string> {
+	selfSourceKeys(): Set<string> {
 		if (this.selfKeys) return this.selfKeys;
 		const keys = new Set(['GitRepository/flux-system/flux-system']);
 		const roots = new Set(this.ctx.model.clusters.flatMap((c) => c.syncs.filter((s) => s.kind === 'fleet' || (s.kind === 'flux-kustomization' && s.name === 'flux-system')).map((s) => s.path)));
@@ -329,7 +280,7 @@ export class FleetGraph {
 	}
 
 	/** Whether a Flux Kustomization reads this repository (so its paths are ours to follow). */
-	private readsThisRepo(d: DocRef, kind: string, name: string | undefined, namespace: string): boolean {
+	readsThisRepo(d: DocRef, kind: string, name: string | undefined, namespace: string): boolean {
 		// Discovery followed it: it is.
 		if (this.syncsAt(this.anchorOf(d, ['spec', 'path'])).length > 0) return true;
 		if (kind !== 'GitRepository' || name === undefined) return false;
@@ -346,120 +297,6 @@ export class FleetGraph {
 			if (this.selfUrls.size === 0 && git.length === 1) this.selfUrls.add(str(obj(git[0].value.spec).url) ?? '');
 		}
 		return sources.some((s) => this.selfUrls!.has(str(obj(s.value.spec).url) ?? ''));
-	}
-
-	// ---- sites per kind ---------------------------------------------------------------------
-
-	private push(out: Site[], kind: SiteKind, doc: DocRef, path: NodePath, targets: Target[], recursive = false, key = false): void {
-		const v = key ? path[path.length - 1] : valueAt(doc.value, path);
-		if (typeof v !== 'string' || v.trim() === '') return;
-		out.push({ kind, doc, path, written: v, targets, recursive, ...(key ? { key } : {}) });
-	}
-
-	private fluxKustomization(d: DocRef, out: Site[]): void {
-		const spec = obj(d.value.spec);
-		const ref = obj(spec.sourceRef);
-		const kind = str(ref.kind) ?? 'GitRepository';
-		const name = str(ref.name);
-		const ns = str(ref.namespace) ?? d.namespace ?? '';
-		let path: string | undefined;
-		if (typeof spec.path === 'string') {
-			path = repoPath(spec.path);
-			if (kind === 'ExternalArtifact') path = name === undefined ? undefined : artifactPath(this.store, name, ns, path, this.selfSourceKeys());
-			else if (!this.readsThisRepo(d, kind, name, ns)) path = undefined;
-			this.push(out, 'flux-path', d, ['spec', 'path'], this.pathTargets(path), true);
-		}
-		if (name !== undefined) {
-			const sources: Target[] = kind === 'ExternalArtifact' ? this.artifactGenerators(d, name, ns) : FLUX_SOURCE_KINDS.includes(kind) ? this.named(d, [kind], SOURCE_GROUP, name, ns).map((doc) => ({ type: 'object', doc })) : [];
-			this.push(out, 'flux-source', d, ['spec', 'sourceRef', 'name'], sources);
-		}
-		if (Array.isArray(spec.components) && path !== undefined) {
-			spec.components.forEach((c, i) => typeof c === 'string' && this.push(out, 'flux-component', d, ['spec', 'components', i], this.pathTargets(joinPath(path!, c))));
-		}
-		this.dependsOn(d, out, 'flux-dependency', spec.dependsOn, (x) => isFluxKustomization(x));
-	}
-
-	private helmRelease(d: DocRef, out: Site[]): void {
-		const spec = obj(d.value.spec);
-		const chartSpec = obj(obj(spec.chart).spec);
-		const ref = obj(chartSpec.sourceRef);
-		const kind = str(ref.kind);
-		const name = str(ref.name);
-		const ns = str(ref.namespace) ?? d.namespace ?? '';
-		if (kind && name) this.push(out, 'helm-source', d, ['spec', 'chart', 'spec', 'sourceRef', 'name'], this.named(d, [kind], SOURCE_GROUP, name, ns).map((doc) => ({ type: 'object', doc })));
-		// A chart in a Git source: its directory in this repository, at its Chart.yaml.
-		if (kind === 'GitRepository' && name && typeof chartSpec.chart === 'string' && this.readsThisRepo(d, kind, name, ns)) {
-			const dir = repoPath(chartSpec.chart);
-			const chart = joinPath(dir, 'Chart.yaml');
-			this.push(out, 'helm-chart', d, ['spec', 'chart', 'spec', 'chart'], this.store.isFile(chart) ? [{ type: 'path', named: dir, file: chart, directory: false }] : this.pathTargets(dir));
-		}
-		const chartRef = obj(spec.chartRef);
-		const refKind = str(chartRef.kind);
-		const refName = str(chartRef.name);
-		if (refKind && refName) this.push(out, 'helm-source', d, ['spec', 'chartRef', 'name'], this.named(d, [refKind], SOURCE_GROUP, refName, str(chartRef.namespace) ?? d.namespace ?? '').map((doc) => ({ type: 'object', doc })));
-		this.dependsOn(d, out, 'helm-dependency', spec.dependsOn, (x) => isHelmRelease(x));
-	}
-
-	private dependsOn(d: DocRef, out: Site[], kind: SiteKind, list: unknown, same: (x: DocRef) => boolean): void {
-		if (!Array.isArray(list)) return;
-		list.forEach((dep, i) => {
-			const name = str(obj(dep).name);
-			if (!name) return;
-			const ns = str(obj(dep).namespace) ?? d.namespace ?? '';
-			const targets = this.named(d, [d.kind], groupOf(d), name, ns).filter(same);
-			this.push(out, kind, d, ['spec', 'dependsOn', i, 'name'], targets.map((doc) => ({ type: 'object', doc })));
-		});
-	}
-
-	private argo(d: DocRef, out: Site[]): void {
-		const set = d.kind === 'ApplicationSet';
-		const specPath = set ? ['spec', 'template', 'spec'] : ['spec'];
-		const spec = obj(valueAt(d.value, specPath));
-		const sources: { s: Record<string, unknown>; at: NodePath }[] = [];
-		if (isPlainObject(spec.source)) sources.push({ s: spec.source, at: [...specPath, 'source'] });
-		if (Array.isArray(spec.sources)) spec.sources.forEach((s, i) => isPlainObject(s) && sources.push({ s, at: [...specPath, 'sources', i] }));
-		for (const { s, at } of sources) {
-			// A Helm chart from a chart repository has no path in Git.
-			if (typeof s.path !== 'string' || s.chart !== undefined) continue;
-			const recursive = obj(s.directory).recurse === true;
-			if (set && s.path.includes('{{')) {
-				// Generated: the paths discovery generated for it, where they exist.
-				const paths = [...new Set(this.syncsAt(this.anchorOf(d, [...at, 'path'])).map((x) => x.path))].sort();
-				this.push(out, 'argo-generated', d, [...at, 'path'], paths.flatMap((p) => this.pathTargets(p)), recursive);
-			} else this.push(out, 'argo-path', d, [...at, 'path'], this.pathTargets(repoPath(s.path)), recursive);
-		}
-	}
-
-	private fleet(d: DocRef, out: Site[]): void {
-		const spec = obj(d.value.spec);
-		const list = (v: unknown) => (Array.isArray(v) ? v : []);
-		const env = (name: unknown) => this.environment(d, name);
-		list(spec.environments).forEach((e, i) => this.push(out, 'fleet-environment', d, ['spec', 'environments', i, 'promotion', 'from'], env(obj(obj(e).promotion).from)));
-		list(spec.clusters).forEach((c, i) => {
-			const at = ['spec', 'clusters', i];
-			const path = str(obj(c).path);
-			const claim = str(obj(c).claim);
-			this.push(out, 'fleet-path', d, [...at, 'path'], this.pathTargets(path === undefined ? undefined : repoPath(path)), true);
-			this.push(out, 'fleet-claim', d, [...at, 'claim'], this.pathTargets(claim === undefined ? undefined : repoPath(claim)));
-			this.push(out, 'fleet-environment', d, [...at, 'environment'], env(obj(c).environment));
-		});
-		list(spec.apps).forEach((a, i) => {
-			const envs = obj(obj(a).environments);
-			for (const [name, p] of Object.entries(envs)) {
-				const at = ['spec', 'apps', i, 'environments', name];
-				this.push(out, 'fleet-environment', d, at, env(name), false, true);
-				if (typeof p === 'string') this.push(out, 'fleet-path', d, at, this.pathTargets(repoPath(p)), true);
-				else list(p).forEach((x, j) => typeof x === 'string' && this.push(out, 'fleet-path', d, [...at, j], this.pathTargets(repoPath(x)), true));
-			}
-		});
-	}
-
-	/** A ClusterClaim's environment, declared by the Fleet (as the last discovery read it). */
-	private claim(d: DocRef, out: Site[]): void {
-		const name = str(obj(d.value.spec).environment);
-		const e = this.ctx.model.environments.find((x) => x.name === name && x.source === 'declared' && x.location);
-		const fleetDoc = e?.location && this.store.documents(e.location.file).find(isFleet);
-		this.push(out, 'fleet-environment', d, ['spec', 'environment'], fleetDoc ? this.environment(fleetDoc, name) : []);
 	}
 
 	/** The declaration of an environment in a Fleet document (the first of that name). */

@@ -1,6 +1,7 @@
 import type { FileAnalysis } from '../analysis/engine';
 import { formatPath } from '../schema/paths';
-import { helpUri, ruleMeta } from '../core/rule-meta';
+import { helpUri } from '../core/rule-meta';
+import { ruleMeta } from '../rules/catalog';
 import type { SchemaRegistry } from '../schema/types';
 import type { Finding, Position } from '../core/types';
 import { schemaOf } from './document-schema';

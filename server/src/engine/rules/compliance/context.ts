@@ -1,7 +1,6 @@
 import type { CheckContext } from '../../context/check-context';
 import { isPlainObject, resourceHeader, type Resource } from '../../core/resource';
 import type { ComplianceContext, KubeMinor, PssLevel } from './rule';
-import type { FleetApp, FleetModel } from '../../fleet/types';
 import { declaredClusters } from '../../fleet/clusters';
 
 /**
@@ -80,47 +79,9 @@ export function resolvePss(labels: Record<string, string> | undefined, settingLe
 	return { level, source: 'namespace', minor };
 }
 
-/** The Fleet apps whose paths (per environment) contain a repo-relative file. */
-export function appsOf(fleet: FleetModel, path: string): FleetApp[] {
-	// Asked for every resource of every file (and of every rendered object): once per path and model.
-	let memo = appsMemo.get(fleet);
-	if (!memo) appsMemo.set(fleet, (memo = { byPath: new Map(), byPrefix: appPrefixes(fleet) }));
-	let hit = memo.byPath.get(path);
-	if (!hit) {
-		// The file itself, each directory above it, and the repository root ('').
-		const found = new Set<FleetApp>(memo.byPrefix.get(path));
-		for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) for (const a of memo.byPrefix.get(path.slice(0, i)) ?? []) found.add(a);
-		for (const a of memo.byPrefix.get('') ?? []) found.add(a);
-		// In the Fleet file's order, as the apps are listed.
-		hit = found.size === 0 ? NO_APPS : fleet.apps.filter((a) => found.has(a));
-		memo.byPath.set(path, hit);
-	}
-	return hit;
-}
-
-/** Each path an app deploys (any environment), with the apps that deploy it. */
-function appPrefixes(fleet: FleetModel): Map<string, FleetApp[]> {
-	const out = new Map<string, FleetApp[]>();
-	for (const a of fleet.apps) {
-		for (const p of new Set(Object.values(a.paths).flat())) {
-			let list = out.get(p);
-			if (!list) out.set(p, (list = []));
-			list.push(a);
-		}
-	}
-	return out;
-}
-
-const NO_APPS: FleetApp[] = [];
-const appsMemo = new WeakMap<FleetModel, { byPath: Map<string, FleetApp[]>; byPrefix: Map<string, FleetApp[]> }>();
-
-const cache = new WeakMap<CheckContext, WeakMap<object, ComplianceContext>>();
-
-/** Builds (once per resource and analysis) the context every compliance rule receives. */
+/** Builds (once per resource and analysis: the check context keeps it) the context every compliance rule receives. */
 export function complianceContext(resource: Resource, ctx: CheckContext, injected?: NamespaceDirectory): ComplianceContext {
-	let perCtx = cache.get(ctx);
-	if (!perCtx) cache.set(ctx, (perCtx = new WeakMap()));
-	const hit = perCtx.get(resource.value);
+	const hit = ctx.perResource.get(resource.value) as ComplianceContext | undefined;
 	if (hit) return hit;
 	const dir = directoryOf(ctx, injected);
 	const namespace = resource.namespace;
@@ -140,8 +101,9 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 		production: ctx.targets.some((t) => t.production) || declared.some((t) => t.production),
 		objects: ctx.objects,
 		fleet: ctx.fleet,
-		apps: appsOf(ctx.fleet, ctx.path),
+		fleetIndex: ctx.fleetIndex,
+		apps: ctx.fleetIndex.appsOf(ctx.path),
 	};
-	perCtx.set(resource.value, out);
+	ctx.perResource.set(resource.value, out);
 	return out;
 }

@@ -9,6 +9,7 @@ import { SEVERITY_ORDER, type Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { ClusterRender } from '../../fleet/targets';
 import type { FleetModel, TargetCluster } from '../../fleet/types';
+import { FleetIndex } from '../../fleet/fleet-index';
 
 /**
  * Compliance on what each cluster actually receives. Every compliance rule runs on every object
@@ -35,7 +36,6 @@ interface DocEntry {
 	evaluated: Set<string>;
 }
 
-/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
 /** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
 export interface ClusterEvaluation {
 	hits: [string, Hit][];
@@ -43,168 +43,187 @@ export interface ClusterEvaluation {
 	evaluated: [string, number, string[]][];
 }
 
-interface EvalBase {
+/** What an evaluation needs besides the renders: the repository, the settings, the day. */
+export interface EvalBase {
 	repo: RepoContext;
 	settings: FleetscopeSettings;
 	today: string;
 }
 
-const evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
-
 /**
- * Runs the compliance rules on one cluster's render. The result is kept with the render: while the
- * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
- * repository's facts and fleet model), it is not computed again.
+ * Runs the compliance rules on what each cluster receives and assembles the findings by source
+ * place. It owns what it caches: each cluster's evaluation (kept with the render while the render and
+ * the key hold), the rules by kind, and the stamp counter of the views it makes.
  */
-export function evaluateCluster(render: ClusterRender, fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, key: string): ClusterEvaluation {
-	const hit = evaluations.get(render);
-	if (hit && hit.key === key) return hit.result;
-	const result: ClusterEvaluation = { hits: [], evaluated: [] };
-	evaluations.set(render, { key, result });
-	const cluster = targetCluster(fleet, render.cluster);
-	if (!cluster) return result;
-	const byKind = rulesByKind(rules);
-	const objects = ObjectSet.fromValues(
-		render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
-		true,
-	);
-	const namespaces = new Map<string, Record<string, string>>();
-	for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
-	const repo = clusterRepo(base.repo, objects, fleet, namespaces);
-	// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
-	const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
-	for (const { object, via } of render.objects) {
-		const header = resourceHeader(object.value);
-		if (!header) continue;
-		const src = object.source;
-		const evaluated: string[] = [];
-		result.evaluated.push([src.file, src.documentIndex, evaluated]);
-		const candidates = [...(byKind.get(header.kind) ?? []), ...(byKind.get('*') ?? [])];
-		if (candidates.length === 0) continue;
-		const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
-		const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet };
-		for (const rule of candidates) {
-			if (rule.appliesTo && !rule.appliesTo(resource)) continue;
-			const cctx = complianceContext(resource, ctx);
-			const problems = rule.check(resource, cctx);
-			if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
-			for (const problem of problems) {
-				const origin = object.originOf(problem.path);
-				const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`;
-				result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
+export class RenderedEvaluator {
+	private readonly evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
+	private readonly byKind = new Map<string, ComplianceRule[]>();
+	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
+	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
+	private generation = 0;
+
+	constructor(rules: readonly ComplianceRule[]) {
+		for (const r of rules) for (const k of r.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), r]);
+	}
+
+	/**
+	 * Runs the compliance rules on one cluster's render. The result is kept with the render: while the
+	 * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
+	 * repository's facts and fleet model), it is not computed again.
+	 */
+	evaluateCluster(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): ClusterEvaluation {
+		const hit = this.evaluations.get(render);
+		if (hit && hit.key === key) return hit.result;
+		const result: ClusterEvaluation = { hits: [], evaluated: [] };
+		this.evaluations.set(render, { key, result });
+		const cluster = targetCluster(fleet, render.cluster);
+		if (!cluster) return result;
+		const objects = ObjectSet.fromValues(
+			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+			true,
+		);
+		const namespaces = new Map<string, Record<string, string>>();
+		for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
+		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+		const fleetIndex = base.repo.fleetIndex?.model === fleet ? base.repo.fleetIndex : new FleetIndex(fleet);
+		// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
+		const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
+		for (const { object, via } of render.objects) {
+			const header = resourceHeader(object.value);
+			if (!header) continue;
+			const src = object.source;
+			const evaluated: string[] = [];
+			result.evaluated.push([src.file, src.documentIndex, evaluated]);
+			const candidates = this.candidatesOf(header.kind);
+			if (candidates.length === 0) continue;
+			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
+			for (const rule of candidates) {
+				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
+				const cctx = complianceContext(resource, ctx);
+				const problems = rule.check(resource, cctx);
+				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
+				for (const problem of problems) {
+					const origin = object.originOf(problem.path);
+					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`;
+					result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
+				}
 			}
 		}
+		return result;
 	}
-	return result;
-}
 
-const byKindMemo = new WeakMap<readonly ComplianceRule[], Map<string, ComplianceRule[]>>();
-
-function rulesByKind(rules: readonly ComplianceRule[]): Map<string, ComplianceRule[]> {
-	let m = byKindMemo.get(rules);
-	if (!m) {
-		m = new Map();
-		for (const r of rules) for (const k of r.kinds) m.set(k, [...(m.get(k) ?? []), r]);
-		byKindMemo.set(rules, m);
+	private candidatesOf(kind: string): readonly ComplianceRule[] {
+		let list = this.candidates.get(kind);
+		if (!list) this.candidates.set(kind, (list = [...(this.byKind.get(kind) ?? []), ...(this.byKind.get('*') ?? [])]));
+		return list;
 	}
-	return m;
-}
 
-/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
-export function evaluateRendered(renders: readonly ClusterRender[], fleet: FleetModel, rules: readonly ComplianceRule[], base: EvalBase, previous?: RenderedView, key = ''): RenderedView {
-	return assembleView(
-		renders,
-		renders.map((r) => evaluateCluster(r, fleet, rules, base, key)),
-		fleet,
-		base.settings,
-		previous,
-	);
-}
+	/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
+	evaluate(renders: readonly ClusterRender[], fleet: FleetModel, base: EvalBase, previous?: RenderedView, key = ''): StampedView {
+		return this.assemble(renders, renders.map((r) => this.evaluateCluster(r, fleet, base, key)), fleet, base.settings, previous);
+	}
 
-/** The view of the clusters' evaluations: identical findings across clusters combined, renderer notes added, stamps per file. */
-export function assembleView(renders: readonly ClusterRender[], evals: readonly ClusterEvaluation[], fleet: FleetModel, settings: FleetscopeSettings, previous?: RenderedView): RenderedView {
-	const docs = new Map<string, Map<number, DocEntry>>();
-	const entry = (file: string, doc: number): DocEntry => {
-		let byDoc = docs.get(file);
-		if (!byDoc) docs.set(file, (byDoc = new Map()));
-		let e = byDoc.get(doc);
-		if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set() }));
-		return e;
-	};
-	const hits = new Map<string, Hit[]>();
-	for (const ev of evals) {
-		for (const [file, doc, ids] of ev.evaluated) {
-			const e = entry(file, doc);
-			for (const id of ids) e.evaluated.add(id);
+	/** The view of the clusters' evaluations: identical findings across clusters combined, renderer notes added, stamps per file. */
+	assemble(renders: readonly ClusterRender[], evals: readonly ClusterEvaluation[], fleet: FleetModel, settings: FleetscopeSettings, previous?: RenderedView): StampedView {
+		const docs = new Map<string, Map<number, DocEntry>>();
+		const entry = (file: string, doc: number): DocEntry => {
+			let byDoc = docs.get(file);
+			if (!byDoc) docs.set(file, (byDoc = new Map()));
+			let e = byDoc.get(doc);
+			if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set() }));
+			return e;
+		};
+		const hits = new Map<string, Hit[]>();
+		for (const ev of evals) {
+			for (const [file, doc, ids] of ev.evaluated) {
+				const e = entry(file, doc);
+				for (const id of ids) e.evaluated.add(id);
+			}
+			for (const [key, hit] of ev.hits) {
+				const list = hits.get(key);
+				if (list) list.push(hit);
+				else hits.set(key, [hit]);
+			}
 		}
-		for (const [key, hit] of ev.hits) {
-			const list = hits.get(key);
-			if (list) list.push(hit);
-			else hits.set(key, [hit]);
+		const rendered = new Set(renders.map((r) => r.cluster));
+		// What rendering itself says (an unsupported field, a patch that matches nothing), once per place;
+		// not where discovery already reports the same place (a missing path of a kustomization).
+		const seen = new Set<string>();
+		for (const p of fleet.problems) seen.add(`${p.location.file}#${p.documentIndex}|${p.path.join('/')}`);
+		for (const render of renders) {
+			for (const n of render.notes) {
+				const place = `${n.file}#${n.documentIndex}|${n.path.join('/')}`;
+				const key = `${n.code}|${place}|${n.message}`;
+				// Malformed YAML is the engine's finding on that very file already (yaml-syntax, yaml-duplicate-key).
+				if (n.code === 'kustomize-malformed-yaml' || seen.has(key) || seen.has(place)) continue;
+				seen.add(key);
+				const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
+				entry(n.file, n.documentIndex).problems.push({
+					ruleId: NOT_RENDERED.has(n.code) ? 'kustomize-unsupported' : 'kustomize-build',
+					path: n.path,
+					target: n.path.length > 0 ? 'key' : 'value',
+					// Fleetscope renders what it supports and reads what the workspace holds; neither is a reason to fail a build.
+					severity: NOT_RENDERED.has(n.code) ? 'info' : n.severity,
+					message: n.message,
+					data: { path: n.path },
+					clusters: clusters.sort(),
+					object: { kind: 'Kustomization' },
+				});
+			}
 		}
-	}
-	const rendered = new Set(renders.map((r) => r.cluster));
-	// What rendering itself says (an unsupported field, a patch that matches nothing), once per place;
-	// not where discovery already reports the same place (a missing path of a kustomization).
-	const seen = new Set<string>();
-	for (const p of fleet.problems) seen.add(`${p.location.file}#${p.documentIndex}|${p.path.join('/')}`);
-	for (const render of renders) {
-		for (const n of render.notes) {
-			const place = `${n.file}#${n.documentIndex}|${n.path.join('/')}`;
-			const key = `${n.code}|${place}|${n.message}`;
-			// Malformed YAML is the engine's finding on that very file already (yaml-syntax, yaml-duplicate-key).
-			if (n.code === 'kustomize-malformed-yaml' || seen.has(key) || seen.has(place)) continue;
-			seen.add(key);
-			const clusters = renders.filter((r) => r.notes.some((x) => x.code === n.code && x.file === n.file && x.documentIndex === n.documentIndex && x.message === n.message)).map((r) => r.cluster);
-			entry(n.file, n.documentIndex).problems.push({
-				ruleId: NOT_RENDERED.has(n.code) ? 'kustomize-unsupported' : 'kustomize-build',
-				path: n.path,
-				target: n.path.length > 0 ? 'key' : 'value',
-				// Fleetscope renders what it supports and reads what the workspace holds; neither is a reason to fail a build.
-				severity: NOT_RENDERED.has(n.code) ? 'info' : n.severity,
-				message: n.message,
-				data: { path: n.path },
-				clusters: clusters.sort(),
-				object: { kind: 'Kustomization' },
-			});
+		for (const group of hits.values()) {
+			const first = group[0];
+			const problem = combine(group, fleet, rendered, settings);
+			entry(first.file, first.documentIndex).problems.push(problem);
 		}
+		// Stamps: a file keeps its stamp while what the renders say about it is unchanged.
+		const prev = previous instanceof StampedView ? previous : undefined;
+		const digests = new Map<string, string>();
+		const stamps = new Map<string, string>();
+		for (const [file, byDoc] of docs) {
+			const parts: string[] = [];
+			for (const [doc, e] of [...byDoc].sort((a, b) => a[0] - b[0])) parts.push(`${doc}:${[...e.evaluated].sort().join(',')}:${e.problems.map((p) => `${p.ruleId}@${p.path.join('/')}=${p.severity}:${p.message}`).join('|')}`);
+			const digest = parts.join('\n');
+			digests.set(file, digest);
+			stamps.set(file, prev && prev.digests.get(file) === digest ? prev.stamps.get(file)! : `r${++this.generation}`);
+		}
+		return new StampedView(docs, digests, stamps);
 	}
-	for (const group of hits.values()) {
-		const first = group[0];
-		const problem = combine(group, fleet, rendered, settings);
-		entry(first.file, first.documentIndex).problems.push(problem);
-	}
-	// Stamps: a file keeps its stamp while what the renders say about it is unchanged.
-	const prev = previous && STAMPS.get(previous);
-	const digests = new Map<string, string>();
-	const stamps = new Map<string, string>();
-	for (const [file, byDoc] of docs) {
-		const parts: string[] = [];
-		for (const [doc, e] of [...byDoc].sort((a, b) => a[0] - b[0])) parts.push(`${doc}:${[...e.evaluated].sort().join(',')}:${e.problems.map((p) => `${p.ruleId}@${p.path.join('/')}=${p.severity}:${p.message}`).join('|')}`);
-		const digest = parts.join('\n');
-		digests.set(file, digest);
-		stamps.set(file, prev && prev.digests.get(file) === digest ? prev.stamps.get(file)! : `r${++generation}`);
-	}
-	const view: RenderedView = {
-		covers: (path, doc) => docs.get(path)?.has(doc) ?? false,
-		problems: (path, doc) => docs.get(path)?.get(doc)?.problems ?? [],
-		evaluated: (path, doc) => [...(docs.get(path)?.get(doc)?.evaluated ?? [])],
-		stamp: (path) => stamps.get(path) ?? '',
-	};
-	STAMPS.set(view, { digests, stamps });
-	return view;
 }
 
-let generation = 0;
-const STAMPS = new WeakMap<RenderedView, { digests: Map<string, string>; stamps: Map<string, string> }>();
+/** A rendered view that knows each file's digest and stamp: a file keeps its stamp while what the renders say about it is unchanged. */
+export class StampedView implements RenderedView {
+	constructor(
+		private readonly docs: ReadonlyMap<string, ReadonlyMap<number, DocEntry>>,
+		readonly digests: ReadonlyMap<string, string>,
+		readonly stamps: ReadonlyMap<string, string>,
+	) {}
+
+	covers(path: string, doc: number): boolean {
+		return this.docs.get(path)?.has(doc) ?? false;
+	}
+
+	problems(path: string, doc: number): readonly RenderedProblem[] {
+		return this.docs.get(path)?.get(doc)?.problems ?? [];
+	}
+
+	evaluated(path: string, doc: number): readonly string[] {
+		return [...(this.docs.get(path)?.get(doc)?.evaluated ?? [])];
+	}
+
+	stamp(path: string): string {
+		return this.stamps.get(path) ?? '';
+	}
+}
 
 /** The files whose rendered findings differ between two views (what must be re-published). */
-export function changedFiles(before: RenderedView | undefined, after: RenderedView): string[] {
-	const a = before ? STAMPS.get(before) : undefined;
-	const b = STAMPS.get(after) ?? { digests: new Map<string, string>(), stamps: new Map<string, string>() };
+export function changedFiles(before: RenderedView | undefined, after: RenderedView | undefined): string[] {
+	const a = before instanceof StampedView ? before.stamps : undefined;
+	const b = after instanceof StampedView ? after.stamps : new Map<string, string>();
 	const out = new Set<string>();
-	for (const [file, stamp] of b.stamps) if (a?.stamps.get(file) !== stamp) out.add(file);
-	if (a) for (const file of a.stamps.keys()) if (!b.stamps.has(file)) out.add(file);
+	for (const [file, stamp] of b) if (a?.get(file) !== stamp) out.add(file);
+	if (a) for (const file of a.keys()) if (!b.has(file)) out.add(file);
 	return [...out].sort();
 }
 
@@ -291,6 +310,7 @@ function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, n
 		fleet,
 		namespaceLabels: (n: string) => namespaces.get(n) ?? repo.namespaceLabels?.(n),
 		fleetExemptions: () => repo.fleetExemptions?.() ?? [],
+		exemptions: repo.exemptions,
 	};
 }
 

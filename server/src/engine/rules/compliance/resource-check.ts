@@ -1,6 +1,6 @@
 import type { CheckContext, ResourceCheck } from '../../context/check-context';
 import type { Resource } from '../../core/resource';
-import { registerRule } from '../../core/rule-meta';
+import type { RuleMeta } from '../../core/rule-meta';
 import type { Severity } from '../../core/types';
 import type { SchemaProblem } from '../../schema/types';
 import { complianceContext, type NamespaceDirectory } from './context';
@@ -38,22 +38,17 @@ export function escalationReason(ruleId: string, ctx: ComplianceContext): string
 	return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
-const patchFiles = new WeakMap<CheckContext, boolean>();
-
-/** Whether the analysed file is a kustomize patch, asked once per analysis (every rule asks). */
-function isPatch(ctx: CheckContext): boolean {
-	let v = patchFiles.get(ctx);
-	if (v === undefined) patchFiles.set(ctx, (v = ctx.repo.isPatchFile(ctx.path)));
-	return v;
+/** A compliance rule's metadata, as SARIF `rules[]`, the docs and hovers show it. */
+export function complianceRuleMeta(rule: ComplianceRule): RuleMeta {
+	return { id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] };
 }
 
 /**
- * Registers the rule's metadata (SARIF `rules[]`, docs) and wraps it as an engine plugin. Each
+ * Wraps a compliance rule as an engine plugin. Each
  * problem becomes one finding on the exact node; production targets raise it one level (the
  * message says why), and the engine applies the user's severity overrides.
  */
 export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOptions = {}): ResourceCheck {
-	registerRule({ id: rule.id, title: rule.title, defaultSeverity: rule.severity, rationale: rule.rationale, remediation: rule.remediation, controls: [...rule.controls] });
 	const kinds = new Set(rule.kinds);
 	return {
 		id: rule.id,
@@ -73,6 +68,6 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 			});
 		},
 		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
-		evaluates: (r: Resource, ctx: CheckContext): boolean => !isPatch(ctx) && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
+		evaluates: (r: Resource, ctx: CheckContext): boolean => !ctx.partial && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),
 	};
 }

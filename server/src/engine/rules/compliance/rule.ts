@@ -4,6 +4,7 @@ import type { Resource } from '../../core/resource';
 import type { PolicyRef, Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { FleetApp, FleetModel, TargetCluster } from '../../fleet/types';
+import type { FleetIndex } from '../../fleet/fleet-index';
 import type { ObjectIndex } from '../../core/objects';
 
 /** Pod Security Standards levels, as in the `pod-security.kubernetes.io/enforce` label. */
@@ -50,6 +51,8 @@ export interface ComplianceContext {
 	 */
 	objects: ObjectIndex;
 	fleet: FleetModel;
+	/** Lookups over `fleet`. */
+	fleetIndex: FleetIndex;
 	/** The Fleet apps the resource belongs to (their paths reach its file), for DORA facts. */
 	apps: readonly FleetApp[];
 }

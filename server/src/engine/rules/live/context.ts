@@ -27,8 +27,8 @@ export interface LiveCheck {
 	check(ctx: LiveContext): SchemaProblem[];
 }
 
-export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, now: Date, schemas?: LiveSchemas, partial = false): LiveContext {
-	return { resource, target, state, index: indexState(state), objects, now, schemas, partial, where: `cluster ${target.name} (${stateAge(state, now)})` };
+export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, now: Date, schemas?: LiveSchemas, partial = false, index: StateIndex = indexState(state)): LiveContext {
+	return { resource, target, state, index, objects, now, schemas, partial, where: `cluster ${target.name} (${stateAge(state, now)})` };
 }
 
 /** Kinds that never go to a cluster's API server: our own planning kinds, kustomize's build files, kubectl's List. */

@@ -24,27 +24,50 @@ function canonical(value: unknown): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
-const canonicalOf = new WeakMap<object, string>();
-function canonicalCached(schema: Record<string, unknown>): string {
-	let c = canonicalOf.get(schema);
-	if (c === undefined) canonicalOf.set(schema, (c = canonical(schema)));
-	return c;
-}
+/**
+ * Installed CRD schemas compiled once by content, shared by clusters that run the same CRD (bounded:
+ * oldest dropped first), and their canonical texts, compared with the bundled ones. Whoever holds the
+ * clusters' states owns one (the workspace's live connections, a CLI run).
+ */
+export class InstalledSchemas implements LiveSchemas {
+	private readonly canonicalOf = new WeakMap<object, string>();
+	private readonly compiled = new Map<string, KindSchema>();
 
-/** Compiled installed schemas by content, shared by clusters that run the same CRD (bounded: oldest dropped first). */
-const compiled = new Map<string, KindSchema>();
-const MAX_COMPILED = 200;
+	constructor(private readonly schemas: LiveSchemas) {}
 
-function compiledSchema(schemas: LiveSchemas, source: string, kind: string, schema: Record<string, unknown>): KindSchema {
-	const key = `${kind}\u0000${canonicalCached(schema)}`;
-	let s = compiled.get(key);
-	if (!s) {
-		s = schemas.compile(source, kind, schema);
-		if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
-		compiled.set(key, s);
+	compile(source: string, kind: string, schema: Record<string, unknown>): KindSchema {
+		const key = `${kind}\u0000${this.canonical(schema)}`;
+		let s = this.compiled.get(key);
+		if (!s) {
+			s = this.schemas.compile(source, kind, schema);
+			if (this.compiled.size >= MAX_COMPILED) this.compiled.delete(this.compiled.keys().next().value as string);
+			this.compiled.set(key, s);
+		}
+		return s;
 	}
-	return s;
+
+	bundledJson(apiVersion: string, kind: string): Record<string, unknown> | undefined {
+		return this.schemas.bundledJson(apiVersion, kind);
+	}
+
+	bundled(apiVersion: string, kind: string): KindSchema | undefined {
+		return this.schemas.bundled(apiVersion, kind);
+	}
+
+	/** Whether the installed schema is the bundled one (whatever its key order). */
+	sameAsBundled(apiVersion: string, kind: string, installed: Record<string, unknown>): boolean {
+		const bundled = this.bundledJson(apiVersion, kind);
+		return bundled !== undefined && this.canonical(bundled) === this.canonical(installed);
+	}
+
+	private canonical(schema: Record<string, unknown>): string {
+		let c = this.canonicalOf.get(schema);
+		if (c === undefined) this.canonicalOf.set(schema, (c = canonical(schema)));
+		return c;
+	}
 }
+
+const MAX_COMPILED = 200;
 
 /** Same rule at the same node: already the static finding, even where the did-you-mean differs between the schemas. */
 const problemKey = (p: SchemaProblem) => `${p.ruleId}|${p.target}|${JSON.stringify(p.path)}`;
@@ -55,17 +78,18 @@ const HINT: Record<string, string> = {
 };
 
 export function crdSchemaProblems(ctx: LiveContext, partial: boolean): SchemaProblem[] {
-	const { resource: r, schemas } = ctx;
-	if (!schemas || !isClusterObject(r)) return [];
+	const { resource: r } = ctx;
+	if (!ctx.schemas || !isClusterObject(r)) return [];
+	const schemas = ctx.schemas instanceof InstalledSchemas ? ctx.schemas : new InstalledSchemas(ctx.schemas);
 	const crd = ctx.index.crd(r.group, r.kind);
 	const installed = crd?.versions.find((v) => v.name === r.version && v.served);
 	if (!crd || !installed?.schema) return [];
 	const bundledJson = schemas.bundledJson(r.apiVersion, r.kind);
-	if (bundledJson && canonicalCached(bundledJson) === canonicalCached(installed.schema)) return [];
+	if (schemas.sameAsBundled(r.apiVersion, r.kind, installed.schema)) return [];
 	const options = { partial };
 	let live: SchemaProblem[];
 	try {
-		live = compiledSchema(schemas, `cluster:${ctx.target.name}`, r.kind, installed.schema).validate(r.value, options);
+		live = schemas.compile(`cluster:${ctx.target.name}`, r.kind, installed.schema).validate(r.value, options);
 	} catch {
 		return []; // a schema that cannot be compiled validates nothing (never a false alarm)
 	}

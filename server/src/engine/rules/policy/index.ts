@@ -1,6 +1,6 @@
 import type { CheckContext, ResourceCheck } from '../../context/check-context';
 import { NO_OBJECTS } from '../../core/objects';
-import { registerRule } from '../../core/rule-meta';
+import type { RuleMeta } from '../../core/rule-meta';
 import type { Resource } from '../../core/resource';
 import type { SchemaProblem } from '../../schema/types';
 import { CrdRuleValidator } from '../../cel/crd-rules';
@@ -17,15 +17,18 @@ import { policyKindOf } from './policy-set';
  * policy files themselves. See docs/policies.md for what is and is not evaluated.
  */
 
-registerRule({
-	id: 'policy',
-	title: 'Admission policy of the repository',
-	defaultSeverity: 'error',
-	rationale:
-		"The repository's own admission policies (Kyverno, ValidatingAdmissionPolicy, a CRD's validation rules) reject or report this object when it is applied; Fleetscope evaluates them as you type instead of at apply time. Enforce/Deny is an error, Audit/Warn a warning, an audit-only ValidatingAdmissionPolicy information.",
-	controls: [],
-	remediation: "Change the object so the policy's rule holds, or exempt it where the policy allows (a PolicyException, the policy's exclusions, a binding's match).",
-});
+/** The rule the policy findings are reported under (in the catalog, `rules/catalog.ts`). */
+export const POLICY_RULES: readonly RuleMeta[] = [
+	{
+		id: 'policy',
+		title: 'Admission policy of the repository',
+		defaultSeverity: 'error',
+		rationale:
+			"The repository's own admission policies (Kyverno, ValidatingAdmissionPolicy, a CRD's validation rules) reject or report this object when it is applied; Fleetscope evaluates them as you type instead of at apply time. Enforce/Deny is an error, Audit/Warn a warning, an audit-only ValidatingAdmissionPolicy information.",
+		controls: [],
+		remediation: "Change the object so the policy's rule holds, or exempt it where the policy allows (a PolicyException, the policy's exclusions, a binding's match).",
+	},
+];
 
 /** What the checks need from the schema registry (bundled CRD schemas, compiling a Constraint's schema). */
 export type PolicySchemas = BundledSchemas & SchemaCompiler;
@@ -47,7 +50,7 @@ export function createPolicyChecks(schemas?: PolicySchemas): ResourceCheck[] {
 	const crdValidator = crd?.validator ?? new CrdRuleValidator();
 	const checks: ResourceCheck[] = [
 		{
-			id: 'policy',
+		id: 'policy',
 			appliesTo: () => true,
 			// A kustomize patch is a fragment: no policy judges it (its rendered object is judged instead).
 			check: (r: Resource, ctx: CheckContext): SchemaProblem[] =>

@@ -1,24 +1,24 @@
 import type { ComplianceRule } from '../rule';
-import { backupCoverage } from './backupCoverage';
-import { backupPolicy } from './backupPolicy';
-import { backupSegregation } from './backupSegregation';
+import { backupCoverage } from './backup-coverage';
+import { backupPolicy } from './backup-policy';
+import { backupSegregation } from './backup-segregation';
 import { classification } from './classification';
 import { providerConcentration, regionConcentration } from './concentration';
-import { drTestEvidence } from './drTestEvidence';
+import { drTestEvidence } from './dr-test-evidence';
 import { encryption } from './encryption';
-import { exitStrategy } from './exitStrategy';
+import { exitStrategy } from './exit-strategy';
 import { exposure } from './exposure';
-import { geographicRedundancy } from './geographicRedundancy';
-import { immutableRevisions } from './immutableRevisions';
+import { geographicRedundancy } from './geographic-redundancy';
+import { immutableRevisions } from './immutable-revisions';
 import { monitoring } from './monitoring';
-import { nodeRedundancy } from './nodeRedundancy';
+import { nodeRedundancy } from './node-redundancy';
 import { owner } from './owner';
-import { patchCurrency } from './patchCurrency';
-import { promotionOrder } from './promotionOrder';
-import { recoveryObjectives } from './recoveryObjectives';
+import { patchCurrency } from './patch-currency';
+import { promotionOrder } from './promotion-order';
+import { recoveryObjectives } from './recovery-objectives';
 import { segmentation } from './segmentation';
-import { singlePointOfFailure } from './singlePointOfFailure';
-import { unsupportedKubernetes } from './unsupportedKubernetes';
+import { singlePointOfFailure } from './single-point-of-failure';
+import { unsupportedKubernetes } from './unsupported-kubernetes';
 
 /**
  * The EU DORA rules (Regulation (EU) 2022/2554; RTS 2024/1774), by article. See docs/dora.md.

@@ -2,7 +2,7 @@ import { isPlainObject } from '../../../core/resource';
 import type { IndexedObject } from '../../../core/objects';
 import type { ComplianceProblem, ComplianceRule } from '../rule';
 import { inCluster, scopesOf, SYSTEM_NAMESPACES, hasIndex } from '../cross';
-import { policiesFor } from '../cis/namespaceNetworkPolicy';
+import { policiesFor } from '../cis/namespace-network-policy';
 
 type Direction = 'Ingress' | 'Egress';
 

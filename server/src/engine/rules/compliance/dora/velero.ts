@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { isPlainObject } from '../../../core/resource';
-import type { IndexedObject } from '../../../core/objects';
+import type { IndexedObject, ObjectIndex } from '../../../core/objects';
 import { durationMs } from './facts';
 
 /** Whether an object is a Velero Schedule. */
@@ -34,17 +34,17 @@ export function schedulePaused(o: IndexedObject): boolean {
 	return isPlainObject(o.value.spec) && o.value.spec.paused === true;
 }
 
-const cache = new Map<string, number | undefined>();
-
 /**
  * The longest gap between two runs of a schedule expression (standard cron, `@hourly`-style
  * descriptors, or Velero's `@every <duration>`), in milliseconds; undefined if unreadable.
- * Computed over the runs of a fixed year, so it is deterministic.
+ * Computed over the runs of a fixed year, so it is deterministic; the object set the rule reads
+ * keeps each expression's interval (800 runs are computed per expression).
  */
-export function scheduleInterval(expr: unknown): number | undefined {
+export function scheduleInterval(expr: unknown, objects?: ObjectIndex): number | undefined {
 	if (typeof expr !== 'string' || expr.trim() === '') return undefined;
 	const e = expr.trim();
-	if (cache.has(e)) return cache.get(e);
+	const memo = objects?.derived('schedule-intervals', () => new Map<string, number | undefined>());
+	if (memo?.has(e)) return memo.get(e);
 	let out: number | undefined;
 	const every = /^@every\s+(\S+)$/.exec(e);
 	if (every) out = durationMs(every[1]);
@@ -59,7 +59,7 @@ export function scheduleInterval(expr: unknown): number | undefined {
 			out = undefined;
 		}
 	}
-	cache.set(e, out);
+	memo?.set(e, out);
 	return out;
 }
 

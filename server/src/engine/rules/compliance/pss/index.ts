@@ -1,23 +1,23 @@
 import type { ComplianceRule } from '../rule';
-import { allowPrivilegeEscalation } from './allowPrivilegeEscalation';
-import { appArmorProfile } from './appArmorProfile';
-import { capabilitiesBaseline } from './capabilities_baseline';
-import { capabilitiesRestricted } from './capabilities_restricted';
-import { hostNamespaces } from './hostNamespaces';
-import { hostPathVolumes } from './hostPathVolumes';
-import { hostPorts } from './hostPorts';
-import { hostProbesAndHostLifecycle } from './hostProbesAndHostLifecycle';
+import { allowPrivilegeEscalation } from './allow-privilege-escalation';
+import { appArmorProfile } from './app-armor-profile';
+import { capabilitiesBaseline } from './capabilities-baseline';
+import { capabilitiesRestricted } from './capabilities-restricted';
+import { hostNamespaces } from './host-namespaces';
+import { hostPathVolumes } from './host-path-volumes';
+import { hostPorts } from './host-ports';
+import { hostProbesAndHostLifecycle } from './host-probes-and-host-lifecycle';
 import { privileged } from './privileged';
-import { procMount } from './procMount';
-import { procMountRestricted } from './procMount_restricted';
-import { restrictedVolumes } from './restrictedVolumes';
-import { runAsNonRoot } from './runAsNonRoot';
-import { runAsUser } from './runAsUser';
-import { seccompProfileBaseline } from './seccompProfile_baseline';
-import { seccompProfileRestricted } from './seccompProfile_restricted';
-import { seLinuxOptions } from './seLinuxOptions';
+import { procMount } from './proc-mount';
+import { procMountRestricted } from './proc-mount-restricted';
+import { restrictedVolumes } from './restricted-volumes';
+import { runAsNonRoot } from './run-as-non-root';
+import { runAsUser } from './run-as-user';
+import { seccompProfileBaseline } from './seccomp-profile-baseline';
+import { seccompProfileRestricted } from './seccomp-profile-restricted';
+import { seLinuxOptions } from './se-linux-options';
 import { sysctls } from './sysctls';
-import { windowsHostProcess } from './windowsHostProcess';
+import { windowsHostProcess } from './windows-host-process';
 
 /** The 12 baseline checks of pod-security-admission, in its documentation's order. */
 export const PSS_BASELINE_RULES: ComplianceRule[] = [

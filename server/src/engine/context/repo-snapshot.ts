@@ -1,0 +1,309 @@
+import { MAX_ALIAS_COUNT, parseFile } from '../core/parse';
+import { isIncluded, isKustomizationFile, isYamlFile, normalisePath } from '../core/paths';
+import { isPlainObject } from '../core/resource';
+import { ObjectSet, type IndexedObject, type ObjectIndex } from '../core/objects';
+import type { FleetscopeSettings } from '../../../../shared/settings';
+import { ExemptionSet, readFleetExemptions, type FleetExemption } from '../fleet/exemptions';
+import { FleetIndex } from '../fleet/fleet-index';
+import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
+import { patchPathsOf } from '../kustomize/patch-paths';
+import type { LiveView, RenderedView, RepoContext } from './check-context';
+import { objectsOfText } from './repo-objects';
+
+/** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
+export interface RepoFileSystem {
+	/** Every file of the repository, as repo-relative posix paths (directories are derived). */
+	listFiles(): Promise<string[]>;
+	/** A file's text, or undefined if it cannot be read or is larger than `maxBytes` (then it is not loaded at all). */
+	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
+}
+
+/** Larger files are not read while building a snapshot (hosts read them again, with their size limit). */
+export const PREFETCH_MAX_CHARS = 1024 * 1024;
+
+type Labels = Record<string, string>;
+
+/** What one file contributes to the repository's facts: what rules read about the repository as a whole. */
+export interface FileFacts {
+	/** Patch files a kustomization names (partial objects by design). */
+	readonly patches?: readonly string[];
+	/** Labels of the Namespaces it declares. */
+	readonly namespaces?: ReadonlyMap<string, Labels>;
+	/** Exemptions of a Fleet file. */
+	readonly exemptions?: readonly FleetExemption[];
+	/** The objects cross-resource rules read (`repo-objects.ts`). */
+	readonly objects?: readonly IndexedObject[];
+}
+
+const NO_FACTS: FileFacts = {};
+
+/** The facts of one file's text (undefined: unreadable or absent). Cheap pre-filters keep most files unparsed. */
+export function factsOf(path: string, text: string | undefined): FileFacts {
+	if (text === undefined || !isYamlFile(path)) return NO_FACTS;
+	const out: { -readonly [K in keyof FileFacts]: FileFacts[K] } = {};
+	const wantsNamespaces = /^kind:\s*["']?Namespace["']?\s*$/m.test(text);
+	const wantsFleet = /^kind:\s*["']?Fleet["']?\s*$/m.test(text);
+	const kustomization = isKustomizationFile(path);
+	if (wantsNamespaces || wantsFleet || kustomization) {
+		const values = parseDocuments(text);
+		if (kustomization) {
+			const patches = patchPathsOf(path, values[0]);
+			if (patches.length > 0) out.patches = patches;
+		}
+		if (wantsNamespaces) {
+			const found = new Map<string, Labels>();
+			for (const value of values) {
+				if (!isPlainObject(value) || value.kind !== 'Namespace' || value.apiVersion !== 'v1' || !isPlainObject(value.metadata)) continue;
+				const { name, labels } = value.metadata;
+				if (typeof name !== 'string') continue;
+				const l: Labels = {};
+				if (isPlainObject(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') l[k] = v;
+				found.set(name, l);
+			}
+			if (found.size > 0) out.namespaces = found;
+		}
+		if (wantsFleet) {
+			const exemptions = values.flatMap((v) => readFleetExemptions(v, path));
+			if (exemptions.length > 0) out.exemptions = exemptions;
+		}
+	}
+	const objects = objectsOfText(path, text);
+	if (objects.length > 0) out.objects = objects;
+	return Object.keys(out).length === 0 ? NO_FACTS : out;
+}
+
+/** A file created or changed (with its text; undefined when it cannot be read), or deleted. */
+export type FileChange = { path: string; text: string | undefined } | { path: string; deleted: true };
+
+/** Snapshot versions are unique across every repository of the process, so caches shared between folders never confuse two. */
+let lastVersion = 0;
+
+/**
+ * An immutable view of one repository at one moment: which files exist, what they say about the
+ * repository as a whole (patch files, Namespace labels, Fleet exemptions, the objects cross-resource
+ * rules read), the fleet model, the rendered findings and the live view. Every change (a file edit,
+ * a file event, a rediscovery, a render, a live update) makes a new snapshot with `with…`; checks
+ * read one snapshot from start to end. Derived lookups are built on first use and owned by the
+ * snapshot that built them.
+ *
+ * `version` changes exactly when something a check reads changes (files, facts, the fleet model),
+ * so cached validations stay valid across edits that change no repository fact.
+ */
+export class RepoSnapshot implements RepoContext {
+	private derived?: Derived;
+
+	private constructor(
+		private readonly fileSet: ReadonlySet<string>,
+		private readonly factsByFile: ReadonlyMap<string, FileFacts>,
+		readonly version: number,
+		readonly fleet: FleetModel | undefined,
+		private readonly fleetKey: string,
+		readonly rendered: RenderedView | undefined,
+		readonly live: LiveView | undefined,
+		readonly settingsFile: string | undefined,
+		private readonly parent?: RepoSnapshot,
+	) {}
+
+	/** A repository of no files, where every path exists (single files checked on their own). */
+	static empty(): RepoSnapshot {
+		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, undefined, '', undefined, undefined, undefined);
+	}
+
+	/**
+	 * Lists and reads the repository once. `keep` receives every YAML text read (up to
+	 * PREFETCH_MAX_CHARS), so a host can validate them without reading them again.
+	 */
+	static async build(fs: RepoFileSystem, keep?: (path: string, text: string) => void): Promise<RepoSnapshot> {
+		const files = new Set((await fs.listFiles()).map(normalisePath));
+		const facts = new Map<string, FileFacts>();
+		await Promise.all(
+			[...files].filter(isYamlFile).map(async (f) => {
+				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
+				const found = factsOf(f, text);
+				if (found !== NO_FACTS) facts.set(f, found);
+				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
+			}),
+		);
+		return new RepoSnapshot(files, facts, ++lastVersion, undefined, '', undefined, undefined, undefined);
+	}
+
+	/** The snapshot after these files changed; `this` when no file was added or removed and no fact changed. */
+	withFiles(changes: readonly FileChange[]): RepoSnapshot {
+		let files: Set<string> | undefined;
+		let facts: Map<string, FileFacts> | undefined;
+		for (const change of changes) {
+			const p = normalisePath(change.path);
+			const deleted = 'deleted' in change;
+			if (deleted ? this.fileSet.has(p) || files?.has(p) : !(files ?? this.fileSet).has(p)) {
+				files ??= new Set(this.fileSet);
+				if (deleted) files.delete(p);
+				else files.add(p);
+			}
+			const next = deleted ? NO_FACTS : factsOf(p, change.text);
+			const before = (facts ?? this.factsByFile).get(p) ?? NO_FACTS;
+			if (sameFacts(before, next)) continue;
+			facts ??= new Map(this.factsByFile);
+			if (next === NO_FACTS) facts.delete(p);
+			else facts.set(p, next);
+		}
+		if (!files && !facts) return this;
+		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.fleet, this.fleetKey, this.rendered, this.live, this.settingsFile, this);
+	}
+
+	/** The snapshot with this fleet model; `this` when the model equals the current one. */
+	withFleet(model: FleetModel): RepoSnapshot {
+		// Locations compare by their anchor: computing every range would parse every document slowly.
+		const key = JSON.stringify(model, (_k, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v));
+		if (key === this.fleetKey) return this;
+		return new RepoSnapshot(this.fileSet, this.factsByFile, ++lastVersion, model, key, this.rendered, this.live, this.settingsFile, this);
+	}
+
+	/**
+	 * The snapshot with these rendered findings. The version stays: each file's stamp in the view
+	 * tells which cached validations to redo.
+	 */
+	withRendered(view: RenderedView | undefined): RepoSnapshot {
+		if (view === this.rendered) return this;
+		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, view, this.live, this.settingsFile, this);
+	}
+
+	/** The snapshot with this live view (its `key` tells which cached live findings to redo). */
+	withLive(view: LiveView | undefined): RepoSnapshot {
+		if (view === this.live) return this;
+		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, view, this.settingsFile, this);
+	}
+
+	/** The snapshot with this settings file (the one its folder reads, whose mistakes are findings on it). */
+	withSettingsFile(rel: string | undefined): RepoSnapshot {
+		if (rel === this.settingsFile) return this;
+		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, this.live, rel, this);
+	}
+
+	/** Every file of the repository, sorted. */
+	files(): readonly string[] {
+		return this.lookups().sortedFiles;
+	}
+
+	/** YAML files that the settings include and do not exclude, sorted. */
+	validatedFiles(settings: FleetscopeSettings): string[] {
+		return this.files().filter((f) => isYamlFile(f) && isIncluded(f, settings));
+	}
+
+	hasFile(path: string): boolean {
+		return this.fileSet.has(normalisePath(path));
+	}
+
+	exists(path: string): boolean {
+		const p = normalisePath(path);
+		if (this.fileSet.size === 0) return true; // nothing known: never claim a path is missing
+		return p === '' || this.fileSet.has(p) || this.lookups().dirs.has(p);
+	}
+
+	isPatchFile(path: string): boolean {
+		return this.lookups().patchFiles.has(normalisePath(path));
+	}
+
+	namespaceLabels(name: string): Labels | undefined {
+		return this.lookups().namespaces.get(name);
+	}
+
+	fleetExemptions(): readonly FleetExemption[] {
+		return this.lookups().exemptions.list;
+	}
+
+	/** The Fleet exemptions with their path globs compiled once (what the engine applies). */
+	get exemptions(): ExemptionSet {
+		return this.lookups().exemptions;
+	}
+
+	/** The raw objects cross-resource rules read; kustomize patch files are left out (they are partial objects). */
+	get objects(): ObjectIndex {
+		return this.lookups().objects;
+	}
+
+	/** Lookups over the fleet model (apps by path, problems by document), built once per snapshot. */
+	get fleetIndex(): FleetIndex {
+		const d = this.lookups();
+		if (!d.fleetIndex) {
+			const inherited = this.parent?.fleet === this.fleet ? this.parent?.derived?.fleetIndex : undefined;
+			d.fleetIndex = inherited ?? new FleetIndex(this.fleet ?? EMPTY_FLEET);
+		}
+		return d.fleetIndex;
+	}
+
+	private lookups(): Derived {
+		if (this.derived) return this.derived;
+		// A snapshot that shares its parent's files and facts shares its lookups too.
+		const p = this.parent?.derived;
+		if (p && this.parent!.fileSet === this.fileSet && this.parent!.factsByFile === this.factsByFile) return (this.derived = { ...p, fleetIndex: undefined });
+		return (this.derived = derive(this.fileSet, this.factsByFile));
+	}
+}
+
+interface Derived {
+	sortedFiles: readonly string[];
+	dirs: ReadonlySet<string>;
+	patchFiles: ReadonlySet<string>;
+	namespaces: ReadonlyMap<string, Labels>;
+	exemptions: ExemptionSet;
+	objects: ObjectIndex;
+	fleetIndex?: FleetIndex;
+}
+
+function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts>): Derived {
+	const dirs = new Set<string>();
+	for (const f of files) {
+		for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) {
+			const d = f.slice(0, i);
+			if (dirs.has(d)) break;
+			dirs.add(d);
+		}
+	}
+	const patchFiles = new Set<string>();
+	const namespaces = new Map<string, Labels>();
+	const exemptions: FleetExemption[] = [];
+	const sorted = [...facts.keys()].sort();
+	for (const f of sorted) {
+		const x = facts.get(f)!;
+		for (const p of x.patches ?? []) patchFiles.add(p);
+		for (const [n, l] of x.namespaces ?? []) namespaces.set(n, l);
+		if (x.exemptions) exemptions.push(...x.exemptions);
+	}
+	const objects = new ObjectSet(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []), false);
+	return { sortedFiles: [...files].sort(), dirs, patchFiles, namespaces, exemptions: new ExemptionSet(exemptions), objects };
+}
+
+function sameFacts(a: FileFacts, b: FileFacts): boolean {
+	if (a === b) return true;
+	return JSON.stringify(a, factsReplacer) === JSON.stringify(b, factsReplacer);
+}
+
+function factsReplacer(_k: string, v: unknown): unknown {
+	return v instanceof Map ? [...v] : v;
+}
+
+/**
+ * The plain values of every readable document of a text, through the engine's parser (fast path
+ * first; a duplicate key keeps the last value, as in Kubernetes). Unreadable documents are skipped:
+ * the engine reports them when it validates the file.
+ */
+function parseDocuments(text: string): unknown[] {
+	const out: unknown[] = [];
+	for (const d of parseFile(text).documents) {
+		if (d.value !== undefined) out.push(d.value);
+		else if (!d.toJsError) {
+			// A syntax error elsewhere in a kustomization must not hide its patch list: use what the parser did read.
+			try {
+				out.push(d.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+			} catch {
+				// nothing usable: the engine reports the file's problems
+			}
+		}
+	}
+	return out;
+}
+
+/** The repo-relative paths of the patch files a kustomization's text names. */
+export function patchPaths(kustomizationPath: string, text: string): string[] {
+	return patchPathsOf(kustomizationPath, parseDocuments(text)[0]);
+}

@@ -1,0 +1,284 @@
+import type { NodePath } from '../core/parse';
+import { isTemplated } from './metadata';
+import { formatPath, isObject } from './paths';
+import type { SchemaProblem } from './types';
+
+/**
+ * List topology: lists whose items are keyed (`x-kubernetes-list-type: map` with its
+ * `x-kubernetes-list-map-keys`) or unique (`set`). Two items with the same key are rejected: by
+ * the API server's validation (custom resources; containers, volumes, volume mounts and Service
+ * ports of the built-in kinds), or by server-side apply, which cannot build the object's field set
+ * (Flux applies server-side, so do Argo CD with `ServerSideApply=true` and `kubectl apply --server-side`).
+ *
+ * Custom resources take their topology from their schema; built-in kinds from BUILTIN_LISTS below.
+ */
+
+export const RULE_ID = 'schema-duplicate';
+
+/** Who rejects a duplicate: the API server's validation, or server-side apply only. */
+export type RejectedBy = 'validation' | 'apply';
+
+/** One keyed or unique list of a kind, found at `path` (`*` = every item of a list or value of a map). */
+export interface ListRule {
+	path: readonly (string | '*')[];
+	type: 'map' | 'set';
+	/** The list-map keys (empty for a set). */
+	keys: readonly string[];
+	/** Defaults the API server fills in before comparing keys (`protocol: TCP`). */
+	defaults?: Readonly<Record<string, unknown>>;
+	rejectedBy: RejectedBy;
+}
+
+interface BuiltinList {
+	keys: string[];
+	defaults?: Record<string, unknown>;
+	rejectedBy: RejectedBy;
+}
+
+const TCP = { protocol: 'TCP' };
+const byName = (rejectedBy: RejectedBy): BuiltinList => ({ keys: ['name'], rejectedBy });
+
+/**
+ * The keyed lists of the built-in types, by type and field, as k8s.io/api declares them
+ * (`+listType=map`/`+listMapKey`, else `+patchMergeKey` with `+patchStrategy=merge`, which the
+ * API server publishes as `x-kubernetes-list-type`/`x-kubernetes-list-map-keys`/
+ * `x-kubernetes-patch-merge-key` and server-side apply reads), Kubernetes 1.33. `validation`
+ * where the API server's own validation also rejects a duplicate (pkg/apis/core/validation:
+ * `field.Duplicate` or "must be unique"). No installed package carries these extensions
+ * (kubernetes-models and @kubernetes/client-node drop them), hence the table; see docs/schemas.md.
+ */
+const CONTAINER: Record<string, BuiltinList> = {
+	ports: { keys: ['containerPort', 'protocol'], defaults: TCP, rejectedBy: 'apply' },
+	env: byName('apply'),
+	volumeMounts: { keys: ['mountPath'], rejectedBy: 'validation' },
+	volumeDevices: { keys: ['devicePath'], rejectedBy: 'validation' },
+};
+
+export const BUILTIN_LISTS: Readonly<Record<string, Readonly<Record<string, BuiltinList>>>> = {
+	IoK8sApiCoreV1PodSpec: {
+		containers: byName('validation'),
+		initContainers: byName('validation'),
+		ephemeralContainers: byName('validation'),
+		volumes: byName('validation'),
+		imagePullSecrets: byName('apply'),
+		hostAliases: { keys: ['ip'], rejectedBy: 'apply' },
+		topologySpreadConstraints: { keys: ['topologyKey', 'whenUnsatisfiable'], rejectedBy: 'validation' },
+		resourceClaims: byName('validation'),
+		schedulingGates: byName('validation'),
+	},
+	IoK8sApiCoreV1Container: CONTAINER,
+	IoK8sApiCoreV1EphemeralContainer: CONTAINER,
+	IoK8sApiCoreV1ServiceSpec: {
+		ports: { keys: ['port', 'protocol'], defaults: TCP, rejectedBy: 'validation' },
+	},
+	IoK8sApimachineryPkgApisMetaV1ObjectMeta: {
+		ownerReferences: { keys: ['uid'], rejectedBy: 'apply' },
+	},
+};
+
+/** A type of the generated field tree, as far as this walk needs it. */
+export interface TreeType {
+	p: Record<string, { t: string }>;
+}
+
+/** Where a built-in kind keeps what the API server validates beyond its types: keyed lists, pod specs, nested metadata, label maps. */
+export interface BuiltinLayout {
+	lists: ListRule[];
+	/** Pod specs (container names are unique across their three lists). */
+	podSpecs: (string | '*')[][];
+	/** Nested ObjectMeta (pod templates, job templates, claim templates): their labels and annotations are validated too. */
+	metas: (string | '*')[][];
+	/** Label maps: selectors' `matchLabels`, a Service's or ReplicationController's `selector`. */
+	labelMaps: (string | '*')[][];
+}
+
+const OBJECT_META = 'IoK8sApimachineryPkgApisMetaV1ObjectMeta';
+const LABEL_SELECTOR = 'IoK8sApimachineryPkgApisMetaV1LabelSelector';
+const SELECTOR_MAPS: Record<string, string> = { IoK8sApiCoreV1ServiceSpec: 'selector', IoK8sApiCoreV1ReplicationControllerSpec: 'selector' };
+
+/** The layout of a built-in root type, found once per kind by walking the field tree. */
+export function builtinLayout(types: Readonly<Record<string, TreeType>>, root: string): BuiltinLayout {
+	const layout: BuiltinLayout = { lists: [], podSpecs: [], metas: [], labelMaps: [] };
+	const stack = new Set<string>();
+	const walk = (ref: string, path: (string | '*')[]): void => {
+		if (ref.startsWith('[]') || ref.startsWith('{}')) return walk(ref.slice(2), [...path, '*']);
+		const type = types[ref];
+		if (!type || stack.has(ref)) return;
+		if (ref === OBJECT_META && path.length > 1) layout.metas.push(path);
+		if (ref === LABEL_SELECTOR) layout.labelMaps.push([...path, 'matchLabels']);
+		if (ref === 'IoK8sApiCoreV1PodSpec') layout.podSpecs.push(path);
+		if (SELECTOR_MAPS[ref]) layout.labelMaps.push([...path, SELECTOR_MAPS[ref]]);
+		stack.add(ref);
+		const lists = BUILTIN_LISTS[ref];
+		for (const [field, prop] of Object.entries(type.p)) {
+			const list = lists?.[field];
+			if (list) layout.lists.push({ path: [...path, field], type: 'map', keys: list.keys, defaults: list.defaults, rejectedBy: list.rejectedBy });
+			if (field === 'status' && path.length === 0) continue; // written by controllers
+			if (prop.t.startsWith('Io') || prop.t.startsWith('[]Io') || prop.t.startsWith('{}Io')) walk(prop.t, [...path, field]);
+		}
+		stack.delete(ref);
+	};
+	walk(root, []);
+	return layout;
+}
+
+/** Every value at a path pattern (`*` = every item of a list or value of a map), with its concrete path. */
+export function valuesAt(value: unknown, path: readonly (string | '*')[]): { value: unknown; path: NodePath }[] {
+	const out: { value: unknown; path: NodePath }[] = [];
+	const go = (v: unknown, rest: readonly (string | '*')[], at: NodePath): void => {
+		if (rest.length === 0) {
+			out.push({ value: v, path: at });
+			return;
+		}
+		const [seg, ...tail] = rest;
+		if (seg === '*') {
+			if (Array.isArray(v)) v.forEach((x, i) => go(x, tail, [...at, i]));
+			else if (isObject(v)) for (const [k, x] of Object.entries(v)) go(x, tail, [...at, k]);
+		} else if (isObject(v) && seg in v) go(v[seg], tail, [...at, seg]);
+	};
+	go(value, path, []);
+	return out;
+}
+
+type Json = Record<string, unknown>;
+
+/** What a CRD schema declares beyond types: keyed and unique lists, embedded objects. */
+export interface SchemaLayout {
+	lists: ListRule[];
+	/** `x-kubernetes-embedded-resource`: objects validated as objects (apiVersion, kind, metadata). */
+	embedded: (string | '*')[][];
+}
+
+/** The layout of a (prepared, `$ref`-free) CRD schema: every list-type map or set, every embedded resource. */
+export function schemaLayout(schema: Json): SchemaLayout {
+	const out: ListRule[] = [];
+	const embedded: (string | '*')[][] = [];
+	const walk = (node: unknown, path: (string | '*')[], depth: number): void => {
+		if (!isObject(node) || depth > 64) return;
+		if (node['x-kubernetes-embedded-resource'] === true && path.length > 0) embedded.push(path);
+		const listType = node['x-kubernetes-list-type'];
+		if ((listType === 'map' || listType === 'set') && isObject(node.items)) {
+			const keys = listType === 'map' && Array.isArray(node['x-kubernetes-list-map-keys']) ? (node['x-kubernetes-list-map-keys'] as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+			if (listType === 'set' || keys.length > 0) out.push({ path, type: listType, keys, defaults: keyDefaults(node.items, keys), rejectedBy: 'validation' });
+		}
+		if (isObject(node.properties)) for (const [k, v] of Object.entries(node.properties)) walk(v, [...path, k], depth + 1);
+		if (isObject(node.items)) walk(node.items, [...path, '*'], depth + 1);
+		if (isObject(node.additionalProperties)) walk(node.additionalProperties, [...path, '*'], depth + 1);
+		for (const c of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(node[c])) for (const b of node[c] as unknown[]) walk(b, path, depth + 1);
+	};
+	walk(schema, [], 0);
+	const seen = new Set<string>();
+	return { lists: dedupe(out), embedded: embedded.filter((p) => !seen.has(JSON.stringify(p)) && !!seen.add(JSON.stringify(p))) };
+}
+
+function keyDefaults(items: Json, keys: readonly string[]): Record<string, unknown> | undefined {
+	if (!isObject(items.properties)) return undefined;
+	const out: Record<string, unknown> = {};
+	for (const k of keys) {
+		const p = items.properties[k];
+		if (isObject(p) && p.default !== undefined) out[k] = p.default;
+	}
+	return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function dedupe(rules: ListRule[]): ListRule[] {
+	const seen = new Set<string>();
+	return rules.filter((r) => {
+		const k = JSON.stringify([r.path, r.type, r.keys]);
+		if (seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+}
+
+/** The duplicate items of the lists the rules describe, as problems on the second occurrence. */
+export function duplicateProblems(value: unknown, rules: readonly ListRule[]): SchemaProblem[] {
+	const out: SchemaProblem[] = [];
+	for (const rule of rules) {
+		for (const { value: list, path } of valuesAt(value, rule.path)) if (Array.isArray(list)) out.push(...duplicatesIn(list, path, rule));
+	}
+	return out;
+}
+
+function duplicatesIn(list: unknown[], path: NodePath, rule: ListRule): SchemaProblem[] {
+	const out: SchemaProblem[] = [];
+	const first = new Map<string, number>();
+	list.forEach((item, i) => {
+		const key = itemKey(item, rule);
+		if (key === undefined) return;
+		const seen = first.get(key.id);
+		if (seen === undefined) {
+			first.set(key.id, i);
+			return;
+		}
+		out.push(duplicateProblem(path, i, seen, key.text, rule, isObject(item) && rule.keys[0] in item ? rule.keys[0] : undefined));
+	});
+	return out;
+}
+
+/** The identity of an item (`{"name":"app"}`) and how a person reads it (`name "app"`), or undefined when it has no complete key. */
+function itemKey(item: unknown, rule: ListRule): { id: string; text: string } | undefined {
+	if (rule.type === 'set') {
+		if (typeof item === 'string' && isTemplated(item)) return undefined;
+		return item === undefined ? undefined : { id: JSON.stringify(item), text: JSON.stringify(item) };
+	}
+	if (!isObject(item)) return undefined;
+	const values: unknown[] = [];
+	for (const k of rule.keys) {
+		const v = item[k] ?? rule.defaults?.[k];
+		if (v === undefined || v === null || typeof v === 'object' || (typeof v === 'string' && isTemplated(v))) return undefined;
+		values.push(v);
+	}
+	const text = rule.keys.map((k, i) => `${k} ${JSON.stringify(values[i])}`).join(' and ');
+	return { id: JSON.stringify(values), text };
+}
+
+function duplicateProblem(listPath: NodePath, i: number, first: number, keyText: string, rule: ListRule, keyField: string | undefined): SchemaProblem {
+	const listName = formatPath(listPath);
+	const field = String(listPath[listPath.length - 1]);
+	const what = rule.type === 'set' ? `${keyText} is listed twice in ${listName}` : `${listName}[${i}] has the same ${keyText} as ${listName}[${first}]`;
+	const topology = rule.type === 'set' ? `${field} is a set` : `${field} is a list keyed by ${rule.keys.join(' and ')}`;
+	const why =
+		rule.rejectedBy === 'validation'
+			? 'so the API server rejects the duplicate'
+			: 'so server-side apply (Flux, Argo CD with ServerSideApply, kubectl apply --server-side) rejects the object, and client-side apply keeps only one of them';
+	const path = keyField !== undefined ? [...listPath, i, keyField] : [...listPath, i];
+	return { ruleId: RULE_ID, path, target: keyField !== undefined ? 'value' : 'key', message: `${what}: ${topology}, ${why}. Remove or rename one of them.` };
+}
+
+/**
+ * Container names are unique across a pod's containers, init containers and ephemeral containers
+ * (pkg/apis/core/validation: one set of names for all three), checked at each pod spec of a kind.
+ */
+export function containerNameClashes(value: unknown, podSpecPaths: readonly (readonly (string | '*')[])[]): SchemaProblem[] {
+	const out: SchemaProblem[] = [];
+	for (const specPath of podSpecPaths) {
+		for (const { value: podSpec, path: spec } of valuesAt(value, specPath)) {
+			if (!isObject(podSpec)) continue;
+			const names = new Map<string, string>();
+			for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
+				const list = podSpec[field];
+				if (!Array.isArray(list)) continue;
+				const listName = formatPath([...spec, field]);
+				const own = new Set<string>();
+				list.forEach((c, i) => {
+					const name = isObject(c) && typeof c.name === 'string' ? c.name : undefined;
+					if (name === undefined || isTemplated(name) || own.has(name)) return; // a duplicate within one list is reported as such
+					own.add(name);
+					const other = names.get(name);
+					if (other === undefined) {
+						names.set(name, `${listName}[${i}]`);
+						return;
+					}
+					out.push({
+						ruleId: RULE_ID,
+						path: [...spec, field, i, 'name'],
+						target: 'value',
+						message: `${listName}[${i}].name ${JSON.stringify(name)} is also the name of ${other}: container names must be unique across containers, initContainers and ephemeralContainers, so the API server rejects the pod. Rename one of them.`,
+					});
+				});
+			}
+		}
+	}
+	return out;
+}

@@ -1,0 +1,156 @@
+import type { FleetscopeSettings } from '../../../shared/settings';
+import type { RepoContext, RenderedView } from '../engine/context/check-context';
+import { discoverFleet } from '../engine/fleet/discover';
+import { DocumentStore } from '../engine/fleet/reader';
+import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
+import type { FleetModel } from '../engine/fleet/types';
+import { renderedRules } from '../engine/rules/policy-rendered';
+import { changedFiles, RenderedEvaluator } from '../engine/rules/compliance/rendered';
+import { NodeRepoReader } from '../host/repo-reader';
+
+/** What rendering and the rendered compliance checks need besides the repository. */
+export interface RenderSettings {
+	settings: FleetscopeSettings;
+	today: string;
+}
+
+/** What a rediscovery found: the model, and which files the change can affect. */
+export interface Rediscovery {
+	model: FleetModel;
+	/**
+	 * The files whose findings the change can affect: 'all' when the graph itself changed (clusters,
+	 * environments, which files reach which cluster, the apps and their facts), else only the files
+	 * that set a version that changed or hold a problem that changed (a retag in an overlay); empty
+	 * when the model is the same.
+	 */
+	affected: 'all' | string[];
+}
+
+/** What an evaluation of the renders produced: the view (undefined: rendering is off), the files whose rendered findings changed. */
+export interface RenderOutcome {
+	/** False when nothing was rendered (nothing changed, rendering off, or overtaken by newer work). */
+	ran: boolean;
+	view: RenderedView | undefined;
+	changed: string[];
+	clusters: number;
+	objects: number;
+}
+
+/**
+ * The fleet model and the renders of one repository on disk: discovery over a document store that
+ * reads the disk (the editor's open documents win), and what each cluster receives, rendered and
+ * judged by the compliance rules. It owns its reader, store, renderer and evaluator and their
+ * caches; it never changes the repository snapshot itself: its folder applies what it returns.
+ */
+export class FleetState {
+	private readonly reader: NodeRepoReader;
+	private readonly store: DocumentStore;
+	private renderer: TargetRenderer;
+	private readonly evaluator = new RenderedEvaluator(renderedRules());
+	private lastModel?: FleetModel;
+	private lastRenders: readonly ClusterRender[] = [];
+	private lastView?: RenderedView;
+	/** What the last evaluation was computed for, or '' when it must run again. */
+	private evaluatedWith = '';
+	/** Counts evaluations, so that one overtaken by a newer one stops. */
+	private generation = 0;
+
+	constructor(root: string, files: readonly string[], texts: (rel: string) => string | undefined) {
+		this.reader = new NodeRepoReader(root, files, texts);
+		this.store = new DocumentStore(this.reader);
+		this.renderer = new TargetRenderer(this.store);
+	}
+
+	/** The model as last discovered (discovering it first if needed). */
+	get model(): FleetModel {
+		return (this.lastModel ??= this.rediscover([], this.reader.files()).model);
+	}
+
+	/** The document store discovery reads (also what rendering and navigation read). */
+	get documents(): DocumentStore {
+		return this.store;
+	}
+
+	/** The renders of the last evaluation (`fleetscope render`, the editor's rendered manifests). */
+	get renders(): readonly ClusterRender[] {
+		return this.lastRenders;
+	}
+
+	/** These files changed on disk or in the editor (`files` is the repository's file list now): forget their texts and discover again. */
+	rediscover(changed: readonly string[], files: readonly string[]): Rediscovery {
+		const before = this.reader.files().length;
+		for (const rel of changed) this.reader.invalidate(rel);
+		this.reader.setFiles(files);
+		this.store.filesChanged();
+		// A file created or deleted changes directory listings; an edit only that file's renders.
+		this.renderer.invalidate(changed, this.reader.files().length !== before || changed.some((c) => !this.store.isFile(c)));
+		const previous = this.lastModel;
+		const model = discoverFleet(this.store);
+		this.lastModel = model;
+		this.evaluatedWith = '';
+		return { model, affected: affectedFiles(previous, model) };
+	}
+
+	/**
+	 * Renders what each cluster receives and runs the compliance rules on it; only the clusters whose
+	 * files changed are rendered again. Between clusters `pause` lets the host serve other work; an
+	 * evaluation overtaken by a newer one or by a rediscovery stops without a result.
+	 */
+	async evaluate(repo: RepoContext, run: RenderSettings, pause: () => Promise<void> = async () => undefined): Promise<RenderOutcome> {
+		const key = `${JSON.stringify(run.settings)}|${run.today}|${repo.version ?? 0}`;
+		const none = { ran: false, view: this.lastView, changed: [], clusters: 0, objects: 0 };
+		if (key === this.evaluatedWith) return none;
+		this.evaluatedWith = key;
+		if (run.settings['fleet.render'] === false) {
+			// Every file is judged as written: forget the renders (and the memory they hold).
+			++this.generation;
+			const previous = this.lastView;
+			this.renderer = new TargetRenderer(this.store);
+			this.lastRenders = [];
+			this.lastView = undefined;
+			return { ...none, view: undefined, changed: previous ? changedFiles(previous, undefined) : [] };
+		}
+		const model = this.model;
+		const generation = ++this.generation;
+		const moot = () => generation !== this.generation || this.lastModel !== model;
+		const renders: ClusterRender[] = [];
+		const evals = [];
+		for (const render of this.renderer.renderEach(model)) {
+			renders.push(render);
+			await pause();
+			if (moot()) return none;
+			evals.push(this.evaluator.evaluateCluster(render, model, { repo, settings: run.settings, today: run.today }, key));
+			await pause();
+			if (moot()) return none;
+		}
+		const previous = this.lastView;
+		const view = this.evaluator.assemble(renders, evals, model, run.settings, previous);
+		this.lastView = view;
+		this.lastRenders = renders;
+		return { ran: true, view, changed: changedFiles(previous, view), clusters: renders.length, objects: renders.reduce((n, r) => n + r.objects.length, 0) };
+	}
+}
+
+/** See `Rediscovery.affected`. */
+function affectedFiles(before: FleetModel | undefined, after: FleetModel): 'all' | string[] {
+	if (!before) return 'all';
+	// Locations compare by anchor (their ranges would need the slow parse); versions and problems apart.
+	const anchorOnly = (_k: string, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v);
+	const graph = (m: FleetModel) =>
+		JSON.stringify({ environments: m.environments, clusters: m.clusters, files: m.files, apps: m.apps.map((a) => ({ ...a, versions: undefined, behind: undefined })) }, anchorOnly);
+	if (graph(before) !== graph(after)) return 'all';
+	const out = new Set<string>();
+	const versionKey = (m: FleetModel) => new Map(m.apps.flatMap((a) => a.versions.map((v) => [JSON.stringify({ app: a.name, v }, anchorOnly), v.location.file] as const)));
+	const problemKey = (m: FleetModel) => new Map(m.problems.map((p) => [JSON.stringify(p, anchorOnly), p.location.file] as const));
+	for (const [a, b] of [
+		[versionKey(before), versionKey(after)],
+		[problemKey(before), problemKey(after)],
+	]) {
+		for (const [k, f] of a) if (!b.has(k)) out.add(f);
+		for (const [k, f] of b) if (!a.has(k)) out.add(f);
+	}
+	// A version change moves what "behind" and promotion order say for the app's other environments too.
+	const changedApps = after.apps.filter((a) => JSON.stringify(a.versions, anchorOnly) !== JSON.stringify(before.apps.find((x) => x.name === a.name)?.versions, anchorOnly));
+	for (const a of changedApps) for (const v of [...a.versions, ...(before.apps.find((x) => x.name === a.name)?.versions ?? [])]) out.add(v.location.file);
+	return [...out].sort();
+}
