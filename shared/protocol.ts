@@ -237,6 +237,62 @@ export interface PolicyTestRowResult {
 	line?: number;
 }
 
+/**
+ * Drift: where each cluster differs from Git (docs/drift.md). The same shapes are the CLI's
+ * `fleetscope drift --format json` (pinned by tests) and what the editor's Drift view, drift
+ * diagnostics and CodeLens read; `computeDrift` in `server/src/engine/drift` produces them.
+ */
+export type DriftState = 'in-sync' | 'drifted' | 'missing' | 'extraneous' | 'unmanaged' | 'unknown' | 'skipped';
+
+/** `drifted` when any object is drifted, missing or extraneous; else `unknown` when something could not be read; else `in-sync`. */
+export type DriftClusterState = 'in-sync' | 'drifted' | 'unknown';
+
+/** A line of the repository (repo-relative posix path, 1-based line). */
+export interface DriftSource {
+	file: string;
+	line: number;
+}
+
+/** One field that differs: Git's value and the live one (null when absent), who set the live one and when. */
+export interface DriftField {
+	/** `spec.template.spec.containers[name=web].image`: dots, list items by merge key. */
+	path: string;
+	desired: unknown;
+	live: unknown;
+	/** The managedFields manager that last set the live value (`kubectl-edit`), if known. */
+	manager: string | null;
+	/** When it did (ISO time from managedFields), if known. */
+	time: string | null;
+	/** The line that produced Git's value (the patch, the `images` entry, the base). */
+	source: DriftSource | null;
+}
+
+export interface DriftObject {
+	apiVersion: string;
+	kind: string;
+	namespace: string | null;
+	name: string;
+	state: DriftState;
+	/** The object's first line in Git (null for objects only the cluster has). */
+	source: DriftSource | null;
+	/** The differing fields (`drifted` only; empty otherwise). */
+	fields: DriftField[];
+	/** Why, in a sentence, for every state but `in-sync` and plain `drifted` (and for Secrets: their data is never read). */
+	reason: string | null;
+}
+
+export interface DriftCluster {
+	name: string;
+	/** The kubeconfig context or snapshot directory its live state came from, if any. */
+	context: string | null;
+	state: DriftClusterState;
+	objects: DriftObject[];
+}
+
+export interface DriftReport {
+	clusters: DriftCluster[];
+}
+
 /*
  * Promotion (`fleetscope promote`, and the editor's `Fleetscope: Promote...`): the plan that moves
  * an app's versions (or directory) from one environment to the next, its gates, and the pull

@@ -54,6 +54,23 @@ export interface SnapshotOptions {
 	output: string;
 	kubeconfigs: string[];
 	liveTimeoutSeconds?: number;
+	/** `--full`: also the full objects of the kinds the repository at `path` declares (for drift). */
+	full?: boolean;
+	path?: string;
+}
+
+/** The options of `fleetscope drift` (cli/drift.ts). */
+export interface DriftOptions {
+	path?: string;
+	contexts: string[];
+	snapshots: string[];
+	kubeconfigs: string[];
+	format: Format;
+	output?: string;
+	/** `--all`: in-sync objects too. */
+	all: boolean;
+	config?: string;
+	liveTimeoutSeconds?: number;
 }
 
 /** The options of `fleetscope render`. */
@@ -86,6 +103,7 @@ export type Command =
 	| { kind: 'fleet'; options: FleetOptions }
 	| { kind: 'render'; options: RenderOptions }
 	| { kind: 'snapshot'; options: SnapshotOptions }
+	| { kind: 'drift'; options: DriftOptions }
 	| { kind: 'policy-test'; options: PolicyTestOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
@@ -95,7 +113,9 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope report [PATH...] [--format html|md|json] [--output FILE] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
        fleetscope render [PATH] --cluster NAME [--output FILE]
-       fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
+       fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE] [--full [PATH]]
+       fleetscope drift [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]...
+                        [--format text|json|sarif] [--output FILE] [--all]
        fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
        fleetscope policy test [DIR...] [--format text|json] [--output FILE]
 
@@ -150,7 +170,17 @@ directory) with Fleetscope's own policy engine, no kyverno binary: 0 when every 
 agrees, 1 on a mismatch, 2 on a usage error (mutate and generate rows are listed as not evaluated).
 
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
-never Secret data) to DIR, for --snapshot on a machine without cluster access.
+never Secret data) to DIR, for --snapshot on a machine without cluster access. --full also writes
+the full objects of the kinds the repository at PATH (default: .) declares, for drift (Secrets as
+metadata only).
+
+drift compares what Git sends each cluster of --context/--snapshot with what it runs (docs/drift.md):
+per object in-sync, drifted (fields with Git's and the live value and who set it), missing,
+extraneous, unmanaged (setting drift.unmanaged), unknown or skipped; in-sync objects only with --all.
+Read-only (GET, LIST, WATCH; Secrets as metadata) unless the settings file turns on
+drift.serverSideDryRun (PATCH ?dryRun=All, which changes nothing).
+Exit codes: 0 no drift, 1 drift (drifted, missing or extraneous), 2 usage error or no state for a
+requested context or snapshot.
 
 Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal
 error, or a --context/--snapshot for which no state at all could be had (unreachable, never cached).
@@ -194,6 +224,8 @@ export function parseCommand(argv: string[]): Command {
 				kubeconfig: { type: 'string', multiple: true },
 				'live-timeout': { type: 'string' },
 				cluster: { type: 'string' },
+				all: { type: 'boolean' },
+				full: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -206,7 +238,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot)');
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot, drift)');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
 		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
@@ -227,14 +259,17 @@ export function parseCommand(argv: string[]): Command {
 	if (command === 'policy') {
 		const [sub, ...dirs] = paths;
 		if (sub !== 'test') throw new UsageError(`unknown policy command "${sub ?? ''}": fleetscope policy test [DIR...]`);
-		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout', 'cluster'] as const) {
+		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout', 'cluster', 'all', 'full'] as const) {
 			if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of policy test`);
 		}
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'policy-test', options: { dirs, format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
 	}
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote and policy test`);
+	if (command === 'drift') return { kind: 'drift', options: driftOptions(values, paths) };
+	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
+	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote, drift and policy test`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);
@@ -246,11 +281,11 @@ export function parseCommand(argv: string[]): Command {
 		if (list.some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
 	}
 	if (command === 'snapshot') {
-		if (paths.length > 0) throw new UsageError(`fleetscope snapshot takes no path, got "${paths[0]}"`);
+		if (paths.length > (values.full ? 1 : 0)) throw new UsageError(values.full ? 'fleetscope snapshot --full takes one repository path' : `fleetscope snapshot takes no path, got "${paths[0]}" (a repository path goes with --full)`);
 		if (contexts.length !== 1) throw new UsageError('fleetscope snapshot needs exactly one --context NAME');
 		if (!values.output) throw new UsageError('fleetscope snapshot needs --output DIR');
 		if (values.snapshot) throw new UsageError('--snapshot is an option of fleetscope check');
-		return { kind: 'snapshot', options: { context: contexts[0], output: values.output, kubeconfigs, liveTimeoutSeconds } };
+		return { kind: 'snapshot', options: { context: contexts[0], output: values.output, kubeconfigs, liveTimeoutSeconds, ...(values.full ? { full: true, path: paths[0] } : {}) } };
 	}
 	const kubernetesVersion = values['kubernetes-version'];
 	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
@@ -283,6 +318,37 @@ export function parseCommand(argv: string[]): Command {
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
 		},
+	};
+}
+
+/** `fleetscope drift [PATH] ...`: validated options. */
+function driftOptions(values: Record<string, string | boolean | string[] | undefined>, paths: string[]): DriftOptions {
+	if (paths.length > 1) throw new UsageError('drift takes one repository path');
+	for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'no-production-escalation', 'no-render', 'full'] as const) {
+		if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of drift`);
+	}
+	const list = (flag: string) => (values[flag] as string[] | undefined) ?? [];
+	for (const flag of ['context', 'snapshot', 'kubeconfig']) if (list(flag).some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
+	const contexts = list('context');
+	const snapshots = list('snapshot');
+	if (contexts.length + snapshots.length === 0) throw new UsageError('drift needs at least one --context NAME or --snapshot DIR to compare with');
+	if (values.output === '') throw new UsageError('--output needs a file name');
+	if (values.config === '') throw new UsageError('--config needs a file name');
+	let liveTimeoutSeconds: number | undefined;
+	if (values['live-timeout'] !== undefined) {
+		liveTimeoutSeconds = Number(values['live-timeout']);
+		if (!Number.isFinite(liveTimeoutSeconds) || liveTimeoutSeconds <= 0 || liveTimeoutSeconds > 600) throw new UsageError(`--live-timeout must be a number of seconds between 0 and 600, got "${String(values['live-timeout'])}"`);
+	}
+	return {
+		path: paths[0],
+		contexts,
+		snapshots,
+		kubeconfigs: list('kubeconfig'),
+		format: oneOf('format', values.format as string | undefined, FORMATS) ?? 'text',
+		output: values.output as string | undefined,
+		all: values.all === true,
+		config: values.config as string | undefined,
+		liveTimeoutSeconds,
 	};
 }
 

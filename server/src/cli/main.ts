@@ -7,6 +7,7 @@ import { runPromote } from './promote';
 import { runRender } from './render';
 import { runPolicyTestCommand } from './policy-test';
 import { runSnapshot } from './live';
+import { runDriftCommand, runFullSnapshotCommand } from './drift-command';
 import { reportSummary } from '../engine/report/text';
 import { renderReport, runReport } from './report';
 import { formatJson } from './format/json';
@@ -72,6 +73,8 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			else io.stdout(yaml);
 			return 0;
 		}
+		if (command.kind === 'drift') return await runDriftCommand(command.options, io, now);
+		if (command.kind === 'snapshot' && command.options.full) return await runFullSnapshotCommand(command.options, io);
 		if (command.kind === 'policy-test') return runPolicyTestCommand(command.options, io);
 		if (command.kind === 'snapshot') {
 			const result = await runSnapshot(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
