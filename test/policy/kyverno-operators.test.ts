@@ -2,8 +2,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateCondition } from '../../server/src/engine/rules/policy/kyverno/conditions';
 import { operatorOf, valueMatches } from '../../server/src/engine/rules/policy/kyverno/value-pattern';
+import { wildcardMatch } from '../../server/src/engine/rules/policy/resources';
 
 /** Kyverno's value operators in patterns, and every condition operator, each both ways. */
+
+test('wildcards: * any run, ? one character, everything else literal; no backtracking blow-up', () => {
+	assert.equal(wildcardMatch('a*c', 'abc'), true);
+	assert.equal(wildcardMatch('a*c', 'ac'), true);
+	assert.equal(wildcardMatch('a*c', 'abd'), false);
+	assert.equal(wildcardMatch('*.example.com', 'x.example.com'), true);
+	assert.equal(wildcardMatch('*.example.com', 'example.com'), false);
+	assert.equal(wildcardMatch('*a*b', 'xaxxb'), true);
+	assert.equal(wildcardMatch('*a*b', 'xaxxbc'), false);
+	assert.equal(wildcardMatch('a**b', 'ab'), true);
+	assert.equal(wildcardMatch('ab*', 'a'), false);
+	assert.equal(wildcardMatch('a?c', 'ac'), false);
+	assert.equal(wildcardMatch('?', ''), false);
+	assert.equal(wildcardMatch('a.c', 'abc'), false, 'a dot is literal');
+	assert.equal(wildcardMatch('[a]*', '[a]x'), true, 'brackets are literal');
+	assert.equal(wildcardMatch('kube-*', 'kube-system'), true);
+	const started = performance.now();
+	assert.equal(wildcardMatch('*a*a*a*a*a*a*a*b', 'a'.repeat(20000)), false);
+	assert.ok(performance.now() - started < 500, 'a hostile pattern stays fast');
+});
 
 test('pattern values: wildcards, negation, alternatives and conjunctions', () => {
 	assert.equal(valueMatches('nginx:1.27', '*:*'), true);

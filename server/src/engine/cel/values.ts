@@ -1,16 +1,24 @@
-import { celList, celMap, isCelList, isCelMap, isCelUint, type CelList, type CelMap, type CelValue } from '@bufbuild/cel';
+import { isCelList, isCelMap, isCelUint, type CelList, type CelMap, type CelValue } from '@bufbuild/cel';
 
 /**
  * Values between JSON (what YAML documents parse to) and CEL. Kubernetes hands CEL the objects of
  * its unstructured JSON: a whole number is an `int`, any other number a `double`; lists and maps
- * nest. The converted tree is built once per JSON object by a `CelValues` (a cache owned by one
- * evaluation batch), so a resource judged by many expressions is converted once.
+ * nest. Objects and arrays are lazy views, each member converted once when read; the caller's
+ * cache (owned by the evaluator that judges the resource) keeps one view per JSON object, so a
+ * resource judged by many expressions is converted at most once, and only where they read it.
  */
 
 /** The property bufbuild/cel recognises maps by (its `isCelMap` checks this symbol, registered globally). */
 const MAP_SYMBOL = Symbol.for('@bufbuild/cel/map');
 
-/** Converts one JSON value to CEL; objects and arrays through `cache` when given. */
+/** The property bufbuild/cel recognises lists by (its `isCelList` checks this symbol, registered globally). */
+const LIST_SYMBOL = Symbol.for('@bufbuild/cel/list');
+
+/**
+ * Converts one JSON value to CEL. Objects and arrays become lazy views (`JsonMap`, `JsonList`)
+ * that convert a member when an expression reads it, each once through `cache` when given: an
+ * expression that reads `object.spec.replicas` does not pay for the whole object.
+ */
 export function toCel(value: unknown, cache?: WeakMap<object, CelValue>): CelValue {
 	if (value === null || value === undefined) return null;
 	switch (typeof value) {
@@ -25,18 +33,80 @@ export function toCel(value: unknown, cache?: WeakMap<object, CelValue>): CelVal
 			if (value instanceof Opaque || isCelList(value) || isCelMap(value) || isCelUint(value)) return value as CelValue;
 			const hit = cache?.get(value);
 			if (hit !== undefined) return hit;
-			let out: CelValue;
-			if (Array.isArray(value)) out = celList(value.map((v) => toCel(v, cache)));
-			else {
-				const m = new Map<string, CelValue>();
-				for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) m.set(k, toCel(v, cache));
-				out = celMap(m);
-			}
+			const out = (Array.isArray(value) ? new JsonList(value, cache) : new JsonMap(value as Record<string, unknown>, cache)) as unknown as CelValue;
 			cache?.set(value, out);
 			return out;
 		}
 		default:
 			return null;
+	}
+}
+
+/** A JSON array as a CEL list, its elements converted when read. */
+class JsonList {
+	readonly [LIST_SYMBOL] = {};
+	private converted?: CelValue[];
+	constructor(
+		private readonly array: readonly unknown[],
+		private readonly cache?: WeakMap<object, CelValue>,
+	) {}
+	get size(): number {
+		return this.array.length;
+	}
+	get(index: number): CelValue | undefined {
+		if (index < 0 || index >= this.array.length) return undefined;
+		const c = (this.converted ??= new Array<CelValue>(this.array.length));
+		return (c[index] ??= toCel(this.array[index], this.cache));
+	}
+	*values(): IterableIterator<CelValue> {
+		for (let i = 0; i < this.array.length; i++) yield this.get(i)!;
+	}
+	[Symbol.iterator](): IterableIterator<CelValue> {
+		return this.values();
+	}
+}
+
+/** A JSON object as a CEL map with string keys, its values converted when read (undefined members are absent). */
+class JsonMap {
+	readonly [MAP_SYMBOL] = {};
+	private members?: string[];
+	private readonly converted = new Map<string, CelValue>();
+	constructor(
+		private readonly object: Record<string, unknown>,
+		private readonly cache?: WeakMap<object, CelValue>,
+	) {}
+	private keyList(): string[] {
+		return (this.members ??= Object.keys(this.object).filter((k) => this.object[k] !== undefined));
+	}
+	get size(): number {
+		return this.keyList().length;
+	}
+	get(key: unknown): CelValue | undefined {
+		if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(this.object, key)) return undefined;
+		const raw = this.object[key];
+		if (raw === undefined) return undefined;
+		let v = this.converted.get(key);
+		if (v === undefined) this.converted.set(key, (v = toCel(raw, this.cache)));
+		return v;
+	}
+	/** As bufbuild/cel's own maps: a member whose value is null is not there for `has()` (Kubernetes drops null fields). */
+	has(key: unknown): boolean {
+		return this.get(key) != undefined;
+	}
+	keys(): IterableIterator<string> {
+		return this.keyList()[Symbol.iterator]();
+	}
+	*values(): IterableIterator<CelValue> {
+		for (const k of this.keyList()) yield this.get(k)!;
+	}
+	*entries(): IterableIterator<[string, CelValue]> {
+		for (const k of this.keyList()) yield [k, this.get(k)!];
+	}
+	[Symbol.iterator](): IterableIterator<[string, CelValue]> {
+		return this.entries();
+	}
+	forEach(cb: (value: CelValue, key: string, map: unknown) => void, thisArg?: unknown): void {
+		for (const k of this.keyList()) cb.call(thisArg, this.get(k)!, k, this);
 	}
 }
 

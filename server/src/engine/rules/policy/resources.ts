@@ -71,9 +71,25 @@ export const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet',
 export function wildcardMatch(pattern: string, text: string): boolean {
 	if (!pattern.includes('*') && !pattern.includes('?')) return pattern === text;
 	if (pattern === '*') return true;
-	let re = '^';
-	for (const c of pattern) re += c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-	return new RegExp(`${re}$`).test(text);
+	// Greedy matching with one backtrack point (the last star): linear in practice, no regular expression.
+	let p = 0;
+	let t = 0;
+	let star = -1;
+	let mark = 0;
+	while (t < text.length) {
+		if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+			p++;
+			t++;
+		} else if (p < pattern.length && pattern[p] === '*') {
+			star = p++;
+			mark = t;
+		} else if (star !== -1) {
+			p = star + 1;
+			t = ++mark;
+		} else return false;
+	}
+	while (p < pattern.length && pattern[p] === '*') p++;
+	return p === pattern.length;
 }
 
 export interface LabelSelector {
