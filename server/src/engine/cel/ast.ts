@@ -33,31 +33,42 @@ export interface AstFacts {
 	nodes: number;
 }
 
-let synthetic = 1_000_000;
-const id = () => BigInt(++synthetic);
+/**
+ * Makes the nodes a rewrite adds, with ids of their own: above the parser's (which count from 1),
+ * unique within the one expression the builder serves.
+ */
+class NodeBuilder {
+	private synthetic = 1_000_000;
 
-function node(kind: Expr['exprKind']): Expr {
-	return { $typeName: 'cel.expr.Expr', id: id(), exprKind: kind } as Expr;
-}
-const call = (fn: string, args: Expr[], target?: Expr): Expr => node({ case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: fn, args, target } as Call });
-const ident = (name: string): Expr => node({ case: 'identExpr', value: { $typeName: 'cel.expr.Expr.Ident', name } } as Expr['exprKind']);
-const constant = (kind: 'boolValue' | 'stringValue', value: boolean | string): Expr =>
-	node({ case: 'constExpr', value: { $typeName: 'cel.expr.Constant', constantKind: { case: kind, value } } } as Expr['exprKind']);
-const emptyList = (): Expr => node({ case: 'listExpr', value: { $typeName: 'cel.expr.Expr.CreateList', elements: [], optionalIndices: [] } } as Expr['exprKind']);
+	private node(kind: Expr['exprKind']): Expr {
+		return { $typeName: 'cel.expr.Expr', id: BigInt(++this.synthetic), exprKind: kind } as Expr;
+	}
+	call(fn: string, args: Expr[], target?: Expr): Expr {
+		return this.node({ case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: fn, args, target } as Call });
+	}
+	ident(name: string): Expr {
+		return this.node({ case: 'identExpr', value: { $typeName: 'cel.expr.Expr.Ident', name } } as Expr['exprKind']);
+	}
+	constant(kind: 'boolValue' | 'stringValue', value: boolean | string): Expr {
+		return this.node({ case: 'constExpr', value: { $typeName: 'cel.expr.Constant', constantKind: { case: kind, value } } } as Expr['exprKind']);
+	}
+	emptyList(): Expr {
+		return this.node({ case: 'listExpr', value: { $typeName: 'cel.expr.Expr.CreateList', elements: [], optionalIndices: [] } } as Expr['exprKind']);
+	}
+	comprehension(c: Partial<Comprehension>): Expr {
+		return this.node({ case: 'comprehensionExpr', value: { $typeName: 'cel.expr.Expr.Comprehension', iterVar2: '', ...c } as Comprehension });
+	}
 
-function comprehension(c: Partial<Comprehension>): Expr {
-	return node({ case: 'comprehensionExpr', value: { $typeName: 'cel.expr.Expr.Comprehension', iterVar2: '', ...c } as Comprehension });
-}
+	/** `cel.bind(x, init, body)`: body with x bound to init, as cel-go expands it (a comprehension over nothing). */
+	bind(name: string, init: Expr, body: Expr): Expr {
+		return this.comprehension({ iterVar: '#unused', iterRange: this.emptyList(), accuVar: name, accuInit: init, loopCondition: this.constant('boolValue', false), loopStep: this.ident(name), result: body });
+	}
 
-/** `cel.bind(x, init, body)`: body with x bound to init, as cel-go expands it (a comprehension over nothing). */
-function bind(name: string, init: Expr, body: Expr): Expr {
-	return comprehension({ iterVar: '#unused', iterRange: emptyList(), accuVar: name, accuInit: init, loopCondition: constant('boolValue', false), loopStep: ident(name), result: body });
-}
-
-/** `opt.optMap(x, body)`: `opt.hasValue() ? optional.of(cel.bind(x, opt.value(), body)) : optional.none()`; optFlatMap without the `of`. */
-function optMap(target: Expr, name: string, body: Expr, flat: boolean): Expr {
-	const bound = bind(name, call('value', [], target), body);
-	return call('_?_:_', [call('hasValue', [], target), flat ? bound : call('optional.of', [bound]), call('optional.none', [])]);
+	/** `opt.optMap(x, body)`: `opt.hasValue() ? optional.of(cel.bind(x, opt.value(), body)) : optional.none()`; optFlatMap without the `of`. */
+	optMap(target: Expr, name: string, body: Expr, flat: boolean): Expr {
+		const bound = this.bind(name, this.call('value', [], target), body);
+		return this.call('_?_:_', [this.call('hasValue', [], target), flat ? bound : this.call('optional.of', [bound]), this.call('optional.none', [])]);
+	}
 }
 
 /** Whether an expression is an optional selection or index (its chain continues optionally). */
@@ -81,6 +92,7 @@ const NAMESPACES = new Set(['optional', 'format', 'ip', 'strings', 'math', 'cel'
 /** Rewrites `expr` in place (see the file comment) and returns what the static check reads. */
 export function rewrite(expr: Expr): AstFacts {
 	const facts: AstFacts = { calls: [], free: [], nodes: 0 };
+	const b = new NodeBuilder();
 	const visit = (e: Expr, bound: readonly string[]): Expr => {
 		facts.nodes++;
 		const k = e.exprKind;
@@ -92,12 +104,12 @@ export function rewrite(expr: Expr): AstFacts {
 				const field = k.value.field;
 				if (field.startsWith(OPT_FIELD_PREFIX) && k.value.operand) {
 					const operand = visit(k.value.operand, bound);
-					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [operand, constant('stringValue', field.slice(OPT_FIELD_PREFIX.length))] } as Call } } as Expr;
+					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [operand, b.constant('stringValue', field.slice(OPT_FIELD_PREFIX.length))] } as Call } } as Expr;
 				}
 				if (k.value.operand) k.value.operand = visit(k.value.operand, bound);
 				// After `.?`, the rest of the chain is optional too (`a.?b.c` is none where b is absent).
 				if (k.value.operand && isOptionalChain(k.value.operand) && !k.value.testOnly) {
-					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [k.value.operand, constant('stringValue', field)] } as Call } } as Expr;
+					return { ...e, exprKind: { case: 'callExpr', value: { $typeName: 'cel.expr.Expr.Call', function: OPT_SELECT, args: [k.value.operand, b.constant('stringValue', field)] } as Call } } as Expr;
 				}
 				return e;
 			}
@@ -106,10 +118,10 @@ export function rewrite(expr: Expr): AstFacts {
 				const ns = qualified(c.target);
 				if (ns === 'cel' && c.function === 'bind' && c.args.length === 3 && c.args[0].exprKind.case === 'identExpr') {
 					const name = c.args[0].exprKind.value.name;
-					return visit(bind(name, c.args[1], c.args[2]), bound);
+					return visit(b.bind(name, c.args[1], c.args[2]), bound);
 				}
 				if ((c.function === 'optMap' || c.function === 'optFlatMap') && c.target && c.args.length === 2 && c.args[0].exprKind.case === 'identExpr') {
-					return visit(optMap(c.target, c.args[0].exprKind.value.name, c.args[1], c.function === 'optFlatMap'), bound);
+					return visit(b.optMap(c.target, c.args[0].exprKind.value.name, c.args[1], c.function === 'optFlatMap'), bound);
 				}
 				if (c.function === '_[_]' && c.args.length === 2) {
 					const index = c.args[1];
@@ -137,11 +149,11 @@ export function rewrite(expr: Expr): AstFacts {
 				return e;
 			case 'comprehensionExpr': {
 				const c = k.value;
-				if (c.iterRange) c.iterRange = call(RANGE_HOOK, [visit(c.iterRange, bound)]);
+				if (c.iterRange) c.iterRange = b.call(RANGE_HOOK, [visit(c.iterRange, bound)]);
 				if (c.accuInit) c.accuInit = visit(c.accuInit, bound);
 				const inner = [...bound, c.iterVar, c.accuVar, ...(c.iterVar2 ? [c.iterVar2] : [])];
 				if (c.loopCondition) c.loopCondition = visit(c.loopCondition, inner);
-				if (c.loopStep) c.loopStep = call(STEP_HOOK, [visit(c.loopStep, inner)]);
+				if (c.loopStep) c.loopStep = b.call(STEP_HOOK, [visit(c.loopStep, inner)]);
 				if (c.result) c.result = visit(c.result, [...bound, c.accuVar]);
 				return e;
 			}
