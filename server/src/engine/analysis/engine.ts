@@ -6,7 +6,7 @@ import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent } from '../core/skip';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
-import { EMPTY_REPO, type CheckContext, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
+import { EMPTY_REPO, type CheckContext, type DriftLineFinding, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
 import { targetsOf } from '../fleet/clusters';
 import { isoDay } from '../fleet/exemptions';
 import { FleetIndex } from '../fleet/fleet-index';
@@ -134,6 +134,8 @@ export class Engine {
 			startLine += segment.newlines;
 		}
 		if (repo.settingsFile === input.path) findings.push(...this.settingsFileSource(input.text));
+		const drift = repo.drift?.findings(input.path) ?? [];
+		if (drift.length > 0) findings.push(...this.driftSource(input.text, drift));
 		return lazyAnalysis(input.path, parsed, findings, input.text, () => {
 			const resources: Resource[] = [];
 			for (const { result, base: offset, docIndex: first } of placements) {
@@ -185,6 +187,18 @@ export class Engine {
 	private settingsFileSource(text: string): Finding[] {
 		const found = settingsFileFindings(text);
 		return found ? adjustText(text, [found], this.settings, false) : [];
+	}
+
+	/** Drift on the lines that produced the values the clusters run otherwise: each from the first character of its line to its end. */
+	private driftSource(text: string, drift: readonly DriftLineFinding[]): Finding[] {
+		const lines = new LineIndex(text);
+		const local = drift.map((d) => {
+			const start = lines.lineStart(d.line);
+			const end = d.line + 1 < lines.lineCount ? lines.lineStart(d.line + 1) - 1 : text.length;
+			const indent = /^[ \t-]*/.exec(text.slice(start, end))![0].length;
+			return { ruleId: d.ruleId, severity: d.severity, message: d.message, span: { start: Math.min(start + indent, end), end } };
+		});
+		return adjustText(text, local, this.settings, false);
 	}
 
 	private hasResource(segment: ParsedSegment): boolean {

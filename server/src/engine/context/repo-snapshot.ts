@@ -7,7 +7,7 @@ import { ExemptionSet, readFleetExemptions, type FleetExemption } from '../fleet
 import { FleetIndex } from '../fleet/fleet-index';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
 import { patchPathsOf } from '../kustomize/patch-paths';
-import type { LiveView, RenderedView, RepoContext } from './check-context';
+import type { DriftView, LiveView, RenderedView, RepoContext } from './check-context';
 import { objectsOfText } from './repo-objects';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
@@ -96,17 +96,40 @@ export class RepoSnapshot implements RepoContext {
 		private readonly fileSet: ReadonlySet<string>,
 		private readonly factsByFile: ReadonlyMap<string, FileFacts>,
 		readonly version: number,
-		readonly fleet: FleetModel | undefined,
-		private readonly fleetKey: string,
-		readonly rendered: RenderedView | undefined,
-		readonly live: LiveView | undefined,
-		readonly settingsFile: string | undefined,
+		/** What the snapshot carries besides the files and their facts. */
+		private readonly views: Views,
 		private readonly parent?: RepoSnapshot,
 	) {}
 
 	/** A repository of no files, where every path exists (single files checked on their own). */
 	static empty(): RepoSnapshot {
-		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, undefined, '', undefined, undefined, undefined);
+		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, NO_VIEWS);
+	}
+
+	/** The fleet model: environments, clusters, apps, and which clusters each file reaches. */
+	get fleet(): FleetModel | undefined {
+		return this.views.fleet;
+	}
+
+	get rendered(): RenderedView | undefined {
+		return this.views.rendered;
+	}
+
+	get live(): LiveView | undefined {
+		return this.views.live;
+	}
+
+	get drift(): DriftView | undefined {
+		return this.views.drift;
+	}
+
+	get settingsFile(): string | undefined {
+		return this.views.settingsFile;
+	}
+
+	/** The same files and facts with other views (`version`: a new one where a check reads the change). */
+	private with(views: Partial<Views>, version = this.version): RepoSnapshot {
+		return new RepoSnapshot(this.fileSet, this.factsByFile, version, { ...this.views, ...views }, this);
 	}
 
 	/**
@@ -124,7 +147,7 @@ export class RepoSnapshot implements RepoContext {
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
 			}),
 		);
-		return new RepoSnapshot(files, facts, ++lastVersion, undefined, '', undefined, undefined, undefined);
+		return new RepoSnapshot(files, facts, ++lastVersion, NO_VIEWS);
 	}
 
 	/** The snapshot after these files changed; `this` when no file was added or removed and no fact changed. */
@@ -147,15 +170,15 @@ export class RepoSnapshot implements RepoContext {
 			else facts.set(p, next);
 		}
 		if (!files && !facts) return this;
-		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.fleet, this.fleetKey, this.rendered, this.live, this.settingsFile, this);
+		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.views, this);
 	}
 
 	/** The snapshot with this fleet model; `this` when the model equals the current one. */
 	withFleet(model: FleetModel): RepoSnapshot {
 		// Locations compare by their anchor: computing every range would parse every document slowly.
 		const key = JSON.stringify(model, (_k, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v));
-		if (key === this.fleetKey) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, ++lastVersion, model, key, this.rendered, this.live, this.settingsFile, this);
+		if (key === this.views.fleetKey) return this;
+		return this.with({ fleet: model, fleetKey: key }, ++lastVersion);
 	}
 
 	/**
@@ -163,20 +186,22 @@ export class RepoSnapshot implements RepoContext {
 	 * tells which cached validations to redo.
 	 */
 	withRendered(view: RenderedView | undefined): RepoSnapshot {
-		if (view === this.rendered) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, view, this.live, this.settingsFile, this);
+		return view === this.rendered ? this : this.with({ rendered: view });
 	}
 
 	/** The snapshot with this live view (its `key` tells which cached live findings to redo). */
 	withLive(view: LiveView | undefined): RepoSnapshot {
-		if (view === this.live) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, view, this.settingsFile, this);
+		return view === this.live ? this : this.with({ live: view });
 	}
 
 	/** The snapshot with this settings file (the one its folder reads, whose mistakes are findings on it). */
 	withSettingsFile(rel: string | undefined): RepoSnapshot {
-		if (rel === this.settingsFile) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, this.live, rel, this);
+		return rel === this.settingsFile ? this : this.with({ settingsFile: rel });
+	}
+
+	/** The snapshot with this drift between Git and the clusters. */
+	withDrift(view: DriftView | undefined): RepoSnapshot {
+		return view === this.drift ? this : this.with({ drift: view });
 	}
 
 	/** Every file of the repository, sorted. */
@@ -239,6 +264,18 @@ export class RepoSnapshot implements RepoContext {
 		return (this.derived = derive(this.fileSet, this.factsByFile));
 	}
 }
+
+interface Views {
+	fleet?: FleetModel;
+	/** The fleet model as compared (locations by anchor): equal models, equal keys. */
+	fleetKey: string;
+	rendered?: RenderedView;
+	live?: LiveView;
+	drift?: DriftView;
+	settingsFile?: string;
+}
+
+const NO_VIEWS: Views = { fleetKey: '' };
 
 interface Derived {
 	sortedFiles: readonly string[];

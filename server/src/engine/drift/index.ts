@@ -13,3 +13,4 @@ export { formatPath, type Segment } from './paths';
 export { maskSecret, normaliseSecret } from './normalise';
 export { driftDocuments, type DriftDocuments } from './documents';
 export { IgnoreRules, type IgnoreRule } from './ignore';
+export { DriftFindings, driftFindings } from './findings';
