@@ -24,15 +24,18 @@ export interface FleetscopeSettings {
 	validateWorkspace: boolean;
 	/**
 	 * Pod Security Standards level workloads must meet where the repo has no Namespace with a
-	 * `pod-security.kubernetes.io/enforce` label. Baseline violations are errors at either level;
-	 * restricted violations are warnings at `baseline` and errors at `restricted`.
+	 * `pod-security.kubernetes.io/enforce` label. Its violations there are warnings (nothing
+	 * rejects the pod; errors only where an enforce label makes admission reject them); restricted
+	 * violations at `baseline` are information.
 	 */
 	'podSecurity.level': PodSecurityLevelSetting;
 	/** Compliance frameworks whose findings are reported (schema findings always are). */
 	'compliance.profiles': ComplianceProfile[];
 	/**
 	 * Raise a compliance finding one level (info → warning → error) where the resource reaches a
-	 * production cluster, or is the ClusterClaim of one. A per-rule `severity` setting is final.
+	 * production cluster, or is the ClusterClaim of one. Off by default: such findings keep their
+	 * severity and say `(production)`; a Fleet file's `spec.compliance.enforce` raises them in the
+	 * environments it lists either way. A per-rule `severity` setting is final.
 	 */
 	'compliance.productionEscalation': boolean;
 	/**
@@ -113,7 +116,7 @@ export const SETTINGS: Specs = {
 	},
 	exclude: {
 		key: 'exclude',
-		default: ['**/node_modules/**', '**/.git/**', '**/.github/**', '**/templates/**'],
+		default: ['**/node_modules/**', '**/.git/**', '**/.github/**'],
 		schema: { type: 'array', items: { type: 'string' } },
 		description: 'Glob patterns of files Fleetscope never validates. Exclusion wins over `fleetscope.include`.',
 		scope: 'resource',
@@ -154,7 +157,7 @@ export const SETTINGS: Specs = {
 		default: 'baseline',
 		schema: { type: 'string', enum: ['baseline', 'restricted'] },
 		description:
-			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Baseline violations are errors; restricted violations are warnings at `baseline` and errors at `restricted`.',
+			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Its violations there are warnings, since nothing rejects the pod (where a namespace\'s enforce label sets the level, what it forbids is an error: admission rejects it); at `baseline`, restricted violations are information.',
 		scope: 'resource',
 	},
 	'compliance.profiles': {
@@ -167,10 +170,10 @@ export const SETTINGS: Specs = {
 	},
 	'compliance.productionEscalation': {
 		key: 'compliance.productionEscalation',
-		default: true,
+		default: false,
 		schema: { type: 'boolean' },
 		description:
-			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
+			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. Off (the default): such findings keep their severity and end with `(production)`; a Fleet file raises them in the environments its `spec.compliance.enforce` lists. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
 		scope: 'resource',
 	},
 	'fleet.render': {

@@ -19,8 +19,8 @@ export interface WalkOptions {
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
-	/** `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
-	productionEscalation?: false;
+	/** `--production-escalation`: true, `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
+	productionEscalation?: boolean;
 	/** `--no-render`: judge every file as written, not what each cluster receives. */
 	render?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
@@ -40,6 +40,8 @@ export interface CheckOptions extends WalkOptions {
 	format: Format;
 	output?: string;
 	failOn: FailOn;
+	/** `--verbose`: the text format adds each finding's why and fix under its line. */
+	verbose?: boolean;
 }
 
 /** The options of `fleetscope report`, validated. */
@@ -131,6 +133,8 @@ Options:
   --format FORMAT              check: text|json|sarif (default: text);
                                report: html|md|json (default: html)
   -o, --output FILE            write the report to FILE; a summary still goes to stderr
+  --verbose                    check, text format: also print each finding's why and fix under its
+                               line (by default one line per finding; json and sarif keep everything)
   --fail-on error|warning|info|never
                                check only: lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
@@ -138,8 +142,11 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
-  --no-production-escalation   keep compliance findings at their rule's severity in production too
-                               (default: one level higher where a file reaches a production cluster)
+  --production-escalation      raise compliance findings one level (warning to error) where a file
+                               reaches a production cluster (default: off; they keep their severity
+                               and say (production), except in the environments a Fleet file's
+                               spec.compliance.enforce lists)
+  --no-production-escalation   turn it off where a settings file turns it on
   --no-render                  judge every file as written, not what each cluster receives after
                                kustomize and Flux rendering (default: rendered)
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
@@ -185,14 +192,6 @@ requested context or snapshot.
 Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal
 error, or a --context/--snapshot for which no state at all could be had (unreachable, never cached).
 report: 0 when the report is written (findings or not: check is the gate), 2 usage or internal error.
-cess.
-
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error,
-or a --context/--snapshot for which no state at all could be had (unreachable and never cached).
-
-fleetscope fleet prints the fleet graph of the repository at PATH (default: the current
-directory): environments in promotion order, clusters with the Git paths synced to them, apps
-with the version each environment runs, and which clusters each YAML file reaches.
 `;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -216,8 +215,10 @@ export function parseCommand(argv: string[]): Command {
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
+				'production-escalation': { type: 'boolean' },
 				'no-production-escalation': { type: 'boolean' },
 				'no-render': { type: 'boolean' },
+				verbose: { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
 				context: { type: 'string', multiple: true },
 				snapshot: { type: 'string', multiple: true },
@@ -298,7 +299,7 @@ export function parseCommand(argv: string[]): Command {
 		kubernetesVersion,
 		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
-		productionEscalation: values['no-production-escalation'] ? false : undefined,
+		productionEscalation: values['no-production-escalation'] ? false : values['production-escalation'] ? true : undefined,
 		render: values['no-render'] ? false : undefined,
 		config: values.config,
 		contexts,
@@ -307,6 +308,7 @@ export function parseCommand(argv: string[]): Command {
 		liveTimeoutSeconds,
 	};
 	if (command === 'report') {
+		if (values.verbose) throw new UsageError('--verbose is an option of check (its text format)');
 		if (values['fail-on'] !== undefined) throw new UsageError('--fail-on is an option of check: report always exits 0 once the report is written (run check as the gate)');
 		return { kind: 'report', options: { ...walk, format: oneOf('format', values.format, REPORT_FORMATS) ?? 'html', output: values.output } };
 	}
@@ -317,6 +319,7 @@ export function parseCommand(argv: string[]): Command {
 			format: oneOf('format', values.format, FORMATS) ?? 'text',
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
+			...(values.verbose ? { verbose: true } : {}),
 		},
 	};
 }

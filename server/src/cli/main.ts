@@ -40,7 +40,7 @@ function render(report: CheckReport, options: CheckOptions, color: boolean): str
 		case 'sarif':
 			return formatSarif(report, version);
 		case 'text':
-			return formatText(report, { color });
+			return formatText(report, { color, verbose: options.verbose });
 	}
 }
 

@@ -36,6 +36,8 @@ export interface RepoContext {
 	readonly fleetIndex?: FleetIndex;
 	/** Compliance findings of what each cluster receives, placed on the source documents (kustomize rendering). */
 	readonly rendered?: RenderedView;
+	/** Whether kustomize reads the file before a cluster receives it (YAML 1.2: `on` and `yes` are strings there). */
+	readsThroughKustomize?(path: string): boolean;
 	/** What the live state of the clusters says about a resource (absent: no live state). */
 	readonly live?: LiveView;
 	/** The repository's settings file (`.fleetscope.yaml`…) that applies, whose mistakes are findings on it. */

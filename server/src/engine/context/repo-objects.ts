@@ -39,6 +39,7 @@ export const INDEXED_KINDS = [
 	'ClusterPolicy',
 	'Policy',
 	'ValidatingPolicy',
+	'ValidatingAdmissionPolicy',
 	'ValidatingAdmissionPolicyBinding',
 	// The repository's own admission policies judge its objects (rules/policy).
 	'ValidatingAdmissionPolicy',

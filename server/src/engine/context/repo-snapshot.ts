@@ -7,6 +7,8 @@ import { ExemptionSet, readFleetExemptions, type FleetExemption } from '../fleet
 import { FleetIndex } from '../fleet/fleet-index';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
 import { patchPathsOf } from '../kustomize/patch-paths';
+import { kustomizationReferences } from '../kustomize/references';
+import { chainsawAssertionPaths, isKuttlAssertionFile } from '../fleet/tool-configs';
 import type { DriftView, LiveView, RenderedView, RepoContext } from './check-context';
 import { objectsOfText } from './repo-objects';
 
@@ -18,6 +20,16 @@ export interface RepoFileSystem {
 	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
 }
 
+/**
+ * A key that is a JMESPath expression (a filter, a comparison, a function call): `(conditions[?type ==
+ * 'Ready'])`, `(length(spec.containers))`. Kyverno's conditional anchor `(image)` is a plain field
+ * name in parentheses and does not match.
+ */
+const ASSERTION_KEY = /^[ \t]*(?:- )?\((?=[^\n]*[[?='\s(][^\n]*\)[ \t]*:)[^\n]*\)[ \t]*:/m;
+
+/** The kustomization fields whose files kustomize reads as objects (generator sources are data, not YAML objects). */
+const KUSTOMIZE_INPUTS = new Set(['resources', 'bases', 'patches', 'crds']);
+
 /** Larger files are not read while building a snapshot (hosts read them again, with their size limit). */
 export const PREFETCH_MAX_CHARS = 1024 * 1024;
 
@@ -25,8 +37,10 @@ type Labels = Record<string, string>;
 
 /** What one file contributes to the repository's facts: what rules read about the repository as a whole. */
 export interface FileFacts {
-	/** Patch files a kustomization names (partial objects by design). */
+	/** Patch files a kustomization names, or assertion files a chainsaw Test names (partial objects by design). */
 	readonly patches?: readonly string[];
+	/** The files a kustomization builds from (resources, patches, crds): kustomize reads them (`readsThroughKustomize`). */
+	readonly kustomizeInputs?: readonly string[];
 	/** Labels of the Namespaces it declares. */
 	readonly namespaces?: ReadonlyMap<string, Labels>;
 	/** Exemptions of a Fleet file. */
@@ -44,11 +58,19 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 	const wantsNamespaces = /^kind:\s*["']?Namespace["']?\s*$/m.test(text);
 	const wantsFleet = /^kind:\s*["']?Fleet["']?\s*$/m.test(text);
 	const kustomization = isKustomizationFile(path);
-	if (wantsNamespaces || wantsFleet || kustomization) {
+	const chainsaw = !kustomization && /^apiVersion:\s*["']?chainsaw\.kyverno\.io\//m.test(text);
+	if (wantsNamespaces || wantsFleet || kustomization || chainsaw) {
 		const values = parseDocuments(text);
 		if (kustomization) {
 			const patches = patchPathsOf(path, values[0]);
 			if (patches.length > 0) out.patches = patches;
+			const inputs = kustomizationReferences(path, text).filter((r) => !r.remote && KUSTOMIZE_INPUTS.has(r.field)).map((r) => r.target);
+			if (inputs.length > 0) out.kustomizeInputs = inputs;
+		}
+		if (chainsaw) {
+			// The files a chainsaw Test asserts against are partial, like patches (fleet/tool-configs.ts).
+			const assertions = values.flatMap((v) => chainsawAssertionPaths(path, v));
+			if (assertions.length > 0) out.patches = assertions;
 		}
 		if (wantsNamespaces) {
 			const found = new Map<string, Labels>();
@@ -67,6 +89,9 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 			if (exemptions.length > 0) out.exemptions = exemptions;
 		}
 	}
+	// A key written as a JMESPath expression (`(conditions[?type == 'Ready']):`) is chainsaw's or
+	// Kyverno's assertion syntax, never a Kubernetes field: the file is an assertion, partial by design.
+	if (!kustomization && ASSERTION_KEY.test(text)) out.patches = [...(out.patches ?? []), path];
 	const objects = objectsOfText(path, text);
 	if (objects.length > 0) out.objects = objects;
 	return Object.keys(out).length === 0 ? NO_FACTS : out;
@@ -224,8 +249,24 @@ export class RepoSnapshot implements RepoContext {
 		return p === '' || this.fileSet.has(p) || this.lookups().dirs.has(p);
 	}
 
+	/** Kustomize patches and test assertions (chainsaw, KUTTL): documents partial by design. */
 	isPatchFile(path: string): boolean {
-		return this.lookups().patchFiles.has(normalisePath(path));
+		const p = normalisePath(path);
+		return this.lookups().patchFiles.has(p) || isKuttlAssertionFile(p);
+	}
+
+	/**
+	 * Whether kustomize reads a file before a cluster receives it: a kustomization names it, or it
+	 * lies in a path a Flux Kustomization syncs (kustomize-controller builds every path). kustomize
+	 * reads YAML 1.2, so `on`/`yes` there are strings (kustomize/kyaml-scalars.ts).
+	 */
+	readsThroughKustomize(path: string): boolean {
+		const p = normalisePath(path);
+		if (this.lookups().kustomizeInputs.has(p)) return true;
+		for (const c of this.fleet?.clusters ?? []) {
+			for (const s of c.syncs) if ((s.kind === 'flux-kustomization' || s.kind === 'fleet') && (s.path === '' || p.startsWith(`${s.path}/`))) return true;
+		}
+		return false;
 	}
 
 	namespaceLabels(name: string): Labels | undefined {
@@ -281,6 +322,7 @@ interface Derived {
 	sortedFiles: readonly string[];
 	dirs: ReadonlySet<string>;
 	patchFiles: ReadonlySet<string>;
+	kustomizeInputs: ReadonlySet<string>;
 	namespaces: ReadonlyMap<string, Labels>;
 	exemptions: ExemptionSet;
 	objects: ObjectIndex;
@@ -297,17 +339,19 @@ function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts
 		}
 	}
 	const patchFiles = new Set<string>();
+	const kustomizeInputs = new Set<string>();
 	const namespaces = new Map<string, Labels>();
 	const exemptions: FleetExemption[] = [];
 	const sorted = [...facts.keys()].sort();
 	for (const f of sorted) {
 		const x = facts.get(f)!;
 		for (const p of x.patches ?? []) patchFiles.add(p);
+		for (const p of x.kustomizeInputs ?? []) kustomizeInputs.add(p);
 		for (const [n, l] of x.namespaces ?? []) namespaces.set(n, l);
 		if (x.exemptions) exemptions.push(...x.exemptions);
 	}
 	const objects = new ObjectSet(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []), false);
-	return { sortedFiles: [...files].sort(), dirs, patchFiles, namespaces, exemptions: new ExemptionSet(exemptions), objects };
+	return { sortedFiles: [...files].sort(), dirs, patchFiles, kustomizeInputs, namespaces, exemptions: new ExemptionSet(exemptions), objects };
 }
 
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
