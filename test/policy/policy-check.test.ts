@@ -282,5 +282,32 @@ test('the resources a Kyverno CLI test names are test data: never judged', async
 	const test = 'apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies:\n- ../p.yaml\nresources:\n- resource.yaml\nresults: []\n';
 	const files = { 'p.yaml': requireLabels('Enforce'), 'tests/kyverno-test.yaml': test, 'tests/resource.yaml': deployment(''), 'apps/web.yaml': deployment('') };
 	assert.deepEqual(policyFindings(await findingsOf(files, 'tests/resource.yaml')), []);
+	// So are the files its results name: what a mutate rule is expected to produce.
+	const mutateTest = test.replace('results: []', 'results:\n- policy: p\n  rule: r\n  resources: [web]\n  kind: Deployment\n  patchedResources: patched.yaml\n  result: pass');
+	const withPatched = { ...files, 'tests/kyverno-test.yaml': mutateTest, 'tests/patched.yaml': deployment('') };
+	assert.deepEqual(policyFindings(await findingsOf(withPatched, 'tests/patched.yaml')), []);
+	assert.equal(policyFindings(await findingsOf(files, 'apps/web.yaml')).length, 1);
+});
+
+test('the resources a chainsaw test applies are test data too, even where its checks make the test file partial', async () => {
+	const chainsaw = [
+		'apiVersion: chainsaw.kyverno.io/v1alpha1',
+		'kind: Test',
+		'metadata:',
+		'  name: t',
+		'spec:',
+		'  steps:',
+		'  - try:',
+		'    - apply:',
+		'        file: ../p.yaml',
+		'    - apply:',
+		'        expect:',
+		'        - check:',
+		'            ($error != null): true',
+		'        file: bad-deployment.yaml',
+		'',
+	].join('\n');
+	const files = { 'p.yaml': requireLabels('Enforce'), '.chainsaw-test/chainsaw-test.yaml': chainsaw, '.chainsaw-test/bad-deployment.yaml': deployment(''), 'apps/web.yaml': deployment('') };
+	assert.deepEqual(policyFindings(await findingsOf(files, '.chainsaw-test/bad-deployment.yaml')), []);
 	assert.equal(policyFindings(await findingsOf(files, 'apps/web.yaml')).length, 1);
 });

@@ -42,7 +42,6 @@ export const INDEXED_KINDS = [
 	'ValidatingAdmissionPolicy',
 	'ValidatingAdmissionPolicyBinding',
 	// The repository's own admission policies judge its objects (rules/policy).
-	'ValidatingAdmissionPolicy',
 	'PolicyException',
 	'ConstraintTemplate',
 	// Kyverno CLI and Chainsaw tests: the resources they name are test data (bad on purpose), never judged.

@@ -50,7 +50,7 @@ function resolveFrom(from: string, rel: string): string {
 	return parts.join('/');
 }
 
-/** Every `file:` a Chainsaw test's steps name, and the `resources` of a Kyverno CLI test. */
+/** Every `file:` a Chainsaw test's steps name; the `resources` of a Kyverno CLI test and the files its results name. */
 function testDataOf(tests: readonly IndexedObject[]): Set<string> {
 	const out = new Set<string>();
 	const files = (node: unknown, into: string[]) => {
@@ -60,7 +60,16 @@ function testDataOf(tests: readonly IndexedObject[]): Set<string> {
 	for (const t of tests) {
 		const group = t.apiVersion.split('/')[0];
 		const named: string[] = [];
-		if (group === 'cli.kyverno.io' && Array.isArray(t.value.resources)) for (const r of t.value.resources) if (typeof r === 'string') named.push(r);
+		if (group === 'cli.kyverno.io') {
+			if (Array.isArray(t.value.resources)) for (const r of t.value.resources) if (typeof r === 'string') named.push(r);
+			// What a mutate or generate rule is expected to produce, and a clone's source, are test data too.
+			if (Array.isArray(t.value.results)) {
+				for (const r of t.value.results) {
+					if (!isPlainObject(r)) continue;
+					for (const k of ['patchedResource', 'patchedResources', 'generatedResource', 'generatedResources', 'cloneSourceResource']) if (typeof r[k] === 'string') named.push(r[k] as string);
+				}
+			}
+		}
 		if (group === 'chainsaw.kyverno.io') files(t.value.spec, named);
 		for (const n of named) out.add(resolveFrom(t.file, n));
 	}
