@@ -33,7 +33,7 @@ export interface PolicyWorld {
 	namespaceLabels(name: string): Record<string, string> | undefined;
 	/** The Namespace object itself (`namespaceObject` in CEL), where known. */
 	namespaceObject?(name: string): Record<string, unknown> | undefined;
-	/** An object the repository (or the live state) declares: ConfigMap lookups, params, apiCall GETs. */
+	/** Objects of a kind the world holds (a render, the repository index; undefined: it cannot tell): ConfigMap lookups, params, apiCall GETs. */
 	lookup?(apiVersion: string | undefined, kind: string, namespace: string | undefined, name: string | undefined): readonly Record<string, unknown>[] | undefined;
 	/** Extra values a `kyverno test` provides (global values, per-policy/rule/resource values). */
 	values?(policy: string, rule: string, resource: string): Record<string, unknown> | undefined;

@@ -4,10 +4,10 @@ import { query, substitute, type VariableScope } from './variables';
 
 /**
  * Kyverno context entries, added to the rule's variables in order: `variable` (a value or a query,
- * with a default), `configMap` (from the objects the repository declares), `apiCall` GETs of one
- * object or a list (from the repository's objects, or the live state where the host has it). What
- * Git and the live state cannot answer (image registries, global context, POSTs, service calls, an
- * object no source has) makes the rule not evaluated, saying which entry.
+ * with a default), `configMap` and `apiCall` GETs of one object or a list, answered by the world's
+ * `lookup` (a cluster's render, or the repository's object index). What it cannot answer (image
+ * registries, global context, POSTs, service calls, a kind the index does not hold, an object no
+ * source has) makes the rule not evaluated, saying which entry.
  */
 
 export type ContextOutcome = { status: 'ok' } | { status: 'not-evaluated'; message: string } | { status: 'error'; message: string };
@@ -70,7 +70,7 @@ export function loadContext(entries: unknown, scope: VariableScope, world: Polic
 			const cmName = String(substitute(raw.configMap.name ?? '', scope));
 			const ns = String(substitute(raw.configMap.namespace ?? 'default', scope));
 			const found = fromLookup(world, 'v1', 'ConfigMap', ns, cmName);
-			if (!found || found.length === 0) return { status: 'not-evaluated', message: `context entry ${name}: the ConfigMap ${ns}/${cmName} is not in the repository (or the live state)` };
+			if (!found || found.length === 0) return { status: 'not-evaluated', message: `context entry ${name}: the ConfigMap ${ns}/${cmName} is not among the objects Fleetscope reads from the repository` };
 			scope.data[name] = found[0];
 			continue;
 		}
@@ -81,8 +81,8 @@ export function loadContext(entries: unknown, scope: VariableScope, world: Polic
 			const kind = url ? KINDS[url.resource] : undefined;
 			if (!url || !kind) return { status: 'not-evaluated', message: `context entry ${name}: the API call ${String(call.urlPath)} cannot be answered from Git` };
 			const found = fromLookup(world, url.apiVersion, kind, url.namespace, url.name);
-			if (!found) return { status: 'not-evaluated', message: `context entry ${name}: ${url.name ? `${kind} ${url.name}` : `the ${url.resource}`} ${url.namespace ? `in namespace ${url.namespace} ` : ''}cannot be read from Git or the live state` };
-			if (url.name && found.length === 0) return { status: 'not-evaluated', message: `context entry ${name}: ${kind} ${url.namespace ? `${url.namespace}/` : ''}${url.name} is not in the repository (or the live state)` };
+			if (!found) return { status: 'not-evaluated', message: `context entry ${name}: ${url.name ? `${kind} ${url.name}` : `the ${url.resource}`} ${url.namespace ? `in namespace ${url.namespace} ` : ''}cannot be read from the repository` };
+			if (url.name && found.length === 0) return { status: 'not-evaluated', message: `context entry ${name}: ${kind} ${url.namespace ? `${url.namespace}/` : ''}${url.name} is not among the objects Fleetscope reads from the repository` };
 			let value: unknown = url.name ? found[0] : { apiVersion: url.apiVersion, kind: `${kind}List`, items: found };
 			if (typeof call.jmesPath === 'string' && call.jmesPath !== '') value = query({ jmes: scope.jmes, data: value as Record<string, unknown> }, String(substitute(call.jmesPath, scope)));
 			scope.data[name] = value;
