@@ -71,6 +71,8 @@ export interface DriftOptions {
 	output?: string;
 	/** `--all`: in-sync objects too. */
 	all: boolean;
+	/** `--server-side-dry-run`: exact answers through `PATCH ?dryRun=All` (the only non-read request; a repository's settings file cannot turn it on). */
+	serverSideDryRun: boolean;
 	config?: string;
 	liveTimeoutSeconds?: number;
 }
@@ -117,7 +119,7 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope render [PATH] --cluster NAME [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE] [--full [PATH]]
        fleetscope drift [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]...
-                        [--format text|json|sarif] [--output FILE] [--all]
+                        [--format text|json|sarif] [--output FILE] [--all] [--server-side-dry-run]
        fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
        fleetscope policy test [DIR...] [--format text|json] [--output FILE]
 
@@ -184,8 +186,8 @@ metadata only).
 drift compares what Git sends each cluster of --context/--snapshot with what it runs (docs/drift.md):
 per object in-sync, drifted (fields with Git's and the live value and who set it), missing,
 extraneous, unmanaged (setting drift.unmanaged), unknown or skipped; in-sync objects only with --all.
-Read-only (GET, LIST, WATCH; Secrets as metadata) unless the settings file turns on
-drift.serverSideDryRun (PATCH ?dryRun=All, which changes nothing).
+Read-only (GET, LIST, WATCH; Secrets as metadata) unless --server-side-dry-run asks each cluster
+what an apply would leave (PATCH ?dryRun=All, which changes nothing; a settings file cannot ask it).
 Exit codes: 0 no drift, 1 drift (drifted, missing or extraneous), 2 usage error or no state for a
 requested context or snapshot.
 
@@ -226,6 +228,7 @@ export function parseCommand(argv: string[]): Command {
 				'live-timeout': { type: 'string' },
 				cluster: { type: 'string' },
 				all: { type: 'boolean' },
+				'server-side-dry-run': { type: 'boolean' },
 				full: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
@@ -269,6 +272,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
 	if (command === 'drift') return { kind: 'drift', options: driftOptions(values, paths) };
 	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
+	if (values['server-side-dry-run'] !== undefined) throw new UsageError('--server-side-dry-run is an option of drift');
 	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
 	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote, drift and policy test`);
 	let liveTimeoutSeconds: number | undefined;
@@ -350,6 +354,7 @@ function driftOptions(values: Record<string, string | boolean | string[] | undef
 		format: oneOf('format', values.format as string | undefined, FORMATS) ?? 'text',
 		output: values.output as string | undefined,
 		all: values.all === true,
+		serverSideDryRun: values['server-side-dry-run'] === true,
 		config: values.config as string | undefined,
 		liveTimeoutSeconds,
 	};
