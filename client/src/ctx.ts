@@ -65,6 +65,11 @@ export class Ctx implements vscode.Disposable {
 		this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.notify(WorkspaceTrustedNotification.type, {}).catch((e) => this.log.warn(`Telling the server about workspace trust failed: ${String(e)}`))));
 	}
 
+	/** The language client while there is one (for code that sends its own requests: the Testing view's policy tests). */
+	get languageClient(): LanguageClient | undefined {
+		return this.client;
+	}
+
 	get isRunning(): boolean {
 		return this.client?.isRunning() ?? false;
 	}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createCommands } from './commands';
 import { Ctx } from './ctx';
+import { registerPolicyTests } from './testing/policy-tests';
 import { ExplorerDocuments } from './views/documents';
 import { registerViews, type ExplorerViews } from './views';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): FleetscopeApi {
 	ctx.push(documents);
 	ctx.registerCommands(createCommands(documents));
 	const views = registerViews(ctx);
+	ctx.push(registerPolicyTests(() => ctx.languageClient, ctx.log));
 	// The status bar item appears once the server runs (it asks the server what to show).
 	let statusBar: Promise<vscode.Disposable> | undefined;
 	ctx.push(ctx.onDidChangeServer((running) => running && (statusBar ??= import('./views/status-bar').then((m) => m.activateStatusBar(ctx)))), { dispose: () => void statusBar?.then((d) => d.dispose()) });

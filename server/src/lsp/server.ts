@@ -25,6 +25,7 @@ import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
 import { registerComplianceReport } from './report';
+import { registerPolicyTests } from './policy-tests';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
 
@@ -102,6 +103,7 @@ export class FleetscopeServer {
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
 		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
 		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
+		registerPolicyTests(c, { workspace: this.workspace, documents: this.documents });
 		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn), typingPause: () => this.open.typingPause() });
 
 		this.documents.onDidOpen((e) => {

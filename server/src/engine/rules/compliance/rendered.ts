@@ -58,6 +58,8 @@ export interface EvalBase {
 export class RenderedEvaluator {
 	private readonly evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
 	private readonly byKind = new Map<string, ComplianceRule[]>();
+	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
+	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
@@ -92,8 +94,8 @@ export class RenderedEvaluator {
 			const src = object.source;
 			const evaluated: string[] = [];
 			result.evaluated.push([src.file, src.documentIndex, evaluated]);
-			const candidates = this.byKind.get(header.kind);
-			if (!candidates) continue;
+			const candidates = this.candidatesOf(header.kind);
+			if (candidates.length === 0) continue;
 			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
 			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
 			for (const rule of candidates) {
@@ -103,12 +105,18 @@ export class RenderedEvaluator {
 				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
 				for (const problem of problems) {
 					const origin = object.originOf(problem.path);
-					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`;
 					result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
 				}
 			}
 		}
 		return result;
+	}
+
+	private candidatesOf(kind: string): readonly ComplianceRule[] {
+		let list = this.candidates.get(kind);
+		if (!list) this.candidates.set(kind, (list = [...(this.byKind.get(kind) ?? []), ...(this.byKind.get('*') ?? [])]));
+		return list;
 	}
 
 	/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
@@ -243,7 +251,7 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
 		target: p.target,
 		message,
 		severity,
-		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) },
+		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}), ...(p.policy ? { policy: p.policy } : {}) },
 		clusters,
 		object: representative.object,
 	};
