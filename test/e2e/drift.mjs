@@ -33,7 +33,7 @@ export async function checkDrift(page, { results, log }) {
 	await row(page, 'Drift', ['prod-us-east-1', '1 drifted · 1 missing · 1 extraneous']);
 	await row(page, 'Drift', ['staging-eu-west-1', 'in sync']);
 	const deployment = await row(page, 'Drift', ['Deployment podinfo', 'drifted · 2 fields']);
-	await row(page, 'Drift', ['containers[name=podinfo].image', '-> ghcr.io/stefanprodan/podinfo:6.5.4 · kubectl-set']);
+	await row(page, 'Drift', ['containers[name=podinfo].image', '-> …/podinfo:6.5.4 · kubectl-set']);
 	await row(page, 'Drift', ['containers[name=podinfo].command[2]', '--level=info -> --level=debug · kubectl-edit']);
 	await row(page, 'Drift', ['PodDisruptionBudget podinfo', 'missing']);
 	await row(page, 'Drift', ['ConfigMap podinfo-legacy', 'extraneous']);

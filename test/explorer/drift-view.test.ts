@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ClustersResult, DriftResult, DriftState, FleetClustersResult } from '../../shared/protocol';
 import { clustersTree } from '../../client/src/views/clusters';
-import { driftEmptyReason, driftTree, kubectlCommand } from '../../client/src/views/drift';
+import { changeText, driftEmptyReason, driftTree, kubectlCommand, shortPath } from '../../client/src/views/drift';
 import type { DriftTarget, ExplorerNode } from '../../client/src/views/nodes';
 
 /**
@@ -96,9 +96,11 @@ test('Drift: a drifted object\'s children are its fields, desired -> live, the m
 	assert.equal(deployment.expanded, true, 'the fields of a few drifted objects show at once');
 	const fields = await children(deployment);
 	const recorded = prodReport().objects.find((o) => o.kind === 'Deployment' && o.state === 'drifted')!.fields;
-	assert.deepEqual(fields.map((f) => f.label), ['spec.template.spec.containers[name=podinfo].image', 'spec.template.spec.containers[name=podinfo].command[2]']);
+	assert.deepEqual(fields.map((f) => f.label), ['containers[name=podinfo].image', 'containers[name=podinfo].command[2]'], 'the end of the path (the tooltip has it whole)');
 	const [image, command] = fields;
-	assert.equal(image.description, `${recorded[0].desired!.toString().slice(0, 47)}… -> ghcr.io/stefanprodan/podinfo:6.5.4 · kubectl-set 2 h ago`);
+	// The registry and repository both sides share are left out; the rest is cut to 40 characters.
+	assert.equal(image.description, `…${recorded[0].desired!.toString().slice('ghcr.io/stefanprodan'.length, 'ghcr.io/stefanprodan'.length + 39)}… -> …/podinfo:6.5.4 · kubectl-set 2 h ago`);
+	assert.match(image.description!, /^…\/podinfo:6\.5\.3@sha256:\w+… -> /);
 	assert.equal(command.description, '--level=info -> --level=debug · kubectl-edit 45 min ago');
 	assert.deepEqual(image.open, { folderUri: FOLDER, path: 'apps/production/kustomization.yaml', line: 8 }, 'the images entry of the production overlay');
 	assert.deepEqual(command.open, { folderUri: FOLDER, path: 'apps/base/podinfo/deployment.yaml', line: 40 }, 'the base');
@@ -168,4 +170,15 @@ test('Clusters: each compared cluster\'s row says its drift (description and too
 	assert.match(plain(staging.tooltip), /Drift \(Git versus live\): none, \d+ objects as Git says/);
 	const dev = byLabel(await children(byLabel(roots, 'dev')), 'dev-eu-west-1');
 	assert.doesNotMatch(plain(dev.tooltip), /Drift/);
+});
+
+test('a field row\'s words: the end of its path, and desired -> live without what both share', () => {
+	assert.equal(shortPath('spec.replicas'), 'spec.replicas');
+	assert.equal(shortPath('spec.template.spec.containers[name=web.v2].env[name=LOG].value'), 'env[name=LOG].value', 'dots inside a merge key do not split');
+	assert.equal(shortPath('spec.template.metadata.labels["app.kubernetes.io/name"]'), 'metadata.labels["app.kubernetes.io/name"]', 'dots inside a quoted key do not split');
+	assert.equal(changeText('registry.example.com/team/web:1.2.3', 'registry.example.com/team/web:1.2.4'), '…/web:1.2.3 -> …/web:1.2.4');
+	assert.equal(changeText('--level=info', '--level=debug'), '--level=info -> --level=debug', 'no path in common: both whole');
+	assert.equal(changeText(3, 5), '3 -> 5');
+	assert.equal(changeText('500m', null), '500m -> (absent)');
+	assert.equal(changeText({ a: 1 }, [1]), '{"a":1} -> [1]');
 });

@@ -37,7 +37,7 @@ const STATE_ORDER: DriftState[] = ['drifted', 'missing', 'extraneous', 'unmanage
 /** Above this many drifted objects in a namespace, their fields start collapsed. */
 const EXPAND_FIELDS_UP_TO = 10;
 /** Values longer than this are cut in descriptions (tooltips show them whole). */
-const SHORT_VALUE = 48;
+const SHORT_VALUE = 40;
 
 export function driftTree(result: DriftResult, now: Date): ExplorerNode[] {
 	const folders = result.folders.filter((f) => f.report.clusters.length > 0);
@@ -103,6 +103,40 @@ function show(v: unknown, max = Infinity): string {
 	return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+/**
+ * `desired -> live` in a row's few characters: where both are strings with a common path before
+ * they differ (`ghcr.io/acme/web:1.2` and `ghcr.io/acme/web:1.3`), that path is left out (`…/web:1.2
+ * -> …/web:1.3`); each side is cut to a few dozen characters. Tooltips show both whole.
+ */
+export function changeText(desired: unknown, live: unknown): string {
+	if (typeof desired === 'string' && typeof live === 'string') {
+		let common = 0;
+		while (common < desired.length && desired[common] === live[common]) common++;
+		const cut = desired.lastIndexOf('/', common - 1);
+		if (cut >= 8) return `…${show(desired.slice(cut), SHORT_VALUE)} -> …${show(live.slice(cut), SHORT_VALUE)}`;
+	}
+	return `${show(desired, SHORT_VALUE)} -> ${show(live, SHORT_VALUE)}`;
+}
+
+/** A field path's last two segments (`containers[name=web].image`, `labels["app.kubernetes.io/name"]`): the row's label; the whole path is in its tooltip. */
+export function shortPath(path: string): string {
+	const segments: string[] = [];
+	let current = '';
+	let depth = 0;
+	let quoted = false;
+	for (const ch of path) {
+		if (ch === '"') quoted = !quoted;
+		else if (!quoted && ch === '[') depth++;
+		else if (!quoted && ch === ']') depth--;
+		if (ch === '.' && depth === 0 && !quoted) {
+			segments.push(current);
+			current = '';
+		} else current += ch;
+	}
+	segments.push(current);
+	return segments.slice(-2).join('.');
+}
+
 /** Inline code in a markdown tooltip. */
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
@@ -138,7 +172,8 @@ function clusterNode(folderUri: string, c: DriftCluster, now: Date): ExplorerNod
 		.join('\n')
 		.replace(/\n{3,}/g, '\n\n');
 	return {
-		id: `drift-cluster:${folderUri}:${c.name}`,
+		// With its state: VS Code keeps a row's expansion by id, and a cluster that starts drifting (it is read after it shows as unknown) opens.
+		id: `drift-cluster:${folderUri}:${c.name}:${c.state}`,
 		label: c.name,
 		description,
 		tooltip,
@@ -192,7 +227,7 @@ function objectNode(folderUri: string, c: DriftCluster, o: DriftObject, now: Dat
 	const contextValue = ['driftObject', o.state, o.source ? 'source' : '', diffable ? 'diff' : '', c.context ? 'kubectl' : ''].filter(Boolean).join(' ');
 	const click = diffable && o.state !== 'missing' ? { command: { command: 'fleetscope.drift.showDiff', title: 'Show Diff', arguments: [target] } } : o.source ? { open: { folderUri, path: o.source.file, line: o.source.line } } : {};
 	return {
-		id: `drift-object:${folderUri}:${c.name}:${groupOf(o.apiVersion)}/${o.kind}:${o.namespace ?? ''}/${o.name}`,
+		id: `drift-object:${folderUri}:${c.name}:${groupOf(o.apiVersion)}/${o.kind}:${o.namespace ?? ''}/${o.name}:${o.state}`,
 		label: `${o.kind} ${o.name}`,
 		description,
 		tooltip,
@@ -210,8 +245,8 @@ function fieldNode(folderUri: string, c: DriftCluster, o: DriftObject, f: DriftF
 	const who = f.manager ? `${f.manager}${f.time ? ` ${ago(f.time, now)}` : ''}` : '';
 	return {
 		id: `drift-field:${folderUri}:${c.name}:${groupOf(o.apiVersion)}/${o.kind}:${o.namespace ?? ''}/${o.name}:${f.path}`,
-		label: f.path,
-		description: [`${show(f.desired, SHORT_VALUE)} -> ${show(f.live, SHORT_VALUE)}`, who].filter(Boolean).join(' · '),
+		label: shortPath(f.path),
+		description: [changeText(f.desired, f.live), who].filter(Boolean).join(' · '),
 		tooltip: [
 			`${code(f.path)} of ${md(objectName(o))} is ${code(show(f.live))} in ${md(c.name)}${f.manager ? `, set by **${md(f.manager)}**${f.time ? ` ${ago(f.time, now)} (${md(f.time)})` : ''}` : ''}; Git says ${code(show(f.desired))}.`,
 			'',
