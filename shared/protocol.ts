@@ -886,7 +886,15 @@ export namespace PromotionPlanRequest {
 	export const type: RequestDescriptor<PromotionParams, PromotionPlanResult> = { method };
 }
 
-export type PromotionPlanResult = { plan: PromotionPlan } | { error: string };
+export type PromotionPlanResult =
+	| {
+			plan: PromotionPlan;
+			/** The remote's host, for the editor to know which token opens the pull request (`other`: only a compare URL). */
+			host?: 'github' | 'gitlab' | 'other';
+			/** Whether the server already has a token for that host (GITHUB_TOKEN, GITLAB_TOKEN): the editor then asks for none. */
+			hostToken: boolean;
+	  }
+	| { error: string };
 
 /** Step two, after the preview: branch, commit and push (after `fleetscope/confirmPush`), then the pull request or its compare URL. */
 export namespace PromoteRequest {

@@ -25,5 +25,6 @@ export function createCommands(documents: ExplorerDocuments): Record<string, Com
 		'fleetscope.copyContextName': always((ctx) => async (arg?: unknown) => (await explorer()).copyContextName(ctx, arg)),
 		'fleetscope.createFleetFile': { enabled: (ctx) => async (arg?: unknown) => (await explorer()).createFleetFile(ctx, arg) },
 		'fleetscope.openLocation': always(() => async (arg: { folderUri: string; path: string; line?: number; column?: number }) => (await explorer()).openLocation(arg)),
+		'fleetscope.promote': { enabled: (ctx) => async (arg?: unknown) => (await import('./promote')).promote(ctx, documents, arg) },
 	};
 }
