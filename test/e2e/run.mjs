@@ -25,6 +25,7 @@ import { ensureCodeServer, freePort, installExtension, startCodeServer, writeUse
 import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
 import { buildSuite, runSuiteInCodeServer } from '../extension-host/code-server-host.mjs';
 import { checkExplorer } from './explorer.mjs';
+import { checkPromotion, promotionFixture } from './promotion.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
@@ -166,8 +167,11 @@ async function main() {
 		log('simulated cluster stopped');
 	});
 	log(`simulated cluster ${sims.clusters.map((c) => `${c.name} at ${c.url}`).join(', ')}`);
+	// A fleet repository with a bare remote on disk and the GitHub test server, for Promote...
+	const promotion = await promotionFixture(join(tmp, 'promotion'));
+	cleanups.push(() => promotion.gh.close());
 	const port = await freePort();
-	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache') };
+	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache'), ...promotion.env };
 	// The smoke-test driver option lets a window run the extension-host suite (see code-server-host.mjs).
 	const server = await startCodeServer({ ...cs, env }, { port, folder: repo, userDataDir, extensionsDir, log, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
 	const suite = buildSuite(ROOT);
@@ -298,6 +302,12 @@ async function main() {
 		page = await newPage();
 		await checkExplorer(page, { url: server.url, folder: EXAMPLE_FLEET, results: RESULTS, log });
 		log(`screenshots: ${join(RESULTS, 'e2e-explorer-*.png')}`);
+	});
+
+	await test('Promote... from the palette: quick picks, the diff preview, a token, the push confirmed; the pull request reaches the GitHub test server and the branch the bare remote', async () => {
+		await page.close({ runBeforeUnload: false });
+		page = await newPage();
+		await checkPromotion(page, { url: server.url, fixture: promotion, results: RESULTS, log });
 	});
 
 	await test('the extension-host suite (tree items, commands and editors through the vscode API) passes in code-server\'s extension host', async () => {

@@ -52,31 +52,52 @@ function gatesText(plan: PromotionPlan): string {
 	return plan.gates.map((g) => `${GATE_MARK[g.status] ?? '?'} ${g.name}: ${g.detail}${g.override ? ` (overridden: ${g.override.reason})` : ''}`).join('\n');
 }
 
-/** The token that opens the pull request on the remote's host: VS Code's GitHub sign-in, else one kept in the secret storage (asked once). */
+/**
+ * The token that opens the pull request on the remote's host: a GitHub session VS Code already has,
+ * else a token kept in VS Code's secret storage, else the user chooses: sign in with GitHub (VS Code's
+ * GitHub authentication) or enter a token (GitHub Enterprise, GitLab, or no sign-in available), kept
+ * in the secret storage for next time.
+ */
 export async function credentialsFor(ctx: Ctx, host: 'github' | 'gitlab'): Promise<PromotionCredentials | undefined> {
+	const wrap = (token: string): PromotionCredentials => (host === 'github' ? { github: token } : { gitlab: token });
 	if (host === 'github') {
-		try {
-			const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
-			if (session) return { github: session.accessToken };
-		} catch (e) {
-			// No GitHub sign-in here (code-server, other builds): a token in the secret storage instead.
-			ctx.log.info(`GitHub sign-in is not available (${e instanceof Error ? e.message : String(e)}): asking for a token.`);
-		}
+		const session = await vscode.authentication.getSession('github', ['repo'], { silent: true }).then(
+			(s) => s,
+			() => undefined,
+		);
+		if (session) return wrap(session.accessToken);
 	}
 	const key = `fleetscope.token.${host}`;
-	let token = await ctx.extension.secrets.get(key);
-	if (!token) {
-		const name = host === 'github' ? 'GitHub' : 'GitLab';
-		token = await vscode.window.showInputBox({
-			title: `A ${name} token to open the promotion pull request`,
-			prompt: `${host === 'github' ? 'A token with access to the repository (classic: repo scope; fine-grained: pull requests and contents read/write)' : 'A token with the api scope'}. VS Code keeps it in its secret storage; Fleetscope sends it to the hosting API only.`,
-			password: true,
-			ignoreFocusOut: true,
-		});
-		if (!token) return undefined;
-		await ctx.extension.secrets.store(key, token);
+	const stored = await ctx.extension.secrets.get(key);
+	if (stored) return wrap(stored);
+	const name = host === 'github' ? 'GitHub' : 'GitLab';
+	if (host === 'github') {
+		const how = await vscode.window.showQuickPick(
+			[
+				{ label: 'Sign in with GitHub', description: "VS Code's GitHub account", signIn: true },
+				{ label: 'Enter a token', description: 'kept in VS Code\'s secret storage (GitHub Enterprise, or without a sign-in)', signIn: false },
+			],
+			{ placeHolder: 'Opening the pull request needs access to the repository on GitHub' },
+		);
+		if (!how) return undefined;
+		if (how.signIn) {
+			try {
+				const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
+				return wrap(session.accessToken);
+			} catch (e) {
+				void vscode.window.showWarningMessage(`GitHub sign-in did not complete (${e instanceof Error ? e.message : String(e)}): enter a token instead.`);
+			}
+		}
 	}
-	return host === 'github' ? { github: token } : { gitlab: token };
+	const token = await vscode.window.showInputBox({
+		title: `A ${name} token to open the promotion pull request`,
+		prompt: `${host === 'github' ? 'A token with access to the repository (classic: repo scope; fine-grained: pull requests and contents read/write)' : 'A token with the api scope'}. VS Code keeps it in its secret storage; Fleetscope sends it to the hosting API only.`,
+		password: true,
+		ignoreFocusOut: true,
+	});
+	if (!token) return undefined;
+	await ctx.extension.secrets.store(key, token);
+	return wrap(token);
 }
 
 /** The modal the server's `confirmPush` asks for: nothing is pushed without it. */
