@@ -14,7 +14,7 @@ const REMOTE_URL = 'https://github.com/acme/fleet.git';
 /** The repository and the GitHub test server; `env` goes to code-server (its language server reads it). */
 export async function promotionFixture(dir) {
 	const { checkoutFleet } = await import('../promotion/fleet-fixture.ts');
-	const { githubServer } = await import('../scm/github-server.ts');
+	const { githubServer } = await import('../../tools/scm-sim/github.ts');
 	const remote = join(dir, 'remote.git');
 	const work = join(dir, 'fleet');
 	// Staging got its version a month ago: the soak gate passes; the repository's own identity signs the commit.

@@ -4,8 +4,8 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { cli } from '../../server/src/cli/main';
-import { githubServer, type GitHubServer } from '../scm/github-server';
-import { gitlabServer, type GitLabServer } from '../scm/gitlab-server';
+import { githubServer, type GitHubServer } from '../../tools/scm-sim/github';
+import { gitlabServer, type GitLabServer } from '../../tools/scm-sim/gitlab';
 import { checkoutFleet, overlay, PROD_DIGEST, STAGING_DIGEST } from './fleet-fixture';
 import { gitFixture, type GitFixture } from './git-fixture';
 
