@@ -1,5 +1,7 @@
 // The demo's fleet repository and its hosting: a fresh copy of examples/fleet with a git history of its
-// own (one commit, dated a month ago, so staging's versions have soaked), pushed to a bare remote on
+// own (the fleet committed a month ago, so staging's versions have soaked, and its README an hour ago:
+// the simulated clusters' GitOps status names these two commits as HEAD~1 and HEAD, see
+// tools/kube-sim/fixtures/*-gitops.yaml), pushed to a bare remote on
 // disk that its `origin` (https://github.com/acme/fleet.git, as teams configure it) reaches through
 // `url.<bare>.insteadOf`, and the GitHub API simulator (dist/scm-sim.js) for the pull requests. With
 // both, `Fleetscope: Promote...` runs end to end in the demo: orders-api is behind in production.
@@ -22,10 +24,10 @@ export function prepareDemoFleet({ source, dir, log = () => {} }) {
 	const remote = join(dir, 'remote.git');
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
-	const date = new Date(Date.now() - 30 * 24 * 3600_000).toISOString();
+	const ago = (ms) => new Date(Date.now() - ms).toISOString();
 	// The user's global git configuration is not read: a commit.gpgsign or a hook of theirs must not stop the demo.
-	const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
-	const git = (args, cwd = folder) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+	const git = (args, cwd = folder, date = ago(0)) => execFileSync('git', args, { cwd, env: { ...env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 	git(['init', '-q', '--bare', '-b', 'main', remote], dir);
 	cpSync(source, folder, { recursive: true });
 	git(['init', '-q', '-b', 'main']);
@@ -35,8 +37,10 @@ export function prepareDemoFleet({ source, dir, log = () => {} }) {
 	git(['config', 'commit.gpgsign', 'false']);
 	git(['remote', 'add', 'origin', DEMO_REMOTE_URL]);
 	git(['config', `url.${remote}.insteadOf`, DEMO_REMOTE_URL]);
-	git(['add', '-A']);
-	git(['commit', '-q', '-m', 'The acme platform fleet']);
+	git(['add', '-A', '--', '.', ':!README.md']);
+	git(['commit', '-q', '-m', 'The acme platform fleet'], folder, ago(30 * 24 * 3600_000));
+	git(['add', 'README.md']);
+	git(['commit', '-q', '-m', 'What the example fleet shows'], folder, ago(3600_000));
 	git(['push', '-q', 'origin', 'main']);
 	log(`demo fleet repository: ${folder} (origin ${DEMO_REMOTE_URL} -> ${remote})`);
 	return { folder, remote, branches: () => git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], remote).trim().split('\n') };

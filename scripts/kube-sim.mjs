@@ -8,10 +8,11 @@ import { startTool } from './tool-process.mjs';
 /**
  * Starts the clusters of `fixtures` and writes `kubeconfig` (replaced, not merged: the CAs are new
  * at every start). Resolves once every server listens.
- * @param {{ fixtures: string[], kubeconfig: string, log?: (line: string) => void, timeoutMs?: number }} options
+ * `gitDir`: the repository whose commits the fixtures' `${GIT_HEAD}` stand for (default: this one).
+ * @param {{ fixtures: string[], kubeconfig: string, gitDir?: string, log?: (line: string) => void, timeoutMs?: number }} options
  * @returns {Promise<{ clusters: { name: string, url: string, context: string }[], kubeconfig: string, stop: () => Promise<void>, exit: Promise<number | string>, output: () => string }>}
  */
-export async function startSimulatedClusters({ fixtures, kubeconfig, log = (l) => console.error(l), timeoutMs = 60_000 }) {
+export async function startSimulatedClusters({ fixtures, kubeconfig, gitDir, log = (l) => console.error(l), timeoutMs = 60_000 }) {
 	rmSync(kubeconfig, { force: true });
 	const clusters = [];
 	const onLine = (line) => {
@@ -19,7 +20,7 @@ export async function startSimulatedClusters({ fixtures, kubeconfig, log = (l) =
 		const m = /^kube-sim: (\S+) on (\S+) \(context (.+)\)$/.exec(line);
 		if (m) clusters.push({ name: m[1], url: m[2], context: m[3] });
 	};
-	const args = [...fixtures.flatMap((f) => ['--cluster', f]), '--kubeconfig', kubeconfig];
+	const args = [...fixtures.flatMap((f) => ['--cluster', f]), '--kubeconfig', kubeconfig, ...(gitDir ? ['--git-dir', gitDir] : [])];
 	const tool = await startTool({ bundle: 'kube-sim.js', args, onLine, log, timeoutMs });
 	return { clusters, kubeconfig, ...tool };
 }

@@ -85,6 +85,7 @@ async function main() {
 			sims = await startSimulatedClusters({
 				fixtures: ['staging', 'production'].map((f) => join(ROOT, 'tools', 'kube-sim', 'fixtures', `${f}.yaml`)),
 				kubeconfig: join(demo, 'kubeconfig'),
+				gitDir: folder,
 				log,
 			});
 		} catch (e) {

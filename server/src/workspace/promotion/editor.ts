@@ -9,6 +9,8 @@ import { planPromotion, type PlanOutcome } from './plan';
 import { resolveScm, type ScmSettings } from '../../host/scm/provider';
 import { parseRemoteUrl } from '../../host/scm/remote-url';
 import type { FleetscopeSettings } from '../../../../shared/settings';
+import { observeCluster, type LiveObservation } from '../../engine/promotion';
+import type { ClusterState } from '../../engine/live/state';
 
 /**
  * Promotion from the editor: the same plan and execution as `fleetscope promote`, over a workspace
@@ -17,6 +19,8 @@ import type { FleetscopeSettings } from '../../../../shared/settings';
  */
 export interface PromotionHost {
 	settings(folder: Folder): Promise<FleetscopeSettings>;
+	/** The live state of a cluster of the folder's fleet, when connected (the live gate). */
+	liveState(folder: Folder, cluster: string): ClusterState | undefined;
 	/** Asked once, right before the push: true pushes. */
 	confirm(question: ConfirmPushParams): Promise<boolean>;
 	log(line: string): void;
@@ -33,8 +37,20 @@ async function plan(folder: Folder, p: PromotionParams, host: PromotionHost, git
 	const settings = await host.settings(folder);
 	return planPromotion(
 		{ app: p.app, to: p.to, from: p.from },
-		{ fleet: fleet.model, tree: fleet.documents.reader, git, compliance: (prepared) => promotionCompliance(folder.root, fleet.model, prepared, settings, () => new Date()), env, overrides: p.overrides, now: new Date() },
+		{ fleet: fleet.model, tree: fleet.documents.reader, git, compliance: (prepared) => promotionCompliance(folder.root, fleet.model, prepared, settings, () => new Date()), live: async (prepared) => liveObservations(folder, prepared.sourceClusters, host), env, overrides: p.overrides, now: new Date() },
 	);
+}
+
+/**
+ * The live gate's evidence: what the source environment's connected clusters report now (a state
+ * read from the cache is not evidence). None connected: the gate says it was not checked.
+ */
+function liveObservations(folder: Folder, clusters: readonly string[], host: PromotionHost): LiveObservation[] | undefined {
+	const seen = clusters.flatMap((c) => {
+		const state = host.liveState(folder, c);
+		return state && state.origin === 'live' ? [observeCluster(c, state)] : [];
+	});
+	return seen.length > 0 ? seen : undefined;
 }
 
 async function gitOf(folder: Folder, env: Record<string, string | undefined>): Promise<GitRepository | undefined> {
