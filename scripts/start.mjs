@@ -108,7 +108,7 @@ async function main() {
 	const bar = '='.repeat(Math.min(100, url.length + 4));
 	const clusters = sims ? `\n\n  Simulated clusters (kubeconfig ${sims.kubeconfig}):\n${sims.clusters.map((c) => `    ${c.name} at ${c.url}`).join('\n')}` : '';
 	const promotion = github
-		? `\n\n  Promotion: orders-api is behind in production. Run "Fleetscope: Promote..." (or the Promotion view's\n  inline action); the pull request goes to the GitHub simulator at ${github.url}.\n  When asked for a token, choose "Enter a token" and paste: ${github.token}\n  (${folder} is a fresh copy of examples/fleet at every start; its remote is a bare repository beside it.)`
+		? `\n\n  Promotion: orders-api is behind in production. Run "Fleetscope: Promote..." (or the Promotion view's\n  inline action). The live gate stops it: the simulated staging cluster reports its apps Kustomization failing;\n  override it with a reason to go on. The pull request goes to the GitHub simulator at ${github.url}.\n  When asked for a token, choose "Enter a token" and paste: ${github.token}\n  (${folder} is a fresh copy of examples/fleet at every start; its remote is a bare repository beside it.)`
 		: '';
 	console.log(`\n${bar}\n  Fleetscope demo: VS Code with Fleetscope, opened on ${folder}\n\n  ${url}${clusters}${promotion}\n\n  (code-server log: ${logFile}; Ctrl+C stops)\n${bar}\n`);
 
