@@ -904,7 +904,15 @@ export namespace PromotionPlanRequest {
 	export const type: RequestDescriptor<PromotionParams, PromotionPlanResult> = { method };
 }
 
-export type PromotionPlanResult = { plan: PromotionPlan } | { error: string };
+export type PromotionPlanResult =
+	| {
+			plan: PromotionPlan;
+			/** The remote's host, for the editor to know which token opens the pull request (`other`: only a compare URL). */
+			host?: 'github' | 'gitlab' | 'other';
+			/** Whether the server already has a token for that host (GITHUB_TOKEN, GITLAB_TOKEN): the editor then asks for none. */
+			hostToken: boolean;
+	  }
+	| { error: string };
 
 /** Step two, after the preview: branch, commit and push (after `fleetscope/confirmPush`), then the pull request or its compare URL. */
 export namespace PromoteRequest {
@@ -922,7 +930,7 @@ export interface PromoteParams extends PromotionParams {
 
 export type PromoteResult =
 	| { result: 'pushed' | 'unchanged' | 'declined' | 'blocked' | 'up-to-date'; branch: string; remote: string; pullRequest?: PromotionPullRequest; compareUrl?: string; warnings: string[] }
-	| { error: string; pushed: boolean };
+	| { error: string; pushed: boolean; /** The host refused the editor's token (401): the editor forgets the one it kept. */ tokenRejected?: boolean };
 
 /** Asked by the server, once, right before it pushes: the editor answers with a modal naming the branch and the remote. */
 export namespace ConfirmPushRequest {

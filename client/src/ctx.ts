@@ -59,6 +59,8 @@ export class Ctx implements vscode.Disposable {
 	readonly onDidChangeServer = this.serverChanged.event;
 	/** The user asked the views to refresh (Fleetscope: Refresh). */
 	readonly onDidRequestRefresh = this.refreshRequested.event;
+	/** Requests the server sends the editor (method → handler), installed on every client started. */
+	private readonly serverRequests = new Map<string, (params: never) => unknown>();
 	/** Reveals a cluster in the Clusters view (set by the views once registered). */
 	revealCluster: (folderUri: string, cluster: string) => Promise<boolean> = async () => false;
 	/** Reveals the first Drift view node `pred` accepts (set by the views once registered). */
@@ -89,6 +91,7 @@ export class Ctx implements vscode.Disposable {
 		client.onNotification(notificationType(ClustersChangedNotification.type), () => this.clustersChanged.fire());
 		client.onNotification(notificationType(FindingsChangedNotification.type), (p) => this.findingsChanged.fire(p.folderUri));
 		client.onNotification(notificationType(DriftChangedNotification.type), (p) => this.driftChanged.fire(p.folderUri));
+		for (const [method, handler] of this.serverRequests) client.onRequest(method, handler);
 		try {
 			await client.start();
 			if (this.client === client) this.serverChanged.fire(true);
@@ -127,6 +130,12 @@ export class Ctx implements vscode.Disposable {
 	/** Every view loads again. */
 	refreshViews(): void {
 		this.refreshRequested.fire();
+	}
+
+	/** Answers a typed request the server sends the editor (`fleetscope/confirmPush`), on this and every later client. */
+	handleServerRequest<P, R>(d: RequestDescriptor<P, R>, handler: (params: P) => R | Promise<R>): void {
+		this.serverRequests.set(d.method, handler as (params: never) => unknown);
+		if (this.client) this.client.onRequest(requestType(d), handler);
 	}
 
 	async notify<P>(d: NotificationDescriptor<P>, params: P): Promise<void> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ConfirmPushRequest } from '../../shared/protocol';
 import { createCommands } from './commands';
 import { Ctx } from './ctx';
 import { registerPolicyTests } from './testing/policy-tests';
@@ -27,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): FleetscopeApi {
 	const documents = new ExplorerDocuments(ctx);
 	ctx.push(documents);
 	ctx.registerCommands(createCommands(documents));
+	// Nothing is pushed without this modal (the server asks right before it pushes).
+	ctx.handleServerRequest(ConfirmPushRequest.type, async (q) => (await import('./commands/promote')).confirmPush(q));
 	const views = registerViews(ctx);
 	ctx.push(registerPolicyTests(() => ctx.languageClient, ctx.log));
 	// The status bar item appears once the server runs (it asks the server what to show).

@@ -27,6 +27,8 @@ import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
 import { buildSuite, runSuiteInCodeServer } from '../extension-host/code-server-host.mjs';
 import { checkDrift } from './drift.mjs';
 import { checkExplorer } from './explorer.mjs';
+import { checkPromotion, promotionFixture } from './promotion.mjs';
+import { runCommand } from './workbench.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
@@ -111,17 +113,6 @@ async function expectRow(panel, rows, want) {
 	if (!/fleetscope/.test(text) || !text.includes(want.code)) throw new Error(`expected source fleetscope and code ${want.code} in "${text}"`);
 }
 
-/** Runs VS Code's command palette with a command title (exact first match). */
-async function runCommand(page, title) {
-	await page.keyboard.press('F1');
-	const input = page.locator('.quick-input-widget input');
-	await input.waitFor({ state: 'visible' });
-	await input.fill(`>${title}`);
-	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-	await page.keyboard.press('Enter');
-	await input.waitFor({ state: 'hidden' });
-}
-
 async function openFile(page, relPath) {
 	await page.keyboard.press('Control+P');
 	const input = page.locator('.quick-input-widget input');
@@ -168,8 +159,11 @@ async function main() {
 		log('simulated cluster stopped');
 	});
 	log(`simulated cluster ${sims.clusters.map((c) => `${c.name} at ${c.url}`).join(', ')}`);
+	// A fleet repository with a bare remote on disk and the GitHub test server, for Promote...
+	const promotion = await promotionFixture(join(tmp, 'promotion'));
+	cleanups.push(() => promotion.gh.close());
 	const port = await freePort();
-	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache') };
+	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache'), ...promotion.env };
 	// The smoke-test driver option lets a window run the extension-host suite (see code-server-host.mjs).
 	const server = await startCodeServer({ ...cs, env }, { port, folder: repo, userDataDir, extensionsDir, log, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
 	const suite = buildSuite(ROOT);
@@ -308,6 +302,12 @@ async function main() {
 		if (!explorerShown) throw new Error('not run: it starts from the page the explorer check leaves');
 		await checkDrift(page, { results: RESULTS, log });
 		log(`screenshots: ${join(RESULTS, 'e2e-drift.png')}, ${join(RESULTS, 'e2e-drift-diff.png')}`);
+	});
+
+	await test('Promote... from the palette: quick picks, the diff preview, a token, the push confirmed; the pull request reaches the GitHub test server and the branch the bare remote', async () => {
+		await page.close({ runBeforeUnload: false });
+		page = await newPage();
+		await checkPromotion(page, { url: server.url, fixture: promotion, results: RESULTS, log });
 	});
 
 	await test('the extension-host suite (tree items, commands and editors through the vscode API) passes in code-server\'s extension host', async () => {

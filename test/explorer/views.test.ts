@@ -140,8 +140,8 @@ test('Promotion: apps, then one row per environment in promotion order with vers
 	const rows = await children(orders);
 	assert.deepEqual(rows.map((r) => [r.label, r.description, r.contextValue]), [
 		['dev', '2.15.0-rc.1', 'promotionEnvironment'],
-		['staging', '2.14.1 · behind: dev runs 2.15.0-rc.1', 'promotionEnvironment compare'],
-		['production', '2.14.0 · behind: staging runs 2.14.1', 'promotionEnvironment compare'],
+		['staging', '2.14.1 · behind: dev runs 2.15.0-rc.1', 'promotionEnvironment compare behind'],
+		['production', '2.14.0 · behind: staging runs 2.14.1', 'promotionEnvironment compare behind'],
 	]);
 	assert.equal(behindText(answers.promotion.folders[0].apps.find((a) => a.name === 'orders-api')!.environments[2]), 'production 2.14.0, staging runs 2.14.1');
 	const production = rows[2];

@@ -130,7 +130,7 @@ test('Promotion: the behind marker, and Compare with Previous Environment opens 
 	const production = await node(tree, 'orders-api', 'production');
 	const row = item(tree, production);
 	assert.equal(row.description, '2.14.0 · behind: staging runs 2.14.1');
-	assert.equal(row.contextValue, 'promotionEnvironment compare');
+	assert.equal(row.contextValue, 'promotionEnvironment compare behind');
 	assert.equal(icon(row), 'warning');
 	await vscode.commands.executeCommand(row.command!.command, ...(row.command!.arguments ?? []));
 	assert.equal(vscode.window.activeTextEditor!.document.lineAt(vscode.window.activeTextEditor!.selection.active.line).text.trim(), 'newTag: 2.14.0');

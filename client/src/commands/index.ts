@@ -30,5 +30,6 @@ export function createCommands(documents: ExplorerDocuments): Record<string, Com
 		'fleetscope.drift.openSource': { enabled: (ctx) => async (arg?: unknown) => (await drift()).openSource(ctx, arg) },
 		'fleetscope.drift.copyKubectlCommand': { enabled: (ctx) => async (arg?: unknown) => (await drift()).copyKubectlCommand(ctx, arg) },
 		'fleetscope.drift.reveal': { enabled: (ctx) => async (arg?: unknown) => (await drift()).revealDrift(ctx, arg) },
+		'fleetscope.promote': { enabled: (ctx) => async (arg?: unknown) => (await import('./promote')).promote(ctx, documents, arg) },
 	};
 }

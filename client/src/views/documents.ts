@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CompareEnvironmentsRequest, RenderClusterRequest, type CompareEnvironmentsResult } from '../../../shared/protocol';
+import { CompareEnvironmentsRequest, RenderClusterRequest, type CompareEnvironmentsResult, type PromotionPlan } from '../../../shared/protocol';
 import type { Ctx } from '../ctx';
 import { DRIFT_PREFIX, DriftDocuments } from './drift-documents';
 
@@ -27,6 +27,9 @@ export class ExplorerDocuments implements vscode.TextDocumentContentProvider, vs
 	readonly onDidChange = this.changed.event;
 	/** One comparison per query: its two sides are asked for one after the other. */
 	private readonly comparisons = new Map<string, Promise<CompareEnvironmentsResult>>();
+	/** The files of the promotion plans previewed in this session, by query: their text before and after. */
+	private readonly promotions = new Map<string, { before: string; after: string }>();
+	private previews = 0;
 	private readonly subscriptions: vscode.Disposable[];
 	/** Show Diff's documents. */
 	readonly drift: DriftDocuments;
@@ -51,6 +54,12 @@ export class ExplorerDocuments implements vscode.TextDocumentContentProvider, vs
 		try {
 			if (uri.path.startsWith(DRIFT_PREFIX)) return await this.drift.provide(uri);
 			if (uri.path.startsWith('/rendered/')) return (await this.ctx.request(RenderClusterRequest.type, { folderUri, cluster: q.get('cluster') ?? '' }, token)).text;
+			if (uri.path.startsWith('/promotion/')) {
+				// `/promotion/<preview>/<before|after>/<file>`: the file's name keeps its language.
+				const [, , preview, side] = uri.path.split('/');
+				const texts = this.promotions.get(preview);
+				return (side === 'before' ? texts?.before : texts?.after) ?? '';
+			}
 			if (uri.path.startsWith('/compare/')) {
 				const params = { folderUri, app: q.get('app') ?? '', environment: q.get('environment') ?? '', cluster: q.get('cluster') ?? '' };
 				let result = this.comparisons.get(uri.query);
@@ -63,6 +72,22 @@ export class ExplorerDocuments implements vscode.TextDocumentContentProvider, vs
 			return `# Fleetscope could not produce this document: ${e instanceof Error ? e.message : String(e)}\n`;
 		}
 		return '';
+	}
+
+	/**
+	 * Opens the preview of a promotion: one diff per file the commit writes, as it is now and as the
+	 * promotion leaves it (a new file against nothing, a deleted one against nothing). Nothing is written.
+	 */
+	async showPromotion(plan: PromotionPlan): Promise<{ before: vscode.Uri; after: vscode.Uri }[]> {
+		const opened: { before: vscode.Uri; after: vscode.Uri }[] = [];
+		for (const change of plan.changes) {
+			const preview = `${++this.previews}`;
+			this.promotions.set(preview, { before: change.before ?? '', after: change.after ?? '' });
+			const uris = { before: vscode.Uri.from({ scheme: SCHEME, path: `/promotion/${preview}/before/${change.file}` }), after: vscode.Uri.from({ scheme: SCHEME, path: `/promotion/${preview}/after/${change.file}` }) };
+			await vscode.commands.executeCommand('vscode.diff', uris.before, uris.after, `${change.file}: ${plan.to} now ↔ promoted from ${plan.from}`, { preview: false });
+			opened.push(uris);
+		}
+		return opened;
 	}
 
 	/** A comparison asked for now (the command shows its notes before opening the diff). */

@@ -22,8 +22,8 @@ export function registerViews(ctx: Ctx): ExplorerViews {
 		return clustersTree(result, (folderUri, cluster) => ctx.request(FleetClusterRequest.type, { folderUri, cluster }));
 	});
 	const promotion = new ExplorerTree('fleetscope.promotion', ctx, [ctx.onDidChangeFleet], async () => {
-		const [{ promotionTree }, result] = await Promise.all([import('./promotion'), ctx.request(FleetPromotionRequest.type, {})]);
-		return promotionTree(result);
+		const [{ promotionTree }, { withPullRequests }, result] = await Promise.all([import('./promotion'), import('./pull-requests'), ctx.request(FleetPromotionRequest.type, {})]);
+		return promotionTree(await withPullRequests(ctx, result));
 	});
 	const compliance = new ExplorerTree('fleetscope.compliance', ctx, [ctx.onDidChangeFleet, ctx.onDidChangeFindings], async () => {
 		const [{ complianceTree }, result] = await Promise.all([import('./compliance'), ctx.request(FleetComplianceRequest.type, {})]);

@@ -48,7 +48,7 @@ function environmentNode(folderUri: string, app: PromotionAppRow, e: PromotionEn
 			...(e.gates.length > 0 ? ['', `Promoting into ${md(e.name)}: ${e.gates.map((g) => md(g.detail)).join('; ')}`] : []),
 		].join('\n'),
 		icon: e.behind ? ICONS.warning : { id: e.production ? 'rocket' : 'circle-filled', color: e.production ? undefined : 'testing.iconPassed' },
-		contextValue: ['promotionEnvironment', e.promotesFrom ? 'compare' : ''].filter(Boolean).join(' '),
+		contextValue: ['promotionEnvironment', e.promotesFrom ? 'compare' : '', e.behind ? 'behind' : ''].filter(Boolean).join(' '),
 		...(first ? { open: { folderUri, path: first.file, line: first.line } } : {}),
 		target: { kind: 'promotion', folderUri, app: app.name, environment: e.name, promotesFrom: e.promotesFrom, clusters: e.clusters },
 		children: () => [

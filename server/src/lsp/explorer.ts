@@ -16,6 +16,7 @@ import {
 } from '../../../shared/protocol';
 import { Explorer } from '../workspace/explorer';
 import { driftLensesOf } from './drift';
+import { promotionLensesOf } from './promotion';
 import type { Folder } from '../workspace/folder';
 import { reachTitle } from '../workspace/views/reach';
 import type { Workspace } from '../workspace/workspace';
@@ -53,13 +54,13 @@ export function registerExplorer(c: Connection, host: ExplorerHost): ExplorerNot
 	c.onRequest(requestType(CompareEnvironmentsRequest.type), async (p) => (await explorer.compare(p)) ?? Promise.reject(notFound(`${p.folderUri} is not a workspace folder of the Fleetscope server`)));
 	c.onRequest(requestType(ConnectClusterRequest.type), (p) => explorer.connect(p.folderUri, p.cluster, p.connected) ?? Promise.reject(notFound(`no cluster "${p.cluster}" with a connection in ${p.folderUri}`)));
 	c.onRequest(requestType(FleetFileDraftRequest.type), async (p) => (await explorer.fleetFileDraft(p.folderUri)) ?? Promise.reject(notFound(`${p.folderUri} is not a workspace folder of the Fleetscope server`)));
-	// One handler per method: the file's drift lenses (lsp/drift.ts), then its reach on its first line.
+	// One handler per method: the file's drift lenses (lsp/drift.ts), its promotion lenses (lsp/promotion.ts), then its reach on its first line.
 	c.onCodeLens((p) =>
 		host.guard('codeLens', async () => {
 			const reach = await explorer.reach(uriToPath(p.textDocument.uri));
 			const title = reachTitle(reach);
 			const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-			return [...driftLensesOf(host.workspace, p.textDocument.uri), ...(title ? [{ range, command: { title, command: 'fleetscope.revealInFleet', arguments: [p.textDocument.uri] } }] : [])];
+			return [...driftLensesOf(host.workspace, p.textDocument.uri), ...promotionLensesOf(host.workspace, p.textDocument.uri), ...(title ? [{ range, command: { title, command: 'fleetscope.revealInFleet', arguments: [p.textDocument.uri] } }] : [])];
 		}),
 	);
 	return {
