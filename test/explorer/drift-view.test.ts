@@ -57,13 +57,13 @@ test('Drift: one row per connected cluster, with its state icon and its objects 
 	assert.match(plain(prod.tooltip), /Unknown \(2\): The cluster does not serve external-secrets.io\/v1/);
 });
 
-test('Drift: namespaces (cluster-scoped first), then the objects that are not in sync, drifted first, each with its state, count or reason', async () => {
+test('Drift: namespaces (those with drift first, then by name, cluster-scoped first), then the objects that are not in sync, drifted first, each with its state, count or reason', async () => {
 	const prod = tree()[0];
 	const namespaces = await children(prod);
-	assert.deepEqual(namespaces.map((n) => [n.label, n.description, n.icon?.id]), [
-		['cluster-scoped', '1 unknown', 'globe'],
-		['orders', '1 unknown', 'symbol-namespace'],
-		['podinfo', '1 drifted · 1 missing · 1 extraneous', 'symbol-namespace'],
+	assert.deepEqual(namespaces.map((n) => [n.label, n.description, n.icon]), [
+		['podinfo', '1 drifted · 1 missing · 1 extraneous', { id: 'symbol-namespace', color: 'list.warningForeground' }],
+		['cluster-scoped', '1 unknown', { id: 'globe', color: 'disabledForeground' }],
+		['orders', '1 unknown', { id: 'symbol-namespace', color: 'disabledForeground' }],
 	]);
 	const objects = await children(byLabel(namespaces, 'podinfo'));
 	assert.deepEqual(objects.map((n) => [n.label, n.icon?.id, n.contextValue]), [

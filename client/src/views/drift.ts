@@ -187,11 +187,13 @@ function clusterNode(folderUri: string, c: DriftCluster, now: Date): ExplorerNod
 function namespaceNodes(folderUri: string, c: DriftCluster, shown: DriftObject[], now: Date): ExplorerNode[] {
 	const byNs = new Map<string, DriftObject[]>();
 	for (const o of shown) byNs.set(o.namespace ?? '', [...(byNs.get(o.namespace ?? '') ?? []), o]);
+	// The namespaces with the worst states first (drifted, then missing…), then by name, cluster-scoped objects first.
+	const worstOf = (objects: DriftObject[]) => Math.min(...objects.map((o) => STATE_ORDER.indexOf(o.state)));
 	return [...byNs]
-		.sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
+		.sort(([a, x], [b, y]) => worstOf(x) - worstOf(y) || (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
 		.map(([ns, objects]) => {
 			const n = counts(objects);
-			const worst = STATE_ORDER.find((s) => n[s] > 0)!;
+			const worst = STATE_ORDER[worstOf(objects)];
 			const drifted = objects.filter((o) => o.state === 'drifted').length;
 			const sorted = [...objects].sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
 			return {
