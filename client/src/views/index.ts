@@ -38,16 +38,12 @@ export function registerViews(ctx: Ctx): ExplorerViews {
 	});
 	ctx.push(clusters, promotion, compliance, drift, vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fleetscope.drift.enabled') && drift.refresh()));
 	ctx.revealCluster = async (folderUri, cluster) => {
-		const node = await clusters.find((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster, (n) => n.contextValue === 'folder' || n.contextValue === 'environment');
-		if (!node) return false;
-		await clusters.view.reveal(node, { select: true, focus: true, expand: true });
-		return true;
+		const node = await clusters.reveal((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster, (n) => n.contextValue === 'folder' || n.contextValue === 'environment');
+		return node !== undefined;
 	};
 	ctx.revealDrift = async (pred) => {
-		const node = await drift.find(pred, (n) => /^(folder|driftCluster|driftNamespace)\b/.test(n.contextValue));
-		if (!node) return false;
-		await drift.view.reveal(node, { select: true, focus: true, expand: true });
-		return true;
+		const node = await drift.reveal(pred, (n) => /^(folder|driftCluster|driftNamespace)\b/.test(n.contextValue));
+		return node !== undefined;
 	};
 	return { clusters, promotion, compliance, drift };
 }
