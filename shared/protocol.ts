@@ -293,6 +293,18 @@ export interface DriftReport {
 	clusters: DriftCluster[];
 }
 
+/** A cluster's drift in numbers (the Clusters view's row): its state and its objects per state, from the editor's last drift report. */
+export interface DriftCounts {
+	state: DriftClusterState;
+	inSync: number;
+	drifted: number;
+	missing: number;
+	extraneous: number;
+	unmanaged: number;
+	unknown: number;
+	skipped: number;
+}
+
 /** The drift of a workspace folder's connected clusters (the Drift view); refreshed on `fleetscope/driftChanged`. */
 export namespace DriftRequest {
 	export const method = 'fleetscope/drift' as const;
@@ -463,6 +475,12 @@ export interface FleetClusterRow {
 	findings: FindingCounts;
 	/** Repository files that reach it (its claim included). */
 	files: number;
+	/**
+	 * Its drift, from the editor's last drift report (docs/drift.md); absent where none was computed
+	 * (not connected, `fleetscope.drift.enabled` off, and always in `fleetscope clusters`: the CLI's
+	 * drift is `fleetscope drift`).
+	 */
+	drift?: DriftCounts;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
 	ClustersChangedNotification,
+	DriftChangedNotification,
 	FindingsChangedNotification,
 	FleetChangedNotification,
 	WorkspaceTrustedNotification,
@@ -10,6 +11,7 @@ import {
 } from '../../shared/protocol';
 import { createClient } from './client';
 import { notificationType, requestType } from './protocol';
+import type { ExplorerNode } from './views/nodes';
 
 /** A command's implementation. */
 export type Cmd = (...args: any[]) => unknown;
@@ -42,6 +44,7 @@ export class Ctx implements vscode.Disposable {
 	private readonly fleetChanged = new vscode.EventEmitter<string>();
 	private readonly clustersChanged = new vscode.EventEmitter<void>();
 	private readonly findingsChanged = new vscode.EventEmitter<string>();
+	private readonly driftChanged = new vscode.EventEmitter<string>();
 	private readonly serverChanged = new vscode.EventEmitter<boolean>();
 	private readonly refreshRequested = new vscode.EventEmitter<void>();
 	/** A folder's fleet was discovered anew (its URI). */
@@ -50,6 +53,8 @@ export class Ctx implements vscode.Disposable {
 	readonly onDidChangeClusters = this.clustersChanged.event;
 	/** A folder's findings changed after a round of background validation (its URI). */
 	readonly onDidChangeFindings = this.findingsChanged.event;
+	/** A folder's drift report changed (its URI): after the clusters' objects or the renders changed. */
+	readonly onDidChangeDrift = this.driftChanged.event;
 	/** The language server started (true) or stopped (false). */
 	readonly onDidChangeServer = this.serverChanged.event;
 	/** The user asked the views to refresh (Fleetscope: Refresh). */
@@ -58,10 +63,12 @@ export class Ctx implements vscode.Disposable {
 	private readonly serverRequests = new Map<string, (params: never) => unknown>();
 	/** Reveals a cluster in the Clusters view (set by the views once registered). */
 	revealCluster: (folderUri: string, cluster: string) => Promise<boolean> = async () => false;
+	/** Reveals the first Drift view node `pred` accepts (set by the views once registered). */
+	revealDrift: (pred: (n: ExplorerNode) => boolean) => Promise<boolean> = async () => false;
 
 	constructor(readonly extension: vscode.ExtensionContext) {
 		this.log = vscode.window.createOutputChannel('Fleetscope', { log: true });
-		this.subscriptions.push(this.log, this.fleetChanged, this.clustersChanged, this.findingsChanged, this.serverChanged, this.refreshRequested);
+		this.subscriptions.push(this.log, this.fleetChanged, this.clustersChanged, this.findingsChanged, this.driftChanged, this.serverChanged, this.refreshRequested);
 		this.subscriptions.push(this.onDidChangeServer((running) => void vscode.commands.executeCommand('setContext', 'fleetscope.serverRunning', running)));
 		// An untrusted workspace contacts no cluster; once trusted, the server connects (a server started later reads isTrusted itself).
 		this.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.notify(WorkspaceTrustedNotification.type, {}).catch((e) => this.log.warn(`Telling the server about workspace trust failed: ${String(e)}`))));
@@ -83,6 +90,7 @@ export class Ctx implements vscode.Disposable {
 		client.onNotification(notificationType(FleetChangedNotification.type), (p) => this.fleetChanged.fire(p.folderUri));
 		client.onNotification(notificationType(ClustersChangedNotification.type), () => this.clustersChanged.fire());
 		client.onNotification(notificationType(FindingsChangedNotification.type), (p) => this.findingsChanged.fire(p.folderUri));
+		client.onNotification(notificationType(DriftChangedNotification.type), (p) => this.driftChanged.fire(p.folderUri));
 		for (const [method, handler] of this.serverRequests) client.onRequest(method, handler);
 		try {
 			await client.start();

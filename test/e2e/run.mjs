@@ -9,8 +9,9 @@
 // the Problems panel must show the live diagnostic naming the cluster at its line.
 // Explorer case: examples/fleet with both simulated clusters (staging-eu-west-1, prod-us-east-1): the
 // Fleetscope container's Clusters, Promotion and Compliance views, a click that opens a file at its
-// line, Render Cluster (test/e2e/explorer.mjs, screenshots in test-results/); then the extension-host
-// suite (test/extension-host/) runs in code-server's extension host, in another window.
+// line, Render Cluster (test/e2e/explorer.mjs, screenshots in test-results/); then the Drift view with the
+// drift planted in prod-us-east-1 and Show Diff (test/e2e/drift.mjs); then the extension-host suite
+// (test/extension-host/) runs in code-server's extension host, in another window.
 //
 // Usage: node test/e2e/run.mjs [--no-package]   (--no-package: reuse an existing fleetscope.vsix)
 // Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
@@ -24,6 +25,7 @@ import { chromium } from 'playwright-core';
 import { ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from '../../scripts/code-server.mjs';
 import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
 import { buildSuite, runSuiteInCodeServer } from '../extension-host/code-server-host.mjs';
+import { checkDrift } from './drift.mjs';
 import { checkExplorer } from './explorer.mjs';
 import { checkPromotion, promotionFixture } from './promotion.mjs';
 import { runCommand } from './workbench.mjs';
@@ -287,11 +289,19 @@ async function main() {
 		log(`screenshot: ${join(RESULTS, 'e2e-live.png')}`);
 	});
 
+	let explorerShown = false;
 	await test('the Fleetscope explorer: both clusters with status and versions, the failed Kustomization, a behind marker, failing controls, a click to the line, Render Cluster', async () => {
 		await page.close({ runBeforeUnload: false });
 		page = await newPage();
 		await checkExplorer(page, { url: server.url, folder: EXAMPLE_FLEET, results: RESULTS, log });
+		explorerShown = true;
 		log(`screenshots: ${join(RESULTS, 'e2e-explorer-*.png')}`);
+	});
+
+	await test('the Drift view shows the drift planted in prod-us-east-1, and a click on the drifted Deployment opens Show Diff with Git\'s image and the live one', async () => {
+		if (!explorerShown) throw new Error('not run: it starts from the page the explorer check leaves');
+		await checkDrift(page, { results: RESULTS, log });
+		log(`screenshots: ${join(RESULTS, 'e2e-drift.png')}, ${join(RESULTS, 'e2e-drift-diff.png')}`);
 	});
 
 	await test('Promote... from the palette: quick picks, the diff preview, a token, the push confirmed; the pull request reaches the GitHub test server and the branch the bare remote', async () => {

@@ -1,5 +1,6 @@
 import { runAll } from './harness';
 import './explorer.suite';
+import './drift.suite';
 
 /** The `extensionTestsPath` entry point: VS Code's (or code-server's) extension host calls `run`. */
 export function run(): Promise<void> {

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
 import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
 import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
-import { DriftChangedNotification, DriftDiffRequest, DriftRequest, type DriftDiffResult, type DriftResult } from '../../shared/protocol';
+import { DriftChangedNotification, DriftDiffRequest, DriftRequest, FleetClustersRequest, type DriftDiffResult, type DriftResult, type FleetClustersResult } from '../../shared/protocol';
 import { cli } from '../../server/src/cli/main';
 import { ensureServerBuilt, Session, uriOf } from './harness';
 
@@ -102,4 +102,17 @@ test('the clusters were only read (GET, LIST, WATCH), and no Secret\'s data was 
 		assert.deepEqual(s.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`), []);
 		for (const r of s.requests.filter((x) => /\/secrets(\?|$|\/)/.test(x.url.split('?')[0] + (x.url.includes('?') ? '?' : '')))) assert.ok(/as=Table|PartialObjectMetadata|metadata/i.test(r.accept ?? ''), `${r.url} asked for ${r.accept}`);
 	}
+});
+
+test('the Clusters view\'s rows carry each compared cluster\'s drift counts (what the Drift view lists); the others none', { timeout: 90_000 }, async () => {
+	const rep = await report();
+	const rows = async () => (await session.request<FleetClustersResult>(FleetClustersRequest.method, {})).folders[0].environments.flatMap((e) => e.clusters);
+	// The rows are built from the report in use when asked: the report above, or a newer one.
+	const prodRow = (await rows()).find((c) => c.name === 'prod-us-east-1')!;
+	const prod = rep.clusters.find((c) => c.name === 'prod-us-east-1')!;
+	const count = (s: string) => prod.objects.filter((o) => o.state === s).length;
+	assert.deepEqual(prodRow.drift, { state: 'drifted', inSync: count('in-sync'), drifted: count('drifted'), missing: count('missing'), extraneous: count('extraneous'), unmanaged: count('unmanaged'), unknown: count('unknown'), skipped: count('skipped') });
+	assert.ok(prodRow.drift!.drifted >= 1 && prodRow.drift!.missing >= 1 && prodRow.drift!.extraneous >= 1);
+	assert.equal((await rows()).find((c) => c.name === 'staging-eu-west-1')!.drift?.state, 'in-sync');
+	assert.equal((await rows()).find((c) => c.name === 'dev-eu-west-1')!.drift, undefined, 'no context: not compared');
 });

@@ -8,6 +8,7 @@ import type { ExplorerDocuments } from '../views/documents';
  */
 export function createCommands(documents: ExplorerDocuments): Record<string, CommandFactory> {
 	const explorer = () => import('./explorer');
+	const drift = () => import('./drift');
 	const always = (cmd: (ctx: Ctx) => (...args: any[]) => unknown): CommandFactory => ({ enabled: cmd, disabled: cmd });
 	return {
 		'fleetscope.restartServer': always((ctx) => () => ctx.restart()),
@@ -25,6 +26,10 @@ export function createCommands(documents: ExplorerDocuments): Record<string, Com
 		'fleetscope.copyContextName': always((ctx) => async (arg?: unknown) => (await explorer()).copyContextName(ctx, arg)),
 		'fleetscope.createFleetFile': { enabled: (ctx) => async (arg?: unknown) => (await explorer()).createFleetFile(ctx, arg) },
 		'fleetscope.openLocation': always(() => async (arg: { folderUri: string; path: string; line?: number; column?: number }) => (await explorer()).openLocation(arg)),
+		'fleetscope.drift.showDiff': { enabled: (ctx) => async (arg?: unknown) => (await drift()).showDiff(ctx, documents, arg) },
+		'fleetscope.drift.openSource': { enabled: (ctx) => async (arg?: unknown) => (await drift()).openSource(ctx, arg) },
+		'fleetscope.drift.copyKubectlCommand': { enabled: (ctx) => async (arg?: unknown) => (await drift()).copyKubectlCommand(ctx, arg) },
+		'fleetscope.drift.reveal': { enabled: (ctx) => async (arg?: unknown) => (await drift()).revealDrift(ctx, arg) },
 		'fleetscope.promote': { enabled: (ctx) => async (arg?: unknown) => (await import('./promote')).promote(ctx, documents, arg) },
 	};
 }

@@ -1,5 +1,5 @@
 import type { FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, FleetClustersResult, FleetEnvironmentRow, FleetSourceRow, SyncStatusRow } from '../../../shared/protocol';
-import { ICONS, md, plural, type ExplorerNode, type NodeIcon } from './nodes';
+import { driftWords, ICONS, md, plural, type ExplorerNode, type NodeIcon } from './nodes';
 
 /**
  * The Clusters view: environments in promotion order, then their clusters (region, provider); each
@@ -121,6 +121,11 @@ function clusterTooltip(c: FleetClusterRow): string {
 	}
 	if (c.fluxReport) lines.push('', `Flux ${md(c.fluxReport.version ?? '')}: ${c.fluxReport.components.filter((x) => x.ready).length}/${c.fluxReport.components.length} components ready`);
 	lines.push('', `Findings in the ${plural(c.files, 'file')} that reach it: ${countsText(c.findings) || 'none'}`);
+	if (c.drift) {
+		const d = c.drift;
+		const words = driftWords(d).replace(/ · /g, ', ');
+		lines.push('', `Drift (Git versus live): ${words ? `${words}; ${d.inSync} in sync` : `none, ${plural(d.inSync, 'object')} as Git says`}${d.skipped ? `, ${d.skipped} skipped` : ''} (the Drift view)`);
+	}
 	return lines.join('\n');
 }
 
@@ -140,7 +145,7 @@ function syncIcon(s: SyncStatusRow | undefined): NodeIcon {
 }
 
 function clusterNode(f: FleetClustersFolder, c: FleetClusterRow, detailOf: DetailOf): ExplorerNode {
-	const description = [versionWords(c), statusWords(c), syncWords(c), countsText(c.findings)].filter(Boolean).join(' · ');
+	const description = [versionWords(c), statusWords(c), syncWords(c), c.drift ? driftWords({ ...c.drift, unmanaged: 0, unknown: 0 }) : '', countsText(c.findings)].filter(Boolean).join(' · ');
 	const context = [
 		'cluster',
 		c.claim ? 'claim' : '',

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { CompareEnvironmentsRequest, RenderClusterRequest, type CompareEnvironmentsResult, type PromotionPlan } from '../../../shared/protocol';
 import type { Ctx } from '../ctx';
+import { DRIFT_PREFIX, DriftDocuments } from './drift-documents';
 
 /**
  * The read-only documents of the explorer, under the `fleetscope:` scheme: what a cluster receives
  * (`fleetscope:/rendered/<cluster>.yaml?…`, Render Cluster) and the two sides of Compare with
- * previous environment (`fleetscope:/compare/…/before.yaml`, `…/after.yaml`). Their text comes from
+ * previous environment (`fleetscope:/compare/…/before.yaml`, `…/after.yaml`), and the two sides of
+ * a drifted object's Show Diff (`fleetscope:/drift/…`, `drift-documents.ts`). Their text comes from
  * the server when VS Code asks for it; a rendered document follows the fleet as it changes.
  */
 export const SCHEME = 'fleetscope';
@@ -29,11 +31,15 @@ export class ExplorerDocuments implements vscode.TextDocumentContentProvider, vs
 	private readonly promotions = new Map<string, { before: string; after: string }>();
 	private previews = 0;
 	private readonly subscriptions: vscode.Disposable[];
+	/** Show Diff's documents. */
+	readonly drift: DriftDocuments;
 
 	constructor(private readonly ctx: Ctx) {
+		this.drift = new DriftDocuments(ctx, this.changed);
 		this.subscriptions = [
 			vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
 			this.changed,
+			this.drift,
 			// What a cluster receives changes with the fleet: open rendered documents show it again.
 			ctx.onDidChangeFleet(() => {
 				this.comparisons.clear();
@@ -46,6 +52,7 @@ export class ExplorerDocuments implements vscode.TextDocumentContentProvider, vs
 		const q = new URLSearchParams(uri.query);
 		const folderUri = q.get('folder') ?? '';
 		try {
+			if (uri.path.startsWith(DRIFT_PREFIX)) return await this.drift.provide(uri);
 			if (uri.path.startsWith('/rendered/')) return (await this.ctx.request(RenderClusterRequest.type, { folderUri, cluster: q.get('cluster') ?? '' }, token)).text;
 			if (uri.path.startsWith('/promotion/')) {
 				// `/promotion/<preview>/<before|after>/<file>`: the file's name keeps its language.

@@ -1,4 +1,5 @@
-import { ComplianceFindingsRequest, FleetClusterRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest } from '../../../shared/protocol';
+import * as vscode from 'vscode';
+import { ClustersRequest, ComplianceFindingsRequest, DriftRequest, FleetClusterRequest, FleetClustersRequest, FleetComplianceRequest, FleetPromotionRequest } from '../../../shared/protocol';
 import type { Ctx } from '../ctx';
 import { ExplorerTree, setFleetFound } from './tree';
 
@@ -11,10 +12,11 @@ export interface ExplorerViews {
 	clusters: ExplorerTree;
 	promotion: ExplorerTree;
 	compliance: ExplorerTree;
+	drift: ExplorerTree;
 }
 
 export function registerViews(ctx: Ctx): ExplorerViews {
-	const clusters = new ExplorerTree('fleetscope.clusters', ctx, [ctx.onDidChangeFleet, ctx.onDidChangeClusters, ctx.onDidChangeFindings], async () => {
+	const clusters = new ExplorerTree('fleetscope.clusters', ctx, [ctx.onDidChangeFleet, ctx.onDidChangeClusters, ctx.onDidChangeFindings, ctx.onDidChangeDrift], async () => {
 		const [{ clustersTree }, result] = await Promise.all([import('./clusters'), ctx.request(FleetClustersRequest.type, {})]);
 		setFleetFound(result.folders.some((f) => f.summary.clusters > 0));
 		return clustersTree(result, (folderUri, cluster) => ctx.request(FleetClusterRequest.type, { folderUri, cluster }));
@@ -27,12 +29,21 @@ export function registerViews(ctx: Ctx): ExplorerViews {
 		const [{ complianceTree }, result] = await Promise.all([import('./compliance'), ctx.request(FleetComplianceRequest.type, {})]);
 		return complianceTree(result, async (folderUri, control) => (await ctx.request(ComplianceFindingsRequest.type, { folderUri, control })).findings);
 	});
-	ctx.push(clusters, promotion, compliance);
+	// Drift: the report, and the clusters' connections for why there is none (the welcome content, by `fleetscope.driftEmpty`).
+	const drift = new ExplorerTree('fleetscope.drift', ctx, [ctx.onDidChangeDrift, ctx.onDidChangeClusters, ctx.onDidChangeFleet], async () => {
+		const [{ driftTree, driftEmptyReason }, result, connections] = await Promise.all([import('./drift'), ctx.request(DriftRequest.type, {}), ctx.request(ClustersRequest.type, {})]);
+		const enabled = vscode.workspace.getConfiguration('fleetscope').get<boolean>('drift.enabled', true);
+		void vscode.commands.executeCommand('setContext', 'fleetscope.driftEmpty', driftEmptyReason(result, connections, enabled) ?? '');
+		return driftTree(result, new Date());
+	});
+	ctx.push(clusters, promotion, compliance, drift, vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fleetscope.drift.enabled') && drift.refresh()));
 	ctx.revealCluster = async (folderUri, cluster) => {
-		const node = await clusters.find((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster, (n) => n.contextValue === 'folder' || n.contextValue === 'environment');
-		if (!node) return false;
-		await clusters.view.reveal(node, { select: true, focus: true, expand: true });
-		return true;
+		const node = await clusters.reveal((n) => n.target?.kind === 'cluster' && n.target.folderUri === folderUri && n.target.cluster === cluster, (n) => n.contextValue === 'folder' || n.contextValue === 'environment');
+		return node !== undefined;
 	};
-	return { clusters, promotion, compliance };
+	ctx.revealDrift = async (pred) => {
+		const node = await drift.reveal(pred, (n) => /^(folder|driftCluster|driftNamespace)\b/.test(n.contextValue));
+		return node !== undefined;
+	};
+	return { clusters, promotion, compliance, drift };
 }

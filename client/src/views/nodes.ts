@@ -1,4 +1,4 @@
-import type { FileLine } from '../../../shared/protocol';
+import type { DriftObject, DriftSource, FileLine } from '../../../shared/protocol';
 
 /**
  * A node of an explorer tree as the views build it: plain data (no VS Code types), so each view's
@@ -39,7 +39,20 @@ export interface NodeIcon {
 
 export type NodeTarget =
 	| { kind: 'cluster'; folderUri: string; cluster: string; context?: string; claim?: FileLine; status: string }
-	| { kind: 'promotion'; folderUri: string; app: string; environment: string; promotesFrom?: string; clusters: string[] };
+	| { kind: 'promotion'; folderUri: string; app: string; environment: string; promotesFrom?: string; clusters: string[] }
+	| DriftTarget;
+
+/** An object of the Drift view (or one of its drifted fields): what Show Diff, Open Source and Copy kubectl Command act on. */
+export interface DriftTarget {
+	kind: 'drift';
+	folderUri: string;
+	cluster: string;
+	/** The kubeconfig context the cluster's live state is read through. */
+	context: string | null;
+	object: Pick<DriftObject, 'apiVersion' | 'kind' | 'namespace' | 'name' | 'state' | 'source'>;
+	/** The drifted field the node stands for, and the line that produced Git's value. */
+	field?: { path: string; source: DriftSource | null };
+}
 
 export const ICONS = {
 	passed: { id: 'pass', color: 'testing.iconPassed' },
@@ -50,6 +63,11 @@ export const ICONS = {
 } as const;
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A cluster's or namespace's drift in words, the states that are not zero: `1 drifted · 1 missing · 2 unknown` (or ''). */
+export function driftWords(n: { drifted: number; missing: number; extraneous: number; unmanaged: number; unknown: number }): string {
+	return (['drifted', 'missing', 'extraneous', 'unmanaged', 'unknown'] as const).filter((s) => n[s] > 0).map((s) => `${n[s]} ${s}`).join(' · ');
+}
 
 /** Escapes text for a markdown tooltip. */
 export function md(text: string): string {

@@ -10,6 +10,8 @@ import type { ExplorerNode } from './nodes';
 
 /** Fires within this time after the first of a burst of events: one refresh for a burst (ms). */
 const REFRESH_DELAY_MS = 50;
+/** How long a reveal waits at most for VS Code to take in a refresh that was just made (ms; a hidden view is not asked). */
+const REFRESH_TAKEN_MS = 1000;
 
 export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -18,6 +20,11 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
 	private readonly subscriptions: vscode.Disposable[] = [];
 	private roots?: Promise<ExplorerNode[]>;
 	private timer?: NodeJS.Timeout;
+	/** Reveals in flight: a refresh waits for them (VS Code drops a reveal whose tree it is reloading). */
+	private revealing = 0;
+	private refreshHeld = false;
+	/** Resolved when VS Code asks for the roots after the last refresh: it has let go of the old tree. */
+	private taken?: { promise: Promise<void>; resolve: () => void };
 	/** Loads so far (the extension-host tests wait on refreshes by this count). */
 	loads = 0;
 	readonly view: vscode.TreeView<ExplorerNode>;
@@ -39,6 +46,15 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
 	refresh(): void {
 		clearTimeout(this.timer);
 		this.timer = undefined;
+		if (this.revealing > 0) {
+			this.refreshHeld = true;
+			return;
+		}
+		if (!this.taken) {
+			let resolve!: () => void;
+			const promise = new Promise<void>((r) => (resolve = r));
+			this.taken = { promise, resolve };
+		}
 		this.roots = undefined;
 		this.changed.fire(undefined);
 	}
@@ -61,7 +77,18 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
 		return item;
 	}
 
+	/** What VS Code asks; the views' own walks use `children`. */
 	async getChildren(n?: ExplorerNode): Promise<ExplorerNode[]> {
+		const taken = n ? undefined : this.taken;
+		if (taken) this.taken = undefined;
+		try {
+			return await this.children(n);
+		} finally {
+			taken?.resolve();
+		}
+	}
+
+	private async children(n?: ExplorerNode): Promise<ExplorerNode[]> {
 		let children: ExplorerNode[];
 		if (!n) {
 			this.roots ??= this.load();
@@ -100,12 +127,36 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
 			for (const n of nodes) {
 				if (pred(n)) return n;
 				if (!descend(n)) continue;
-				const hit = await walk(await this.getChildren(n));
+				const hit = await walk(await this.children(n));
 				if (hit) return hit;
 			}
 			return undefined;
 		};
-		return walk(await this.getChildren());
+		return walk(await this.children());
+	}
+
+	/**
+	 * Reveals (selects, focuses, expands) the first node `pred` accepts, found as `find` finds it.
+	 * A refresh VS Code has not taken in yet is waited for, and refreshes wait until the reveal is
+	 * done: a reveal into a tree VS Code is reloading is lost.
+	 */
+	async reveal(pred: (n: ExplorerNode) => boolean, descend: (n: ExplorerNode) => boolean): Promise<ExplorerNode | undefined> {
+		this.revealing++;
+		try {
+			if (this.taken) {
+				let timer: NodeJS.Timeout | undefined;
+				await Promise.race([this.taken.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, REFRESH_TAKEN_MS)))]);
+				clearTimeout(timer);
+			}
+			const node = await this.find(pred, descend);
+			if (node) await this.view.reveal(node, { select: true, focus: true, expand: true });
+			return node;
+		} finally {
+			if (--this.revealing === 0 && this.refreshHeld) {
+				this.refreshHeld = false;
+				this.refresh();
+			}
+		}
 	}
 
 	dispose(): void {

@@ -81,6 +81,7 @@ export class Explorer {
 			head: await readHead(folder.root),
 			scan: { ...this.workspace.scanProgress },
 			now: this.clock(),
+			drift: (cluster) => this.workspace.drift.report(folder)?.clusters.find((c) => c.name === cluster),
 		};
 	}
 

@@ -1,4 +1,4 @@
-import type { ClusterInfo, ClusterStatusName, FileLine, FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, FleetEnvironmentRow, FleetSourceRow, FluxReportRow, SyncStatusRow } from '../../../../shared/protocol';
+import type { ClusterInfo, ClusterStatusName, DriftCluster, DriftCounts, FileLine, FindingCounts, FleetClusterDetail, FleetClusterRow, FleetClustersFolder, FleetEnvironmentRow, FleetSourceRow, FluxReportRow, SyncStatusRow } from '../../../../shared/protocol';
 import type { DocumentStore } from '../../engine/fleet/reader';
 import { looksLikeProduction, type FleetCluster, type FleetModel, type SourceLocation, type SyncSource } from '../../engine/fleet/types';
 import { commitOfRevision, type GitOpsObjectState } from '../../engine/live/gitops';
@@ -33,6 +33,8 @@ export interface ClustersViewInput {
 	head: HeadResult;
 	scan: FleetClustersFolder['scan'];
 	now: Date;
+	/** The cluster's entry in the last drift report (the editor's; the CLI leaves drift to `fleetscope drift`). */
+	drift?(cluster: string): DriftCluster | undefined;
 }
 
 const CONNECTED: ReadonlySet<ClusterStatusName> = new Set(['connected', 'forbidden-partial']);
@@ -98,6 +100,7 @@ function filesByCluster(fleet: FleetModel): Map<string, Set<string>> {
 function clusterRow(c: FleetCluster, input: ClustersViewInput, headCommit: string | undefined, files: ReadonlySet<string>): FleetClusterRow {
 	const live = input.live(c.name);
 	const state = live.state;
+	const drift = input.drift?.(c.name);
 	const sync = syncRows(state, headCommit);
 	const failed = sync.filter(failedSync);
 	const report = state?.gitops?.find((g) => g.kind === 'FluxReport');
@@ -122,7 +125,16 @@ function clusterRow(c: FleetCluster, input: ClustersViewInput, headCommit: strin
 		...(fluxReport ? { fluxReport } : {}),
 		findings: input.findings(files),
 		files: files.size,
+		...(drift ? { drift: driftCounts(drift) } : {}),
 	};
+}
+
+/** A cluster's objects per drift state. */
+export function driftCounts(c: DriftCluster): DriftCounts {
+	const out: DriftCounts = { state: c.state, inSync: 0, drifted: 0, missing: 0, extraneous: 0, unmanaged: 0, unknown: 0, skipped: 0 };
+	const key = { 'in-sync': 'inSync', drifted: 'drifted', missing: 'missing', extraneous: 'extraneous', unmanaged: 'unmanaged', unknown: 'unknown', skipped: 'skipped' } as const;
+	for (const o of c.objects) out[key[o.state]]++;
+	return out;
 }
 
 /** The line that sets the claim's Kubernetes version (else the claim's first line). */
