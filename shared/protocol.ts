@@ -317,7 +317,8 @@ export interface DriftParams {
 }
 
 export interface DriftResult {
-	folders: { folderUri: string; report: DriftReport }[];
+	/** `computed`: how many times the folder's drift was computed (after each burst of watch events); `fleetscope/driftChanged` follows only those that changed the report. */
+	folders: { folderUri: string; report: DriftReport; computed: number }[];
 }
 
 /** The two documents Show Diff opens for one object of one cluster: Git's and the live one, normalised, Secret values masked. */

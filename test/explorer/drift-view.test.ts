@@ -128,11 +128,11 @@ test('Drift: several folders are roots of their own; an empty report shows nothi
 	second.folderUri = 'file:///repo/other%20fleet';
 	const roots = driftTree({ folders: [answers.drift.folders[0], second] }, now);
 	assert.deepEqual(roots.map((n) => [n.label, n.description]), [['fleet', '2 clusters'], ['other fleet', '2 clusters']]);
-	assert.deepEqual(driftTree({ folders: [{ folderUri: FOLDER, report: { clusters: [] } }] }, now), []);
+	assert.deepEqual(driftTree({ folders: [{ folderUri: FOLDER, report: { clusters: [] }, computed: 0 }] }, now), []);
 });
 
 test('why the Drift view is empty: untrusted, live state off, drift off, no fleet, no context, still reading, not connected', () => {
-	const empty: DriftResult = { folders: [{ folderUri: FOLDER, report: { clusters: [] } }] };
+	const empty: DriftResult = { folders: [{ folderUri: FOLDER, report: { clusters: [] }, computed: 0 }] };
 	const clusters = answers.clusters;
 	assert.equal(driftEmptyReason(answers.drift, clusters, true), undefined);
 	assert.equal(driftEmptyReason(empty, { ...clusters, live: 'untrusted' }, true), 'untrusted');

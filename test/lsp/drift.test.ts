@@ -116,3 +116,34 @@ test('the Clusters view\'s rows carry each compared cluster\'s drift counts (wha
 	assert.equal((await rows()).find((c) => c.name === 'staging-eu-west-1')!.drift?.state, 'in-sync');
 	assert.equal((await rows()).find((c) => c.name === 'dev-eu-west-1')!.drift, undefined, 'no context: not compared');
 });
+
+test('a watch event that changes nothing the views show sends no driftChanged; a new drifted value sends one', { timeout: 90_000 }, async () => {
+	const rep = await report();
+	const drifted = rep.clusters.find((c) => c.name === 'prod-us-east-1')!.objects.find((o) => o.state === 'drifted' && o.kind === 'Deployment')!;
+	const computed = async () => (await session.request<DriftResult>(DriftRequest.method, {})).folders[0].computed;
+	const before = await computed();
+	let notified = 0;
+	session.conn.onNotification(DriftChangedNotification.method, () => notified++);
+	const prod = sims[1];
+	// The status a controller writes: not a field Git declares.
+	prod.editAs('apps/v1', 'Deployment', drifted.name, drifted.namespace ?? undefined, 'kube-controller-manager', (o) => {
+		o.status = { ...((o.status as object) ?? {}), observedGeneration: 99 };
+	});
+	const deadline = Date.now() + 30_000;
+	while ((await computed()) === before) {
+		assert.ok(Date.now() < deadline, 'the drift was computed again after the watch event');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	assert.equal(notified, 0, 'nothing the views show changed: no reload');
+	prod.editAs('apps/v1', 'Deployment', drifted.name, drifted.namespace ?? undefined, 'kubectl-set', (o) => {
+		const containers = (o.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
+		containers[0].image = 'ghcr.io/stefanprodan/podinfo:6.5.5';
+	});
+	while (notified === 0) {
+		assert.ok(Date.now() < deadline, 'driftChanged after the image changed');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	const after = (await session.request<DriftResult>(DriftRequest.method, {})).folders[0].report;
+	const fields = after.clusters.find((c) => c.name === 'prod-us-east-1')!.objects.find((o) => o.name === drifted.name && o.kind === 'Deployment')!.fields;
+	assert.ok(fields.some((f) => f.path.endsWith('.image') && /6\.5\.5/.test(JSON.stringify(f))), JSON.stringify(fields));
+});

@@ -14,7 +14,7 @@ import { uriToPath } from './uri';
 export function registerDrift(c: Connection, workspace: Workspace, guard: <T>(what: string, fn: () => Promise<T> | T) => Promise<T | null>): void {
 	c.onRequest(requestType(DriftRequest.type), (p) =>
 		guard('drift', () => ({
-			folders: workspace.folders.filter((f) => !p?.folderUri || f.uri === p.folderUri).map((f) => ({ folderUri: f.uri, report: workspace.drift.report(f) ?? { clusters: [] } })),
+			folders: workspace.folders.filter((f) => !p?.folderUri || f.uri === p.folderUri).map((f) => ({ folderUri: f.uri, report: workspace.drift.report(f) ?? { clusters: [] }, computed: workspace.drift.computations(f) })),
 		})),
 	);
 	c.onRequest(requestType(DriftDiffRequest.type), (p) =>

@@ -38,6 +38,10 @@ interface ClusterObjects {
 interface FolderDrift {
 	clusters: Map<string, ClusterObjects>;
 	report?: DriftReport;
+	/** The last report as sent to the editor (driftChanged is sent only when it differs). */
+	reportKey?: string;
+	/** Computations so far. */
+	computed: number;
 	findings?: DriftFindings;
 	timer?: NodeJS.Timeout;
 	/** Messages say how long ago a field was set: they are renewed this often while there is drift. */
@@ -66,6 +70,11 @@ export class DriftMonitor {
 		return this.folders.get(folder)?.report;
 	}
 
+	/** How many times the folder's drift was computed. */
+	computations(folder: Folder): number {
+		return this.folders.get(folder)?.computed ?? 0;
+	}
+
 	/**
 	 * Starts, re-targets or stops the folder's full-object sources to match its connected clusters
 	 * and what its renders declare, then computes drift. Called when connections change and after
@@ -73,7 +82,7 @@ export class DriftMonitor {
 	 */
 	async refresh(folder: Folder): Promise<void> {
 		if (this.disposed) return;
-		const fd = this.folders.get(folder) ?? { clusters: new Map() };
+		const fd = this.folders.get(folder) ?? { clusters: new Map(), computed: 0 };
 		this.folders.set(folder, fd);
 		const settings = await this.host.settings(folder);
 		const connected = settings['live.enabled'] && settings['drift.enabled'] ? this.host.connected(folder) : [];
@@ -150,10 +159,16 @@ export class DriftMonitor {
 		// Unchanged findings keep their object: the snapshot, and every analysis made with it, stays valid.
 		const findings = changed.size === 0 && (fd.findings === undefined) === (computed === undefined) ? fd.findings : computed;
 		fd.report = report;
+		fd.computed++;
 		fd.findings = findings;
 		folder.setDrift(findings);
 		if (changed.size > 0) this.host.changed(folder, changed);
-		this.host.driftChanged(folder);
+		// A watch event that changed nothing the views show (a status, a resourceVersion) does not make them reload.
+		const key = report ? JSON.stringify(report) : '';
+		if (changed.size > 0 || key !== fd.reportKey) {
+			fd.reportKey = key;
+			this.host.driftChanged(folder);
+		}
 		clearTimeout(fd.ages);
 		if (report?.clusters.some((c) => c.objects.some((o) => o.state === 'drifted'))) fd.ages = setTimeout(() => this.computeSoon(folder, fd), AGE_REFRESH_MS);
 	}
