@@ -123,6 +123,7 @@ export class FleetState {
 			await pause();
 			if (moot()) return none;
 		}
+		this.renderer.settle();
 		const previous = this.lastView;
 		const view = this.evaluator.assemble(renders, evals, model, run.settings, previous);
 		this.lastView = view;

@@ -68,6 +68,17 @@ export class TargetRenderer {
 		}
 	}
 
+	/**
+	 * Forgets the intermediate renders of kustomization directories once a pass over the clusters is
+	 * done: they make one pass fast (a base shared by many overlays is accumulated once) but are most
+	 * of the renderer's memory; the synced paths' final renders stay, so an edit re-renders only the
+	 * paths that read the edited file (their bases again, which is cheap).
+	 */
+	settle(): void {
+		this.cache.renders.clear();
+		this.flatCache.renders.clear();
+	}
+
 	/** The render of every cluster of the model that syncs at least one path. */
 	renderAll(model: FleetModel): ClusterRender[] {
 		return [...this.renderEach(model)];
