@@ -191,6 +191,102 @@ export interface ClusterInfo {
 	files: number;
 }
 
+/**
+ * Drift: where each cluster differs from Git (docs/drift.md). The same shapes are the CLI's
+ * `fleetscope drift --format json` (pinned by tests) and what the editor's Drift view, drift
+ * diagnostics and CodeLens read; `computeDrift` in `server/src/engine/drift` produces them.
+ */
+export type DriftState = 'in-sync' | 'drifted' | 'missing' | 'extraneous' | 'unmanaged' | 'unknown' | 'skipped';
+
+/** `drifted` when any object is drifted, missing or extraneous; else `unknown` when something could not be read; else `in-sync`. */
+export type DriftClusterState = 'in-sync' | 'drifted' | 'unknown';
+
+/** A line of the repository (repo-relative posix path, 1-based line). */
+export interface DriftSource {
+	file: string;
+	line: number;
+}
+
+/** One field that differs: Git's value and the live one (null when absent), who set the live one and when. */
+export interface DriftField {
+	/** `spec.template.spec.containers[name=web].image`: dots, list items by merge key. */
+	path: string;
+	desired: unknown;
+	live: unknown;
+	/** The managedFields manager that last set the live value (`kubectl-edit`), if known. */
+	manager: string | null;
+	/** When it did (ISO time from managedFields), if known. */
+	time: string | null;
+	/** The line that produced Git's value (the patch, the `images` entry, the base). */
+	source: DriftSource | null;
+}
+
+export interface DriftObject {
+	apiVersion: string;
+	kind: string;
+	namespace: string | null;
+	name: string;
+	state: DriftState;
+	/** The object's first line in Git (null for objects only the cluster has). */
+	source: DriftSource | null;
+	/** The differing fields (`drifted` only; empty otherwise). */
+	fields: DriftField[];
+	/** Why, in a sentence, for every state but `in-sync` and plain `drifted` (and for Secrets: their data is never read). */
+	reason: string | null;
+}
+
+export interface DriftCluster {
+	name: string;
+	/** The kubeconfig context or snapshot directory its live state came from, if any. */
+	context: string | null;
+	state: DriftClusterState;
+	objects: DriftObject[];
+}
+
+export interface DriftReport {
+	clusters: DriftCluster[];
+}
+
+/** The drift of a workspace folder's connected clusters (the Drift view); refreshed on `fleetscope/driftChanged`. */
+export namespace DriftRequest {
+	export const method = 'fleetscope/drift' as const;
+	export const type: RequestDescriptor<DriftParams, DriftResult> = { method };
+}
+
+export interface DriftParams {
+	/** A workspace folder URI; absent: every folder. */
+	folderUri?: string;
+}
+
+export interface DriftResult {
+	folders: { folderUri: string; report: DriftReport }[];
+}
+
+/** The two documents Show Diff opens for one object of one cluster: Git's and the live one, normalised, Secret values masked. */
+export namespace DriftDiffRequest {
+	export const method = 'fleetscope/driftDiff' as const;
+	export const type: RequestDescriptor<DriftDiffParams, DriftDiffResult | null> = { method };
+}
+
+export interface DriftDiffParams {
+	folderUri: string;
+	cluster: string;
+	object: Pick<DriftObject, 'apiVersion' | 'kind' | 'namespace' | 'name'>;
+}
+
+export interface DriftDiffResult {
+	/** YAML of what Git sends the cluster (as the API server would store it). */
+	desired: string;
+	/** YAML of what the cluster runs, cut to the fields Git declares; empty when the cluster does not have it. */
+	live: string;
+}
+
+/** A folder's drift report changed (the Drift view, CodeLenses and the Clusters view refresh). */
+export namespace DriftChangedNotification {
+	export const method = 'fleetscope/driftChanged' as const;
+	export const type: NotificationDescriptor<{ folderUri: string }> = { method };
+}
+
 /*
  * Promotion (`fleetscope promote`, and the editor's `Fleetscope: Promote...`): the plan that moves
  * an app's versions (or directory) from one environment to the next, its gates, and the pull
@@ -336,4 +432,70 @@ export interface PromotionPullRequestStatus {
 	changesRequested: number;
 	/** Whether the body carries Fleetscope's machine-readable block (else it was recognised by its branch name). */
 	recognised: boolean;
+}
+
+/** Tokens the editor got for the hosting API (VS Code's GitHub sign-in, a GitLab token from SecretStorage): used for this call only, never stored, logged or written. */
+export interface PromotionCredentials {
+	github?: string;
+	gitlab?: string;
+}
+
+export interface PromotionParams {
+	/** The workspace folder of the fleet. */
+	folderUri: string;
+	app: string;
+	/** The target environment. */
+	to: string;
+	/** The source environment (default: the target's `promotion.from`). */
+	from?: string;
+	/** Failed gates let through, each with the reason recorded in the pull request. */
+	overrides?: { gate: PromotionGateName; reason: string }[];
+}
+
+/** `Fleetscope: Promote...` step one: the plan (edits, whole-file changes for the diff preview, gates, the pull request's words). Writes nothing. */
+export namespace PromotionPlanRequest {
+	export const method = 'fleetscope/promotionPlan' as const;
+	export const type: RequestDescriptor<PromotionParams, PromotionPlanResult> = { method };
+}
+
+export type PromotionPlanResult = { plan: PromotionPlan } | { error: string };
+
+/** Step two, after the preview: branch, commit and push (after `fleetscope/confirmPush`), then the pull request or its compare URL. */
+export namespace PromoteRequest {
+	export const method = 'fleetscope/promote' as const;
+	export const type: RequestDescriptor<PromoteParams, PromoteResult> = { method };
+}
+
+export interface PromoteParams extends PromotionParams {
+	/** The remote to push to (default origin). */
+	remote?: string;
+	/** Open (or update) the pull request through the host's API; else the compare URL comes back. */
+	openPullRequest: boolean;
+	credentials?: PromotionCredentials;
+}
+
+export type PromoteResult =
+	| { result: 'pushed' | 'unchanged' | 'declined' | 'blocked' | 'up-to-date'; branch: string; remote: string; pullRequest?: PromotionPullRequest; compareUrl?: string; warnings: string[] }
+	| { error: string; pushed: boolean };
+
+/** Asked by the server, once, right before it pushes: the editor answers with a modal naming the branch and the remote. */
+export namespace ConfirmPushRequest {
+	export const method = 'fleetscope/confirmPush' as const;
+	export const type: RequestDescriptor<ConfirmPushParams, boolean> = { method };
+}
+
+export interface ConfirmPushParams {
+	branch: string;
+	remote: string;
+	/** The remote's URL, without credentials. */
+	url: string;
+	/** The branch it starts from, or the existing branch it adds a commit to. */
+	base: string;
+	branchExists: boolean;
+}
+
+/** The open promotion pull requests of a folder's remote (the Promotion view's rows). */
+export namespace PromotionPullRequestsRequest {
+	export const method = 'fleetscope/promotionPullRequests' as const;
+	export const type: RequestDescriptor<{ folderUri: string; credentials?: PromotionCredentials }, { pullRequests: PromotionPullRequestStatus[]; error?: string }> = { method };
 }

@@ -24,15 +24,18 @@ export interface FleetscopeSettings {
 	validateWorkspace: boolean;
 	/**
 	 * Pod Security Standards level workloads must meet where the repo has no Namespace with a
-	 * `pod-security.kubernetes.io/enforce` label. Baseline violations are errors at either level;
-	 * restricted violations are warnings at `baseline` and errors at `restricted`.
+	 * `pod-security.kubernetes.io/enforce` label. Its violations there are warnings (nothing
+	 * rejects the pod; errors only where an enforce label makes admission reject them); restricted
+	 * violations at `baseline` are information.
 	 */
 	'podSecurity.level': PodSecurityLevelSetting;
 	/** Compliance frameworks whose findings are reported (schema findings always are). */
 	'compliance.profiles': ComplianceProfile[];
 	/**
 	 * Raise a compliance finding one level (info → warning → error) where the resource reaches a
-	 * production cluster, or is the ClusterClaim of one. A per-rule `severity` setting is final.
+	 * production cluster, or is the ClusterClaim of one. Off by default: such findings keep their
+	 * severity and say `(production)`; a Fleet file's `spec.compliance.enforce` raises them in the
+	 * environments it lists either way. A per-rule `severity` setting is final.
 	 */
 	'compliance.productionEscalation': boolean;
 	/**
@@ -54,6 +57,27 @@ export interface FleetscopeSettings {
 	'live.kubeconfig': string[];
 	/** Kubeconfig context per cluster name of the fleet, over the Fleet file's `kubeContext`. */
 	clusters: Record<string, ClusterSetting>;
+	/** Differences that are not drift: Argo CD `ignoreDifferences`-style rules, optionally per cluster. */
+	'drift.ignore': DriftIgnoreSetting[];
+	/** Also report live objects in the namespaces the repository deploys to that nothing owns. */
+	'drift.unmanaged': boolean;
+	/**
+	 * Ask the API server for exact answers with a server-side apply dry-run (`PATCH ?dryRun=All`,
+	 * field manager `fleetscope`): the only request other than GET, LIST and WATCH Fleetscope may send.
+	 */
+	'drift.serverSideDryRun': boolean;
+}
+
+/** One `fleetscope.drift.ignore` rule: which objects (every field optional; `*` globs), and which of their fields (none: the whole object). */
+export interface DriftIgnoreSetting {
+	cluster?: string;
+	group?: string;
+	kind?: string;
+	name?: string;
+	namespace?: string;
+	jsonPointers?: string[];
+	jqPathExpressions?: string[];
+	managedFieldsManagers?: string[];
 }
 
 /** How one cluster of the fleet is reached (`fleetscope.clusters.<name>`). */
@@ -92,7 +116,7 @@ export const SETTINGS: Specs = {
 	},
 	exclude: {
 		key: 'exclude',
-		default: ['**/node_modules/**', '**/.git/**', '**/.github/**', '**/templates/**'],
+		default: ['**/node_modules/**', '**/.git/**', '**/.github/**'],
 		schema: { type: 'array', items: { type: 'string' } },
 		description: 'Glob patterns of files Fleetscope never validates. Exclusion wins over `fleetscope.include`.',
 		scope: 'resource',
@@ -133,7 +157,7 @@ export const SETTINGS: Specs = {
 		default: 'baseline',
 		schema: { type: 'string', enum: ['baseline', 'restricted'] },
 		description:
-			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Baseline violations are errors; restricted violations are warnings at `baseline` and errors at `restricted`.',
+			'Pod Security Standards level that workloads must meet when their namespace has no `pod-security.kubernetes.io/enforce` label in the repository. Its violations there are warnings, since nothing rejects the pod (where a namespace\'s enforce label sets the level, what it forbids is an error: admission rejects it); at `baseline`, restricted violations are information.',
 		scope: 'resource',
 	},
 	'compliance.profiles': {
@@ -146,10 +170,10 @@ export const SETTINGS: Specs = {
 	},
 	'compliance.productionEscalation': {
 		key: 'compliance.productionEscalation',
-		default: true,
+		default: false,
 		schema: { type: 'boolean' },
 		description:
-			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
+			'Raise a compliance finding one level (info to warning, warning to error) where the resource is deployed to a production cluster, or is the ClusterClaim of one; the message names the clusters. Off (the default): such findings keep their severity and end with `(production)`; a Fleet file raises them in the environments its `spec.compliance.enforce` lists. A rule whose severity is set in `fleetscope.severity` keeps that severity.',
 		scope: 'resource',
 	},
 	'fleet.render': {
@@ -193,6 +217,45 @@ export const SETTINGS: Specs = {
 		},
 		description:
 			'The kubeconfig context of each cluster of the fleet, by cluster name, e.g. `{ "prod-us-east-1": { "context": "prod-use1-admin" } }`. Wins over the Fleet file\'s `kubeContext`; without either, a context named like the cluster is used.',
+		scope: 'machine-overridable',
+	},
+	'drift.ignore': {
+		key: 'drift.ignore',
+		default: [],
+		schema: {
+			type: 'array',
+			items: {
+				type: 'object',
+				properties: {
+					cluster: { type: 'string' },
+					group: { type: 'string' },
+					kind: { type: 'string' },
+					name: { type: 'string' },
+					namespace: { type: 'string' },
+					jsonPointers: { type: 'array', items: { type: 'string' } },
+					jqPathExpressions: { type: 'array', items: { type: 'string' } },
+					managedFieldsManagers: { type: 'array', items: { type: 'string' } },
+				},
+				additionalProperties: false,
+			},
+		},
+		description:
+			'Differences that are not drift, as Argo CD `ignoreDifferences` rules: which objects (`cluster`, `group`, `kind`, `name`, `namespace`, each optional, `*` globs) and which fields (`jsonPointers`, `jqPathExpressions`, `managedFieldsManagers`; none: the whole object), e.g. `[{ "kind": "Deployment", "jsonPointers": ["/spec/replicas"] }]`.',
+		scope: 'resource',
+	},
+	'drift.unmanaged': {
+		key: 'drift.unmanaged',
+		default: false,
+		schema: { type: 'boolean' },
+		description: 'Also report, as `unmanaged`, live objects in the namespaces the repository deploys to that no GitOps object and no owner reference manages (of the kinds the repository declares).',
+		scope: 'resource',
+	},
+	'drift.serverSideDryRun': {
+		key: 'drift.serverSideDryRun',
+		default: false,
+		schema: { type: 'boolean' },
+		description:
+			'Ask each cluster for exact drift answers with a server-side apply dry-run (`PATCH ?dryRun=All`, field manager `fleetscope`; nothing is changed) where RBAC allows `patch`. This is the only request other than GET, LIST and WATCH that Fleetscope ever sends to a cluster; off (the default), Fleetscope only reads.',
 		scope: 'machine-overridable',
 	},
 };
@@ -248,6 +311,26 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 			const context = v && typeof v === 'object' ? (v as Record<string, unknown>).context : undefined;
 			if (typeof context === 'string' && context.trim() !== '') out.clusters[name] = { context: context.trim() };
 		}
+	}
+	const drift = src.drift && typeof src.drift === 'object' ? (src.drift as Record<string, unknown>) : {};
+	const ignore = src['drift.ignore'] ?? drift.ignore;
+	if (Array.isArray(ignore)) out['drift.ignore'] = ignore.flatMap((r) => driftIgnoreRule(r) ?? []);
+	const unmanaged = src['drift.unmanaged'] ?? drift.unmanaged;
+	if (typeof unmanaged === 'boolean') out['drift.unmanaged'] = unmanaged;
+	const dryRun = src['drift.serverSideDryRun'] ?? drift.serverSideDryRun;
+	if (typeof dryRun === 'boolean') out['drift.serverSideDryRun'] = dryRun;
+	return out;
+}
+
+/** One `drift.ignore` rule with only the fields of the right type, or undefined when it is not an object. */
+function driftIgnoreRule(v: unknown): DriftIgnoreSetting | undefined {
+	if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+	const o = v as Record<string, unknown>;
+	const out: DriftIgnoreSetting = {};
+	for (const k of ['cluster', 'group', 'kind', 'name', 'namespace'] as const) if (typeof o[k] === 'string') out[k] = o[k] as string;
+	for (const k of ['jsonPointers', 'jqPathExpressions', 'managedFieldsManagers'] as const) {
+		const list = o[k];
+		if (Array.isArray(list)) out[k] = list.filter((x): x is string => typeof x === 'string');
 	}
 	return out;
 }

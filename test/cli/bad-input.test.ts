@@ -36,7 +36,11 @@ const cases: { name: string; file: string; content: string | Uint8Array; code: 0
 	{ name: 'empty documents', file: 'empty.yaml', content: '---\n---\n# only a comment\n---\n', code: 0, expect: [] },
 	{ name: 'a document that is a list', file: 'list.yaml', content: `${configMap}---\n- a\n- b\n`, code: 1, expect: [[6, 'resource-shape', /^This document is a list, not a Kubernetes object/]] },
 	{ name: 'a document that is a scalar', file: 'scalar.yaml', content: `${configMap}---\njust text\n`, code: 1, expect: [[6, 'resource-shape', /^This document is a string value/]] },
-	{ name: 'a Helm template', file: 'helm.yaml', content: `${configMap.replace('fine', '{{ .Release.Name }}')}`, code: 0, expect: [[1, 'file-skipped', /^Helm template/]] },
+	// A fuzzer's find: the parser repeats one error for every level it unwinds. Identical findings merge.
+	{ name: 'an unclosed flow mapping nested 5,000 deep', file: 'unclosed.yaml', content: `${configMap}data: ${'{a: '.repeat(5000)}\n`, code: 1, expect: [[5, 'yaml-limits', /nested too deeply/], [5, 'yaml-syntax', /^Flow map in block collection must be sufficiently indented and end with a \}/]] },
+	// 300 distinct syntax errors in one document: the first five, then one finding with the count.
+	{ name: '300 tab-indented keys', file: 'tabs.yaml', content: `${configMap}data:\n${Array.from({ length: 300 }, (_, i) => `\tk${i}: v\n`).join('')}`, code: 1, expect: [...[6, 7, 8, 9, 10].map((l): [number, string, RegExp] => [l, 'yaml-syntax', /^YAML does not allow tabs/]), [11, 'yaml-syntax', /^295 more YAML syntax problems in this document are not shown: fix the 5 above first/]] },
+	{ name: 'a Helm template', file: 'helm.yaml', content: `${configMap.replace('fine', '{{ .Release.Name }}')}`, code: 0, expect: [[1, 'file-skipped', /^Helm or Go template/]] },
 	{ name: 'a SOPS-encrypted file', file: 'secret.sops.yaml', content: sops, code: 0, expect: [[1, 'file-skipped', /^SOPS-encrypted file/]] },
 ];
 

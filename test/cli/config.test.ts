@@ -76,15 +76,15 @@ test('nested and flat spellings, .json; flags win over the file', async () => {
 	try {
 		const r = await runCli(['check', '--format', 'json'], { cwd: repo.root });
 		assert.equal(r.code, 1);
-		// 1.24 still serves policy/v1beta1; restricted makes the missing allowPrivilegeEscalation (line 16, the securityContext) an error.
+		// 1.24 still serves policy/v1beta1; restricted makes the missing allowPrivilegeEscalation (line 16, the securityContext) a warning (required, not enforced).
 		assert.deepEqual(findingsOf(r.stdout), [
 			['apps/deploy.yaml', 6, 'error', 'schema-type'],
-			['apps/deploy.yaml', 16, 'error', 'pss-allowPrivilegeEscalation'],
+			['apps/deploy.yaml', 16, 'warning', 'pss-allowPrivilegeEscalation'],
 		]);
 		const flags = await runCli(['check', '--format', 'json', '--kubernetes-version', '1.30', '--pss-level', 'baseline'], { cwd: repo.root });
 		assert.deepEqual(findingsOf(flags.stdout), [
 			['apps/deploy.yaml', 6, 'error', 'schema-type'],
-			['apps/deploy.yaml', 16, 'warning', 'pss-allowPrivilegeEscalation'],
+			['apps/deploy.yaml', 16, 'info', 'pss-allowPrivilegeEscalation'],
 			['legacy/pdb.yaml', 1, 'error', 'api-removed'],
 		]);
 	} finally {

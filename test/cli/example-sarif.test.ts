@@ -110,8 +110,9 @@ describe('the example fleet as SARIF (examples/fleet)', () => {
 	});
 
 	it('every compliance rule of the registry fires at least once (a new rule needs a planted trigger)', () => {
+		// dora-fleet-file notes a repository without a Fleet file, which the example has (test/fleet/fleet-file-note.test.ts covers it).
 		const compliance = allRules()
-			.filter((r) => r.controls.length > 0 && !r.id.startsWith('live-'))
+			.filter((r) => r.controls.length > 0 && !r.id.startsWith('live-') && r.id !== 'dora-fleet-file')
 			.map((r) => r.id);
 		assert.ok(compliance.length >= 70, `only ${compliance.length} compliance rules registered`);
 		const fired = new Set(placed(log).map((p) => p.ruleId));

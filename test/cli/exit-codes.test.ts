@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCliBuilt, runCli, tempRepo } from './run';
 import { CONFIG, DEPLOY, HELM, SHOP_FILES } from './shop-repo';
@@ -11,7 +11,10 @@ before(() => {
 	ensureCliBuilt();
 	repo = tempRepo({
 		...SHOP_FILES,
+		// The team requires restricted (a settings file): its shortfalls are warnings, not information.
 		'only-warnings/deploy.yaml': DEPLOY.replace('"3"', '3').replace('portz', 'ports'),
+		'only-warnings/.fleetscope.yaml': 'podSecurity:\n  level: restricted\n',
+		'restricted-info/deploy.yaml': DEPLOY.replace('"3"', '3').replace('portz', 'ports'),
 		'only-info/cm.yaml': HELM,
 		'clean/config.yaml': CONFIG,
 		'old-api/pdb.yaml': 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n',
@@ -50,12 +53,17 @@ test('--fail-on: the lowest severity that fails the check', async () => {
 	assert.match(never.stdout, /2 errors/);
 });
 
-test('--pss-level restricted turns the restricted warnings into errors', async () => {
-	const r = await check('only-warnings', '--pss-level', 'restricted', '--format', 'json');
+test('--pss-level restricted turns the restricted information into warnings (required, but nothing enforces it)', async () => {
+	const baseline = await check('restricted-info', '--format', 'json', '--fail-on', 'warning');
+	assert.equal(baseline.code, 0);
+	const info = JSON.parse(baseline.stdout).findings;
+	assert.ok(info.length >= 4);
+	assert.ok(info.every((f: { severity: string; ruleId: string }) => f.severity === 'info' && f.ruleId.startsWith('pss-')));
+	const r = await check('restricted-info', '--pss-level', 'restricted', '--format', 'json', '--fail-on', 'warning');
 	assert.equal(r.code, 1);
 	const { findings } = JSON.parse(r.stdout);
-	assert.ok(findings.length >= 4);
-	assert.ok(findings.every((f: { severity: string; ruleId: string }) => f.severity === 'error' && f.ruleId.startsWith('pss-')));
+	assert.equal(findings.length, info.length);
+	assert.ok(findings.every((f: { severity: string; ruleId: string }) => f.severity === 'warning' && f.ruleId.startsWith('pss-')));
 });
 
 test('--profile limits the compliance frameworks reported; schema findings stay', async () => {
@@ -68,15 +76,26 @@ test('--profile limits the compliance frameworks reported; schema findings stay'
 	assert.ok(JSON.parse(apps.stdout).findings.some((f: { ruleId: string }) => f.ruleId.startsWith('schema-')));
 });
 
-test('--no-production-escalation keeps findings of production files at their rule\'s severity', async () => {
-	const raised = await check('claims', '--format', 'json');
+test('production escalation is opt-in: --production-escalation raises findings of production files, --no-production-escalation wins over a settings file', async () => {
+	const kept = await check('claims', '--format', 'json');
+	assert.equal(kept.code, 0);
+	// The claim also makes the repository's one production cluster known without a Fleet file: one dora-fleet-file note.
+	const logging = (out: string) => (JSON.parse(out).findings as { ruleId: string; severity: string; message: string }[]).filter((x) => x.ruleId !== 'dora-fleet-file');
+	const [k] = logging(kept.stdout);
+	assert.deepEqual([k.ruleId, k.severity], ['cis-managed-control-plane-logging', 'warning']);
+	assert.match(k.message, / \(production\)$/);
+	const raised = await check('claims', '--format', 'json', '--production-escalation');
 	assert.equal(raised.code, 1);
-	const [f] = JSON.parse(raised.stdout).findings as { ruleId: string; severity: string; message: string }[];
+	const [f] = logging(raised.stdout);
 	assert.deepEqual([f.ruleId, f.severity], ['cis-managed-control-plane-logging', 'error']);
 	assert.match(f.message, /Raised from warning to error because it declares the production cluster prod-eu\.$/);
-	const kept = await check('claims', '--format', 'json', '--no-production-escalation');
-	assert.equal(kept.code, 0);
-	assert.deepEqual(JSON.parse(kept.stdout).findings.map((x: { ruleId: string; severity: string }) => [x.ruleId, x.severity]), [['cis-managed-control-plane-logging', 'warning']]);
+	writeFileSync(join(repo.root, 'claims', '.fleetscope.yaml'), 'compliance:\n  productionEscalation: true\n');
+	try {
+		assert.equal((await check('claims')).code, 1);
+		assert.equal((await check('claims', '--no-production-escalation')).code, 0);
+	} finally {
+		rmSync(join(repo.root, 'claims', '.fleetscope.yaml'));
+	}
 });
 
 test('--kubernetes-version: an API version is reported only where that release removed it', async () => {
@@ -93,7 +112,7 @@ test('--output writes the report to the file and the summary to stderr', async (
 	const r = await check('apps', '--format', 'sarif', '--output', out);
 	assert.equal(r.code, 1);
 	assert.equal(r.stdout, '');
-	assert.match(r.stderr, /^6 problems \(2 errors, 4 warnings, 0 info, 0 hints\) · 2 files checked in \d+ ms\nReport written to /);
+	assert.match(r.stderr, /^6 problems \(2 errors, 0 warnings, 4 info, 0 hints\) · 2 files checked in \d+ ms\nReport written to /);
 	const log = JSON.parse(readFileSync(out, 'utf8'));
 	assert.equal(log.runs[0].results.length, 6);
 	const text = join(repo.root, 'report.txt');

@@ -17,7 +17,7 @@ before(() => {
 });
 after(() => repo?.dispose());
 
-test('text: one line per finding as path:line:col severity rule message, grouped per file, then the summary', async () => {
+test('text: one line per finding as path:line:col severity rule what (controls), grouped per file, then the summary', async () => {
 	const r = await runCli(['check'], { cwd: repo.root });
 	assert.equal(r.code, 1);
 	assert.equal(r.stderr, '');
@@ -25,12 +25,27 @@ test('text: one line per finding as path:line:col severity rule message, grouped
 	const deployLines = deployGroup.split('\n');
 	assert.equal(deployLines.length, 6);
 	assert.match(deployLines[0], /^apps\/deploy\.yaml:7:13 +error +schema-type +spec\.replicas must be an integer, got the string "3"$/);
-	assert.match(deployLines[5], /^apps\/deploy\.yaml:20:11 +error +schema-unknown-field +spec\.template\.spec\.containers\[0\]\.portz is not a field of Container\. Did you mean ports\?$/);
-	assert.deepEqual(deployLines.slice(1, 5).map((l) => l.split(/ +/).slice(0, 3)).map(([loc, sev, rule]) => [loc, sev, rule]).sort(), PSS_WARNINGS.map((rule) => ['apps/deploy.yaml:17:17', 'warning', rule]).sort());
-	assert.match(helmGroup, /^charts\/x\/cm\.yaml:1:1 +info +file-skipped +Helm template: /);
-	assert.match(summary, /^7 problems \(2 errors, 4 warnings, 1 info, 0 hints\) · 3 files checked in \d+ ms$/);
+	// What is wrong on the line; the fix (the did-you-mean) under --verbose.
+	assert.match(deployLines[5], /^apps\/deploy\.yaml:20:11 +error +schema-unknown-field +spec\.template\.spec\.containers\[0\]\.portz is not a field of Container$/);
+	// The restricted checks at the default baseline level: information.
+	assert.deepEqual(deployLines.slice(1, 5).map((l) => l.split(/ +/).slice(0, 3)).map(([loc, sev, rule]) => [loc, sev, rule]).sort(), PSS_WARNINGS.map((rule) => ['apps/deploy.yaml:17:17', 'info', rule]).sort());
+	assert.match(deployLines.find((l) => l.includes('pss-runAsNonRoot'))!, / Container "web" may run as root \(CIS 5\.2\.7, PSS restricted\)$/);
+	assert.match(helmGroup, /^charts\/x\/cm\.yaml:1:1 +info +file-skipped +Helm or Go template$/);
+	assert.match(summary, /^7 problems \(2 errors, 0 warnings, 5 info, 0 hints\) · 3 files checked in \d+ ms$/);
 	// Not a terminal, so no colours.
 	assert.doesNotMatch(r.stdout, /\u001b\[/);
+});
+
+test('text --verbose: the why and the fix, indented under each line; json keeps the whole message', async () => {
+	const r = await runCli(['check', '--verbose'], { cwd: repo.root });
+	const lines = r.stdout.split('\n');
+	const portz = lines.findIndex((l) => l.includes('schema-unknown-field'));
+	assert.equal(lines[portz + 1], '    Did you mean ports?');
+	const root = lines.findIndex((l) => l.includes('pss-runAsNonRoot'));
+	assert.equal(lines[root + 1], "    Neither it nor the pod sets securityContext.runAsNonRoot: true. Set it on the pod's or the");
+	const json = JSON.parse((await runCli(['check', '--format', 'json'], { cwd: repo.root })).stdout);
+	assert.ok(json.findings.some((f: { message: string }) => f.message.endsWith('portz is not a field of Container. Did you mean ports?')));
+	assert.equal((await runCli(['report', '--verbose'], { cwd: repo.root })).code, 2);
 });
 
 test('text: colours when forced, never with NO_COLOR; a clean check says so', async () => {
@@ -60,7 +75,7 @@ test('json: findings with file, 1-based line/column, exclusive end column, sever
 	});
 	const portz = report.findings.find((f: { ruleId: string }) => f.ruleId === 'schema-unknown-field');
 	assert.equal(regionText(DEPLOY, portz.line, portz.column, portz.endColumn), 'portz');
-	assert.deepEqual(report.summary.bySeverity, { error: 2, warning: 4, info: 1, hint: 0 });
+	assert.deepEqual(report.summary.bySeverity, { error: 2, warning: 0, info: 5, hint: 0 });
 	assert.equal(report.summary.files, 3);
 	assert.equal(report.summary.findings, 7);
 	assert.equal(typeof report.summary.elapsedMs, 'number');
@@ -120,7 +135,7 @@ test('sarif: results with rule index, level, message and one location relative t
 	const portz = byRule('schema-unknown-field').locations![0].physicalLocation!.region!;
 	assert.equal(regionText(DEPLOY, portz.startLine!, portz.startColumn!, portz.endColumn!), 'portz');
 	const pss = byRule('pss-runAsNonRoot');
-	assert.equal(pss.level, 'warning');
+	assert.equal(pss.level, 'note');
 	assert.equal(regionText(DEPLOY, pss.locations![0].physicalLocation!.region!.startLine!, 17, pss.locations![0].physicalLocation!.region!.endColumn!), 'web');
 	// Info notes are SARIF notes.
 	assert.equal(byRule('file-skipped').level, 'note');

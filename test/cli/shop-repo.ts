@@ -1,7 +1,7 @@
 /**
  * A small repository with known findings at known places, shared by the CLI tests:
  * apps/deploy.yaml has two errors (line 7 `"3"`, line 20 `portz`) and four Pod Security
- * warnings (restricted level, line 17 `web`); charts/x/cm.yaml is a Helm template (an info note);
+ * information notes (restricted checks at the default baseline level, line 17 `web`); charts/x/cm.yaml is a Helm template (an info note);
  * apps/config.yaml is clean. The image is pinned by digest, the container has resources and the pod a
  * securityContext, so no other compliance rule reports it.
  */

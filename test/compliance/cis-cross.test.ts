@@ -65,7 +65,7 @@ describe('CIS 5.2.1: cis-policy-control', () => {
 		const r = await check({ 'ns.yaml': ns('shop', '    team: a\n'), 'p.yaml': enforce('Audit') }, 'ns.yaml', 'cis-policy-control');
 		assert.deepEqual(r.where, ['4:2-4:8 warning cis-policy-control | labels']);
 		assert.deepEqual(r.messages, [
-			'Namespace "shop" has no pod-security.kubernetes.io/enforce label and the repository deploys no enforcing admission policy (Kyverno, Gatekeeper or ValidatingAdmissionPolicy), so nothing stops privileged or host-namespace pods from being admitted there. Add pod-security.kubernetes.io/enforce: baseline (or restricted) to its labels. (CIS 5.2.1)',
+			'Namespace "shop" has no pod-security.kubernetes.io/enforce label and no admission policy of the repository (Kyverno, Gatekeeper or ValidatingAdmissionPolicy) enforces Pod Security for its pods, so nothing stops privileged or host-namespace pods from being admitted there. Add pod-security.kubernetes.io/enforce: baseline (or restricted) to its labels. (CIS 5.2.1)',
 		]);
 		assert.deepEqual((await check({ 'ns.yaml': ns('shop') }, 'ns.yaml', 'cis-policy-control')).where, ['2:0-2:8 warning cis-policy-control | metadata']);
 	});
@@ -80,7 +80,37 @@ describe('CIS 5.2.1: cis-policy-control', () => {
 		const dryrun = gk.replace('spec: {}', 'spec:\n  enforcementAction: dryrun');
 		assert.deepEqual((await check({ 'ns.yaml': ns('shop'), 'gk.yaml': dryrun }, 'ns.yaml', 'cis-policy-control')).where, ['2:0-2:8 warning cis-policy-control | metadata']);
 		const vapb = 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: b\nspec:\n  policyName: p\n  validationActions: [Deny]\n';
-		assert.deepEqual((await check({ 'ns.yaml': ns('shop'), 'b.yaml': vapb }, 'ns.yaml', 'cis-policy-control')).where, []);
+		const vap = 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: p\nspec:\n  matchConstraints:\n    resourceRules:\n      - apiGroups: [""]\n        apiVersions: [v1]\n        operations: [CREATE, UPDATE]\n        resources: [pods]\n  validations:\n    - expression: "!object.spec.containers.exists(c, has(c.securityContext) && c.securityContext.privileged == true)"\n';
+		assert.deepEqual((await check({ 'ns.yaml': ns('shop'), 'b.yaml': vapb, 'p.yaml': vap }, 'ns.yaml', 'cis-policy-control')).where, []);
+		// Kyverno's podSecurity subrule.
+		const pss = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: psa\nspec:\n  validationFailureAction: Enforce\n  rules:\n    - name: baseline\n      match:\n        any:\n          - resources:\n              kinds: [Pod]\n      validate:\n        podSecurity:\n          level: baseline\n          version: latest\n';
+		assert.deepEqual((await check({ 'ns.yaml': ns('shop'), 'p.yaml': pss }, 'ns.yaml', 'cis-policy-control')).where, []);
+	});
+
+	it('counts only policies that enforce Pod Security for that namespace: by their checks, match, exclude and namespace selectors', async () => {
+		const reported = ['2:0-2:8 warning cis-policy-control | metadata'];
+		const at = async (files: Record<string, string>) => (await check({ 'ns.yaml': ns('shop'), ...files }, 'ns.yaml', 'cis-policy-control')).where;
+		// An enforcing policy whose checks are not Pod Security ones stops no privileged pod.
+		const labels = enforce('Enforce').replace('pattern: {spec: {hostNetwork: "false"}}', 'pattern: {metadata: {labels: {team: "?*"}}}');
+		assert.deepEqual(await at({ 'p.yaml': labels }), reported);
+		// Pods of other namespaces only, or this namespace excluded.
+		assert.deepEqual(await at({ 'p.yaml': enforce('Enforce').replace('resources: {kinds: [Pod]}', 'resources: {kinds: [Pod], namespaces: [billing, "team-*"]}') }), reported);
+		assert.deepEqual(await at({ 'p.yaml': enforce('Enforce').replace('resources: {kinds: [Pod]}', 'resources: {kinds: [Pod], namespaces: ["sh*"]}') }), []);
+		assert.deepEqual(await at({ 'p.yaml': enforce('Enforce').replace('      validate:\n', '      exclude: {any: [{resources: {namespaces: [shop]}}]}\n      validate:\n') }), reported);
+		// Another kind than pods.
+		assert.deepEqual(await at({ 'p.yaml': enforce('Enforce').replace('kinds: [Pod]', 'kinds: [Service]') }), reported);
+		// A namespace selector on the namespace's labels.
+		const selector = enforce('Enforce').replace('resources: {kinds: [Pod]}', 'resources: {kinds: [Pod], namespaceSelector: {matchLabels: {tier: prod}}}');
+		assert.deepEqual(await at({ 'p.yaml': selector }), reported);
+		assert.deepEqual((await check({ 'ns.yaml': ns('shop', '    tier: prod\n'), 'p.yaml': selector }, 'ns.yaml', 'cis-policy-control')).where, []);
+		// Gatekeeper: a constraint that is no pod-security one, and one that excludes the namespace.
+		const gk = (kind: string, spec: string) => `apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: ${kind}\nmetadata:\n  name: c\nspec:\n${spec}`;
+		assert.deepEqual(await at({ 'gk.yaml': gk('K8sRequiredLabels', '  parameters: {labels: [team]}\n') }), reported);
+		assert.deepEqual(await at({ 'gk.yaml': gk('K8sPSPHostNamespace', '  match:\n    excludedNamespaces: ["sho*"]\n') }), reported);
+		assert.deepEqual(await at({ 'gk.yaml': gk('K8sPSPHostNamespace', '  match:\n    kinds: [{apiGroups: [""], kinds: [Pod]}]\n') }), []);
+		// A binding of a policy on other resources, or of a policy the repository does not have.
+		const vapb = 'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: b\nspec:\n  policyName: p\n  validationActions: [Deny]\n';
+		assert.deepEqual(await at({ 'b.yaml': vapb }), reported);
 	});
 
 	it('a namespaced Kyverno Policy only covers its own namespace', async () => {

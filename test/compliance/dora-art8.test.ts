@@ -39,6 +39,14 @@ describe('DORA Art 8(1): dora-owner', () => {
 		// Not in production: nothing to say.
 		assert.deepEqual((await check(bad, 'ns.yaml', 'dora-owner', { fleet: fleetModel({ clusters: CLUSTERS, files: reach(bad, ['dev-1']) }) })).where, []);
 	});
+
+	it('says nothing on Namespaces where the repository has no Fleet file (no app to belong to; discovery notes it once)', async () => {
+		const bad = { 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n' };
+		const fleet = fleetModel({ clusters: CLUSTERS, files: reach(bad, ['prod-1']), noFleetFile: true });
+		assert.deepEqual((await check(bad, 'ns.yaml', 'dora-owner', { fleet })).where, []);
+		// The same Namespace with a Fleet file is reported.
+		assert.deepEqual((await check(bad, 'ns.yaml', 'dora-owner', { fleet: fleetModel({ clusters: CLUSTERS, files: reach(bad, ['prod-1']) }) })).where, ['3:8-3:13 warning dora-owner | tools']);
+	});
 });
 
 describe('DORA Art 8(1): dora-classification and dora-recovery-objectives', () => {
@@ -93,6 +101,12 @@ describe('DORA Art 8(1): dora-internet-exposure', () => {
 		const web = { 'ing.yaml': ingress };
 		assert.deepEqual((await check(web, 'ing.yaml', 'dora-internet-exposure', { fleet: fleet(web) })).where, []);
 		assert.deepEqual((await check(files, 'svc.yaml', 'dora-internet-exposure', { fleet: fleet(files, 'dev-1') })).where, []);
+	});
+
+	it('says nothing where the repository has no Fleet file to record the exposure in', async () => {
+		const files = { 'svc.yaml': lb() };
+		const fleet = fleetModel({ clusters: CLUSTERS, files: reach(files, ['prod-1']), noFleetFile: true });
+		assert.deepEqual((await check(files, 'svc.yaml', 'dora-internet-exposure', { fleet })).where, []);
 	});
 });
 

@@ -23,6 +23,10 @@ export interface FleetInput {
 	clusters?: (Partial<FleetCluster> & { name: string })[];
 	apps?: (Partial<FleetApp> & { name: string })[];
 	files?: Record<string, string[]>;
+	/** The repository has no Fleet file (DORA rules that need its facts stay silent). */
+	noFleetFile?: boolean;
+	/** The Fleet file's `spec.compliance.enforce`. */
+	enforce?: string[];
 }
 
 /** A hand-built fleet model: environments in promotion order (the last one is production unless named otherwise). */
@@ -34,6 +38,8 @@ export function fleetModel(input: FleetInput = {}): FleetModel {
 		apps: (input.apps ?? []).map((a) => ({ facts: {}, paths: {}, versions: [], behind: [], source: 'declared' as const, location: { file: 'fleet.yaml', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, ...a })),
 		files: input.files ?? {},
 		problems: [],
+		// The models of these tests stand for a repository with a Fleet file unless they say otherwise.
+		...(input.noFleetFile ? {} : { fleetFile: { file: 'fleet.yaml', enforce: input.enforce ?? [] } }),
 	};
 }
 

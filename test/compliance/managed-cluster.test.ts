@@ -416,11 +416,11 @@ describe('cis-managed-dashboard-alpha (GKE)', () => {
 			'The KubernetesDashboard add-on is the Kubernetes Dashboard: a web UI acting with its service account\'s permissions, a well-known path to cluster takeover, and deprecated on GKE. Remove it and use the Cloud console or kubectl. (CIS GKE 5.10.1)',
 		]);
 		const prod = run(t.replace('environment: staging', 'environment: production'), 'cis-managed-dashboard-alpha');
-		// In production both are raised to errors (the claim declares a production cluster).
-		assert.deepEqual(prod.where, ['15:30-15:49 error cis-managed-dashboard-alpha | KubernetesDashboard', '10:19-10:23 error cis-managed-dashboard-alpha | true']);
+		// In production both are reported (the claim declares a production cluster), at their severity: escalation is opt-in.
+		assert.deepEqual(prod.where, ['15:30-15:49 warning cis-managed-dashboard-alpha | KubernetesDashboard', '10:19-10:23 warning cis-managed-dashboard-alpha | true']);
 		assert.equal(
 			prod.messages[1],
-			'kubernetes.alphaFeatures: true makes this production cluster a GKE alpha cluster: its alpha APIs are unsupported, it is not covered by the SLA, cannot be upgraded and is deleted after 30 days. Use alpha clusters only for tests. (CIS GKE 5.10.2) Raised from warning to error because it declares the production cluster c.',
+			'kubernetes.alphaFeatures: true makes this production cluster a GKE alpha cluster: its alpha APIs are unsupported, it is not covered by the SLA, cannot be upgraded and is deleted after 30 days. Use alpha clusters only for tests. (CIS GKE 5.10.2) (production)',
 		);
 		assert.deepEqual(run(GKE.replace('  controlPlane:', '  addons: [kubernetes-dashboard-proxy-helper, 5]\n  controlPlane:'), 'cis-managed-dashboard-alpha').where, []);
 	});

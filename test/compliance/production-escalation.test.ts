@@ -9,7 +9,11 @@ import type { Finding } from '../../server/src/engine/core/types';
 import { defaultSettings, normaliseSettings, type FleetscopeSettings } from '../../shared/settings';
 import { NO_SCHEMAS } from '../engine/helpers';
 
-/** Severity in context: findings in files that reach production are raised one level, through the real Engine. */
+/**
+ * Severity in context, through the real Engine: a finding in a file that reaches production keeps its
+ * rule's severity and says (production); it is raised one level only where the Fleet file enforces
+ * the environment (`spec.compliance.enforce`) or the setting `compliance.productionEscalation` is on.
+ */
 
 const cluster = (name: string, environment: string, extra: Partial<FleetCluster> = {}): FleetCluster => ({ name, environment, labels: {}, syncs: [], source: 'declared', ...extra, inferred: extra.inferred ?? [] });
 
@@ -25,6 +29,9 @@ const FLEET: FleetModel = {
 };
 
 const repo: RepoContext = { ...EMPTY_REPO, fleet: FLEET };
+/** The same fleet whose Fleet file lists environments in `spec.compliance.enforce`. */
+const enforcing = (...enforce: string[]): RepoContext => ({ ...EMPTY_REPO, fleet: { ...FLEET, fleetFile: { file: 'fleet.yaml', enforce } } });
+const ON = { 'compliance.productionEscalation': true } as const;
 
 function analyze(path: string, text: string, settings: Partial<FleetscopeSettings> = {}, r: RepoContext = repo): Finding[] {
 	const engine = new Engine(NO_SCHEMAS, { ...defaultSettings(), ...settings }, [...complianceChecks]);
@@ -53,41 +60,63 @@ spec:
 `;
 
 describe('production escalation', () => {
-	it('raises each compliance finding one level where the file reaches production, naming the clusters', () => {
+	// No namespace enforces Pod Security: privileged breaks the required baseline (a warning), the restricted check is evidence (info).
+	const AS_IS = ['warning pss-privileged', 'info pss-allowPrivilegeEscalation', 'info cis-image-provenance'];
+	const RAISED = ['error pss-privileged', 'warning pss-allowPrivilegeEscalation', 'warning cis-image-provenance'];
+
+	it('is off by default: findings of a file that reaches production keep their severity and say (production)', () => {
+		assert.equal(defaultSettings()['compliance.productionEscalation'], false);
 		const fs = analyze('apps/web.yaml', WORKLOAD);
-		assert.deepEqual(brief(fs), ['error pss-privileged', 'error pss-allowPrivilegeEscalation', 'warning cis-image-provenance']);
+		assert.deepEqual(brief(fs), AS_IS);
 		assert.equal(
 			fs.find((f) => f.ruleId === 'pss-allowPrivilegeEscalation')!.message,
-			'Container "web" does not set securityContext.allowPrivilegeEscalation: false, so a process can gain more privileges than its parent (setuid binaries). Add allowPrivilegeEscalation: false to its securityContext. (CIS 5.2.6, PSS restricted) Raised from warning to error because it reaches the production clusters prod-eu and prod-us.',
+			'Container "web" does not set securityContext.allowPrivilegeEscalation: false, so a process can gain more privileges than its parent (setuid binaries). Add allowPrivilegeEscalation: false to its securityContext. (CIS 5.2.6, PSS restricted) (production)',
+		);
+		for (const f of fs) assert.doesNotMatch(f.message, /Raised/);
+		// Elsewhere nothing is added.
+		for (const f of analyze('apps/dev-only.yaml', WORKLOAD)) assert.doesNotMatch(f.message, /\(production\)|Raised/);
+	});
+
+	it('the setting raises each finding one level where the file reaches production, naming the clusters', () => {
+		const fs = analyze('apps/web.yaml', WORKLOAD, ON);
+		assert.deepEqual(brief(fs), RAISED);
+		assert.equal(
+			fs.find((f) => f.ruleId === 'pss-allowPrivilegeEscalation')!.message,
+			'Container "web" does not set securityContext.allowPrivilegeEscalation: false, so a process can gain more privileges than its parent (setuid binaries). Add allowPrivilegeEscalation: false to its securityContext. (CIS 5.2.6, PSS restricted) Raised from info to warning because it reaches the production clusters prod-eu and prod-us.',
 		);
 		assert.match(fs.find((f) => f.ruleId === 'cis-image-provenance')!.message, / Raised from info to warning because it reaches the production clusters prod-eu and prod-us\.$/);
-		// An error cannot go higher, and says nothing about it.
-		assert.doesNotMatch(fs.find((f) => f.ruleId === 'pss-privileged')!.message, /Raised/);
+	});
+
+	it('the Fleet file raises them in the environments spec.compliance.enforce lists, by name or as production', () => {
+		assert.deepEqual(brief(analyze('apps/web.yaml', WORKLOAD, {}, enforcing('live'))), RAISED);
+		// `production` stands for every production environment (here "live"; "prod-lab" counts by its name).
+		assert.deepEqual(brief(analyze('apps/web.yaml', WORKLOAD, {}, enforcing('production'))), RAISED);
+		assert.deepEqual(brief(analyze('apps/lab.yaml', WORKLOAD, {}, enforcing('production'))), RAISED);
+		// A non-production environment is raised when listed, and says so without calling it production.
+		const dev = analyze('apps/dev-only.yaml', WORKLOAD, {}, enforcing('dev'));
+		assert.deepEqual(brief(dev), RAISED);
+		assert.match(dev.find((f) => f.ruleId === 'cis-image-provenance')!.message, / Raised from info to warning because it reaches the enforced cluster dev-1\.$/);
+		// Listing another environment leaves this file's findings alone.
+		assert.deepEqual(brief(analyze('apps/lab.yaml', WORKLOAD, {}, enforcing('dev'))), AS_IS);
 	});
 
 	it('leaves files that reach no production cluster alone (a declared non-production environment, or none known)', () => {
-		const expected = ['error pss-privileged', 'warning pss-allowPrivilegeEscalation', 'info cis-image-provenance'];
-		assert.deepEqual(brief(analyze('apps/dev-only.yaml', WORKLOAD)), expected);
-		assert.deepEqual(brief(analyze('apps/unknown.yaml', WORKLOAD)), expected);
+		assert.deepEqual(brief(analyze('apps/dev-only.yaml', WORKLOAD, ON)), AS_IS);
+		assert.deepEqual(brief(analyze('apps/unknown.yaml', WORKLOAD, ON)), AS_IS);
 		// An environment the Fleet does not declare counts by its name: "prod-lab" looks like production.
-		assert.deepEqual(brief(analyze('apps/lab.yaml', WORKLOAD)), ['error pss-privileged', 'error pss-allowPrivilegeEscalation', 'warning cis-image-provenance']);
-		assert.deepEqual(brief(analyze('apps/web.yaml', WORKLOAD, {}, EMPTY_REPO)), expected);
+		assert.deepEqual(brief(analyze('apps/lab.yaml', WORKLOAD, ON)), RAISED);
+		assert.deepEqual(brief(analyze('apps/web.yaml', WORKLOAD, ON, EMPTY_REPO)), AS_IS);
 	});
 
-	it('is off with compliance.productionEscalation: false, and a rule whose severity the user set keeps it', () => {
-		assert.deepEqual(brief(analyze('apps/web.yaml', WORKLOAD, { 'compliance.productionEscalation': false })), [
-			'error pss-privileged',
-			'warning pss-allowPrivilegeEscalation',
-			'info cis-image-provenance',
-		]);
-		const fs = analyze('apps/web.yaml', WORKLOAD, { severity: { 'cis-image-provenance': 'info' } });
-		assert.deepEqual(brief(fs), ['error pss-privileged', 'error pss-allowPrivilegeEscalation', 'info cis-image-provenance']);
+	it('a rule whose severity the user set keeps it', () => {
+		const fs = analyze('apps/web.yaml', WORKLOAD, { ...ON, severity: { 'cis-image-provenance': 'info' } });
+		assert.deepEqual(brief(fs), ['error pss-privileged', 'warning pss-allowPrivilegeEscalation', 'info cis-image-provenance']);
 		assert.doesNotMatch(fs.find((f) => f.ruleId === 'cis-image-provenance')!.message, /Raised/);
 	});
 
 	it('an exempted finding stays a hint in production', () => {
 		const exempted = WORKLOAD.replace('            privileged: true', '            privileged: true # fleetscope-ignore pss-privileged -- node agent, reviewed');
-		const f = analyze('apps/web.yaml', exempted).find((x) => x.ruleId === 'pss-privileged')!;
+		const f = analyze('apps/web.yaml', exempted, ON).find((x) => x.ruleId === 'pss-privileged')!;
 		assert.equal(f.severity, 'hint');
 	});
 
@@ -105,7 +134,7 @@ describe('production escalation', () => {
 				{ path: ['metadata', 'name'], target: 'value', message: 'An info.', severity: 'info' },
 			],
 		});
-		const engine = new Engine(NO_SCHEMAS, defaultSettings(), [hintRule]);
+		const engine = new Engine(NO_SCHEMAS, { ...defaultSettings(), ...ON }, [hintRule]);
 		const fs = engine.analyze({ path: 'apps/web.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' }, repo).findings;
 		assert.deepEqual(
 			fs.map((f) => `${f.severity} ${f.message}`),
@@ -136,22 +165,25 @@ spec:
 `;
 		const logging = (fs: Finding[]) => fs.find((f) => f.ruleId === 'cis-managed-control-plane-logging')!;
 		// Named by the Fleet: its cluster and environment count, whatever the claim says.
-		const byFleet = logging(analyze('claims/prod-eu.yaml', claim('staging')));
+		const byFleet = logging(analyze('claims/prod-eu.yaml', claim('staging'), ON));
 		assert.equal(byFleet.severity, 'error');
 		assert.match(byFleet.message, / \(CIS EKS 2\.1\.1\) Raised from warning to error because it declares the production cluster prod-eu\.$/);
 		// Not named by the Fleet: the claim's own name and environment.
-		const own = logging(analyze('claims/other.yaml', claim('production'), {}, EMPTY_REPO));
+		const own = logging(analyze('claims/other.yaml', claim('production'), ON, EMPTY_REPO));
 		assert.equal(own.severity, 'error');
 		assert.match(own.message, /because it declares the production cluster prod-eu-west-1\.$/);
-		assert.equal(logging(analyze('claims/other.yaml', claim('staging'), {}, EMPTY_REPO)).severity, 'warning');
-		assert.equal(logging(analyze('claims/other.yaml', claim('production'), { 'compliance.productionEscalation': false }, EMPTY_REPO)).severity, 'warning');
+		assert.equal(logging(analyze('claims/other.yaml', claim('staging'), ON, EMPTY_REPO)).severity, 'warning');
+		// Off (the default): kept, and said to be production.
+		const kept = logging(analyze('claims/prod-eu.yaml', claim('staging')));
+		assert.equal(kept.severity, 'warning');
+		assert.match(kept.message, / \(CIS EKS 2\.1\.1\) \(production\)$/);
 	});
 
-	it('the setting is read from client and settings-file spellings and defaults to on', () => {
-		assert.equal(defaultSettings()['compliance.productionEscalation'], true);
-		assert.equal(normaliseSettings({ 'compliance.productionEscalation': false })['compliance.productionEscalation'], false);
-		assert.equal(normaliseSettings({ compliance: { productionEscalation: false } })['compliance.productionEscalation'], false);
-		assert.equal(normaliseSettings({ 'compliance.productionEscalation': 'no' })['compliance.productionEscalation'], true);
+	it('the setting is read from client and settings-file spellings and defaults to off', () => {
+		assert.equal(defaultSettings()['compliance.productionEscalation'], false);
+		assert.equal(normaliseSettings({ 'compliance.productionEscalation': true })['compliance.productionEscalation'], true);
+		assert.equal(normaliseSettings({ compliance: { productionEscalation: true } })['compliance.productionEscalation'], true);
+		assert.equal(normaliseSettings({ 'compliance.productionEscalation': 'yes' })['compliance.productionEscalation'], false);
 		assert.deepEqual(normaliseSettings({ compliance: { allowedRegistries: [' ghcr.io/acme ', '', 'ghcr.io/acme'] } })['compliance.allowedRegistries'], ['ghcr.io/acme']);
 		assert.deepEqual(normaliseSettings({ 'compliance.allowedRegistries': 'ghcr.io' })['compliance.allowedRegistries'], []);
 	});

@@ -19,28 +19,30 @@ containers:
 const inShop = pod(spec, { namespace: 'shop' });
 const severities = (fs: { ruleId: string; severity: string }[]) => fs.filter((f) => f.ruleId.startsWith('pss-')).map((f) => `${f.severity} ${f.ruleId}`);
 
-const BASELINE_LEVEL = [
-	'error pss-privileged',
-	'warning pss-allowPrivilegeEscalation',
-	'warning pss-runAsNonRoot',
-	'warning pss-seccompProfile_restricted',
-	'warning pss-capabilities_restricted',
-];
-const RESTRICTED_LEVEL = BASELINE_LEVEL.map((s) => s.replace('warning', 'error'));
+const RULES = ['pss-privileged', 'pss-allowPrivilegeEscalation', 'pss-runAsNonRoot', 'pss-seccompProfile_restricted', 'pss-capabilities_restricted'];
+const levels = (baseline: string, restricted: string) => RULES.map((r, i) => `${i === 0 ? baseline : restricted} ${r}`);
+/** A namespace label enforces baseline: admission rejects the privileged pod; the restricted checks are evidence. */
+const BASELINE_LEVEL = levels('error', 'info');
+/** A label enforces restricted: admission rejects every one of them. */
+const RESTRICTED_LEVEL = levels('error', 'error');
+/** No label: the setting (default baseline) says what is required, nothing rejects the pod: a control not met. */
+const SETTING_LEVEL = levels('warning', 'info');
+/** No label, the setting requires restricted: every violation is a control not met. */
+const SETTING_RESTRICTED = levels('warning', 'warning');
 
 describe('PSS level: from the setting', () => {
-	it('defaults to baseline: baseline violations are errors, restricted ones warnings', () => {
+	it('defaults to baseline; without an enforce label nothing rejects the pod, so its violations are warnings, not errors, and restricted ones information', () => {
 		assert.equal(defaultSettings()['podSecurity.level'], 'baseline');
-		assert.deepEqual(severities(pss(inShop)), BASELINE_LEVEL);
+		assert.deepEqual(severities(pss(inShop)), SETTING_LEVEL);
 	});
 
-	it('podSecurity.level restricted makes restricted violations errors', () => {
-		assert.deepEqual(severities(pss(inShop, { settings: { 'podSecurity.level': 'restricted' } })), RESTRICTED_LEVEL);
+	it('podSecurity.level restricted makes restricted violations warnings (required, not enforced)', () => {
+		assert.deepEqual(severities(pss(inShop, { settings: { 'podSecurity.level': 'restricted' } })), SETTING_RESTRICTED);
 	});
 
 	it('applies when the repo has the namespace without an enforce label, or the resource has no namespace', () => {
-		assert.deepEqual(severities(pss(inShop, { namespaces: { shop: { team: 'a' } } })), BASELINE_LEVEL);
-		assert.deepEqual(severities(pss(pod(spec), { namespaces: { shop: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })), BASELINE_LEVEL);
+		assert.deepEqual(severities(pss(inShop, { namespaces: { shop: { team: 'a' } } })), SETTING_LEVEL);
+		assert.deepEqual(severities(pss(pod(spec), { namespaces: { shop: { 'pod-security.kubernetes.io/enforce': 'restricted' } } })), SETTING_LEVEL);
 	});
 });
 
@@ -101,7 +103,7 @@ containers:
 		assert.deepEqual(severities(fs), RESTRICTED_LEVEL);
 		// The directory changes with the repo: the next analysis sees it.
 		dir.delete('shop');
-		assert.deepEqual(severities(engine.analyze({ path: 'a.yaml', text: inShop }, EMPTY_REPO).findings), BASELINE_LEVEL);
+		assert.deepEqual(severities(engine.analyze({ path: 'a.yaml', text: inShop }, EMPTY_REPO).findings), SETTING_LEVEL);
 	});
 });
 
@@ -125,11 +127,11 @@ describe('PSS rules: metadata and settings', () => {
 	});
 
 	it('a severity override turns a rule off', () => {
-		assert.deepEqual(severities(pss(inShop, { settings: { severity: { 'pss-runAsNonRoot': 'off', 'pss-privileged': 'warning' } } })), [
-			'warning pss-privileged',
-			'warning pss-allowPrivilegeEscalation',
-			'warning pss-seccompProfile_restricted',
-			'warning pss-capabilities_restricted',
+		assert.deepEqual(severities(pss(inShop, { settings: { severity: { 'pss-runAsNonRoot': 'off', 'pss-privileged': 'error' } } })), [
+			'error pss-privileged',
+			'info pss-allowPrivilegeEscalation',
+			'info pss-seccompProfile_restricted',
+			'info pss-capabilities_restricted',
 		]);
 	});
 

@@ -64,11 +64,11 @@ volumes:
       path: /etc
 `);
 		const r = run(t, 'pss-restrictedVolumes');
-		assert.deepEqual(r.where, ['10:6-10:9 error pss-restrictedVolumes | nfs']);
+		assert.deepEqual(r.where, ['10:6-10:9 warning pss-restrictedVolumes | nfs']);
 		assert.deepEqual(r.messages, [
 			'Volume "shared" is an inline nfs volume, which the restricted level forbids: it bypasses PersistentVolume access control. Use a persistentVolumeClaim instead. (PSS restricted)',
 		]);
-		assert.deepEqual(run(t, 'pss-hostPathVolumes').where, ['14:6-14:14 error pss-hostPathVolumes | hostPath']);
+		assert.deepEqual(run(t, 'pss-hostPathVolumes').where, ['14:6-14:14 warning pss-hostPathVolumes | hostPath']);
 	});
 });
 
@@ -93,9 +93,9 @@ containers:
 `);
 		const r = run(t, 'pss-allowPrivilegeEscalation');
 		assert.deepEqual(r.where, [
-			'9:34-9:38 error pss-allowPrivilegeEscalation | true',
-			'12:6-12:21 error pss-allowPrivilegeEscalation | securityContext',
-			'14:12-14:13 error pss-allowPrivilegeEscalation | c',
+			'9:34-9:38 warning pss-allowPrivilegeEscalation | true',
+			'12:6-12:21 warning pss-allowPrivilegeEscalation | securityContext',
+			'14:12-14:13 warning pss-allowPrivilegeEscalation | c',
 		]);
 		assert.deepEqual(r.messages, [
 			'Container "a" allows privilege escalation (securityContext.allowPrivilegeEscalation: true): a process can gain root through setuid binaries. Set it to false. (CIS 5.2.6, PSS restricted)',
@@ -114,7 +114,7 @@ containers:
 `);
 		assert.deepEqual(run(t, 'pss-allowPrivilegeEscalation').where, []);
 		assert.deepEqual(run(t, 'pss-allowPrivilegeEscalation', { settings: { 'podSecurity.level': 'restricted', kubernetesVersion: '1.24' } }).where, [
-			'8:12-8:15 error pss-allowPrivilegeEscalation | win',
+			'8:12-8:15 warning pss-allowPrivilegeEscalation | win',
 		]);
 	});
 });
@@ -131,7 +131,7 @@ containers:
       runAsNonRoot: true
 `);
 		const r = run(t, 'pss-runAsNonRoot');
-		assert.deepEqual(r.where, ['6:12-6:13 error pss-runAsNonRoot | a']);
+		assert.deepEqual(r.where, ['6:12-6:13 warning pss-runAsNonRoot | a']);
 		assert.deepEqual(r.messages, [
 			`Container "a" may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true. Set it on the pod's or the container's securityContext. (CIS 5.2.7, PSS restricted)`,
 		]);
@@ -150,7 +150,7 @@ containers:
       runAsNonRoot: false
 `);
 		const r = run(t, 'pss-runAsNonRoot');
-		assert.deepEqual(r.where, ['13:22-13:27 error pss-runAsNonRoot | false']);
+		assert.deepEqual(r.where, ['13:22-13:27 warning pss-runAsNonRoot | false']);
 		assert.deepEqual(r.messages, ['Container "b" sets securityContext.runAsNonRoot: false, so it may run as root. Set it to true. (CIS 5.2.7, PSS restricted)']);
 	});
 
@@ -167,7 +167,7 @@ containers:
       runAsNonRoot: true
 `);
 		const r = run(t, 'pss-runAsNonRoot');
-		assert.deepEqual(r.where, ['6:18-6:23 error pss-runAsNonRoot | false']);
+		assert.deepEqual(r.where, ['6:18-6:23 warning pss-runAsNonRoot | false']);
 		assert.deepEqual(r.messages, ['The pod sets securityContext.runAsNonRoot: false, so its containers may run as root. Set it to true. (CIS 5.2.7, PSS restricted)']);
 	});
 
@@ -179,7 +179,7 @@ containers:
   - name: win
     image: mcr.microsoft.com/windows/nanoserver
 `);
-		assert.deepEqual(run(win, 'pss-runAsNonRoot').where, ['8:12-8:15 error pss-runAsNonRoot | win']);
+		assert.deepEqual(run(win, 'pss-runAsNonRoot').where, ['8:12-8:15 warning pss-runAsNonRoot | win']);
 		const userns = pod(`
 hostUsers: false
 containers:
@@ -188,7 +188,7 @@ containers:
 `);
 		assert.deepEqual(run(userns, 'pss-runAsNonRoot', { settings: { 'podSecurity.level': 'restricted', kubernetesVersion: '1.35' } }).where, []);
 		assert.deepEqual(run(userns, 'pss-runAsNonRoot', { settings: { 'podSecurity.level': 'restricted', kubernetesVersion: '1.34' } }).where, [
-			'7:12-7:13 error pss-runAsNonRoot | a',
+			'7:12-7:13 warning pss-runAsNonRoot | a',
 		]);
 	});
 });
@@ -210,7 +210,7 @@ containers:
 `);
 	it('reports runAsUser: 0 on the pod and a container, on the value', () => {
 		const r = run(t, 'pss-runAsUser');
-		assert.deepEqual(r.where, ['7:15-7:16 error pss-runAsUser | 0', '12:19-12:20 error pss-runAsUser | 0']);
+		assert.deepEqual(r.where, ['7:15-7:16 warning pss-runAsUser | 0', '12:19-12:20 warning pss-runAsUser | 0']);
 		assert.deepEqual(r.messages, [
 			'The pod runs as root (securityContext.runAsUser: 0). Use a non-zero UID. (CIS 5.2.7, PSS restricted)',
 			'Container "a" runs as root (securityContext.runAsUser: 0). Use a non-zero UID. (CIS 5.2.7, PSS restricted)',
@@ -242,11 +242,11 @@ containers:
       allowPrivilegeEscalation: false
 `);
 		const r = run(t, 'pss-seccompProfile_restricted');
-		assert.deepEqual(r.where, ['18:6-18:21 error pss-seccompProfile_restricted | securityContext']);
+		assert.deepEqual(r.where, ['18:6-18:21 warning pss-seccompProfile_restricted | securityContext']);
 		assert.deepEqual(r.messages, [
 			`Container "c" runs without a seccomp profile: neither it nor the pod sets securityContext.seccompProfile, so every system call is open to it. Set seccompProfile.type: RuntimeDefault on the pod's securityContext. (CIS 5.7.2, PSS restricted)`,
 		]);
-		assert.deepEqual(run(t, 'pss-seccompProfile_baseline').where, ['15:16-15:26 error pss-seccompProfile_baseline | Unconfined']);
+		assert.deepEqual(run(t, 'pss-seccompProfile_baseline').where, ['15:16-15:26 warning pss-seccompProfile_baseline | Unconfined']);
 	});
 
 	it('accepts a pod-level RuntimeDefault for every container; exempts Windows pods', () => {
@@ -282,12 +282,27 @@ containers:
         add: [NET_BIND_SERVICE, CHOWN, SYS_ADMIN]
 `);
 		const r = run(t, 'pss-capabilities_restricted');
-		assert.deepEqual(r.where, ['10:10-10:14 error pss-capabilities_restricted | drop', '11:34-11:39 error pss-capabilities_restricted | CHOWN']);
+		assert.deepEqual(r.where, ['10:10-10:14 warning pss-capabilities_restricted | drop', '11:34-11:39 warning pss-capabilities_restricted | CHOWN']);
 		assert.deepEqual(r.messages, [
 			'Container "web" does not drop ALL capabilities, so it keeps the runtime\'s defaults such as NET_RAW. Set securityContext.capabilities.drop: ["ALL"]. (CIS 5.2.8, 5.2.10, PSS restricted)',
 			'Container "web" adds the capability CHOWN; the restricted level allows adding only NET_BIND_SERVICE. Remove it from securityContext.capabilities.add. (CIS 5.2.9, PSS restricted)',
 		]);
-		assert.deepEqual(run(t, 'pss-capabilities_baseline').where, ['11:41-11:50 error pss-capabilities_baseline | SYS_ADMIN']);
+		assert.deepEqual(run(t, 'pss-capabilities_baseline').where, ['11:41-11:50 warning pss-capabilities_baseline | SYS_ADMIN']);
+	});
+
+	it('says so when ALL is written in lowercase (Pod Security compares the exact string), on that item', () => {
+		const t = pod(`
+containers:
+  - name: web
+    image: nginx
+    securityContext:
+      capabilities:
+        drop: [all]
+`);
+		const r = run(t, 'pss-capabilities_restricted');
+		assert.deepEqual(r.where, ['10:17-10:20 warning pss-capabilities_restricted | all']);
+		assert.deepEqual(r.messages, ['Container "web" drops "all", but Pod Security requires exactly "ALL" in capital letters, so the restricted level rejects it. Write drop: ["ALL"]. (CIS 5.2.8, 5.2.10, PSS restricted)']);
+		assert.deepEqual(run(t.replace('[all]', '[ALL]'), 'pss-capabilities_restricted').where, []);
 	});
 
 	it('does not exist before 1.22 and exempts Windows pods from 1.25', () => {
@@ -297,7 +312,7 @@ containers:
     image: nginx
 `);
 		assert.deepEqual(run(t, 'pss-capabilities_restricted', { settings: { 'podSecurity.level': 'restricted', kubernetesVersion: '1.21' } }).where, []);
-		assert.deepEqual(run(t, 'pss-capabilities_restricted').where, ['6:12-6:15 error pss-capabilities_restricted | web']);
+		assert.deepEqual(run(t, 'pss-capabilities_restricted').where, ['6:12-6:15 warning pss-capabilities_restricted | web']);
 		const win = pod(`
 os:
   name: windows
@@ -321,7 +336,7 @@ containers:
 	it('reports Unmasked in a user namespace, where baseline allows it', () => {
 		const opts = { settings: { 'podSecurity.level': 'restricted' as const, kubernetesVersion: '1.35' } };
 		const r = run(t, 'pss-procMount_restricted', opts);
-		assert.deepEqual(r.where, ['10:19-10:27 error pss-procMount_restricted | Unmasked']);
+		assert.deepEqual(r.where, ['10:19-10:27 warning pss-procMount_restricted | Unmasked']);
 		assert.deepEqual(r.messages, [
 			'Container "web" sets securityContext.procMount: Unmasked: it unmasks /proc, exposing kernel information and interfaces of the node. Remove it or set it to Default. (PSS restricted)',
 		]);
@@ -331,6 +346,6 @@ containers:
 	it('leaves other cases to the baseline check (one finding)', () => {
 		const opts = { settings: { 'podSecurity.level': 'restricted' as const, kubernetesVersion: '1.34' } };
 		assert.deepEqual(run(t, 'pss-procMount_restricted', opts).where, []);
-		assert.deepEqual(run(t, 'pss-procMount', opts).where, ['10:19-10:27 error pss-procMount | Unmasked']);
+		assert.deepEqual(run(t, 'pss-procMount', opts).where, ['10:19-10:27 warning pss-procMount | Unmasked']);
 	});
 });

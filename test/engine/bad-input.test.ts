@@ -49,7 +49,7 @@ test('an object with kind but no apiVersion is reported on its first key', () =>
 
 test('Helm templates, SOPS files, binary and non-UTF-8 content are skipped with a note', () => {
 	const cases: [string, RegExp][] = [
-		['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n', /Helm template/],
+		['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n', /^Helm or Go template: its `\{\{ \}\}` expressions outside quoted strings are not valid YAML/],
 		['apiVersion: v1\nkind: Secret\ndata:\n  x: ENC[AES256_GCM,data:abc]\nsops:\n  mac: ENC[x]\n  version: 3.8.1\n', /SOPS-encrypted/],
 		['abc\u0000def', /binary/],
 		['a: caf\uFFFD\n', /not valid UTF-8/],
@@ -67,7 +67,9 @@ test('Helm templates, SOPS files, binary and non-UTF-8 content are skipped with 
 	// The EKS aws-auth ConfigMap's aws-iam-authenticator placeholders are not Helm either; a real template next to them still is.
 	const awsAuth = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::1:role/node\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:nodes]\n';
 	assert.deepEqual(analyze(awsAuth), []);
-	assert.match(analyze(awsAuth.replace('role/node', 'role/{{ .Values.role }}'))[0].message, /Helm template/);
+	// A template expression inside a string is a string: the file is valid YAML and validated.
+	assert.deepEqual(analyze(awsAuth.replace('role/node', 'role/{{ .Values.role }}')), []);
+	assert.match(analyze(awsAuth.replace('name: aws-auth', 'name: {{ .Release.Name }}'))[0].message, /^Helm or Go template/);
 });
 
 test('a file over the size limit is skipped with its size, without parsing', () => {

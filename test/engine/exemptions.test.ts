@@ -11,8 +11,8 @@ const pod = (sc: string) =>
 	`apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}\n  containers:\n    - name: c\n      image: x\n      securityContext:\n        allowPrivilegeEscalation: false\n        capabilities: {drop: [ALL]}\n${sc}`;
 const findings = (text: string) => engine.analyze({ path: 'p.yaml', text }).findings;
 
-test('without an exemption, a privileged container is an error', () => {
-	assert.deepEqual(findings(pod('        privileged: true\n')).map((f) => `${brief(f)} ${f.severity}`), ['12:20-12:24 pss-privileged error']);
+test('without an exemption, a privileged container is reported (a warning: no namespace enforces Pod Security)', () => {
+	assert.deepEqual(findings(pod('        privileged: true\n')).map((f) => `${brief(f)} ${f.severity}`), ['12:20-12:24 pss-privileged warning']);
 });
 
 test('an inline exemption with a reason, on the line or above it, turns the finding into an exempted hint', () => {
@@ -31,10 +31,10 @@ test('an inline exemption with a reason, on the line or above it, turns the find
 
 test('an exemption without a reason, for another rule, or two lines away exempts nothing', () => {
 	const noReason = findings(pod('        privileged: true # fleetscope-ignore pss-privileged\n'));
-	assert.deepEqual(noReason.map((f) => `${brief(f)} ${f.severity}`), ['12:20-12:24 pss-privileged error', '12:25-12:59 exemption-invalid warning']);
+	assert.deepEqual(noReason.map((f) => `${brief(f)} ${f.severity}`), ['12:20-12:24 pss-privileged warning', '12:25-12:59 exemption-invalid warning']);
 	assert.match(noReason[1].message, /has no reason, so it exempts nothing/);
-	assert.deepEqual(findings(pod('        privileged: true # fleetscope-ignore pss-hostPorts -- other\n')).map((f) => f.severity), ['error']);
-	assert.deepEqual(findings(pod('        # fleetscope-ignore pss-privileged -- too far\n\n        privileged: true\n')).map((f) => f.severity), ['error']);
+	assert.deepEqual(findings(pod('        privileged: true # fleetscope-ignore pss-hostPorts -- other\n')).map((f) => f.severity), ['warning']);
+	assert.deepEqual(findings(pod('        # fleetscope-ignore pss-privileged -- too far\n\n        privileged: true\n')).map((f) => f.severity), ['warning']);
 	// A `#` inside a quoted value is not a comment.
 	assert.deepEqual(findings(pod('        privileged: true\n      args: ["# fleetscope-ignore pss-privileged"]\n')).map((f) => f.ruleId), ['pss-privileged']);
 });

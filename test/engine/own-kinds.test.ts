@@ -93,6 +93,15 @@ describe('Fleet', () => {
 		]);
 	});
 
+	it('spec.compliance.enforce takes declared environments and production; another name raises nothing and is reported on it', () => {
+		assert.deepEqual(run(fleet({ 30: ['    profiles: [cis, pss]', '    enforce: [production, dev]'] })), []);
+		assert.deepEqual(run(fleet({ 30: ['    profiles: [cis, pss]', '    enforce: [prod]'] })), [
+			'31:14-31:18 fleet-semantics spec.compliance.enforce names the environment "prod", which is not in spec.environments (known: dev, production), so it raises nothing. Name a declared environment, or production for every production one.',
+		]);
+		// The schema: a list of unique names.
+		assert.deepEqual(run(fleet({ 30: ['    profiles: [cis, pss]', '    enforce: production'] })).map((l) => l.split(' ')[1]), ['schema-type']);
+	});
+
 	it('promotion from an unknown environment is reported on promotion.from', () => {
 		assert.deepEqual(run(fleet({ 9: '        from: qa' })), [
 			'9:14-9:16 fleet-semantics Environment "production" is promoted from "qa", which is not in spec.environments (known: dev, production).',

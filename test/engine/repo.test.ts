@@ -59,7 +59,8 @@ test('include and exclude globs decide which files are validated', async () => {
 	const s = defaultSettings();
 	assert.equal(isIncluded('apps/base/deploy.yaml', s), true);
 	assert.equal(isIncluded('.github/workflows/ci.yaml', s), false);
-	assert.equal(isIncluded('charts/web/templates/deploy.yaml', s), false);
+	// A chart's templates are walked: those that parse without template syntax are judged (core/skip.ts).
+	assert.equal(isIncluded('charts/web/templates/deploy.yaml', s), true);
 	assert.equal(isIncluded('README.md', s), false);
 	const repo = await RepoSnapshot.build(memoryFs({ 'a.yaml': '', 'b.yml': '', 'node_modules/x/c.yaml': '', 'd.json': '' }));
 	assert.deepEqual(repo.validatedFiles(s), ['a.yaml', 'b.yml']);

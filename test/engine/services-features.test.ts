@@ -94,7 +94,7 @@ test('hover on a compliance finding explains it: why, the fix, and every control
 	const { text, offset } = caret('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: x\n      securityContext:\n        privileged: tr|ue\n');
 	const h = hover(engine.analyze({ path: 'p.yaml', text }), NO_SCHEMAS, offset);
 	assert.ok(h);
-	assert.match(h.markdown, /^\*\*error\*\*: Container "c" runs privileged/);
+	assert.match(h.markdown, /^\*\*warning\*\*: Container "c" runs privileged/);
 	assert.match(h.markdown, /\*Why:\* A privileged container gets every capability/);
 	assert.match(h.markdown, /\*Fix:\* Set securityContext\.privileged to false/);
 	assert.match(h.markdown, /\*Controls:\* `CIS-K8S-5\.2\.2`, `PSS-baseline-privileged`/);

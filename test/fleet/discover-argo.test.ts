@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, discover, yaml } from './helpers';
+import { at, brokenReferences, discover, yaml } from './helpers';
 
 const clusterSecret = (name: string, server: string, env: string, region: string) => yaml`
 	apiVersion: v1
@@ -169,7 +169,7 @@ test('Argo CD: an Application syncs the manifests directly in its path (not subd
 test('Argo CD: an Application whose path is missing from this repository is a problem on its path', () => {
 	const m = discover(argoRepo());
 	assert.deepEqual(
-		m.problems.map((p) => [p.severity, at(p.location), p.path.join('.'), p.message]),
+		brokenReferences(m).map((p) => [p.severity, at(p.location), p.path.join('.'), p.message]),
 		[['error', 'argocd/web.yaml:26', 'spec.source.path', 'This Application syncs "deploy/missing" from this repository, where it does not exist, so Argo CD reports "app path does not exist". Fix the path or add the directory.']],
 	);
 });

@@ -6,7 +6,7 @@ import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
-import { at, discover, yaml } from './helpers';
+import { at, brokenReferences, discover, yaml } from './helpers';
 
 const deployment = (name: string, image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: ${name}\n          image: ${image}\n`;
 
@@ -212,7 +212,7 @@ test('the example fleet: environments, clusters and the version each environment
 });
 
 test('Flux 2.7 ExternalArtifact layout (fluxcd/flux2-kustomize-helm-example): artifact paths map back to the repository; versions from HelmRelease patches and OCIRepository refs', async () => {
-	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
+	const root = path.join(__dirname, '../fixtures/real-world/flux2-kustomize-helm-example');
 	const repo = await RepoSnapshot.build(nodeFileSystem(root));
 	const m = discoverFleet(new DocumentStore(new NodeRepoReader(root, repo.files())));
 	assert.deepEqual(
@@ -226,5 +226,7 @@ test('Flux 2.7 ExternalArtifact layout (fluxcd/flux2-kustomize-helm-example): ar
 	// The base release says >=1.0.0 for every environment; the staging patch widens it to pre-releases.
 	assert.deepEqual(versions('podinfo'), ['staging >=1.0.0-alpha apps/staging/podinfo-values.yaml:9', 'production >=1.0.0 apps/production/podinfo-values.yaml:9']);
 	assert.deepEqual(versions('cert-manager'), ['staging 1.x infrastructure/controllers/cert-manager.yaml:21', 'production 1.x infrastructure/controllers/cert-manager.yaml:21']);
-	assert.deepEqual(m.problems, []);
+	// No broken reference; the repository has no Fleet file, and discovery says so once.
+	assert.deepEqual(brokenReferences(m), []);
+	assert.deepEqual(m.problems.map((p) => `${p.ruleId} ${p.location.file}`), ['dora-fleet-file clusters/production/apps.yaml']);
 });

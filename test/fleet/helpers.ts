@@ -22,3 +22,6 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 
 /** `file:line` (1-based) of a location, compact for assertions. */
 export const at = (l: { file: string; range: { start: { line: number } } } | undefined) => (l ? `${l.file}:${l.range.start.line + 1}` : undefined);
+
+/** The model's problems without discovery's one dora-fleet-file note (a repository without a Fleet file that deploys to production). */
+export const brokenReferences = (m: FleetModel) => m.problems.filter((p) => p.ruleId !== 'dora-fleet-file');

@@ -8,7 +8,7 @@ import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
 import { discoverFleet } from '../../server/src/engine/fleet/discover';
 import { DocumentStore } from '../../server/src/engine/fleet/reader';
-import { discover, memoryRepo, yaml } from './helpers';
+import { brokenReferences, discover, memoryRepo, yaml } from './helpers';
 
 /** Broken kustomization entries are fleet-reference problems on the exact list item. */
 
@@ -144,7 +144,7 @@ test('a broken entry of a kustomization that clusters receive names the clusters
 		'web/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
 	});
 	assert.deepEqual(
-		m.problems.map((p) => [p.location.file, range(p), p.message]),
+		brokenReferences(m).map((p) => [p.location.file, range(p), p.message]),
 		[
 			[
 				'web/base/kustomization.yaml',
@@ -153,4 +153,52 @@ test('a broken entry of a kustomization that clusters receive names the clusters
 			],
 		],
 	);
+});
+
+test('a bare file name under patches: is an error on the entry (kubectl kustomize 5.5 refuses it); path: entries are fine', () => {
+	const m = discover({
+		'o/kustomization.yaml': 'resources:\n  - deploy.yaml\npatches:\n  - patch.yaml\n  - path: other.yaml\n',
+		'o/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+		'o/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+		'o/other.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+	});
+	assert.deepEqual(
+		m.problems.map((p) => [p.ruleId, p.severity, p.location.file, p.path.join('.'), p.message]),
+		[['kustomize-build', 'error', 'o/kustomization.yaml', 'patches.0', 'kustomize reads each entry of patches: as an object, so this bare file name makes kustomize build fail ("cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch"). Write "- path: patch.yaml", or list it under patchesStrategicMerge.']],
+	);
+});
+
+test('a kustomization entry a config-management plugin creates at sync time is information where Argo CD builds the path with a plugin, an error elsewhere', () => {
+	const app = (plugin: string) => yaml`
+		apiVersion: argoproj.io/v1alpha1
+		kind: Application
+		metadata:
+		  name: kustomized-helm
+		  namespace: argocd
+		spec:
+		  destination:
+		    namespace: web
+		    server: {{ .Values.server }}
+		  project: default
+		  source:
+		    path: plugins/kustomized-helm
+		    repoURL: https://github.com/acme/apps.git${plugin}
+	`;
+	const files = (plugin: string) => ({
+		'apps/templates/kustomized-helm.yaml': app(plugin),
+		'plugins/kustomized-helm/kustomization.yaml': 'resources:\n  - all.yaml\n',
+		'plugins/kustomized-helm/Chart.yaml': 'apiVersion: v2\nname: x\nversion: 0.1.0\n',
+	});
+	// The interpolation is not re-indented: two tab stops, as the template's own lines.
+	const withPlugin = discover(files('\n\t\t    plugin:\n\t\t      name: kustomized-helm'));
+	assert.deepEqual(
+		withPlugin.problems.map((p) => [p.ruleId, p.severity, p.location.file, p.path.join('.')]),
+		[
+			['kustomize-unsupported', 'info', 'apps/templates/kustomized-helm.yaml', 'spec.source.plugin'],
+			['kustomize-unsupported', 'info', 'plugins/kustomized-helm/kustomization.yaml', 'resources.0'],
+		],
+	);
+	assert.match(withPlugin.problems[1].message, /^This kustomization names "all\.yaml" \(plugins\/kustomized-helm\/all\.yaml\), which is not in the repository, but the Argo CD Application "kustomized-helm" builds it with the config-management plugin "kustomized-helm" at sync time, which may create it first/);
+	const without = discover(files(''));
+	assert.deepEqual(without.problems.map((p) => [p.ruleId, p.severity, p.path.join('.')]), [['fleet-reference', 'error', 'resources.0']]);
 });

@@ -505,8 +505,8 @@ describe('the example fleet (examples/fleet)', () => {
 	});
 });
 
-describe('Flux 2.7 ExternalArtifact layout (test/fixtures/flux2-kustomize-helm-example)', () => {
-	const root = path.join(__dirname, '../fixtures/flux2-kustomize-helm-example');
+describe('Flux 2.7 ExternalArtifact layout (test/fixtures/real-world/flux2-kustomize-helm-example)', () => {
+	const root = path.join(__dirname, '../fixtures/real-world/flux2-kustomize-helm-example');
 	const load = async () => {
 		const repo = await RepoSnapshot.build(nodeFileSystem(root));
 		const store = new DocumentStore(new NodeRepoReader(root, repo.files()));

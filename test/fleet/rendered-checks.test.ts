@@ -77,13 +77,18 @@ test('a base finding that every overlay fixes is gone; one only some overlays fi
 	assert.match(findings[0].message, / This holds via apps\/staging \(staging: staging-eu-west-1\), not in the other clusters this file reaches\.$/);
 	// Production patches the resources in: no finding there, and none on the patch.
 	assert.deepEqual(r.analyze('apps/production/resources-patch.yaml').filter((f) => f.ruleId === 'workload-resources'), []);
-	// The same base without any overlay fixing it: one finding that holds everywhere, raised for production.
+	// The same base without any overlay fixing it: one finding that holds everywhere; it keeps its severity and says (production).
 	const all = repo();
 	all['apps/production/kustomization.yaml'] = 'namespace: web\nresources:\n  - ../base/web\n';
 	const everywhere = (await renderedRepo(all)).analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'workload-resources');
-	assert.deepEqual(everywhere.map(brief), ['17:17 workload-resources error']);
-	assert.match(everywhere[0].message, / Raised from warning to error because it reaches the production clusters prod-eu-west-1 and prod-us-east-1\.$/);
-	assert.doesNotMatch(everywhere[0].message, /This holds/);
+	assert.deepEqual(everywhere.map(brief), ['17:17 workload-resources warning']);
+	assert.match(everywhere[0].message, / \(production\)$/);
+	assert.doesNotMatch(everywhere[0].message, /This holds|Raised/);
+	// A Fleet file that enforces production raises it, naming the production clusters.
+	const enforcing = { ...all, 'fleet.yaml': 'apiVersion: platform.gitops.io/v1alpha1\nkind: Fleet\nmetadata:\n  name: acme\nspec:\n  compliance:\n    enforce: [production]\n' };
+	const raised = (await renderedRepo(enforcing)).analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'workload-resources');
+	assert.deepEqual(raised.map(brief), ['17:17 workload-resources error']);
+	assert.match(raised[0].message, / Raised from warning to error because it reaches the production clusters prod-eu-west-1 and prod-us-east-1\.$/);
 });
 
 test('a value an overlay patch sets is reported on the patch line, for the clusters that receive it', async () => {
@@ -91,7 +96,8 @@ test('a value an overlay patch sets is reported on the patch line, for the clust
 	files['apps/production/resources-patch.yaml'] = files['apps/production/resources-patch.yaml'].replace('          resources:', '          securityContext:\n            privileged: true\n          resources:');
 	const r = await renderedRepo(files);
 	const onPatch = r.analyze('apps/production/resources-patch.yaml').filter((f) => f.ruleId.startsWith('pss-'));
-	assert.deepEqual(onPatch.map(brief), ['11:25 pss-privileged error']);
+	// No namespace enforces a level: a control not met (a warning), not a rejection.
+	assert.deepEqual(onPatch.map(brief), ['11:25 pss-privileged warning']);
 	assert.match(onPatch[0].message, /^Container "web" runs privileged/);
 	// Nothing about it on the base: the base does not set it.
 	assert.deepEqual(r.analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged'), []);
@@ -101,7 +107,7 @@ test('a file no cluster receives keeps its raw findings', async () => {
 	const files = { ...repo(), 'apps/unused/deployment.yaml': BASE.replace('allowPrivilegeEscalation: false', 'allowPrivilegeEscalation: false\n            privileged: true') };
 	const r = await renderedRepo(files);
 	assert.equal(r.model.files['apps/unused/deployment.yaml'], undefined);
-	assert.deepEqual(r.analyze('apps/unused/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged').map(brief), ['21:25 pss-privileged error']);
+	assert.deepEqual(r.analyze('apps/unused/deployment.yaml').filter((f) => f.ruleId === 'pss-privileged').map(brief), ['21:25 pss-privileged warning']);
 });
 
 test('what the renderer does not render is one info on the kustomization field; the rest still renders and is checked', async () => {
@@ -121,7 +127,7 @@ test('the Namespace a cluster receives decides the Pod Security level: labels an
 	files['apps/base/web/deployment.yaml'] = BASE.replace('            capabilities: {drop: [ALL]}\n', '');
 	const r = await renderedRepo(files);
 	const caps = r.analyze('apps/base/web/deployment.yaml').filter((f) => f.ruleId === 'pss-capabilities_restricted');
-	// Restricted in production (error), baseline elsewhere (warning): one finding, at its most severe.
+	// Restricted in production (error), baseline elsewhere (information): one finding, at its most severe.
 	assert.deepEqual(caps.map(brief), ['19:11 pss-capabilities_restricted error']);
 });
 
@@ -130,4 +136,34 @@ test('evaluations: the rules that judged a rendered object count for the report 
 	assert.ok(r.view.covers('apps/base/web/deployment.yaml', 0));
 	assert.ok(r.view.evaluated('apps/base/web/deployment.yaml', 0).includes('pss-privileged'));
 	assert.ok(!r.view.covers('apps/production/resources-patch.yaml', 0), 'a patch is no object of its own');
+});
+
+test('a path Argo CD builds with a config-management plugin is not rendered with kustomize: no build error, its files judged as written', async () => {
+	const app = (plugin: string) => yaml`
+		apiVersion: argoproj.io/v1alpha1
+		kind: Application
+		metadata:
+		  name: web
+		  namespace: argocd
+		spec:
+		  destination:
+		    namespace: web
+		    server: https://kubernetes.default.svc
+		  project: default
+		  source:
+		    path: plugins/web
+		    repoURL: https://github.com/acme/apps.git${plugin}
+	`;
+	const files = (plugin: string) => ({
+		'argocd/web.yaml': app(plugin),
+		'plugins/web/kustomization.yaml': 'resources:\n  - all.yaml\n  - deployment.yaml\n',
+		'plugins/web/deployment.yaml': BASE,
+	});
+	const built = await renderedRepo(files('\n\t\t    plugin:\n\t\t      name: kustomized-helm'));
+	assert.equal(built.model.clusters.find((c) => c.name === 'in-cluster')?.syncs[0].plugin, 'kustomized-helm');
+	assert.deepEqual(built.renders.flatMap((r) => r.objects), []);
+	assert.deepEqual(built.analyze('plugins/web/kustomization.yaml').map((f) => `${f.ruleId} ${f.severity}`), ['kustomize-unsupported info']);
+	// The same path without the plugin is a kustomize build that fails on the missing file.
+	const plain = await renderedRepo(files(''));
+	assert.deepEqual(plain.analyze('plugins/web/kustomization.yaml').map((f) => `${f.ruleId} ${f.severity}`), ['fleet-reference error']);
 });

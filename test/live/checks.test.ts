@@ -8,6 +8,8 @@ import type { TargetCluster } from '../../server/src/engine/fleet/types';
 import { createNodeRegistry } from '../../server/src/host/registry';
 import { ruleMeta } from '../../server/src/engine/rules/catalog';
 import { readFileSync } from 'node:fs';
+import { RepoObjects } from '../../server/src/engine/context/repo-objects';
+import { liveObjectsOfText } from '../../server/src/engine/live/repo-objects';
 
 /** The live checks on hand-built cluster states: each both ways, with exact paths and messages. */
 
@@ -197,4 +199,28 @@ test('messages say how old a cached or snapshot state is', () => {
 	assert.match(ps[0].message, /does not exist in cluster prod-1 \(cached, 3 h old\)/);
 	const snap = state({ origin: 'snapshot', fetchedAt: new Date(NOW.getTime() - 4 * 24 * 3600_000).toISOString() });
 	assert.match(run({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'payments' } }, snap)[0].message, /\(snapshot, 4 days old\)/);
+});
+
+test('live-missing-reference: a ConfigMap or Secret a kustomization generates is created by the repository (the cluster holds it under its hashed name)', () => {
+	const deploy = {
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: { name: 'web', namespace: 'orders' },
+		spec: { template: { spec: { containers: [{ name: 'web', envFrom: [{ configMapRef: { name: 'web-config' } }, { secretRef: { name: 'web-env' } }] }] } } },
+	};
+	// What kustomize made of them in the cluster: the generator names with a content hash.
+	const cluster = state({ objects: { ...state().objects, ...kind('', 'ConfigMap', true, [{ name: 'web-config-7g2hdk5m8f', namespace: 'orders' }]), ...kind('', 'Secret', true, [{ name: 'web-env-b4tk2m9c6d', namespace: 'orders' }]) } });
+	const missing = run(deploy, cluster);
+	assert.deepEqual(missing.map((p) => p.path.join('.')), ['spec.template.spec.containers.0.envFrom.0.configMapRef.name', 'spec.template.spec.containers.0.envFrom.1.secretRef.name']);
+	const kustomization = 'namespace: orders\nresources:\n  - deployment.yaml\nconfigMapGenerator:\n  - name: web-config\n    literals: [LOG_LEVEL=info]\nsecretGenerator:\n  - name: web-env\n    envs: [web.env]\n';
+	const generated = new RepoObjects(() => false, liveObjectsOfText);
+	generated.read('apps/web/kustomization.yaml', kustomization);
+	assert.deepEqual(generated.all().map((o) => `${o.kind} ${o.namespace}/${o.name}`), ['ConfigMap orders/web-config', 'Secret orders/web-env']);
+	assert.ok(!JSON.stringify(generated.all()).includes('LOG_LEVEL'), 'no generator data is kept');
+	assert.deepEqual(run(deploy, cluster, generated as unknown as ObjectSet), []);
+	// A prefix of the kustomization is part of the name references use.
+	const prefixed = new RepoObjects(() => false, liveObjectsOfText);
+	prefixed.read('apps/web/kustomization.yaml', `namePrefix: shop-\n${kustomization}`);
+	assert.deepEqual(prefixed.all().map((o) => o.name), ['shop-web-config', 'shop-web-env']);
+	assert.equal(run(deploy, cluster, prefixed as unknown as ObjectSet).length, 2);
 });

@@ -142,10 +142,11 @@ describe('fleetscope promote', () => {
 		const files = checkoutFleet({ productionReviewers: ['alice'], productionApprovals: 2 });
 		const f = gitFixture(files);
 		// Dev's version was set an hour ago, and dev's overlay adds a privileged container: production would get it.
+		// The Fleet file enforces compliance in production, so that warning is an error there.
 		f.commit(
 			{
 				'apps/checkout/dev/kustomization.yaml': `${overlay('2.5.0')}patches:\n  - target: {kind: Deployment, name: checkout}\n    patch: |\n      - op: add\n        path: /spec/template/spec/containers/0/securityContext/privileged\n        value: true\n`,
-				'fleet.yaml': files['fleet.yaml'].replace('  apps:\n    - name: checkout\n', '  apps:\n    - name: checkout\n      promotion:\n        style: directory\n'),
+				'fleet.yaml': `${files['fleet.yaml'].replace('  apps:\n    - name: checkout\n', '  apps:\n    - name: checkout\n      promotion:\n        style: directory\n')}  compliance:\n    enforce: [production]\n`,
 			},
 			'dev: 2.5.0',
 			'2026-12-01T11:00:00Z',

@@ -18,7 +18,8 @@ test('JSON: versioned, and the shape of every object is pinned (fields are only 
 	assert.deepEqual(json.tool, { name: 'fleetscope', version: '9.9.9' });
 	assert.equal(json.generatedAt, '2026-06-01T10:00:00.000Z');
 	assert.deepEqual(keys(json), ['coverage', 'exemptions', 'findings', 'fleet', 'formatVersion', 'frameworks', 'generatedAt', 'report', 'root', 'rules', 'scoring', 'sections', 'settings', 'summary', 'tool']);
-	assert.deepEqual(keys(json.settings), ['kubernetesVersion', 'podSecurityLevel', 'profiles']);
+	assert.deepEqual(keys(json.settings), ['clusterVersions', 'kubernetesVersion', 'podSecurityLevel', 'profiles']);
+	assert.deepEqual(keys(json.settings.clusterVersions[0]), ['cluster', 'source', 'version']);
 	assert.deepEqual(keys(json.summary), ['evaluated', 'exempted', 'failed', 'passed', 'resources', 'score']);
 	assert.deepEqual(keys(json.frameworks[0]), ['controls', 'enabled', 'id', 'name', 'rules']);
 	const env = json.sections[0];
@@ -39,6 +40,8 @@ test('Markdown: a score table, one section per environment with its control tabl
 	const md = reportMarkdown(buildReport(input()));
 	assert.match(md, /^# Compliance report: acme-fleet\n/);
 	assert.match(md, /^Generated 2026-06-01 10:00 UTC by Fleetscope 9\.9\.9 /m);
+	// What each cluster was judged at: the one with a ClusterClaim version at it, the others at the setting.
+	assert.match(md, /Judged at Kubernetes 1\.30 \(dev-1\) from their ClusterClaims; 1\.30 \(the setting\) for the other clusters and the files no cluster receives; Pod Security level baseline/);
 	assert.ok(md.includes('| Section | Resources | Evaluated | Passed | Exempted | Failed | Score |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'));
 	assert.ok(md.includes('| Environment dev | 2 | 5 | 2 | 1 | 2 | 60 % |'));
 	assert.ok(md.includes('| Environment production | 2 | 6 | 0 | 3 | 3 | 50 % |'));

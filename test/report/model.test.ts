@@ -162,9 +162,13 @@ test('controls sort by framework, then numerically (5.2.10 after 5.2.9)', () => 
 	);
 });
 
-test('the score rounds down: 100 % only without a failure; n/a without an evaluation', () => {
+test('the score rounds to the nearest percent: 100 % only without a failure, 0 % only without a pass; n/a without an evaluation', () => {
+	assert.equal(scorePercent({ evaluated: 8, passed: 7, exempted: 0 }), 88);
+	assert.equal(scorePercent({ evaluated: 3, passed: 2, exempted: 0 }), 67);
+	assert.equal(scorePercent({ evaluated: 3, passed: 1, exempted: 0 }), 33);
 	assert.equal(scorePercent({ evaluated: 1000, passed: 999, exempted: 0 }), 99);
-	assert.equal(scorePercent({ evaluated: 3, passed: 2, exempted: 0 }), 66);
+	assert.equal(scorePercent({ evaluated: 1000, passed: 1, exempted: 0 }), 1);
+	assert.equal(scorePercent({ evaluated: 4, passed: 3, exempted: 1 }), 100);
 	assert.equal(scorePercent({ evaluated: 0, passed: 0, exempted: 0 }), null);
 	const r = buildReport(input({ files: [], fleet: EMPTY_FLEET }));
 	assert.equal(r.summary.score, null);

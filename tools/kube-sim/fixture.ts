@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { deployFixture, type DeploySpec, type DriftSpec } from './deploy';
 import type { KubeSimOptions } from './sim';
 import type { Obj } from './store';
 
@@ -22,6 +23,8 @@ import type { Obj } from './store';
  *         schemaFile: ../../../schemas/crds/cert-manager.io/clusterissuer_v1.json   # relative to this file
  *         omit: [/properties/spec/...]     # JSON pointers removed from the schema (an older CRD)
  * objects: [ ...Kubernetes objects... ]
+ * deploy: { repo: ../../../examples/fleet, cluster: prod-us-east-1 }   # what Flux applied from a repository (deploy.ts)
+ * drifts: [ ...changes by other managers, deletions, leftovers... ]
  * ```
  */
 
@@ -74,7 +77,10 @@ export function loadFixture(path: string): ClusterFixture {
 	if (!doc || typeof doc !== 'object') throw new Error(`${path}: not a cluster fixture`);
 	const base = dirname(resolve(path));
 	const crds = ((doc.crds ?? []) as Obj[]).map((c) => crdObject(c, base));
-	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version: String(doc.version ?? '1.30.4'), objects: [...crds, ...((doc.objects ?? []) as Obj[])] };
+	const version = String(doc.version ?? '1.30.4');
+	let objects = [...crds, ...((doc.objects ?? []) as Obj[])];
+	if (doc.deploy) objects = deployFixture(base, objects, Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? 30), doc.deploy as DeploySpec, (doc.drifts ?? []) as DriftSpec[]);
+	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version, objects };
 }
 
 export function fixtureOptions(f: ClusterFixture): KubeSimOptions {

@@ -9,6 +9,8 @@ import { createCa, type Ca, type Pem } from './certs';
 import { kubeconfigText, type KubeconfigOptions } from './kubeconfig';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors';
 import { groupOf, Store, type Obj, type StoredEvent } from './store';
+import { secretTable, wantsTable } from './table';
+import { serverApply, serverUpdate } from './writes';
 
 /**
  * kube-sim: a small, faithful Kubernetes API server for tests and the demo. HTTPS with its own CA,
@@ -56,6 +58,8 @@ export interface Faults {
 	forbid(resource: string, namespace?: string): void;
 	/** Lifts every `forbid`. */
 	allowAll(): void;
+	/** Lists of a resource (`poddisruptionbudgets.policy`) break off mid-answer: the connection drops after part of the body (a cluster going away mid-list). */
+	breakLists(resource: string | undefined): void;
 	/** Closes every open watch connection mid-stream (no final event); returns how many. */
 	dropWatches(): number;
 	/** Forgets the change history: watches from older resourceVersions get 410 Gone. */
@@ -90,6 +94,10 @@ export interface KubeSim {
 	/** Adds a user with a token and optional rules; returns the token. */
 	addUser(name: string, rules?: AccessRule[], token?: string): string;
 	apply(obj: Obj): Obj;
+	/** A server-side apply by `manager` (defaults, canonical quantities, managedFields), as kustomize-controller or helm would send it. */
+	applyAs(obj: Obj, manager: string, time?: string): Obj;
+	/** An update by another manager (`kubectl-edit`, `kubectl-scale`): `mutate` changes the stored object; the changed fields become that manager's. */
+	editAs(apiVersion: string, kind: string, name: string, namespace: string | undefined, manager: string, mutate: (o: Obj) => void, time?: string): Obj;
 	delete(apiVersion: string, kind: string, name: string, namespace?: string): boolean;
 	get(apiVersion: string, kind: string, name: string, namespace?: string): Obj | undefined;
 	/** Number of open watch connections. */
@@ -153,6 +161,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 	const users = new Map<string, User>([[token, { name: 'fleetscope-reader' }]]);
 	for (const u of options.users ?? []) users.set(u.token ?? randomBytes(24).toString('base64url'), { name: u.name, rules: u.rules });
 	const forbidden: { resource: string; namespace?: string }[] = [];
+	let brokenLists: string | undefined;
 	const requests: KubeSim['requests'] = [];
 	const sent: string[] = [];
 	const sockets = new Set<Socket>();
@@ -167,6 +176,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		hang: false,
 		forbid: (resource, namespace) => void forbidden.push({ resource, namespace }),
 		allowAll: () => void forbidden.splice(0),
+		breakLists: (resource) => void (brokenLists = resource),
 		dropWatches() {
 			const n = watches.size;
 			for (const w of [...watches]) {
@@ -259,7 +269,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		if (faults.unauthorized) return send(req, res, 401, status(401, 'Unauthorized', 'Unauthorized'), '-');
 		const user = authenticate(req);
 		if (!user) return send(req, res, 401, status(401, 'Unauthorized', 'Unauthorized'), '-');
-		if (req.method !== 'GET') {
+		// Clients only read; the one exception is a server-side apply dry-run, which changes nothing.
+		const dryRunPatch = req.method === 'PATCH' && url.searchParams.get('dryRun') === 'All';
+		if (req.method !== 'GET' && !dryRunPatch) {
 			return send(req, res, 405, status(405, 'MethodNotAllowed', `the simulator is read-only for clients: ${req.method} is not supported`), user.name);
 		}
 		if (path === '/version') return send(req, res, 200, { ...version, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2024-08-14T00:00:00Z', goVersion: 'go1.22.5', compiler: 'gc', platform: 'linux/amd64' }, user.name);
@@ -284,7 +296,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		const def = served().find((d) => d.group === group && d.version === ver && d.plural === plural);
 		if (!def || rest.length > 0 || (namespace !== undefined && !def.namespaced)) return send(req, res, 404, status(404, 'NotFound', 'the server could not find the requested resource'), user.name);
 		const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-		const verb = objName !== undefined ? 'get' : watch ? 'watch' : 'list';
+		const verb = dryRunPatch ? 'patch' : objName !== undefined ? 'get' : watch ? 'watch' : 'list';
 		if (!allowed(user, verb, def, namespace)) {
 			const where = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
 			const res403 = `${def.plural}${def.group ? `.${def.group}` : ''}`;
@@ -294,10 +306,12 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		const gv = group ? `${group}/${ver}` : ver;
 		const asVersion = (o: Obj): Obj => ({ ...o, apiVersion: gv });
 		const meta = wantsMetadata(accept);
+		const table = wantsTable(accept) && def.group === '' && def.kind === 'Secret';
+		if (dryRunPatch) return void dryRun(req, res, def, objName, namespace, asVersion, user.name, url.searchParams);
 		if (objName !== undefined) {
 			const o = store.get(def.group, def.kind, objName, def.namespaced ? namespace : undefined);
 			if (!o) return send(req, res, 404, status(404, 'NotFound', `${def.plural}${def.group ? `.${def.group}` : ''} "${objName}" not found`, { name: objName, ...(def.group ? { group: def.group } : {}), kind: def.plural }), user.name);
-			return send(req, res, 200, meta ? metadataOnly(o) : asVersion(o), user.name);
+			return send(req, res, 200, table ? secretTable([o], {}) : meta ? metadataOnly(o) : asVersion(o), user.name);
 		}
 		let labels: ReturnType<typeof parseLabelSelector>;
 		let fields: ReturnType<typeof parseFieldSelector>;
@@ -310,6 +324,12 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		}
 		const matches = (o: Obj) => (namespace === undefined || o.metadata?.namespace === namespace) && labels(o.metadata?.labels ?? {}) && fields(o);
 		if (watch) return startWatch(req, res, def, namespace, matches, meta !== undefined, asVersion, user.name, url.searchParams);
+		if (brokenLists !== undefined && [def.plural, `${def.plural}.${def.group}`].includes(brokenLists)) {
+			requests.push({ method: 'GET', url: req.url ?? '', accept, user: user.name, status: 200 });
+			res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+			res.write('{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":"half');
+			return void setTimeout(() => res.socket?.destroy(), 20);
+		}
 		// List: a consistent page of the current content, `continue` resumes after the last key.
 		const all = store.list(def.group, def.kind, def.namespaced ? namespace : undefined).filter(matches);
 		let start = 0;
@@ -332,10 +352,32 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 			listMeta.continue = Buffer.from(JSON.stringify({ start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
 			listMeta.remainingItemCount = all.length - start - page.length;
 		}
-		const body = meta
+		const body = table
+			? secretTable(page, listMeta)
+			: meta
 			? { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: page.map(metadataOnly) }
 			: { kind: `${def.kind}List`, apiVersion: gv, metadata: listMeta, items: page.map(asVersion) };
 		send(req, res, 200, body, user.name);
+	}
+
+	/** `PATCH ?dryRun=All` with an apply patch: the object as the apply would leave it; the store is not touched. */
+	function dryRun(req: IncomingMessage, res: ServerResponse, def: Served, objName: string | undefined, namespace: string | undefined, asVersion: (o: Obj) => Obj, user: string, params: URLSearchParams): void {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			if (objName === undefined) return send(req, res, 405, status(405, 'MethodNotAllowed', 'PATCH needs an object name'), user);
+			if (String(req.headers['content-type'] ?? '') !== 'application/apply-patch+yaml') return send(req, res, 415, status(415, 'UnsupportedMediaType', 'only apply patches are supported'), user);
+			let sent: Obj;
+			try {
+				sent = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+			} catch {
+				return send(req, res, 400, status(400, 'BadRequest', 'the apply patch is not JSON'), user);
+			}
+			const existing = store.get(def.group, def.kind, objName, def.namespaced ? namespace : undefined);
+			const manager = params.get('fieldManager') ?? 'unknown';
+			const predicted = serverApply(existing, { ...sent, metadata: { ...(sent.metadata ?? {}), name: objName, ...(namespace ? { namespace } : {}) } }, { manager });
+			send(req, res, 200, asVersion(predicted), user);
+		});
 	}
 
 	function startWatch(req: IncomingMessage, res: ServerResponse, def: Served, namespace: string | undefined, matches: (o: Obj) => boolean, meta: boolean, asVersion: (o: Obj) => Obj, user: string, params: URLSearchParams): void {
@@ -440,6 +482,15 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 			return t;
 		},
 		apply: (o) => store.apply(o),
+		applyAs(o, manager, time) {
+			const ns = o.metadata?.namespace;
+			return store.apply(serverApply(store.get(groupOf(o.apiVersion), o.kind, o.metadata?.name, ns), o, { manager, time }));
+		},
+		editAs(apiVersion, kind, objName, namespace, manager, mutate, time) {
+			const existing = store.get(groupOf(apiVersion), kind, objName, namespace);
+			if (!existing) throw new Error(`no ${kind} ${namespace ? `${namespace}/` : ''}${objName}`);
+			return store.apply(serverUpdate(existing, mutate, { manager, time }));
+		},
 		delete: (apiVersion, kind, objName, namespace) => store.delete(groupOf(apiVersion), kind, objName, namespace) !== undefined,
 		get: (apiVersion, kind, objName, namespace) => store.get(groupOf(apiVersion), kind, objName, namespace),
 		get openWatches() {

@@ -19,8 +19,8 @@ export interface WalkOptions {
 	kubernetesVersion?: string;
 	pssLevel?: PodSecurityLevelSetting;
 	profiles?: ComplianceProfile[];
-	/** `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
-	productionEscalation?: false;
+	/** `--production-escalation`: true, `--no-production-escalation`: false; undefined leaves the setting as the settings file says. */
+	productionEscalation?: boolean;
 	/** `--no-render`: judge every file as written, not what each cluster receives. */
 	render?: false;
 	/** `--config FILE`: the settings file to read instead of looking for one in the checked root. */
@@ -40,6 +40,8 @@ export interface CheckOptions extends WalkOptions {
 	format: Format;
 	output?: string;
 	failOn: FailOn;
+	/** `--verbose`: the text format adds each finding's why and fix under its line. */
+	verbose?: boolean;
 }
 
 /** The options of `fleetscope report`, validated. */
@@ -53,6 +55,23 @@ export interface SnapshotOptions {
 	context: string;
 	output: string;
 	kubeconfigs: string[];
+	liveTimeoutSeconds?: number;
+	/** `--full`: also the full objects of the kinds the repository at `path` declares (for drift). */
+	full?: boolean;
+	path?: string;
+}
+
+/** The options of `fleetscope drift` (cli/drift.ts). */
+export interface DriftOptions {
+	path?: string;
+	contexts: string[];
+	snapshots: string[];
+	kubeconfigs: string[];
+	format: Format;
+	output?: string;
+	/** `--all`: in-sync objects too. */
+	all: boolean;
+	config?: string;
 	liveTimeoutSeconds?: number;
 }
 
@@ -78,7 +97,8 @@ export type Command =
 	| { kind: 'report'; options: ReportOptions }
 	| { kind: 'fleet'; options: FleetOptions }
 	| { kind: 'render'; options: RenderOptions }
-	| { kind: 'snapshot'; options: SnapshotOptions };
+	| { kind: 'snapshot'; options: SnapshotOptions }
+	| { kind: 'drift'; options: DriftOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
@@ -87,7 +107,9 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope report [PATH...] [--format html|md|json] [--output FILE] [options]
        fleetscope fleet [PATH] [--format text|json] [--output FILE]
        fleetscope render [PATH] --cluster NAME [--output FILE]
-       fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE]
+       fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE] [--full [PATH]]
+       fleetscope drift [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]...
+                        [--format text|json|sarif] [--output FILE] [--all]
        fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
@@ -102,6 +124,8 @@ Options:
   --format FORMAT              check: text|json|sarif (default: text);
                                report: html|md|json (default: html)
   -o, --output FILE            write the report to FILE; a summary still goes to stderr
+  --verbose                    check, text format: also print each finding's why and fix under its
+                               line (by default one line per finding; json and sarif keep everything)
   --fail-on error|warning|info|never
                                check only: lowest severity that makes the exit code 1 (default: error)
   --kubernetes-version X.Y     Kubernetes version to check API removals against (default: 1.30)
@@ -109,8 +133,11 @@ Options:
                                Pod Security Standards level where no namespace label says (default: baseline)
   --profile LIST               compliance frameworks to report, comma-separated: cis, pss, dora,
                                managed-cluster (default: all)
-  --no-production-escalation   keep compliance findings at their rule's severity in production too
-                               (default: one level higher where a file reaches a production cluster)
+  --production-escalation      raise compliance findings one level (warning to error) where a file
+                               reaches a production cluster (default: off; they keep their severity
+                               and say (production), except in the environments a Fleet file's
+                               spec.compliance.enforce lists)
+  --no-production-escalation   turn it off where a settings file turns it on
   --no-render                  judge every file as written, not what each cluster receives after
                                kustomize and Flux rendering (default: rendered)
   -c, --config FILE            settings file (YAML or JSON, the editor's fleetscope.* settings);
@@ -137,19 +164,21 @@ promote opens the pull request that moves APP to the environment ENV, gated (fle
 --help tells more; docs/promotion.md).
 
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
-never Secret data) to DIR, for --snapshot on a machine without cluster access.
+never Secret data) to DIR, for --snapshot on a machine without cluster access. --full also writes
+the full objects of the kinds the repository at PATH (default: .) declares, for drift (Secrets as
+metadata only).
+
+drift compares what Git sends each cluster of --context/--snapshot with what it runs (docs/drift.md):
+per object in-sync, drifted (fields with Git's and the live value and who set it), missing,
+extraneous, unmanaged (setting drift.unmanaged), unknown or skipped; in-sync objects only with --all.
+Read-only (GET, LIST, WATCH; Secrets as metadata) unless the settings file turns on
+drift.serverSideDryRun (PATCH ?dryRun=All, which changes nothing).
+Exit codes: 0 no drift, 1 drift (drifted, missing or extraneous), 2 usage error or no state for a
+requested context or snapshot.
 
 Exit codes: check: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal
 error, or a --context/--snapshot for which no state at all could be had (unreachable, never cached).
 report: 0 when the report is written (findings or not: check is the gate), 2 usage or internal error.
-cess.
-
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error,
-or a --context/--snapshot for which no state at all could be had (unreachable and never cached).
-
-fleetscope fleet prints the fleet graph of the repository at PATH (default: the current
-directory): environments in promotion order, clusters with the Git paths synced to them, apps
-with the version each environment runs, and which clusters each YAML file reaches.
 `;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -173,14 +202,18 @@ export function parseCommand(argv: string[]): Command {
 				'kubernetes-version': { type: 'string' },
 				'pss-level': { type: 'string' },
 				profile: { type: 'string' },
+				'production-escalation': { type: 'boolean' },
 				'no-production-escalation': { type: 'boolean' },
 				'no-render': { type: 'boolean' },
+				verbose: { type: 'boolean' },
 				config: { type: 'string', short: 'c' },
 				context: { type: 'string', multiple: true },
 				snapshot: { type: 'string', multiple: true },
 				kubeconfig: { type: 'string', multiple: true },
 				'live-timeout': { type: 'string' },
 				cluster: { type: 'string' },
+				all: { type: 'boolean' },
+				full: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
 			},
@@ -193,7 +226,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.help) return { kind: 'help' };
 	if (values.version) return { kind: 'version' };
 	const [command, ...paths] = positionals;
-	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot)');
+	if (command === undefined) throw new UsageError('missing command: fleetscope check [PATH...] (or report, fleet, render, snapshot, drift)');
 	if (command === 'fleet') {
 		if (paths.length > 1) throw new UsageError('fleet takes one repository path');
 		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout'] as const) {
@@ -212,7 +245,10 @@ export function parseCommand(argv: string[]): Command {
 		return { kind: 'render', options: { path: paths[0], cluster: values.cluster, output: values.output } };
 	}
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot and promote`);
+	if (command === 'drift') return { kind: 'drift', options: driftOptions(values, paths) };
+	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
+	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote and drift`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);
@@ -224,11 +260,11 @@ export function parseCommand(argv: string[]): Command {
 		if (list.some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
 	}
 	if (command === 'snapshot') {
-		if (paths.length > 0) throw new UsageError(`fleetscope snapshot takes no path, got "${paths[0]}"`);
+		if (paths.length > (values.full ? 1 : 0)) throw new UsageError(values.full ? 'fleetscope snapshot --full takes one repository path' : `fleetscope snapshot takes no path, got "${paths[0]}" (a repository path goes with --full)`);
 		if (contexts.length !== 1) throw new UsageError('fleetscope snapshot needs exactly one --context NAME');
 		if (!values.output) throw new UsageError('fleetscope snapshot needs --output DIR');
 		if (values.snapshot) throw new UsageError('--snapshot is an option of fleetscope check');
-		return { kind: 'snapshot', options: { context: contexts[0], output: values.output, kubeconfigs, liveTimeoutSeconds } };
+		return { kind: 'snapshot', options: { context: contexts[0], output: values.output, kubeconfigs, liveTimeoutSeconds, ...(values.full ? { full: true, path: paths[0] } : {}) } };
 	}
 	const kubernetesVersion = values['kubernetes-version'];
 	if (kubernetesVersion !== undefined && !/^1\.\d+$/.test(kubernetesVersion)) {
@@ -241,7 +277,7 @@ export function parseCommand(argv: string[]): Command {
 		kubernetesVersion,
 		pssLevel: oneOf('pss-level', values['pss-level'], PSS_LEVELS),
 		profiles: values.profile === undefined ? undefined : values.profile.split(',').map((p) => oneOf('profile', p.trim(), COMPLIANCE_PROFILES)!),
-		productionEscalation: values['no-production-escalation'] ? false : undefined,
+		productionEscalation: values['no-production-escalation'] ? false : values['production-escalation'] ? true : undefined,
 		render: values['no-render'] ? false : undefined,
 		config: values.config,
 		contexts,
@@ -250,6 +286,7 @@ export function parseCommand(argv: string[]): Command {
 		liveTimeoutSeconds,
 	};
 	if (command === 'report') {
+		if (values.verbose) throw new UsageError('--verbose is an option of check (its text format)');
 		if (values['fail-on'] !== undefined) throw new UsageError('--fail-on is an option of check: report always exits 0 once the report is written (run check as the gate)');
 		return { kind: 'report', options: { ...walk, format: oneOf('format', values.format, REPORT_FORMATS) ?? 'html', output: values.output } };
 	}
@@ -260,7 +297,39 @@ export function parseCommand(argv: string[]): Command {
 			format: oneOf('format', values.format, FORMATS) ?? 'text',
 			output: values.output,
 			failOn: oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'error',
+			...(values.verbose ? { verbose: true } : {}),
 		},
+	};
+}
+
+/** `fleetscope drift [PATH] ...`: validated options. */
+function driftOptions(values: Record<string, string | boolean | string[] | undefined>, paths: string[]): DriftOptions {
+	if (paths.length > 1) throw new UsageError('drift takes one repository path');
+	for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'no-production-escalation', 'no-render', 'full'] as const) {
+		if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of drift`);
+	}
+	const list = (flag: string) => (values[flag] as string[] | undefined) ?? [];
+	for (const flag of ['context', 'snapshot', 'kubeconfig']) if (list(flag).some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
+	const contexts = list('context');
+	const snapshots = list('snapshot');
+	if (contexts.length + snapshots.length === 0) throw new UsageError('drift needs at least one --context NAME or --snapshot DIR to compare with');
+	if (values.output === '') throw new UsageError('--output needs a file name');
+	if (values.config === '') throw new UsageError('--config needs a file name');
+	let liveTimeoutSeconds: number | undefined;
+	if (values['live-timeout'] !== undefined) {
+		liveTimeoutSeconds = Number(values['live-timeout']);
+		if (!Number.isFinite(liveTimeoutSeconds) || liveTimeoutSeconds <= 0 || liveTimeoutSeconds > 600) throw new UsageError(`--live-timeout must be a number of seconds between 0 and 600, got "${String(values['live-timeout'])}"`);
+	}
+	return {
+		path: paths[0],
+		contexts,
+		snapshots,
+		kubeconfigs: list('kubeconfig'),
+		format: oneOf('format', values.format as string | undefined, FORMATS) ?? 'text',
+		output: values.output as string | undefined,
+		all: values.all === true,
+		config: values.config as string | undefined,
+		liveTimeoutSeconds,
 	};
 }
 

@@ -44,7 +44,7 @@ export function cliSettings(options: WalkOptions, config?: LoadedConfig): Fleets
 	if (options.kubernetesVersion) raw.kubernetesVersion = options.kubernetesVersion;
 	if (options.pssLevel) raw['podSecurity.level'] = options.pssLevel;
 	if (options.profiles) raw['compliance.profiles'] = options.profiles;
-	if (options.productionEscalation === false) raw['compliance.productionEscalation'] = false;
+	if (options.productionEscalation !== undefined) raw['compliance.productionEscalation'] = options.productionEscalation;
 	if (options.render === false) raw['fleet.render'] = false;
 	return normaliseSettings(raw);
 }

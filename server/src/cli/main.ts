@@ -6,6 +6,7 @@ import { runFleet } from './fleet';
 import { runPromote } from './promote';
 import { runRender } from './render';
 import { runSnapshot } from './live';
+import { runDriftCommand, runFullSnapshotCommand } from './drift-command';
 import { reportSummary } from '../engine/report/text';
 import { renderReport, runReport } from './report';
 import { formatJson } from './format/json';
@@ -38,7 +39,7 @@ function render(report: CheckReport, options: CheckOptions, color: boolean): str
 		case 'sarif':
 			return formatSarif(report, version);
 		case 'text':
-			return formatText(report, { color });
+			return formatText(report, { color, verbose: options.verbose });
 	}
 }
 
@@ -71,6 +72,8 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			else io.stdout(yaml);
 			return 0;
 		}
+		if (command.kind === 'drift') return await runDriftCommand(command.options, io, now);
+		if (command.kind === 'snapshot' && command.options.full) return await runFullSnapshotCommand(command.options, io);
 		if (command.kind === 'snapshot') {
 			const result = await runSnapshot(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
 			io.stderr(`${result.file ? '' : 'fleetscope: '}${result.message}\n`);

@@ -8,7 +8,8 @@ import { redact } from '../host/scm/errors';
 import { executePromotion, planPromotion, PromotionError, type PushQuestion } from '../workspace/promotion';
 import { UsageError } from './args';
 import { parsePromoteArgs, PROMOTE_USAGE } from './promote-args';
-import { promotionCompliance } from './promote-compliance';
+import { promotionCompliance } from '../workspace/promotion/compliance';
+import { cliSettings } from './check';
 import { promotionJson, promotionText } from './promote-format';
 
 /** What `promote` needs of the CLI's process (main's CliIo, and a way to ask when run in a terminal). */
@@ -48,7 +49,7 @@ export async function runPromote(argv: string[], rawIo: PromoteIo, now: () => Da
 			tree: fleet.documents.reader,
 			git: git instanceof GitRepository ? git : undefined,
 			remote: options.remote,
-			compliance: (prepared) => promotionCompliance(root, model, prepared, now),
+			compliance: (prepared) => promotionCompliance(root, model, prepared, cliSettings({ paths: [] }), now),
 			env: io.env,
 			overrides: options.overrides,
 			now: now(),

@@ -1,6 +1,6 @@
 import type { ResourceCheck } from '../engine/context/check-context';
 import { complianceChecks } from '../engine/rules/compliance';
-import { apiVersionChecks, ownKindChecks, resourceChecks } from '../engine/rules/checks';
+import { apiVersionChecks, ownKindChecks, resourceChecksFor } from '../engine/rules/checks';
 import { fieldVersionCheck } from '../engine/rules/checks/field-version';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
@@ -17,6 +17,6 @@ export function nodeEngineDeps(): EngineDeps {
 	const registry = createNodeRegistry();
 	return {
 		registry,
-		checks: [...resourceChecks, ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks],
+		checks: [...resourceChecksFor(registry), ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks],
 	};
 }

@@ -18,6 +18,8 @@ import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import type { LiveServiceOptions } from '../workspace/live';
 import { Workspace } from '../workspace/workspace';
 import { OpenDocuments } from './documents';
+import { driftChanged, registerDrift } from './drift';
+import { registerPromotion } from './promotion';
 import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
@@ -64,6 +66,7 @@ export class FleetscopeServer {
 				typingPause: () => this.open.typingPause(),
 				log: (line) => connection.console.info(line),
 				fleetChanged: () => undefined,
+				driftChanged: (folder) => driftChanged(connection, folder),
 				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
 			},
 			{ registry: deps.registry, checks: deps.checks, liveSchemas: deps.liveSchemas, live: { ...deps.live, trusted: false } },
@@ -94,6 +97,8 @@ export class FleetscopeServer {
 		registerFeatures(c, { workspace: this.workspace, open: this.open, registry: this.deps.registry, openDocuments: () => this.documents.keys().length, guard: (what, fn) => this.guard(what, fn) });
 		registerComplianceReport(c, { workspace: this.workspace, open: this.open });
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
+		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
+		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);
@@ -136,6 +141,7 @@ export class FleetscopeServer {
 				definitionProvider: true,
 				referencesProvider: true,
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+				codeLensProvider: { resolveProvider: false },
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
 			serverInfo: { name: 'fleetscope' },

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { Engine, FileAnalysis } from '../engine/analysis/engine';
-import type { LiveView } from '../engine/context/check-context';
+import type { DriftView, LiveView } from '../engine/context/check-context';
 import { RepoSnapshot, type FileChange } from '../engine/context/repo-snapshot';
 import { isYamlFile } from '../engine/core/paths';
 import { parseSettingsFile, SETTINGS_FILES, withSettingsFile, type SettingsFileResult } from '../engine/rules/settings-file';
@@ -227,6 +227,11 @@ export class Folder {
 	/** The live view of the clusters this folder's files reach (undefined: none). */
 	setLive(view: LiveView | undefined): void {
 		this.current = this.current.withLive(view);
+	}
+
+	/** Where the folder's clusters differ from Git (undefined: not known). */
+	setDrift(view: DriftView | undefined): void {
+		this.current = this.current.withDrift(view);
 	}
 
 	/** A repo-relative path of this folder, or undefined for a path outside it. */

@@ -11,6 +11,7 @@ import { InstalledSchemas } from '../engine/rules/live/crd-schema';
 import type { LiveSchemas } from '../engine/schema/types';
 import { LiveClusters } from '../host/live/manager';
 import { readFileForValidation } from '../host/node-fs';
+import type { ConnectedCluster } from './drift';
 import type { Folder } from './folder';
 import { contextFor, kubeconfigCandidates, kubeconfigPaths, missingContextMessage, noContextMessage, type ContextSource, type Off } from './live-bindings';
 import { filesReaching, liveView, StateKeys, targetOf, type LiveCluster } from './live-view';
@@ -33,6 +34,8 @@ export interface LiveHost {
 	log(line: string): void;
 	/** A cluster's status or state changed (`fleetscope/clustersChanged`). */
 	clustersChanged(): void;
+	/** The clusters' connections were reconciled (what reads more of them follows: drift). */
+	reconciled(): void;
 }
 
 export interface LiveServiceOptions {
@@ -118,6 +121,11 @@ export class LiveConnections {
 	) {
 		this.trusted = options.trusted;
 		if (options.schemas) this.schemas = new InstalledSchemas(options.schemas);
+	}
+
+	/** Whether the workspace is trusted: nothing reaches a cluster, git or a hosting API otherwise. */
+	get isTrusted(): boolean {
+		return this.trusted;
 	}
 
 	/** As the client said at start-up (no refresh: that follows the first workspace scan). */
@@ -217,6 +225,14 @@ export class LiveConnections {
 		await this.applyConnections(wanted);
 		this.checkChanges();
 		this.clustersChangedSoon();
+		this.host.reconciled();
+	}
+
+	/** The clusters of a folder with a running connection: their contexts and the kubeconfig that reaches them. */
+	connected(folder: Folder): ConnectedCluster[] {
+		const fl = this.folders.get(folder);
+		if (!fl || !this.trusted) return [];
+		return fl.bindings.flatMap((b) => (b.manager && b.context ? [{ cluster: b.cluster.name, context: b.context, kubeconfig: b.manager.live.kubeconfig.config }] : []));
 	}
 
 	private managerFor(paths: string[]): Manager {

@@ -6,6 +6,7 @@ import type { Finding } from '../engine/core/types';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import { EnginePool } from './engines';
 import { Folder } from './folder';
+import { DriftMonitor } from './drift';
 import { LiveConnections, type LiveServiceOptions } from './live';
 
 /** What the workspace asks of its host (the language server); the CLI drives folders directly. */
@@ -27,6 +28,8 @@ export interface WorkspaceHost {
 	fleetChanged(folder: Folder): void;
 	/** A cluster's status or state changed (views refresh). */
 	clustersChanged(): void;
+	/** A folder's drift report changed (views refresh). */
+	driftChanged(folder: Folder): void;
 }
 
 export interface WorkspaceDeps {
@@ -51,6 +54,7 @@ const FLEET_KINDS = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease
 export class Workspace {
 	readonly engines: EnginePool;
 	readonly live: LiveConnections;
+	readonly drift: DriftMonitor;
 	private list: Folder[] = [];
 	private scanGeneration = 0;
 	private disposed = false;
@@ -77,9 +81,19 @@ export class Workspace {
 				changed: (folder, files) => this.changed(folder, files),
 				log: (line) => host.log(line),
 				clustersChanged: () => host.clustersChanged(),
+				reconciled: () => {
+					for (const folder of this.list) void this.guard('drift', () => this.drift.refresh(folder));
+				},
 			},
 			{ ...deps.live, schemas: deps.liveSchemas },
 		);
+		this.drift = new DriftMonitor({
+			settings: (folder) => this.settings(folder),
+			connected: (folder) => this.live.connected(folder),
+			changed: (folder, files) => this.changed(folder, files),
+			driftChanged: (folder) => host.driftChanged(folder),
+			log: (line) => host.log(line),
+		});
 	}
 
 	get folders(): readonly Folder[] {
@@ -177,6 +191,8 @@ export class Workspace {
 		if (outcome.ran) {
 			const heap = Math.round(process.memoryUsage().heapUsed / 1048576);
 			this.host.log(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings; heap ${heap} MiB.`);
+			// What each cluster receives changed: so does what it should run.
+			void this.guard('drift', () => this.drift.refresh(folder));
 		}
 		return new Set(outcome.changed);
 	}
@@ -356,6 +372,7 @@ export class Workspace {
 		this.scanGeneration++;
 		for (const { timer } of this.rediscoveries.values()) clearTimeout(timer);
 		for (const timer of this.settingsFileEdits.values()) clearTimeout(timer);
+		this.drift.dispose();
 		await this.live.dispose();
 	}
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Severity } from '../../engine/core/types';
 import { countBySeverity, type CheckReport } from '../check';
+import { splitMessage, summaryLine as messageLine, verboseDetail, wrap } from './message-summary';
 
 /** ANSI colours, applied only when the caller says the terminal wants them. */
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok', string> = {
@@ -16,7 +17,14 @@ const RESET = '\u001b[0m';
 
 export interface TextOptions {
 	color: boolean;
+	/** Also print each finding's why and fix (indented under it); by default one line per finding. */
+	verbose?: boolean;
 }
+
+/** The longest terminal line a finding takes by default (a long path can make it longer, never the message). */
+const LINE_BUDGET = 200;
+/** Room the message keeps however long the path is. */
+const MIN_MESSAGE = 90;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -26,9 +34,10 @@ export function fromCwd(report: CheckReport, file: string): string {
 }
 
 /**
- * The terminal report: one line per finding, `path:line:col  severity  rule  message` (1-based,
+ * The terminal report: one line per finding, `path:line:col  severity  rule  what (controls)` (1-based,
  * the path relative to the current directory, so editors and terminals open the place on click),
- * grouped per file with a blank line between files, then the summary line.
+ * grouped per file with a blank line between files, then the summary line. Each line stays within
+ * LINE_BUDGET characters (message-summary.ts); `verbose` adds the why and the fix under it.
  */
 export function formatText(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
@@ -39,11 +48,14 @@ export function formatText(report: CheckReport, options: TextOptions): string {
 		const locations = file.findings.map((f) => `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
 		const locWidth = Math.max(...locations.map((l) => l.length));
 		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
+		const prefix = locWidth + 2 + 7 + 2 + ruleWidth + 2;
 		const lines = file.findings.map((f, i) => {
-			// Continuation lines of a multi-line message line up under its first line.
-			const indent = ' '.repeat(locWidth + 2 + 7 + 2 + ruleWidth + 2);
-			const message = f.message.split('\n').join(`\n${indent}`);
-			return `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
+			const parts = splitMessage(f.message);
+			const message = messageLine(parts, Math.max(MIN_MESSAGE, LINE_BUDGET - prefix));
+			const head = `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
+			const detail = options.verbose ? verboseDetail(parts, message) : '';
+			if (detail === '') return head;
+			return [head, ...wrap(detail, 96).map((l) => paint('dim', `    ${l}`))].join('\n');
 		});
 		groups.push(lines.join('\n'));
 	}

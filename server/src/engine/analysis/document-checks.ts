@@ -1,3 +1,4 @@
+import { asKustomizeReads, mayHaveYaml11Booleans } from '../kustomize/kyaml-scalars';
 import type { ParsedDocument, ParsedSegment } from '../core/parse';
 import { resourceHeader, type Resource } from '../core/resource';
 import type { CheckContext, Evaluation, RenderedProblem, ResourceCheck } from '../context/check-context';
@@ -36,6 +37,7 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 	const resources: LocalResource[] = [];
 	const evaluations: Evaluation[] = [];
 	const exemptions = ctx.repo.exemptions ?? NO_EXEMPTIONS;
+	const kustomizeReads = (ctx.repo.readsThroughKustomize?.(ctx.path) ?? false) && mayHaveYaml11Booleans(segment.text);
 	if (segment.fatal) {
 		findings.push({ ruleId: segment.fatal.code === 'PARSE_FAILED' ? 'yaml-syntax' : 'yaml-limits', severity: 'error', message: segment.fatal.message, span: segment.fatal.span });
 	}
@@ -46,8 +48,9 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 		}
 		if (d.toJsError) findings.push({ ruleId: 'yaml-limits', severity: 'error', message: d.toJsError.message, span: d.toJsError.span });
 		if (d.value === undefined && (d.syntax.some((p) => p.severity === 'error') || d.toJsError)) continue;
-		const value = d.value;
-		if (value === null || value === undefined) continue; // empty document: allowed
+		if (d.value === null || d.value === undefined) continue; // empty document: allowed
+		// What kustomize reads (YAML 1.2) is what the cluster receives: `on` is the string "on" there.
+		const value = kustomizeReads ? asKustomizeReads(d.doc, d.value) : d.value;
 		const header = resourceHeader(value);
 		const rendered = ctx.repo.rendered?.problems(ctx.path, d.index) ?? [];
 		if (!header) {

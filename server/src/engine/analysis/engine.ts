@@ -3,10 +3,10 @@ import { NO_OBJECTS } from '../core/objects';
 import { parseFile, segmentDocuments, type ParsedFile, type ParsedSegment } from '../core/parse';
 import { resourceHeader, type Resource } from '../core/resource';
 import { settingsFileFindings } from '../rules/settings-file';
-import { classifyContent } from '../core/skip';
+import { classifyContent, templateNote } from '../core/skip';
 import { LineIndex } from '../core/text';
 import type { Finding } from '../core/types';
-import { EMPTY_REPO, type CheckContext, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
+import { EMPTY_REPO, type CheckContext, type DriftLineFinding, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
 import { targetsOf } from '../fleet/clusters';
 import { isoDay } from '../fleet/exemptions';
 import { FleetIndex } from '../fleet/fleet-index';
@@ -15,6 +15,7 @@ import type { SchemaRegistry } from '../schema/types';
 import { adjust, adjustText } from './adjust';
 import { checkSegment, checkSegmentLive, type LocalResource } from './document-checks';
 import { placeAt } from './placement';
+import { limitFloods } from './flood';
 
 export interface FileInput {
 	/** Repo-relative posix path (used for patch detection and messages). */
@@ -100,6 +101,8 @@ export class Engine {
 		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
 		if (skip) return this.skipped(input.path, skip, input.text);
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
+		const template = templateNote(input.path, input.text, parsed, (p) => repo.exists(p));
+		if (template) return this.skipped(input.path, template, input.text);
 		const ctx = this.contextOf(input.path, repo);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
 		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of
@@ -110,9 +113,11 @@ export class Engine {
 		const liveKey = repo.live ? `${base}|${repo.live.key}` : undefined;
 		const findings: Finding[] = [];
 		const placements: { result: StaticCached; base: number; docIndex: number }[] = [];
+		const documentStarts: number[] = [];
 		let docIndex = 0;
 		let startLine = 0;
 		for (const { base: offset, segment } of parsed.segments) {
+			documentStarts.push(startLine);
 			const docs = segmentDocuments(segment, offset, docIndex);
 			let result = this.staticResults.get(segment);
 			if (!result || result.key !== staticKey) {
@@ -134,7 +139,10 @@ export class Engine {
 			startLine += segment.newlines;
 		}
 		if (repo.settingsFile === input.path) findings.push(...this.settingsFileSource(input.text));
-		return lazyAnalysis(input.path, parsed, findings, input.text, () => {
+		const drift = repo.drift?.findings(input.path) ?? [];
+		if (drift.length > 0) findings.push(...this.driftSource(input.text, drift));
+		// Identical findings merge; syntax findings are capped per document (flood.ts).
+		return lazyAnalysis(input.path, parsed, limitFloods(findings, documentStarts), input.text, () => {
 			const resources: Resource[] = [];
 			for (const { result, base: offset, docIndex: first } of placements) {
 				for (const { localSpan, ...rest } of result.resources) {
@@ -185,6 +193,18 @@ export class Engine {
 	private settingsFileSource(text: string): Finding[] {
 		const found = settingsFileFindings(text);
 		return found ? adjustText(text, [found], this.settings, false) : [];
+	}
+
+	/** Drift on the lines that produced the values the clusters run otherwise: each from the first character of its line to its end. */
+	private driftSource(text: string, drift: readonly DriftLineFinding[]): Finding[] {
+		const lines = new LineIndex(text);
+		const local = drift.map((d) => {
+			const start = lines.lineStart(d.line);
+			const end = d.line + 1 < lines.lineCount ? lines.lineStart(d.line + 1) - 1 : text.length;
+			const indent = /^[ \t-]*/.exec(text.slice(start, end))![0].length;
+			return { ruleId: d.ruleId, severity: d.severity, message: d.message, span: { start: Math.min(start + indent, end), end } };
+		});
+		return adjustText(text, local, this.settings, false);
 	}
 
 	private hasResource(segment: ParsedSegment): boolean {

@@ -36,10 +36,28 @@ export interface RepoContext {
 	readonly fleetIndex?: FleetIndex;
 	/** Compliance findings of what each cluster receives, placed on the source documents (kustomize rendering). */
 	readonly rendered?: RenderedView;
+	/** Whether kustomize reads the file before a cluster receives it (YAML 1.2: `on` and `yes` are strings there). */
+	readsThroughKustomize?(path: string): boolean;
 	/** What the live state of the clusters says about a resource (absent: no live state). */
 	readonly live?: LiveView;
 	/** The repository's settings file (`.fleetscope.yaml`…) that applies, whose mistakes are findings on it. */
 	readonly settingsFile?: string;
+	/** Where the clusters differ from Git, on the lines that declare it (absent: no drift known). */
+	readonly drift?: DriftView;
+}
+
+/** A drift finding on one line of a file: the line that produced the value a cluster runs otherwise. */
+export interface DriftLineFinding {
+	/** 0-based line. */
+	line: number;
+	ruleId: string;
+	severity: 'info' | 'warning' | 'error' | 'hint';
+	message: string;
+}
+
+/** What the engine asks of the drift between Git and the clusters, per file. */
+export interface DriftView {
+	findings(path: string): readonly DriftLineFinding[];
 }
 
 /**

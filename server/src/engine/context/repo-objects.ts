@@ -39,6 +39,7 @@ export const INDEXED_KINDS = [
 	'ClusterPolicy',
 	'Policy',
 	'ValidatingPolicy',
+	'ValidatingAdmissionPolicy',
 	'ValidatingAdmissionPolicyBinding',
 	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
 	// their images overrides; Flux Kustomizations are many and not needed.)

@@ -7,7 +7,9 @@ import { ExemptionSet, readFleetExemptions, type FleetExemption } from '../fleet
 import { FleetIndex } from '../fleet/fleet-index';
 import { EMPTY_FLEET, type FleetModel } from '../fleet/types';
 import { patchPathsOf } from '../kustomize/patch-paths';
-import type { LiveView, RenderedView, RepoContext } from './check-context';
+import { kustomizationReferences } from '../kustomize/references';
+import { chainsawAssertionPaths, isKuttlAssertionFile } from '../fleet/tool-configs';
+import type { DriftView, LiveView, RenderedView, RepoContext } from './check-context';
 import { objectsOfText } from './repo-objects';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
@@ -18,6 +20,16 @@ export interface RepoFileSystem {
 	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
 }
 
+/**
+ * A key that is a JMESPath expression (a filter, a comparison, a function call): `(conditions[?type ==
+ * 'Ready'])`, `(length(spec.containers))`. Kyverno's conditional anchor `(image)` is a plain field
+ * name in parentheses and does not match.
+ */
+const ASSERTION_KEY = /^[ \t]*(?:- )?\((?=[^\n]*[[?='\s(][^\n]*\)[ \t]*:)[^\n]*\)[ \t]*:/m;
+
+/** The kustomization fields whose files kustomize reads as objects (generator sources are data, not YAML objects). */
+const KUSTOMIZE_INPUTS = new Set(['resources', 'bases', 'patches', 'crds']);
+
 /** Larger files are not read while building a snapshot (hosts read them again, with their size limit). */
 export const PREFETCH_MAX_CHARS = 1024 * 1024;
 
@@ -25,8 +37,10 @@ type Labels = Record<string, string>;
 
 /** What one file contributes to the repository's facts: what rules read about the repository as a whole. */
 export interface FileFacts {
-	/** Patch files a kustomization names (partial objects by design). */
+	/** Patch files a kustomization names, or assertion files a chainsaw Test names (partial objects by design). */
 	readonly patches?: readonly string[];
+	/** The files a kustomization builds from (resources, patches, crds): kustomize reads them (`readsThroughKustomize`). */
+	readonly kustomizeInputs?: readonly string[];
 	/** Labels of the Namespaces it declares. */
 	readonly namespaces?: ReadonlyMap<string, Labels>;
 	/** Exemptions of a Fleet file. */
@@ -44,11 +58,19 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 	const wantsNamespaces = /^kind:\s*["']?Namespace["']?\s*$/m.test(text);
 	const wantsFleet = /^kind:\s*["']?Fleet["']?\s*$/m.test(text);
 	const kustomization = isKustomizationFile(path);
-	if (wantsNamespaces || wantsFleet || kustomization) {
+	const chainsaw = !kustomization && /^apiVersion:\s*["']?chainsaw\.kyverno\.io\//m.test(text);
+	if (wantsNamespaces || wantsFleet || kustomization || chainsaw) {
 		const values = parseDocuments(text);
 		if (kustomization) {
 			const patches = patchPathsOf(path, values[0]);
 			if (patches.length > 0) out.patches = patches;
+			const inputs = kustomizationReferences(path, text).filter((r) => !r.remote && KUSTOMIZE_INPUTS.has(r.field)).map((r) => r.target);
+			if (inputs.length > 0) out.kustomizeInputs = inputs;
+		}
+		if (chainsaw) {
+			// The files a chainsaw Test asserts against are partial, like patches (fleet/tool-configs.ts).
+			const assertions = values.flatMap((v) => chainsawAssertionPaths(path, v));
+			if (assertions.length > 0) out.patches = assertions;
 		}
 		if (wantsNamespaces) {
 			const found = new Map<string, Labels>();
@@ -67,6 +89,9 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 			if (exemptions.length > 0) out.exemptions = exemptions;
 		}
 	}
+	// A key written as a JMESPath expression (`(conditions[?type == 'Ready']):`) is chainsaw's or
+	// Kyverno's assertion syntax, never a Kubernetes field: the file is an assertion, partial by design.
+	if (!kustomization && ASSERTION_KEY.test(text)) out.patches = [...(out.patches ?? []), path];
 	const objects = objectsOfText(path, text);
 	if (objects.length > 0) out.objects = objects;
 	return Object.keys(out).length === 0 ? NO_FACTS : out;
@@ -96,17 +121,40 @@ export class RepoSnapshot implements RepoContext {
 		private readonly fileSet: ReadonlySet<string>,
 		private readonly factsByFile: ReadonlyMap<string, FileFacts>,
 		readonly version: number,
-		readonly fleet: FleetModel | undefined,
-		private readonly fleetKey: string,
-		readonly rendered: RenderedView | undefined,
-		readonly live: LiveView | undefined,
-		readonly settingsFile: string | undefined,
+		/** What the snapshot carries besides the files and their facts. */
+		private readonly views: Views,
 		private readonly parent?: RepoSnapshot,
 	) {}
 
 	/** A repository of no files, where every path exists (single files checked on their own). */
 	static empty(): RepoSnapshot {
-		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, undefined, '', undefined, undefined, undefined);
+		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, NO_VIEWS);
+	}
+
+	/** The fleet model: environments, clusters, apps, and which clusters each file reaches. */
+	get fleet(): FleetModel | undefined {
+		return this.views.fleet;
+	}
+
+	get rendered(): RenderedView | undefined {
+		return this.views.rendered;
+	}
+
+	get live(): LiveView | undefined {
+		return this.views.live;
+	}
+
+	get drift(): DriftView | undefined {
+		return this.views.drift;
+	}
+
+	get settingsFile(): string | undefined {
+		return this.views.settingsFile;
+	}
+
+	/** The same files and facts with other views (`version`: a new one where a check reads the change). */
+	private with(views: Partial<Views>, version = this.version): RepoSnapshot {
+		return new RepoSnapshot(this.fileSet, this.factsByFile, version, { ...this.views, ...views }, this);
 	}
 
 	/**
@@ -124,7 +172,7 @@ export class RepoSnapshot implements RepoContext {
 				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
 			}),
 		);
-		return new RepoSnapshot(files, facts, ++lastVersion, undefined, '', undefined, undefined, undefined);
+		return new RepoSnapshot(files, facts, ++lastVersion, NO_VIEWS);
 	}
 
 	/** The snapshot after these files changed; `this` when no file was added or removed and no fact changed. */
@@ -147,15 +195,15 @@ export class RepoSnapshot implements RepoContext {
 			else facts.set(p, next);
 		}
 		if (!files && !facts) return this;
-		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.fleet, this.fleetKey, this.rendered, this.live, this.settingsFile, this);
+		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.views, this);
 	}
 
 	/** The snapshot with this fleet model; `this` when the model equals the current one. */
 	withFleet(model: FleetModel): RepoSnapshot {
 		// Locations compare by their anchor: computing every range would parse every document slowly.
 		const key = JSON.stringify(model, (_k, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v));
-		if (key === this.fleetKey) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, ++lastVersion, model, key, this.rendered, this.live, this.settingsFile, this);
+		if (key === this.views.fleetKey) return this;
+		return this.with({ fleet: model, fleetKey: key }, ++lastVersion);
 	}
 
 	/**
@@ -163,20 +211,22 @@ export class RepoSnapshot implements RepoContext {
 	 * tells which cached validations to redo.
 	 */
 	withRendered(view: RenderedView | undefined): RepoSnapshot {
-		if (view === this.rendered) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, view, this.live, this.settingsFile, this);
+		return view === this.rendered ? this : this.with({ rendered: view });
 	}
 
 	/** The snapshot with this live view (its `key` tells which cached live findings to redo). */
 	withLive(view: LiveView | undefined): RepoSnapshot {
-		if (view === this.live) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, view, this.settingsFile, this);
+		return view === this.live ? this : this.with({ live: view });
 	}
 
 	/** The snapshot with this settings file (the one its folder reads, whose mistakes are findings on it). */
 	withSettingsFile(rel: string | undefined): RepoSnapshot {
-		if (rel === this.settingsFile) return this;
-		return new RepoSnapshot(this.fileSet, this.factsByFile, this.version, this.fleet, this.fleetKey, this.rendered, this.live, rel, this);
+		return rel === this.settingsFile ? this : this.with({ settingsFile: rel });
+	}
+
+	/** The snapshot with this drift between Git and the clusters. */
+	withDrift(view: DriftView | undefined): RepoSnapshot {
+		return view === this.drift ? this : this.with({ drift: view });
 	}
 
 	/** Every file of the repository, sorted. */
@@ -199,8 +249,24 @@ export class RepoSnapshot implements RepoContext {
 		return p === '' || this.fileSet.has(p) || this.lookups().dirs.has(p);
 	}
 
+	/** Kustomize patches and test assertions (chainsaw, KUTTL): documents partial by design. */
 	isPatchFile(path: string): boolean {
-		return this.lookups().patchFiles.has(normalisePath(path));
+		const p = normalisePath(path);
+		return this.lookups().patchFiles.has(p) || isKuttlAssertionFile(p);
+	}
+
+	/**
+	 * Whether kustomize reads a file before a cluster receives it: a kustomization names it, or it
+	 * lies in a path a Flux Kustomization syncs (kustomize-controller builds every path). kustomize
+	 * reads YAML 1.2, so `on`/`yes` there are strings (kustomize/kyaml-scalars.ts).
+	 */
+	readsThroughKustomize(path: string): boolean {
+		const p = normalisePath(path);
+		if (this.lookups().kustomizeInputs.has(p)) return true;
+		for (const c of this.fleet?.clusters ?? []) {
+			for (const s of c.syncs) if ((s.kind === 'flux-kustomization' || s.kind === 'fleet') && (s.path === '' || p.startsWith(`${s.path}/`))) return true;
+		}
+		return false;
 	}
 
 	namespaceLabels(name: string): Labels | undefined {
@@ -240,10 +306,23 @@ export class RepoSnapshot implements RepoContext {
 	}
 }
 
+interface Views {
+	fleet?: FleetModel;
+	/** The fleet model as compared (locations by anchor): equal models, equal keys. */
+	fleetKey: string;
+	rendered?: RenderedView;
+	live?: LiveView;
+	drift?: DriftView;
+	settingsFile?: string;
+}
+
+const NO_VIEWS: Views = { fleetKey: '' };
+
 interface Derived {
 	sortedFiles: readonly string[];
 	dirs: ReadonlySet<string>;
 	patchFiles: ReadonlySet<string>;
+	kustomizeInputs: ReadonlySet<string>;
 	namespaces: ReadonlyMap<string, Labels>;
 	exemptions: ExemptionSet;
 	objects: ObjectIndex;
@@ -260,17 +339,19 @@ function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts
 		}
 	}
 	const patchFiles = new Set<string>();
+	const kustomizeInputs = new Set<string>();
 	const namespaces = new Map<string, Labels>();
 	const exemptions: FleetExemption[] = [];
 	const sorted = [...facts.keys()].sort();
 	for (const f of sorted) {
 		const x = facts.get(f)!;
 		for (const p of x.patches ?? []) patchFiles.add(p);
+		for (const p of x.kustomizeInputs ?? []) kustomizeInputs.add(p);
 		for (const [n, l] of x.namespaces ?? []) namespaces.set(n, l);
 		if (x.exemptions) exemptions.push(...x.exemptions);
 	}
 	const objects = new ObjectSet(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []), false);
-	return { sortedFiles: [...files].sort(), dirs, patchFiles, namespaces, exemptions: new ExemptionSet(exemptions), objects };
+	return { sortedFiles: [...files].sort(), dirs, patchFiles, kustomizeInputs, namespaces, exemptions: new ExemptionSet(exemptions), objects };
 }
 
 function sameFacts(a: FileFacts, b: FileFacts): boolean {

@@ -19,6 +19,8 @@ export const YAML_OPTIONS = {
 	uniqueKeys: true,
 	strict: true,
 	prettyErrors: false,
+	// An unquoted `{{ x }}` is a mapping used as a key: reported as a template (core/skip.ts), not as a warning on stderr.
+	logLevel: 'error' as const,
 };
 
 /** Anchors may be expanded at most this many times when a document is turned into data (billion laughs). */

@@ -51,6 +51,8 @@ export const CORE_RULES: readonly RuleMeta[] = [
 		rule('kustomize-unsupported', 'Not rendered by Fleetscope', 'info', 'Fleetscope renders kustomize overlays to check what each cluster receives; a field it does not render (Helm chart inflation, remote bases, replacements, plugins) is left out, so checks see the raw files for what it would produce.'),
 		rule('kustomize-build', 'Kustomize or Flux build problem', 'error', 'What kustomize or kustomize-controller would refuse or silently drop (malformed YAML in a base, a cycle, a patch that matches nothing, a missing variable) changes what the cluster receives, or fails the sync.'),
 		rule('settings-file', 'Mistake in the settings file', 'error', 'A settings file with a mistake counts for nothing: the CLI stops with exit code 2 and the editor falls back to your own settings, so neither judges the repository by what the team wrote down until it is fixed.'),
+		rule('dora-fleet-file', 'No Fleet file', 'info', 'DORA asks for records of each production ICT asset (owner, criticality, exposure, recovery objectives); without a Fleet file the repository has none, so the DORA checks that read them are not made.', ['DORA-Art8(1)']),
+		rule('drift', 'Differs from a cluster', 'info', 'A cluster no longer runs what Git declares on this line: someone changed it by hand (kubectl edit, scale), a controller rewrote it, or the sync has not run. GitOps reverts or keeps the difference depending on the controller and its settings; until then the repository does not describe the cluster.'),
 		rule('claim-semantics', 'Inconsistent ClusterClaim', 'error', 'A ClusterClaim whose sizes or region cannot be provisioned fails only when the cloud provider rejects it.'),
 ];
 

@@ -1,20 +1,73 @@
+import { isMap, isSeq } from 'yaml';
+import type { ParsedFile } from './parse';
+
 /**
  * Files that are not plain manifests are recognised before parsing and skipped with a note:
- * binary or non-UTF-8 content, files over the size limit, Helm templates and SOPS-encrypted files.
- * Returns the note, or undefined for a file to validate.
+ * binary or non-UTF-8 content, files over the size limit and SOPS-encrypted files. Templates are
+ * recognised after parsing (`templateNote`). Returns the note, or undefined for a file to parse.
  */
 export function classifyContent(text: string, maxBytes: number): string | undefined {
 	if (text.length > maxBytes) return sizeNote(text.length, maxBytes);
 	const head = text.length > 65536 ? text.slice(0, 65536) : text;
 	if (head.includes('\u0000')) return 'Fleetscope did not validate this file: it contains NUL bytes, so it is binary, not YAML text.';
 	if (head.includes('\uFFFD')) return 'Fleetscope did not validate this file: it is not valid UTF-8 text. Save it as UTF-8.';
-	if (/\{\{-?\s*[^}]*\}\}/.test(stripComments(head).replace(AWS_AUTH_PLACEHOLDERS, ''))) {
-		return 'Helm template: Fleetscope validates rendered manifests, not templates with `{{ }}` expressions, so this file is skipped.';
-	}
 	if (/^sops:\s*$/m.test(text) && /^\s+(mac|lastmodified|version):/m.test(text)) {
 		return 'SOPS-encrypted file: its values are ciphertext, so Fleetscope does not validate it.';
 	}
 	return undefined;
+}
+
+/** Whether a text holds `{{ }}` template expressions outside comments. */
+export function hasTemplateSyntax(text: string): boolean {
+	const head = text.length > 65536 ? text.slice(0, 65536) : text;
+	return /\{\{-?\s*[^}]*\}\}/.test(stripComments(head).replace(AWS_AUTH_PLACEHOLDERS, ''));
+}
+
+/**
+ * `{{` is not always Helm: Kyverno variables (`"{{ request.namespace }}"`), Argo CD ApplicationSet
+ * parameters (`'{{path.basename}}'`) and Go templates inside quoted strings are valid YAML in valid
+ * objects, and are validated like any string. A file with template expressions is skipped (the
+ * note is returned) only where it sits in a Helm chart's `templates/` (a `Chart.yaml` above it:
+ * Helm renders it, whatever it parses to), or where it is not valid YAML: a parse error, or an
+ * unquoted `{{ x }}` that YAML reads as a mapping nested in a key, which no Kubernetes tool accepts.
+ * `exists` answers for repo-relative paths (the chart's Chart.yaml).
+ */
+export function templateNote(path: string, text: string, parsed: ParsedFile, exists: (path: string) => boolean): string | undefined {
+	if (!hasTemplateSyntax(text)) return undefined;
+	const chart = helmChartOf(path, exists);
+	if (chart !== undefined) return `Helm template of the chart ${chart === '' ? 'at the repository root' : `in ${chart}`}: Helm renders it, and Fleetscope validates rendered manifests, not templates with \`{{ }}\` expressions, so this file is skipped.`;
+	if (parsesCleanly(parsed)) return undefined;
+	return 'Helm or Go template: its `{{ }}` expressions outside quoted strings are not valid YAML until a template tool renders them, so this file is skipped (Fleetscope validates rendered manifests).';
+}
+
+/** The directory of the Helm chart whose `templates/` holds a file ('' for the repository root), or undefined. */
+export function helmChartOf(path: string, exists: (path: string) => boolean): string | undefined {
+	const parts = path.split('/');
+	for (let i = parts.length - 2; i >= 0; i--) {
+		if (parts[i] !== 'templates') continue;
+		const chart = parts.slice(0, i).join('/');
+		if (exists(chart === '' ? 'Chart.yaml' : `${chart}/Chart.yaml`)) return chart;
+	}
+	return undefined;
+}
+
+/** No syntax error, and no mapping or list used as a key (YAML's reading of an unquoted `{{ x }}`). */
+function parsesCleanly(parsed: ParsedFile): boolean {
+	for (const { segment } of parsed.segments) {
+		if (segment.fatal) return false;
+		for (const d of segment.documents) {
+			if (d.toJsError || d.syntax.some((p) => p.severity === 'error')) return false;
+			if (hasCollectionKey(d.doc.contents)) return false;
+		}
+	}
+	return true;
+}
+
+function hasCollectionKey(node: unknown, depth = 0): boolean {
+	if (depth > 200) return false;
+	if (isMap(node)) return node.items.some((p) => isMap(p.key) || isSeq(p.key) || hasCollectionKey(p.value, depth + 1));
+	if (isSeq(node)) return node.items.some((v) => hasCollectionKey(v, depth + 1));
+	return false;
 }
 
 /**

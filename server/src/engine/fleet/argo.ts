@@ -35,6 +35,10 @@ export interface ArgoSync {
 	doc: DocRef;
 	/** The JSON path of `path` (or of the source) in the document, for placing problems. */
 	pathField: (string | number)[];
+	/** Argo CD builds the path with a config-management plugin (`source.plugin`): its name, or '' when the plugin is found by discovery. */
+	plugin?: string;
+	/** The JSON path of `source.plugin`, where it is set. */
+	pluginField?: (string | number)[];
 }
 
 /** Argo CD cluster Secrets of the repository (label `argocd.argoproj.io/secret-type: cluster`): name, server and labels only. */
@@ -86,6 +90,7 @@ function fromApplication(doc: DocRef, spec: unknown, name: string, kind: SyncKin
 			location: doc.locate(hasPath ? [...at, 'path'] : at),
 			doc,
 			pathField: hasPath ? [...at, 'path'] : at,
+			...(isPlainObject(s.plugin) ? { plugin: typeof s.plugin.name === 'string' ? s.plugin.name : '', pluginField: [...at, 'plugin'] } : {}),
 		};
 	});
 }
@@ -240,4 +245,39 @@ function stringMap(v: Record<string, unknown>): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
 	return out;
+}
+
+/**
+ * The paths Argo CD builds with a config-management plugin (`source.plugin` of an Application, or
+ * of an ApplicationSet's template), whatever their destination (an app of apps templated by Helm
+ * names its clusters with `{{ }}`): one info note on each `plugin` field, and the paths.
+ */
+export function argoPluginBuilds(store: DocumentStore): { notes: FleetProblem[]; paths: Map<string, string> } {
+	const notes: FleetProblem[] = [];
+	const paths = new Map<string, string>();
+	for (const d of store.ofKinds(['Application', 'ApplicationSet'])) {
+		if (d.apiVersion.split('/')[0] !== ARGO) continue;
+		const specPath = d.kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec'];
+		let spec: unknown = d.value;
+		for (const k of specPath) spec = isPlainObject(spec) ? spec[k] : undefined;
+		if (!isPlainObject(spec)) continue;
+		const sources: [unknown, (string | number)[]][] = [[spec.source, [...specPath, 'source']]];
+		if (Array.isArray(spec.sources)) spec.sources.forEach((x, i) => sources.push([x, [...specPath, 'sources', i]]));
+		for (const [src, at] of sources) {
+			if (!isPlainObject(src) || !isPlainObject(src.plugin) || typeof src.path !== 'string' || src.path.includes('{{')) continue;
+			const path = repoPath(src.path);
+			const plugin = typeof src.plugin.name === 'string' && !src.plugin.name.includes('{{') ? `the config-management plugin "${src.plugin.name}"` : 'a config-management plugin';
+			paths.set(path, `the Argo CD ${d.kind} "${d.name ?? ''}" builds it with ${plugin}`);
+			notes.push({
+				ruleId: 'kustomize-unsupported',
+				severity: 'info',
+				message: `Argo CD builds ${path === '' ? 'the repository root' : `"${path}"`} with ${plugin} at sync time: Fleetscope runs no plugin, so what it generates is not checked; the files of the path are checked as written.`,
+				location: d.locate([...at, 'plugin'], true),
+				documentIndex: d.documentIndex,
+				path: [...at, 'plugin'],
+				target: 'key',
+			});
+		}
+	}
+	return { notes, paths };
 }

@@ -1,9 +1,10 @@
 import { isPlainObject } from '../core/resource';
 import { patchPathsOf } from '../kustomize/patch-paths';
 import { dirName, isKustomizationFile } from '../core/paths';
-import { argoClusterSecrets, argoSyncs, type ArgoCluster } from './argo';
+import { argoClusterSecrets, argoPluginBuilds, argoSyncs, type ArgoCluster } from './argo';
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
+import { fleetFileNote } from './fleet-file-note';
 import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk } from './flux';
 import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
@@ -81,7 +82,7 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 			c = inferredCluster(a.cluster);
 			clusters.set(c.name, c);
 		}
-		c.syncs = dedupeSyncs([...c.syncs, { kind: a.kind, name: a.name, path: a.path, location: a.location, targetNamespace: a.namespace }]);
+		c.syncs = dedupeSyncs([...c.syncs, { kind: a.kind, name: a.name, path: a.path, location: a.location, targetNamespace: a.namespace, ...(a.plugin !== undefined ? { plugin: a.plugin } : {}) }]);
 		let set = reached.get(c.name);
 		if (!set) reached.set(c.name, (set = new Set()));
 		for (const f of expand(a.path, a.kind).files) set.add(f);
@@ -117,8 +118,14 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 	const clusterList = [...clusters.values()].sort((a, b) => envOrder(environments, a) - envOrder(environments, b) || a.name.localeCompare(b.name));
 	const apps = discoverApps(store, declared, clusterList, environments, reached, expand, walks);
 	// Broken kustomization entries, with the clusters that stop getting changes because of them.
-	problems.push(...kustomizationProblems(store, files));
-	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems) };
+	// Paths Argo CD builds with a config-management plugin: said once per Application; their kustomizations may name what the plugin generates.
+	const plugins = argoPluginBuilds(store);
+	problems.push(...plugins.notes);
+	problems.push(...kustomizationProblems(store, files, plugins.paths));
+	const note = declared ? undefined : fleetFileNote(clusterList, environments);
+	if (note) problems.push(note);
+	const fleetFile = declared ? { file: declared.doc.file, enforce: declared.enforce } : undefined;
+	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) };
 }
 
 function addClaims(store: DocumentStore, clusters: Map<string, FleetCluster>): void {

@@ -8,6 +8,8 @@ export interface DeclaredFleet {
 	environments: { name: string; from?: string; promotion?: EnvironmentPromotion; location: SourceLocation }[];
 	clusters: FleetCluster[];
 	apps: { name: string; facts: Record<string, string>; paths: Record<string, string[]>; promotion?: AppPromotion; location: SourceLocation }[];
+	/** `spec.compliance.enforce`: the environments whose compliance findings are raised one level. */
+	enforce: string[];
 }
 
 const FACT_KEYS: Record<string, string> = {
@@ -38,8 +40,10 @@ export function readFleetFile(store: DocumentStore): DeclaredFleet | undefined {
 		.sort((a, b) => a.file.localeCompare(b.file) || a.documentIndex - b.documentIndex)[0];
 	if (!doc) return undefined;
 	const spec = isPlainObject(doc.value.spec) ? doc.value.spec : {};
-	const out: DeclaredFleet = { doc, environments: [], clusters: [], apps: [] };
 	const list = (v: unknown) => (Array.isArray(v) ? v : []);
+	const compliance = isPlainObject(spec.compliance) ? spec.compliance : {};
+	const enforce = [...new Set(list(compliance.enforce).filter((e): e is string => typeof e === 'string' && e !== ''))];
+	const out: DeclaredFleet = { doc, environments: [], clusters: [], apps: [], enforce };
 	list(spec.environments).forEach((e, i) => {
 		if (!isPlainObject(e) || typeof e.name !== 'string' || out.environments.some((x) => x.name === e.name)) return;
 		const p = isPlainObject(e.promotion) ? e.promotion : undefined;

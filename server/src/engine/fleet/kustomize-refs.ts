@@ -71,10 +71,11 @@ function hasKustomization(store: DocumentStore, dir: string): boolean {
  * the clusters that stop getting changes. Remote bases, paths that leave the repository and
  * paths with unexpanded variables (`${var}`, `{{ }}`: a tool may fill them in) are never reported.
  */
-export function kustomizationProblems(store: DocumentStore, reach: Readonly<Record<string, string[]>>): FleetProblem[] {
+export function kustomizationProblems(store: DocumentStore, reach: Readonly<Record<string, string[]>>, plugins: ReadonlyMap<string, string> = new Map()): FleetProblem[] {
 	const out: FleetProblem[] = [];
 	for (const file of store.files()) {
 		if (!isKustomizationFile(file)) continue;
+		out.push(...barePatchEntries(store, file, reach));
 		const refs = kustomizationRefs(store, file);
 		if (refs.length === 0) continue;
 		const doc = kustomizationDoc(store, file)!;
@@ -84,9 +85,46 @@ export function kustomizationProblems(store: DocumentStore, reach: Readonly<Reco
 			if (ref.remote || !expects || typeof written !== 'string' || /\$\{|\{\{/.test(written) || mayBeRemote(written)) continue;
 			const broken = brokenEntry(store, ref, expects, written);
 			if (broken === undefined) continue;
+			// A path a config-management plugin builds: the plugin may create the entry first (`helm template . > all.yaml`).
+			const plugin = pluginOf(plugins, file);
+			if (plugin !== undefined && store.probe(ref.target) === undefined) {
+				out.push({ ruleId: 'kustomize-unsupported', severity: 'info', message: `This kustomization names "${written}" (${ref.target}), which is not in the repository, but ${plugin} at sync time, which may create it first (e.g. helm template . > ${written}). Fleetscope runs no plugin, so this build is not checked.`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
+				continue;
+			}
 			out.push({ ruleId: 'fleet-reference', severity: 'error', message: `${broken.what}${consequence(reach[file])} ${broken.fix}`, location: doc.locate(ref.path), documentIndex: doc.documentIndex, path: ref.path, target: 'value' });
 		}
 	}
+	return out;
+}
+
+/** Why a kustomization file's directory is built by a config-management plugin (it lies in such a path), or undefined. */
+function pluginOf(plugins: ReadonlyMap<string, string>, file: string): string | undefined {
+	for (const [path, why] of plugins) if (path === '' || file.startsWith(`${path}/`)) return why;
+	return undefined;
+}
+
+/**
+ * A bare file name under `patches:` (the form of `patchesStrategicMerge`): kustomize 5 refuses the
+ * whole kustomization ("json: cannot unmarshal string into Go struct field Kustomization.patches
+ * of type types.Patch"). The file itself is still a patch (partial), see `patchPathsOf`.
+ */
+function barePatchEntries(store: DocumentStore, file: string, reach: Readonly<Record<string, string[]>>): FleetProblem[] {
+	const doc = kustomizationDoc(store, file);
+	const patches = doc?.value.patches;
+	if (!doc || !Array.isArray(patches)) return [];
+	const out: FleetProblem[] = [];
+	patches.forEach((entry, i) => {
+		if (typeof entry !== 'string' || entry.includes('\n')) return;
+		out.push({
+			ruleId: 'kustomize-build',
+			severity: 'error',
+			message: `kustomize reads each entry of patches: as an object, so this bare file name makes kustomize build fail ("cannot unmarshal string into Go struct field Kustomization.patches of type types.Patch")${consequence(reach[file])} Write "- path: ${entry}", or list it under patchesStrategicMerge.`,
+			location: doc.locate(['patches', i]),
+			documentIndex: doc.documentIndex,
+			path: ['patches', i],
+			target: 'value',
+		});
+	});
 	return out;
 }
 

@@ -141,7 +141,8 @@ export class TargetRenderer {
 	}
 }
 
+/** Helm releases are not rendered (the HelmRelease is what the render holds), nor paths a config-management plugin builds. */
 function renderable(s: SyncSource): boolean {
-	return s.kind !== 'flux-helmrelease';
+	return s.kind !== 'flux-helmrelease' && s.plugin === undefined;
 }
 

@@ -80,6 +80,8 @@ export interface SyncSource {
 	dependsOn?: string[];
 	/** The document of the syncing object (a Flux Kustomization), whose fields shape what is applied. */
 	object?: { file: string; documentIndex: number };
+	/** Argo CD builds the path with this config-management plugin ('' when Argo CD discovers which): not rendered. */
+	plugin?: string;
 }
 
 export interface FleetCluster {
@@ -151,6 +153,12 @@ export interface FleetModel {
 	/** Repo-relative YAML path → names of the clusters it reaches (absent: reaches none). */
 	files: Record<string, string[]>;
 	problems: FleetProblem[];
+	/**
+	 * The repository's Fleet file, where it has one: DORA rules that need its facts stay silent
+	 * without it, and its `spec.compliance.enforce` lists the environments whose compliance
+	 * findings are raised one level (see `compliance.productionEscalation`).
+	 */
+	fleetFile?: { file: string; enforce: readonly string[] };
 }
 
 /** What a rule knows of one cluster a resource is deployed to. */

@@ -141,7 +141,8 @@ function walkMap(dest: KNode | undefined, origin: KNode | undefined, schema: Pat
 		const d = result.entries.get(key);
 		const o = isMap(origin) ? origin.entries.get(key) : undefined;
 		const val = walk(d, o, fieldSchema(schema, key));
-		if (val === undefined || isNull(val)) result.entries.delete(key);
+		// A null the patch writes removes the field; a null only the target has stays (kyaml keeps `key: ~`).
+		if (val === undefined || (isNull(val) && o !== undefined)) result.entries.delete(key);
 		else result.entries.set(key, val);
 	}
 	return result;

@@ -144,9 +144,11 @@ function setMapping(ctx: Ctx, node: KMap): void {
 	let candidates = ctx.candidates(old);
 	const nsNode = node.entries.get('namespace');
 	if (nsNode !== undefined) {
+		// As kustomize's ResId, an empty namespace is `default`: a subject in `default` names an account written without one.
 		const ns = textOf(nsNode);
-		const byOrg = candidates.filter((t) => orgId(t).namespace === ns);
-		candidates = byOrg.length > 0 ? byOrg : candidates.filter((t) => ctx.id(t).namespace === ns);
+		const same = (a: string) => (a === '' ? 'default' : a) === (ns === '' ? 'default' : ns);
+		const byOrg = candidates.filter((t) => same(orgId(t).namespace));
+		candidates = byOrg.length > 0 ? byOrg : candidates.filter((t) => same(ctx.id(t).namespace));
 	}
 	const referral = selectReferral(ctx, old, candidates, (rs) =>
 		rs.every((r) => ctx.id(r).name === ctx.id(rs[0]).name && ctx.id(r).namespace === ctx.id(rs[0]).namespace),

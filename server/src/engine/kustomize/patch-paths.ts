@@ -14,6 +14,9 @@ export function patchPathsOf(kustomizationPath: string, value: unknown): string[
 		const list = value[key];
 		if (Array.isArray(list)) for (const item of list) if (isPlainObject(item)) add(item.path);
 	}
+	// A bare file name under patches: (patchesStrategicMerge's form): kustomize 5 refuses the entry, but the file is still a patch.
+	const patches = value.patches;
+	if (Array.isArray(patches)) for (const item of patches) add(item);
 	const smp = value.patchesStrategicMerge;
 	if (Array.isArray(smp)) for (const item of smp) add(item);
 	return out;

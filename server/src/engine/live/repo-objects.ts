@@ -1,6 +1,7 @@
 import type { IndexedObject } from '../core/objects';
 import { parseSegment, segmentStarts } from '../core/parse';
 import { isPlainObject, resourceHeader } from '../core/resource';
+import { generatedObjectsOf } from '../kustomize/generated-objects';
 
 /**
  * What the live checks need to know of the repository's own objects: whether it creates an object a
@@ -62,8 +63,19 @@ const TRIM: Record<string, Trim> = {
 
 const KIND_LINE = new RegExp(`^kind:[ \\t]*["']?(?:${Object.keys(TRIM).join('|')})["']?[ \\t]*(?:#.*)?$`, 'm');
 
-/** The objects of one file the live checks look up, trimmed (see above). */
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+const GENERATOR_LINE = /^(configMapGenerator|secretGenerator):/m;
+
+/**
+ * The objects of one file the live checks look up, trimmed (see above). A kustomization's
+ * generators count as the ConfigMaps and Secrets they create (by the names references use).
+ */
 export function liveObjectsOfText(file: string, text: string): IndexedObject[] {
+	if (KUSTOMIZATION_FILE.test(file)) {
+		if (!GENERATOR_LINE.test(text)) return [];
+		const value = parseSegment(text).documents[0]?.value;
+		return generatedObjectsOf(file, value).map((g) => ({ apiVersion: g.apiVersion, kind: g.kind, name: g.name, namespace: g.namespace, value: g.value, file, documentIndex: 0 }));
+	}
 	if (!KIND_LINE.test(text)) return [];
 	const out: IndexedObject[] = [];
 	const starts = segmentStarts(text);

@@ -8,6 +8,7 @@ import {
 	formatTimestamp,
 	matchLabel,
 	percentLabel,
+	versionsLabel,
 	plural,
 	reachLabel,
 	resourceLabel,
@@ -248,7 +249,7 @@ export function reportHtml(report: ComplianceReport): string {
 <dt>Repository</dt><dd class="mono">${esc(report.root)}</dd>
 ${report.settingsFile ? `<dt>Settings</dt><dd class="mono">${esc(report.settingsFile)}</dd>` : ''}
 <dt>Frameworks</dt><dd>${enabled.length > 0 ? enabled.map((f) => esc(f.name)).join(', ') : 'none enabled'}</dd>
-<dt>Assumed</dt><dd>Kubernetes ${esc(report.settings.kubernetesVersion)}; Pod Security level ${esc(report.settings.podSecurityLevel)} where no namespace label says</dd>
+<dt>Judged at</dt><dd>${esc(versionsLabel(report))}; Pod Security level ${esc(report.settings.podSecurityLevel)} where no namespace label says</dd>
 <dt>Fleet</dt><dd>${report.fleet.clusters === 0 ? 'no fleet model (no clusters known): the repository is counted as a whole' : `${esc(plural(report.fleet.environments, 'environment'))}, ${esc(plural(report.fleet.clusters, 'cluster'))}`}</dd>
 </dl>
 </header>

@@ -1,8 +1,8 @@
-import { COMPLIANCE_PROFILES } from '../../../../shared/settings';
+import { COMPLIANCE_PROFILES, type FleetscopeSettings } from '../../../../shared/settings';
 import type { FileAnalysis } from '../analysis/engine';
 import { coveringDirective, inlineDirectives } from '../core/inline-exemptions';
 import { exemptionMatches, isExpired, isoDay, type FleetExemption } from '../fleet/exemptions';
-import { looksLikeProduction } from '../fleet/types';
+import { looksLikeProduction, type FleetModel } from '../fleet/types';
 import { frameworkOf } from '../core/rule-meta';
 import { allRules, ruleMeta } from '../rules/catalog';
 import type { Finding } from '../core/types';
@@ -91,15 +91,39 @@ interface Tally {
 	exempted: number;
 }
 
-/** `floor(x * 10^4) / 10^4`: a score never rounds up to 1 while something fails. */
-function scoreOf(t: Tally): number | null {
-	const evaluated = t.passed + t.failed + t.exempted;
-	return evaluated === 0 ? null : Math.floor(((t.passed + t.exempted) / evaluated) * 10000) / 10000;
+/**
+ * `ok / evaluated` rounded to `steps` (100 for whole percent), to the nearest: 7 of 8 is 88 %. Never
+ * the top while something fails (999 of 1000 is 99 %, not 100 %), never 0 while something passes.
+ */
+function rounded(ok: number, evaluated: number, steps: number): number {
+	const r = Math.round((ok * steps) / evaluated);
+	if (r === steps && ok < evaluated) return steps - 1;
+	if (r === 0 && ok > 0) return 1;
+	return r;
 }
 
-/** The score in whole percent, rounded down (100 % only with no failure); null when nothing was evaluated. */
+/** The score as a fraction with four decimals; null when nothing was evaluated. */
+function scoreOf(t: Tally): number | null {
+	const evaluated = t.passed + t.failed + t.exempted;
+	return evaluated === 0 ? null : rounded(t.passed + t.exempted, evaluated, 10000) / 10000;
+}
+
+/** The score in whole percent, rounded to the nearest (100 % only with no failure); null when nothing was evaluated. */
 export function scorePercent(c: Pick<Counts, 'evaluated' | 'passed' | 'exempted'>): number | null {
-	return c.evaluated === 0 ? null : Math.floor(((c.passed + c.exempted) * 100) / c.evaluated);
+	return c.evaluated === 0 ? null : rounded(c.passed + c.exempted, c.evaluated, 100);
+}
+
+/**
+ * The Kubernetes version each cluster was judged at: what each cluster receives is judged at the
+ * version of its ClusterClaim (rendered compliance), else at the setting; with rendering off,
+ * every file is judged as written, at the setting.
+ */
+function clusterVersions(fleet: FleetModel, settings: FleetscopeSettings): { cluster: string; version: string; source: 'claim' | 'setting' }[] {
+	return fleet.clusters.map((c) =>
+		settings['fleet.render'] !== false && c.kubernetesVersion !== undefined && /^1\.\d+$/.test(c.kubernetesVersion)
+			? { cluster: c.name, version: c.kubernetesVersion, source: 'claim' as const }
+			: { cluster: c.name, version: settings.kubernetesVersion, source: 'setting' as const },
+	);
 }
 
 const counts = (t: Tally): Counts => ({ evaluated: t.passed + t.failed + t.exempted, passed: t.passed, failed: t.failed, exempted: t.exempted, score: scoreOf(t) });
@@ -362,6 +386,7 @@ export function buildReport(input: ReportInput): ComplianceReport {
 			kubernetesVersion: settings.kubernetesVersion,
 			podSecurityLevel: settings['podSecurity.level'],
 			profiles: COMPLIANCE_PROFILES.filter((p) => enabled.has(p)),
+			clusterVersions: clusterVersions(fleet, settings),
 		},
 		frameworks,
 		scoring: SCORING,

@@ -42,6 +42,23 @@ export function sectionNote(s: ReportSection, report: ComplianceReport): string 
 	return `${order}${undeclared}Resources that reach any of its ${clusters === 1 ? 'cluster' : `${clusters} clusters`}, each counted once.`;
 }
 
+/**
+ * Which Kubernetes version the report judged at: `Kubernetes 1.35 (prod-eu-west-1, prod-us-east-1),
+ * 1.34 (staging-eu-west-1) from their ClusterClaims; 1.30 (the setting) for the other clusters and
+ * the files no cluster receives`.
+ */
+export function versionsLabel(report: ComplianceReport): string {
+	const setting = report.settings.kubernetesVersion;
+	const claimed = report.settings.clusterVersions.filter((c) => c.source === 'claim');
+	if (claimed.length === 0) return `Kubernetes ${setting} (the setting)`;
+	const byVersion = new Map<string, string[]>();
+	for (const c of claimed) byVersion.set(c.version, [...(byVersion.get(c.version) ?? []), c.cluster]);
+	const minor = (v: string) => Number(v.split('.')[1]);
+	const parts = [...byVersion].sort((a, b) => minor(b[0]) - minor(a[0])).map(([v, cs]) => `${v} (${cs.join(', ')})`);
+	const others = report.settings.clusterVersions.length > claimed.length ? 'the other clusters and the files no cluster receives' : 'the files no cluster receives';
+	return `Kubernetes ${parts.join(', ')} from their ClusterClaims; ${setting} (the setting) for ${others}`;
+}
+
 /** `eu-west-1 · aws · Kubernetes 1.30`. */
 export function clusterFacts(c: ReportCluster): string {
 	return [c.region, c.provider, c.kubernetesVersion ? `Kubernetes ${c.kubernetesVersion}` : undefined].filter(Boolean).join(' · ');

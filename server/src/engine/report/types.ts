@@ -181,7 +181,13 @@ export interface ComplianceReport {
 	generatedAt: string;
 	root: string;
 	settingsFile?: string;
-	settings: { kubernetesVersion: string; podSecurityLevel: string; profiles: ComplianceProfile[] };
+	settings: {
+		kubernetesVersion: string;
+		podSecurityLevel: string;
+		profiles: ComplianceProfile[];
+		/** The version each cluster of the fleet was judged at: its ClusterClaim's, else the setting. */
+		clusterVersions: { cluster: string; version: string; source: 'claim' | 'setting' }[];
+	};
 	frameworks: ReportFramework[];
 	scoring: string;
 	fleet: { environments: number; clusters: number };

@@ -207,6 +207,17 @@ function toProblem(e: Err, ctx: ErrorContext): SchemaProblem | undefined {
 				const text = src ?? String(data);
 				return { ruleId: 'schema-type', path, target: 'value', message: `${shown} must be ${expected}, got ${describeValue(data)}. Quote it: "${text}"`, data: { replacement: JSON.stringify(text), path } };
 			}
+			if (types.includes('boolean') && typeof data === 'string' && YAML11_BOOL.test(data) && ctx.options.sourceText?.(path) === data) {
+				// Only where kustomize reads the file (YAML 1.2): elsewhere the parser already made it a boolean.
+				const truth = /^(?:y|yes|on)$/i.test(data) ? 'true' : 'false';
+				return {
+					ruleId: 'yaml11-trap',
+					path,
+					target: 'value',
+					message: `${shown} must be a boolean: kustomize reads ${data} as the string "${data}" (YAML 1.2) and writes it quoted, so the API server rejects what it builds. Write ${truth}.`,
+					data: { replacement: truth, path },
+				};
+			}
 			return { ruleId: 'schema-type', path, target: 'value', message: `${shown} must be ${expectedTypes(types)}, got ${describeValue(data)}` };
 		}
 		case 'enum':

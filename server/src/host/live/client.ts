@@ -97,17 +97,34 @@ export class KubeClient {
 		return { agent, headers, auth: typeof opts.auth === 'string' ? opts.auth : undefined };
 	}
 
-	private request(path: string, accept: string, prepared: Prepared): http.ClientRequest {
+	private request(path: string, accept: string, prepared: Prepared, dryRunApply = false): http.ClientRequest {
 		const url = new URL(this.server.replace(/\/+$/, '') + path);
 		const lib = url.protocol === 'http:' ? http : https;
-		return lib.request(url, { method: 'GET', agent: prepared.agent, auth: prepared.auth, headers: { ...prepared.headers, Accept: accept, 'User-Agent': 'fleetscope (read-only)' } });
+		// The one request that is not a read: a server-side apply dry-run, which changes nothing (see `dryRunApply`).
+		const method = dryRunApply ? 'PATCH' : 'GET';
+		const extra: Record<string, string> = dryRunApply ? { 'Content-Type': 'application/apply-patch+yaml' } : {};
+		return lib.request(url, { method, agent: prepared.agent, auth: prepared.auth, headers: { ...prepared.headers, ...extra, Accept: accept, 'User-Agent': 'fleetscope (read-only)' } });
 	}
 
 	/** GET a JSON document. Rejects with a classified KubeRequestError. */
 	async get<T = unknown>(path: string, accept = 'application/json'): Promise<T> {
+		return this.send<T>(path, accept);
+	}
+
+	/**
+	 * A server-side apply DRY-RUN of `object` at `path` (`PATCH ?dryRun=All&fieldManager=fleetscope`):
+	 * the server answers with the object as an apply would leave it and changes nothing. The only
+	 * request other than GET Fleetscope sends; callers send it only when `fleetscope.drift.serverSideDryRun` is on.
+	 */
+	async dryRunApply<T = unknown>(path: string, object: Record<string, unknown>): Promise<T> {
+		if (path.includes('?')) throw new KubeRequestError('http', 'a dry-run path takes no query of its own');
+		return this.send<T>(`${path}?dryRun=All&fieldManager=fleetscope&force=true`, 'application/json', JSON.stringify(object));
+	}
+
+	private async send<T>(path: string, accept: string, body?: string): Promise<T> {
 		const prepared = await this.prepare();
 		return new Promise<T>((resolve, reject) => {
-			const req = this.request(path, accept, prepared);
+			const req = this.request(path, accept, prepared, body !== undefined);
 			const timer = setTimeout(() => req.destroy(new KubeRequestError('timeout', `${this.server} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`)), this.options.timeoutMs);
 			const fail = (e: KubeRequestError) => {
 				clearTimeout(timer);
@@ -138,7 +155,7 @@ export class KubeClient {
 					} else reject(httpError(code, body, path));
 				});
 			});
-			req.end();
+			req.end(body);
 		});
 	}
 

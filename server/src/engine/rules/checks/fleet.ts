@@ -63,6 +63,15 @@ export const fleetCheck: ResourceCheck = {
 			for (const field of ['path', 'claim'] as const) checkPath(value[field], [...path, field], ctx, problem);
 		}
 
+		// spec.compliance.enforce: environment names (or `production`, every production environment).
+		if (known && compliance && Array.isArray(compliance.enforce)) {
+			compliance.enforce.forEach((e, i) => {
+				if (typeof e === 'string' && e !== 'production' && !known.has(e)) {
+					problem(['spec', 'compliance', 'enforce', i], `spec.compliance.enforce names the environment "${e}", which is not in spec.environments (known: ${knownList()}), so it raises nothing. Name a declared environment, or production for every production one.`);
+				}
+			});
+		}
+
 		for (const { value, path } of apps) {
 			if (!isPlainObject(value.environments)) continue;
 			for (const [env, overlay] of Object.entries(value.environments)) {

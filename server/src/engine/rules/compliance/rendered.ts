@@ -1,8 +1,8 @@
 import type { CheckContext, RenderedProblem, RenderedView, RepoContext } from '../../context/check-context';
 import { targetCluster } from '../../fleet/clusters';
 import { complianceContext } from './context';
-import { type ComplianceContext, type ComplianceRule } from './rule';
-import { escalationReason } from './resource-check';
+import { type ComplianceRule } from './rule';
+import { escalate, escalationOf } from './escalation';
 import { ObjectSet } from '../../core/objects';
 import { isPlainObject, resourceHeader, type Resource } from '../../core/resource';
 import { SEVERITY_ORDER, type Severity } from '../../core/types';
@@ -298,13 +298,7 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
 	const everywhere = reaching.length === 0 || reaching.every((c) => clusters.includes(c));
 	if (!everywhere) message += ` This holds ${where(group, fleet)}, not in the other clusters this file reaches.`;
 	let severity = base;
-	if (!rule.productionOnly) {
-		const reason = escalationReason(rule.id, { settings, targets, declared: [] } as unknown as ComplianceContext);
-		if (reason) {
-			severity = RAISED[base];
-			if (severity !== base) message += ` Raised from ${base} to ${severity} because ${reason}.`;
-		}
-	}
+	if (!rule.productionOnly) ({ severity, message } = escalate(base, message, escalationOf(rule.id, { settings, fleet, targets, declared: [] })));
 	const p = representative.problem;
 	return {
 		ruleId: rule.id,
@@ -324,8 +318,6 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
  * real repository, where such a path resolves).
  */
 const NOT_RENDERED = new Set(['kustomize-unsupported', 'kustomize-remote-resource', 'kustomize-outside-repository']);
-
-const RAISED: Record<Severity, Severity> = { hint: 'hint', info: 'warning', warning: 'error', error: 'error' };
 
 /** `via apps/production (production: prod-eu-west-1, prod-us-east-1)`, per synced path, environments in promotion order. */
 function where(group: Hit[], fleet: FleetModel): string {

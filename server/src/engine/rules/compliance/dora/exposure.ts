@@ -42,7 +42,8 @@ export const exposure: ComplianceRule = {
 	controls: ['DORA-Art8(1)'],
 	appliesTo: exposed,
 	check(resource, ctx): ComplianceProblem[] {
-		if (!ctx.production) return [];
+		// The exposure is a fact of the asset records (the Fleet file): without one, discovery's dora-fleet-file note suggests it.
+		if (!ctx.production || !ctx.fleet.fleetFile) return [];
 		const { app, facts } = resourceFacts(resource, ctx);
 		if (factOf(facts, 'internetExposed')) return [];
 		const how = resource.kind === 'Ingress' ? `Ingress "${resource.name ?? '?'}"` : `LoadBalancer Service "${resource.name ?? '?'}" (no internal load-balancer annotation)`;

@@ -23,11 +23,22 @@ export const capabilitiesRestricted = pssRule({
 			const caps = c.securityContext?.capabilities as Record<string, unknown> | undefined;
 			const drop = caps && Array.isArray(caps.drop) ? caps.drop : [];
 			if (!drop.includes('ALL')) {
-				out.push({
-					...missingSettingTarget(c, ['securityContext', 'capabilities', 'drop', 'ALL']),
-					message: `${c.label} does not drop ALL capabilities, so it keeps the runtime's defaults such as NET_RAW. Set securityContext.capabilities.drop: ["ALL"].`,
-					cis: ['5.2.8', '5.2.10'],
-				});
+				// Pod Security compares the exact string: a lowercase (or mixed-case) "all" is not ALL.
+				const i = drop.findIndex((d) => typeof d === 'string' && d.toUpperCase() === 'ALL');
+				out.push(
+					i >= 0
+						? {
+								path: [...c.path, 'securityContext', 'capabilities', 'drop', i],
+								target: 'value',
+								message: `${c.label} drops "${drop[i] as string}", but Pod Security requires exactly "ALL" in capital letters, so the restricted level rejects it. Write drop: ["ALL"].`,
+								cis: ['5.2.8', '5.2.10'],
+							}
+						: {
+								...missingSettingTarget(c, ['securityContext', 'capabilities', 'drop', 'ALL']),
+								message: `${c.label} does not drop ALL capabilities, so it keeps the runtime's defaults such as NET_RAW. Set securityContext.capabilities.drop: ["ALL"].`,
+								cis: ['5.2.8', '5.2.10'],
+							},
+				);
 			}
 			const add = caps && Array.isArray(caps.add) ? caps.add : [];
 			add.forEach((cap, i) => {

@@ -36,14 +36,19 @@ export interface PssCheckDef {
 }
 
 /**
- * Severity of a PSS finding at the level that applies: baseline violations are errors unless the
- * namespace enforces `privileged` (then info: allowed, but still evidence); restricted violations
- * are errors where restricted is enforced, warnings at baseline, and not reported at privileged.
+ * Severity of a PSS finding at the level that applies (the namespace's `enforce` label, else the
+ * setting `podSecurity.level`, the level the team requires):
+ * - a violation of that level is an error where the label sets it (admission rejects the pod) and
+ *   a warning where the setting does (nothing rejects it: a control not met);
+ * - a restricted violation where the level is baseline is information: evidence toward the
+ *   restricted level, which nobody requires there;
+ * - at `privileged` (a label), baseline violations are information (admission allows them) and
+ *   restricted ones are not reported.
  */
-export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceContext['pss']['level']): Severity | undefined {
-	if (check === 'baseline') return level === 'privileged' ? 'info' : 'error';
-	if (level === 'restricted') return 'error';
-	return level === 'baseline' ? 'warning' : undefined;
+export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceContext['pss']['level'], source: ComplianceContext['pss']['source'] = 'namespace'): Severity | undefined {
+	if (level === 'privileged') return check === 'baseline' ? 'info' : undefined;
+	if (check === 'restricted' && level === 'baseline') return 'info';
+	return source === 'namespace' ? 'error' : 'warning';
 }
 
 /** Builds the compliance rule `pss-<checkId>` from a PSS check definition. */
@@ -52,6 +57,7 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 	return {
 		id: `pss-${def.checkId}`,
 		title: def.title,
+		// The severity where a namespace's enforce label sets the level; where the setting does, every finding is a warning (see pssSeverity).
 		severity: def.level === 'baseline' ? 'error' : 'warning',
 		kinds: POD_TEMPLATE_KINDS,
 		rationale: def.rationale,
@@ -62,7 +68,7 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 		check(resource, ctx): ComplianceProblem[] {
 			const pod = evaluatedPod(def, resource, ctx);
 			if (!pod) return [];
-			const severity = pssSeverity(def.level, ctx.pss.level)!;
+			const severity = pssSeverity(def.level, ctx.pss.level, ctx.pss.source)!;
 			const note =
 				ctx.pss.level === 'privileged' ? ` Namespace "${ctx.namespace}" enforces the privileged level, so admission allows it.` : '';
 			return def.evaluate(pod, ctx).map((v) => {

@@ -3,18 +3,18 @@ import { securitySetters } from '../../../core/pod-spec';
 import { pssRule, type PssViolation } from './pss-rule';
 
 /**
- * PSA `seLinuxOptions` (baseline, 1.0): `seLinuxOptions.type` of the pod and the containers must be
- * unset, `container_t`, `container_init_t` or (from 1.31) `container_kvm_t`; `user` and `role`
- * must be unset or empty.
+ * PSA `seLinuxOptions` (baseline, 1.0 and 1.31): `seLinuxOptions.type` of the pod and the
+ * containers must be unset, `container_t`, `container_init_t`, `container_kvm_t` or (from 1.31)
+ * `container_engine_t`; `user` and `role` must be unset or empty.
  */
 export const seLinuxOptions = pssRule({
 	checkId: 'seLinuxOptions',
 	level: 'baseline',
 	title: 'SELinux options',
 	rationale: 'A custom SELinux type, user or role can lift the SELinux confinement of the container.',
-	remediation: 'Remove seLinuxOptions.user and seLinuxOptions.role, and use only container_t, container_init_t or container_kvm_t as seLinuxOptions.type.',
+	remediation: 'Remove seLinuxOptions.user and seLinuxOptions.role, and use only container_t, container_init_t, container_kvm_t (or, from Kubernetes 1.31, container_engine_t) as seLinuxOptions.type.',
 	evaluate(pod, ctx) {
-		const allowed = ['', 'container_t', 'container_init_t', ...(ctx.pss.minor >= 31 ? ['container_kvm_t'] : [])];
+		const allowed = ['', 'container_t', 'container_init_t', 'container_kvm_t', ...(ctx.pss.minor >= 31 ? ['container_engine_t'] : [])];
 		const out: PssViolation[] = [];
 		for (const s of securitySetters(pod)) {
 			const opts = s.securityContext?.seLinuxOptions;
@@ -24,7 +24,7 @@ export const seLinuxOptions = pssRule({
 				out.push({
 					path: [...base, 'type'],
 					target: 'value',
-					message: `${s.label} sets the SELinux type "${opts.type}" (securityContext.seLinuxOptions.type): a custom type can lift the container's SELinux confinement. Use ${allowed.slice(1).join(', ')} or remove it.`,
+					message: `${s.label} sets the SELinux type "${opts.type}" (securityContext.seLinuxOptions.type): a custom type can lift the container's SELinux confinement. Use ${allowed.slice(1).join(', ')} or remove it.${opts.type === 'container_engine_t' ? ' (Kubernetes 1.31 and later allow container_engine_t.)' : ''}`,
 				});
 			}
 			for (const f of ['user', 'role'] as const) {
