@@ -217,9 +217,9 @@ export class Folder {
 	}
 
 	/** Renders what each cluster receives and judges it (see `FleetState.evaluate`); the snapshot then carries the findings. */
-	async render(run: RenderSettings, pause?: () => Promise<void>): Promise<RenderOutcome> {
+	async render(run: RenderSettings, pause?: () => Promise<void>, within?: () => Promise<void>): Promise<RenderOutcome> {
 		await this.ready();
-		const outcome = await this.fleetState!.evaluate(this.current, run, pause);
+		const outcome = await this.fleetState!.evaluate(this.current, run, pause, within);
 		if (outcome.ran || outcome.changed.length > 0) this.current = this.current.withRendered(outcome.view);
 		return outcome;
 	}

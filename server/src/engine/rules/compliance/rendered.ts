@@ -52,6 +52,9 @@ interface LocalResult {
 
 const NOTHING: LocalResult = { evaluated: [], hits: [] };
 
+/** Objects judged between two steps of an evaluation. */
+const STEP_OBJECTS = 200;
+
 /** A cluster's evaluation kept with its render, and what it derived from the render alone. */
 interface Kept {
 	key: string;
@@ -96,6 +99,15 @@ export class RenderedEvaluator {
 	 * results for every object of the render, and only the others run again.
 	 */
 	evaluateCluster(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): ClusterEvaluation {
+		const steps = this.evaluateSteps(render, fleet, base, key);
+		for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+	}
+
+	/**
+	 * The same in steps: it yields after every few hundred objects, so that a host can answer the
+	 * editor meanwhile, and returns the evaluation. One that is not run to its end keeps nothing.
+	 */
+	*evaluateSteps(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): Generator<void, ClusterEvaluation> {
 		const hit = this.evaluations.get(render);
 		if (hit && hit.key === key) return hit.result;
 		const result: ClusterEvaluation = { hits: [], evaluated: [] };
@@ -121,16 +133,17 @@ export class RenderedEvaluator {
 		const localKey = `${JSON.stringify(settings)}|${base.today}|${fallbackLabels(objects, namespaces, base.repo)}`;
 		const kept = hit && hit.localKey === localKey ? hit.local : undefined;
 		const local: LocalResult[] = kept ?? [];
-		this.evaluations.set(render, { key, result, localKey, local, objects, namespaces });
-		render.objects.forEach(({ object, via }, i) => {
+		for (let i = 0; i < render.objects.length; i++) {
+			if (i % STEP_OBJECTS === STEP_OBJECTS - 1) yield;
+			const { object, via } = render.objects[i];
 			const header = resourceHeader(object.value);
-			if (!header) return;
+			if (!header) continue;
 			const src = object.source;
 			const evaluated: string[] = [];
 			const candidates = this.byKind.get(header.kind);
 			if (!candidates) {
 				result.evaluated.push([src.file, src.documentIndex, this.ids(evaluated)]);
-				return;
+				continue;
 			}
 			const before = kept?.[i] ?? NOTHING;
 			const mine: LocalResult = kept ? before : { evaluated: [], hits: [] };
@@ -162,7 +175,8 @@ export class RenderedEvaluator {
 			}
 			if (!kept) local[i] = mine.evaluated.length === 0 && mine.hits.length === 0 ? NOTHING : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
 			result.evaluated.push([src.file, src.documentIndex, this.ids(evaluated)]);
-		});
+		}
+		this.evaluations.set(render, { key, result, localKey, local, objects, namespaces });
 		return result;
 	}
 
