@@ -360,15 +360,19 @@ function report(manifest: CorpusManifest, r: Results, bundle: ReturnType<typeof 
 	];
 	if (r.growth) {
 		const { points, fleet100 } = r.growth;
-		const g = (f: (p: GrowthPoint) => number) => {
+		// Against the documents of the repository (files × clusters here: every cluster syncs every app of its environment).
+		const g = (f: (p: GrowthPoint) => number, x: (p: GrowthPoint) => number) => {
 			const a = points[0];
 			const b = points[points.length - 1];
-			return Math.log(f(b) / f(a)) / Math.log(b.scale / a.scale);
+			return Math.log(f(b) / f(a)) / Math.log(x(b) / x(a));
 		};
-		const cold = g((p) => p.coldCpuMs);
-		const rss = g((p) => p.peakRssMiB);
-		targets.push({ issue: '#14', name: `growth ${points.map((p) => `${p.scale}x`).join('/')}: cold CPU time grows as size^k`, measured: `k = ${cold.toFixed(2)}`, target: 'k ≤ 1 (linear)', pass: cold <= 1.05 });
-		targets.push({ issue: '#14', name: `growth ${points.map((p) => `${p.scale}x`).join('/')}: peak RSS grows as size^k`, measured: `k = ${rss.toFixed(2)}`, target: 'k ≤ 1 (linear)', pass: rss <= 1.05 });
+		const docs = (p: GrowthPoint) => p.resources;
+		const files = (p: GrowthPoint) => p.files;
+		const cold = g((p) => p.coldCpuMs, docs);
+		const rss = g((p) => p.peakRssMiB, docs);
+		const sizes = points.map((p) => `${p.scale}x`).join('/');
+		targets.push({ issue: '#14', name: `growth ${sizes}: cold CPU time grows as documents^k (files^k)`, measured: `k = ${cold.toFixed(2)} (${g((p) => p.coldCpuMs, files).toFixed(2)})`, target: 'k ≤ 1 (linear)', pass: cold <= 1.05 });
+		targets.push({ issue: '#14', name: `growth ${sizes}: peak RSS grows as documents^k (files^k)`, measured: `k = ${rss.toFixed(2)} (${g((p) => p.peakRssMiB, files).toFixed(2)})`, target: 'k ≤ 1 (linear)', pass: rss <= 1.05 });
 		targets.push({ issue: '#14', name: `fleet of ${fleet100.clusters} clusters, ${fleet100.files.toLocaleString('en-US')} files: peak RSS`, measured: fmtMiB(fleet100.peakRssMiB), target: '< 1 GB', pass: fleet100.peakRssMiB / MB < 1000 });
 		targets.push({ issue: '#14', name: `fleet of ${fleet100.clusters} clusters: keystroke p95 in the big file`, measured: fmtMs(fleet100.bigEdit?.p95), target: '≤ 25 ms', pass: fleet100.bigEdit ? fleet100.bigEdit.p95 <= 25 : undefined });
 	} else targets.push({ issue: '#14', name: 'growth 1x/2x/4x and the 100-cluster fleet', measured: '—', target: 'linear; < 1 GB', pass: undefined });

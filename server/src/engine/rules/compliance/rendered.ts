@@ -40,8 +40,8 @@ interface DocEntry {
 /** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
 export interface ClusterEvaluation {
 	hits: [string, Hit][];
-	/** Source documents of the cluster's objects, with the rules that evaluated them. */
-	evaluated: [string, number, string[]][];
+	/** The rules that evaluated each object of the render, by its index there (none for objects that are not Kubernetes objects). */
+	evaluated: (readonly string[] | undefined)[];
 }
 
 /** What the rules independent of the fleet model found on one object of a render (see `locality.ts`). */
@@ -52,18 +52,19 @@ interface LocalResult {
 
 const NOTHING: LocalResult = { evaluated: [], hits: [] };
 
+/** Keys of findings kept for sharing before the table starts again. */
+const MAX_SHARED_KEYS = 200_000;
+
 /** Objects judged between two steps of an evaluation. */
 const STEP_OBJECTS = 200;
 
-/** A cluster's evaluation kept with its render, and what it derived from the render alone. */
+/** A cluster's evaluation kept with its render. */
 interface Kept {
 	key: string;
 	result: ClusterEvaluation;
 	/** The results of the model-independent rules, per object of the render, and the key they hold under. */
 	localKey: string;
 	local: LocalResult[];
-	objects: ObjectSet;
-	namespaces: Map<string, Record<string, string>>;
 }
 
 /** What an evaluation needs besides the renders: the repository, the settings, the day. */
@@ -84,6 +85,8 @@ export class RenderedEvaluator {
 	private readonly local = new Set<ComplianceRule>();
 	/** Lists of rule ids, shared: most objects of a kind are evaluated by the same rules in every cluster. */
 	private readonly idLists = new Map<string, readonly string[]>();
+	/** Keys of findings, shared (see `key`). */
+	private readonly keys = new Map<string, string>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
@@ -112,20 +115,16 @@ export class RenderedEvaluator {
 		if (hit && hit.key === key) return hit.result;
 		const result: ClusterEvaluation = { hits: [], evaluated: [] };
 		const cluster = targetCluster(fleet, render.cluster);
-		let objects = hit?.objects;
-		let namespaces = hit?.namespaces;
-		if (!objects || !namespaces) {
-			objects = ObjectSet.fromValues(
-				render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
-				true,
-			);
-			namespaces = new Map<string, Record<string, string>>();
-			for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
-		}
 		if (!cluster) {
-			this.evaluations.set(render, { key, result, localKey: '', local: [], objects, namespaces });
+			this.evaluations.set(render, { key, result, localKey: '', local: [] });
 			return result;
 		}
+		const objects = ObjectSet.fromValues(
+			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+			true,
+		);
+		const namespaces = new Map<string, Record<string, string>>();
+		for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
 		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
 		const fleetIndex = base.repo.fleetIndex?.model === fleet ? base.repo.fleetIndex : new FleetIndex(fleet);
 		// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
@@ -142,7 +141,7 @@ export class RenderedEvaluator {
 			const evaluated: string[] = [];
 			const candidates = this.byKind.get(header.kind);
 			if (!candidates) {
-				result.evaluated.push([src.file, src.documentIndex, this.ids(evaluated)]);
+				result.evaluated[i] = this.ids(evaluated);
 				continue;
 			}
 			const before = kept?.[i] ?? NOTHING;
@@ -167,17 +166,26 @@ export class RenderedEvaluator {
 				}
 				for (const problem of problems) {
 					const origin = object.originOf(problem.path);
-					const k = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`;
+					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`);
 					const h = { rule, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: where };
 					result.hits.push([k, { ...h, cluster }]);
 					if (isLocal) mine.hits.push([k, h]);
 				}
 			}
 			if (!kept) local[i] = mine.evaluated.length === 0 && mine.hits.length === 0 ? NOTHING : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
-			result.evaluated.push([src.file, src.documentIndex, this.ids(evaluated)]);
+			result.evaluated[i] = this.ids(evaluated);
 		}
-		this.evaluations.set(render, { key, result, localKey, local, objects, namespaces });
+		this.evaluations.set(render, { key, result, localKey, local });
 		return result;
+	}
+
+	/** The shared copy of a finding's key (the clusters of an environment share most findings). */
+	private key(k: string): string {
+		const shared = this.keys.get(k);
+		if (shared !== undefined) return shared;
+		if (this.keys.size >= MAX_SHARED_KEYS) this.keys.clear();
+		this.keys.set(k, k);
+		return k;
 	}
 
 	/** The shared copy of a list of rule ids. */
@@ -204,11 +212,15 @@ export class RenderedEvaluator {
 			return e;
 		};
 		const hits = new Map<string, Hit[]>();
-		for (const ev of evals) {
-			for (const [file, doc, ids] of ev.evaluated) {
-				const e = entry(file, doc);
+		for (let r = 0; r < evals.length; r++) {
+			const ev = evals[r];
+			const objects = renders[r].objects;
+			ev.evaluated.forEach((ids, i) => {
+				if (!ids) return;
+				const src = objects[i].object.source;
+				const e = entry(src.file, src.documentIndex);
 				for (const id of ids) e.evaluated.add(id);
-			}
+			});
 			for (const [key, hit] of ev.hits) {
 				const list = hits.get(key);
 				if (list) list.push(hit);
