@@ -192,6 +192,52 @@ export interface ClusterInfo {
 }
 
 /**
+ * The Kyverno CLI tests (`kyverno-test.yaml`) of the workspace folders, run by the server's policy
+ * engine (the Testing view: a test item per file, a child per expected result).
+ */
+export namespace PolicyTestsRequest {
+	export const method = 'fleetscope/policyTests' as const;
+	export const type: RequestDescriptor<PolicyTestsParams, PolicyTestsResult> = { method };
+}
+
+export interface PolicyTestsParams {
+	/** Run only this test file (a file URI); absent: every kyverno-test.yaml of every workspace folder. */
+	uri?: string;
+}
+
+export interface PolicyTestsResult {
+	tests: PolicyTestFileResult[];
+}
+
+export interface PolicyTestFileResult {
+	/** The test file's URI. */
+	uri: string;
+	/** Its path relative to its workspace folder. */
+	label: string;
+	/** What is wrong with the test itself (a file it names cannot be read), if anything. */
+	error?: string;
+	results: PolicyTestRowResult[];
+}
+
+export interface PolicyTestRowResult {
+	policy: string;
+	rule: string;
+	kind: string;
+	namespace: string;
+	resource: string;
+	/** What the test expects: pass, fail, skip, error or warn. */
+	expected: string;
+	/** What Fleetscope computed: pass, fail, skip, error, or not-evaluated (mutate, generate and image rules). */
+	actual: string;
+	/** The policy's message for a failure, or why the result is what it is. */
+	reason: string;
+	/** Whether actual agrees with expected; absent where the row is not evaluated. */
+	agrees?: boolean;
+	/** Zero-based line of the row's resource in the test file, where found. */
+	line?: number;
+}
+
+/**
  * Drift: where each cluster differs from Git (docs/drift.md). The same shapes are the CLI's
  * `fleetscope drift --format json` (pinned by tests) and what the editor's Drift view, drift
  * diagnostics and CodeLens read; `computeDrift` in `server/src/engine/drift` produces them.

@@ -57,6 +57,8 @@ export interface FleetscopeSettings {
 	'live.kubeconfig': string[];
 	/** Kubeconfig context per cluster name of the fleet, over the Fleet file's `kubeContext`. */
 	clusters: Record<string, ClusterSetting>;
+	/** Compare each connected cluster's objects with what Git sends it (reads full objects of the kinds the repository declares). */
+	'drift.enabled': boolean;
 	/** Differences that are not drift: Argo CD `ignoreDifferences`-style rules, optionally per cluster. */
 	'drift.ignore': DriftIgnoreSetting[];
 	/** Also report live objects in the namespaces the repository deploys to that nothing owns. */
@@ -219,6 +221,14 @@ export const SETTINGS: Specs = {
 			'The kubeconfig context of each cluster of the fleet, by cluster name, e.g. `{ "prod-us-east-1": { "context": "prod-use1-admin" } }`. Wins over the Fleet file\'s `kubeContext`; without either, a context named like the cluster is used.',
 		scope: 'machine-overridable',
 	},
+	'drift.enabled': {
+		key: 'drift.enabled',
+		default: true,
+		schema: { type: 'boolean' },
+		description:
+			'Show where each connected cluster differs from Git (the Drift view, `drift` diagnostics on the lines Git sets the values, CodeLenses): Fleetscope then also reads the full objects of the kinds the repository declares, with GET, LIST and WATCH only (Secrets as metadata). Needs live state (`fleetscope.live.enabled`); never in an untrusted workspace.',
+		scope: 'machine-overridable',
+	},
 	'drift.ignore': {
 		key: 'drift.ignore',
 		default: [],
@@ -313,6 +323,8 @@ export function normaliseSettings(input: unknown): FleetscopeSettings {
 		}
 	}
 	const drift = src.drift && typeof src.drift === 'object' ? (src.drift as Record<string, unknown>) : {};
+	const driftEnabled = src['drift.enabled'] ?? drift.enabled;
+	if (typeof driftEnabled === 'boolean') out['drift.enabled'] = driftEnabled;
 	const ignore = src['drift.ignore'] ?? drift.ignore;
 	if (Array.isArray(ignore)) out['drift.ignore'] = ignore.flatMap((r) => driftIgnoreRule(r) ?? []);
 	const unmanaged = src['drift.unmanaged'] ?? drift.unmanaged;

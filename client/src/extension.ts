@@ -4,6 +4,7 @@ import { ClustersRequest, StatusRequest, WorkspaceTrustedNotification, type Clus
 import { createClient } from './client';
 import { notificationType, requestType } from './protocol';
 import { registerComplianceReport } from './report';
+import { registerPolicyTests } from './testing/policy-tests';
 
 /**
  * The extension: one language client for the Fleetscope server, one log channel, and commands
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		vscode.commands.registerCommand('fleetscope.showOutput', () => log.show()),
 		vscode.commands.registerCommand('fleetscope.showStatus', () => showStatus()),
 		registerComplianceReport(() => client, log),
+		registerPolicyTests(() => client, log),
 		// An untrusted workspace contacts no cluster; once trusted, the server connects (a server started later reads isTrusted itself).
 		vscode.workspace.onDidGrantWorkspaceTrust(() => {
 			if (client?.isRunning()) void client.sendNotification(notificationType(WorkspaceTrustedNotification.type), {}).catch((e) => log.warn(`Telling the server about workspace trust failed: ${String(e)}`));

@@ -100,9 +100,9 @@ test('the example fleet: exit 0 with findings (check is the gate), one section p
 	// Deployment (the one privileged container) and the six legacy-batch workloads. Replica patches are not workloads.
 	assert.deepEqual(privileged('env:staging'), [10, 9, 1]);
 	assert.deepEqual(privileged('env:production'), [3, 3, 0]);
-	assert.equal(report.coverage.files, 94);
+	assert.equal(report.coverage.files, 96);
 	assert.ok(report.coverage.otherFindings >= 7, 'the schema and Fleet mistakes are not compliance findings');
-	assert.match(r.stderr, /^Compliance score: Environment dev \d+ %, Environment staging \d+ %, Environment production \d+ %, Environment performance \d+ %, Not deployed to a known cluster \d+ % · \d+ failing, 1 exempted finding · 94 files\n$/);
+	assert.match(r.stderr, /^Compliance score: Environment dev \d+ %, Environment staging \d+ %, Environment production \d+ %, Environment performance \d+ %, Not deployed to a known cluster \d+ % · \d+ failing, 1 exempted finding · 96 files\n$/);
 });
 
 test('md to stdout, html to a file: the summary goes to stderr either way', async () => {
@@ -177,5 +177,5 @@ test('--profile and --pss-level act as in check; --fail-on and check formats are
 	assert.equal(sarif.code, 2);
 	assert.match(sarif.stderr, /--format must be one of html, md, json, got "sarif"/);
 	const unknown = await runCli(['audit']);
-	assert.match(unknown.stderr, /unknown command "audit": the commands are check, report, fleet, render, snapshot, promote and drift/);
+	assert.match(unknown.stderr, /unknown command "audit": the commands are check, report, fleet, render, snapshot, promote, drift and policy test/);
 });

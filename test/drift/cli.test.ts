@@ -95,14 +95,17 @@ test('Secret data is never requested: Secrets are read as a Table of metadata, a
 	assert.deepEqual([...new Set(prod.requests.map((q) => q.method))], ['GET']);
 });
 
-test('no write request unless drift.serverSideDryRun is on; with it, PATCH ?dryRun=All as fleetscope, never for a Secret, and the same answer', async () => {
+test('no write request unless --server-side-dry-run is given (a settings file cannot ask for it); with it, PATCH ?dryRun=All as fleetscope, never for a Secret, and the same answer', async () => {
 	prod.requests.splice(0);
 	const off = await run(['drift', REPO, '--context', PROD, '--format', 'json']);
 	assert.deepEqual([...new Set(prod.requests.map((q) => q.method))], ['GET']);
 	const config = join(dir, 'dry-run.yaml');
 	writeFileSync(config, 'drift:\n  serverSideDryRun: true\n');
 	prod.requests.splice(0);
-	const on = await run(['drift', REPO, '--context', PROD, '--format', 'json', '--config', config]);
+	await run(['drift', REPO, '--context', PROD, '--format', 'json', '--config', config]);
+	assert.deepEqual([...new Set(prod.requests.map((q) => q.method))], ['GET'], 'the settings file asked, and was ignored');
+	prod.requests.splice(0);
+	const on = await run(['drift', REPO, '--context', PROD, '--format', 'json', '--server-side-dry-run']);
 	const writes = prod.requests.filter((q) => q.method !== 'GET');
 	assert.ok(writes.length > 10, `dry-runs sent: ${writes.length}`);
 	for (const w of writes) {

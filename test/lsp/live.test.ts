@@ -97,7 +97,7 @@ async function start(kubeconfig: string, trusted = true): Promise<Session> {
 		folders: [root],
 		env: { ...process.env, KUBECONFIG: kubeconfig, FLEETSCOPE_CACHE_DIR: join(dir, `cache-${++sessions}`) },
 		...(trusted ? { initializationOptions: { workspaceTrusted: true } } : {}),
-		settings: () => ({ clusters: { 'stage-b': { context: STAGE_CTX } }, 'live.enabled': liveEnabled }),
+		settings: () => ({ clusters: { 'stage-b': { context: STAGE_CTX } }, 'live.enabled': liveEnabled, 'drift.enabled': false }),
 	});
 	stops.push(() => s.stop());
 	return s;

@@ -71,6 +71,8 @@ export interface DriftOptions {
 	output?: string;
 	/** `--all`: in-sync objects too. */
 	all: boolean;
+	/** `--server-side-dry-run`: exact answers through `PATCH ?dryRun=All` (the only non-read request; a repository's settings file cannot turn it on). */
+	serverSideDryRun: boolean;
 	config?: string;
 	liveTimeoutSeconds?: number;
 }
@@ -89,6 +91,13 @@ export interface FleetOptions {
 	output?: string;
 }
 
+/** The options of `fleetscope policy test`. */
+export interface PolicyTestOptions {
+	dirs: string[];
+	format: 'text' | 'json';
+	output?: string;
+}
+
 /** What the command line asks for. */
 export type Command =
 	| { kind: 'help' }
@@ -98,7 +107,8 @@ export type Command =
 	| { kind: 'fleet'; options: FleetOptions }
 	| { kind: 'render'; options: RenderOptions }
 	| { kind: 'snapshot'; options: SnapshotOptions }
-	| { kind: 'drift'; options: DriftOptions };
+	| { kind: 'drift'; options: DriftOptions }
+	| { kind: 'policy-test'; options: PolicyTestOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
@@ -109,8 +119,9 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
        fleetscope render [PATH] --cluster NAME [--output FILE]
        fleetscope snapshot --context NAME --output DIR [--kubeconfig FILE] [--full [PATH]]
        fleetscope drift [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]...
-                        [--format text|json|sarif] [--output FILE] [--all]
+                        [--format text|json|sarif] [--output FILE] [--all] [--server-side-dry-run]
        fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
+       fleetscope policy test [DIR...] [--format text|json] [--output FILE]
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
 the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -163,6 +174,10 @@ it comes from; what cannot be rendered is said on stderr.
 promote opens the pull request that moves APP to the environment ENV, gated (fleetscope promote
 --help tells more; docs/promotion.md).
 
+policy test runs every kyverno-test.yaml (a Kyverno CLI Test) under each DIR (default: the current
+directory) with Fleetscope's own policy engine, no kyverno binary: 0 when every expected result
+agrees, 1 on a mismatch, 2 on a usage error (mutate and generate rows are listed as not evaluated).
+
 snapshot writes the state of one context (version, served APIs, CRD schemas, object metadata;
 never Secret data) to DIR, for --snapshot on a machine without cluster access. --full also writes
 the full objects of the kinds the repository at PATH (default: .) declares, for drift (Secrets as
@@ -171,8 +186,8 @@ metadata only).
 drift compares what Git sends each cluster of --context/--snapshot with what it runs (docs/drift.md):
 per object in-sync, drifted (fields with Git's and the live value and who set it), missing,
 extraneous, unmanaged (setting drift.unmanaged), unknown or skipped; in-sync objects only with --all.
-Read-only (GET, LIST, WATCH; Secrets as metadata) unless the settings file turns on
-drift.serverSideDryRun (PATCH ?dryRun=All, which changes nothing).
+Read-only (GET, LIST, WATCH; Secrets as metadata) unless --server-side-dry-run asks each cluster
+what an apply would leave (PATCH ?dryRun=All, which changes nothing; a settings file cannot ask it).
 Exit codes: 0 no drift, 1 drift (drifted, missing or extraneous), 2 usage error or no state for a
 requested context or snapshot.
 
@@ -213,6 +228,7 @@ export function parseCommand(argv: string[]): Command {
 				'live-timeout': { type: 'string' },
 				cluster: { type: 'string' },
 				all: { type: 'boolean' },
+				'server-side-dry-run': { type: 'boolean' },
 				full: { type: 'boolean' },
 				help: { type: 'boolean', short: 'h' },
 				version: { type: 'boolean', short: 'v' },
@@ -244,11 +260,21 @@ export function parseCommand(argv: string[]): Command {
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'render', options: { path: paths[0], cluster: values.cluster, output: values.output } };
 	}
+	if (command === 'policy') {
+		const [sub, ...dirs] = paths;
+		if (sub !== 'test') throw new UsageError(`unknown policy command "${sub ?? ''}": fleetscope policy test [DIR...]`);
+		for (const flag of ['fail-on', 'kubernetes-version', 'pss-level', 'profile', 'config', 'context', 'snapshot', 'kubeconfig', 'live-timeout', 'cluster', 'all', 'full'] as const) {
+			if (values[flag] !== undefined) throw new UsageError(`--${flag} is not an option of policy test`);
+		}
+		if (values.output === '') throw new UsageError('--output needs a file name');
+		return { kind: 'policy-test', options: { dirs, format: oneOf('format', values.format, ['text', 'json'] as const) ?? 'text', output: values.output } };
+	}
 	if (values.cluster !== undefined) throw new UsageError('--cluster is an option of render');
 	if (command === 'drift') return { kind: 'drift', options: driftOptions(values, paths) };
 	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
+	if (values['server-side-dry-run'] !== undefined) throw new UsageError('--server-side-dry-run is an option of drift');
 	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote and drift`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote, drift and policy test`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);
@@ -328,6 +354,7 @@ function driftOptions(values: Record<string, string | boolean | string[] | undef
 		format: oneOf('format', values.format as string | undefined, FORMATS) ?? 'text',
 		output: values.output as string | undefined,
 		all: values.all === true,
+		serverSideDryRun: values['server-side-dry-run'] === true,
 		config: values.config as string | undefined,
 		liveTimeoutSeconds,
 	};

@@ -21,7 +21,7 @@ import { clusterNameFor } from './live';
 /**
  * `fleetscope drift [PATH]`: what Git sends each cluster of `--context` and `--snapshot` against
  * what it runs (docs/drift.md). Reads only (GET, LIST, WATCH), Secrets as metadata; the optional
- * server-side apply dry-run runs only when the settings file turns `drift.serverSideDryRun` on.
+ * server-side apply dry-run runs only with `--server-side-dry-run` (a repository's settings file cannot ask for it).
  */
 
 export interface DriftRun {
@@ -91,7 +91,7 @@ export async function runDrift(options: DriftOptions, cwd: string, env: NodeJS.P
 					source = new FullObjectsSource({ context, cluster, kubeconfig: lc.kubeconfig.config, allowExec: true, projection, namespaces: projection.namespaces(), timeoutMs });
 					const objects = await source.fetch();
 					const render = renders.find((r) => r.cluster === cluster);
-					const dryRun = render && repo.settings['drift.serverSideDryRun'] ? await dryRunObjects(source, render, objects, projection, true) : undefined;
+					const dryRun = render && options.serverSideDryRun ? await dryRunObjects(source, render, objects, projection, true) : undefined;
 					live.set(cluster, { objects, context, dryRun });
 				} catch (e) {
 					const why = e instanceof KubeRequestError || e instanceof Error ? e.message : String(e);

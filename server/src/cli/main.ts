@@ -5,6 +5,7 @@ import { runCheck, type CheckReport } from './check';
 import { runFleet } from './fleet';
 import { runPromote } from './promote';
 import { runRender } from './render';
+import { runPolicyTestCommand } from './policy-test';
 import { runSnapshot } from './live';
 import { runDriftCommand, runFullSnapshotCommand } from './drift-command';
 import { reportSummary } from '../engine/report/text';
@@ -74,6 +75,7 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 		}
 		if (command.kind === 'drift') return await runDriftCommand(command.options, io, now);
 		if (command.kind === 'snapshot' && command.options.full) return await runFullSnapshotCommand(command.options, io);
+		if (command.kind === 'policy-test') return runPolicyTestCommand(command.options, io);
 		if (command.kind === 'snapshot') {
 			const result = await runSnapshot(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`));
 			io.stderr(`${result.file ? '' : 'fleetscope: '}${result.message}\n`);

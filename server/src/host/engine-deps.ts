@@ -4,6 +4,7 @@ import { apiVersionChecks, ownKindChecks, resourceChecksFor } from '../engine/ru
 import { fieldVersionCheck } from '../engine/rules/checks/field-version';
 import type { BundledRegistry } from '../engine/schema/registry';
 import { createNodeRegistry } from './registry';
+import { createPolicyChecks } from '../engine/rules/policy';
 
 /** What every host (language server, CLI) builds its Engine from: one registry, every check. */
 export interface EngineDeps {
@@ -17,6 +18,6 @@ export function nodeEngineDeps(): EngineDeps {
 	const registry = createNodeRegistry();
 	return {
 		registry,
-		checks: [...resourceChecksFor(registry), ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks],
+		checks: [...resourceChecksFor(registry), ...apiVersionChecks, fieldVersionCheck(registry.fieldVersions), ...complianceChecks, ...ownKindChecks, ...createPolicyChecks(registry)],
 	};
 }

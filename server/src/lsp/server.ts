@@ -24,6 +24,7 @@ import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
 import { registerComplianceReport } from './report';
+import { registerPolicyTests } from './policy-tests';
 import { SettingsCache } from './settings';
 import { uriToPath } from './uri';
 
@@ -99,6 +100,7 @@ export class FleetscopeServer {
 		registerNavigation(c, { workspace: this.workspace, definitionLinks: () => this.caps.definitionLinks });
 		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
 		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
+		registerPolicyTests(c, { workspace: this.workspace, documents: this.documents });
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);

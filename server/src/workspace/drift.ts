@@ -76,7 +76,7 @@ export class DriftMonitor {
 		const fd = this.folders.get(folder) ?? { clusters: new Map() };
 		this.folders.set(folder, fd);
 		const settings = await this.host.settings(folder);
-		const connected = settings['live.enabled'] ? this.host.connected(folder) : [];
+		const connected = settings['live.enabled'] && settings['drift.enabled'] ? this.host.connected(folder) : [];
 		const fleet = await folder.fleet();
 		const projection = DriftProjection.fromRenders(fleet.renders);
 		const reads = JSON.stringify([projection.kinds().map((k) => [k.group, k.kind, projection.signature(k.group, k.kind)]), projection.namespaces()]);
@@ -145,8 +145,10 @@ export class DriftMonitor {
 			live.set(name, { objects: c.objects, context: c.context, dryRun });
 		}
 		const report = live.size === 0 ? undefined : computeDrift(driftInputs(fleet.model, fleet.renders, fleet.documents, live), { locate: storeLocator(fleet.documents), ignore: settings['drift.ignore'], unmanaged: settings['drift.unmanaged'] });
-		const findings = report ? DriftFindings.of(report, new Date()) : undefined;
-		const changed = DriftFindings.changed(fd.findings, findings);
+		const computed = report ? DriftFindings.of(report, new Date()) : undefined;
+		const changed = DriftFindings.changed(fd.findings, computed);
+		// Unchanged findings keep their object: the snapshot, and every analysis made with it, stays valid.
+		const findings = changed.size === 0 && (fd.findings === undefined) === (computed === undefined) ? fd.findings : computed;
 		fd.report = report;
 		fd.findings = findings;
 		folder.setDrift(findings);

@@ -4,7 +4,7 @@ import { discoverFleet } from '../engine/fleet/discover';
 import { DocumentStore } from '../engine/fleet/reader';
 import { STEP, TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetModel } from '../engine/fleet/types';
-import { complianceRules } from '../engine/rules/compliance';
+import { renderedRules } from '../engine/rules/policy-rendered';
 import { changedFiles, RenderedEvaluator } from '../engine/rules/compliance/rendered';
 import { NodeRepoReader } from '../host/repo-reader';
 
@@ -49,7 +49,7 @@ export class FleetState {
 	private readonly reader: NodeRepoReader;
 	private readonly store: DocumentStore;
 	private renderer: TargetRenderer;
-	private readonly evaluator = new RenderedEvaluator(complianceRules);
+	private readonly evaluator = new RenderedEvaluator(renderedRules());
 	private lastModel?: FleetModel;
 	private lastRenders: readonly ClusterRender[] = [];
 	private lastView?: RenderedView;

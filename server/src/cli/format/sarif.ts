@@ -57,6 +57,8 @@ export function sarifLog(report: CheckReport, version: string): Log {
 				message: { text: f.message },
 				// An exempted finding is reported as suppressed in the source, with its reason (auditable).
 				...(f.data?.exempted ? { suppressions: [{ kind: 'inSource' as const, justification: f.data.exempted }] } : {}),
+				// A finding of the repository's own admission policies says which policy and rule.
+				...(f.data?.policy ? { properties: { engine: f.data.policy.engine, policy: f.data.policy.policy, rule: f.data.policy.rule } } : {}),
 				locations: [
 					{
 						physicalLocation: {

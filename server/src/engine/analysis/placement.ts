@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import { keyNodeAt, nodeAt, spanOf, type NodePath, type ParsedDocument } from '../core/parse';
 import { isPlainObject } from '../core/resource';
+import { valueSpanInSource } from '../core/scalar-offsets';
 import { ruleMeta } from '../rules/catalog';
 import type { Finding, FindingData, Severity, TextSpan } from '../core/types';
 import type { SchemaProblem } from '../schema/types';
@@ -18,7 +19,8 @@ export interface LocalFinding {
 /** Turns a problem (a path inside a document's value) into a finding on the exact node. */
 export function placeProblem(d: ParsedDocument, p: SchemaProblem): LocalFinding {
 	const meta = ruleMeta(p.ruleId);
-	const span = (d.outline && outlineSpan(d, d.outline, p.path, p.target)) ?? slowSpan(d, p);
+	// A problem inside a string value needs the scalar's style from the slow parse.
+	const span = (!p.within && d.outline && outlineSpan(d, d.outline, p.path, p.target)) || slowSpan(d, p);
 	return { ruleId: p.ruleId, severity: p.severity ?? meta?.defaultSeverity ?? 'error', message: p.message, span, data: p.data };
 }
 
@@ -48,7 +50,10 @@ function slowSpan(d: ParsedDocument, p: SchemaProblem): TextSpan {
 	else node = p.path.length > 0 ? keyNodeAt(d.doc, p.path) : undefined;
 	// Fall back to the nearest ancestor that exists, then to the first key of the document.
 	for (let i = p.path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, p.path.slice(0, i));
-	return spanOf(node) ?? firstKeySpan(d) ?? { start: d.span.start, end: firstLineEnd(d.segment.text, d.span.start, d.span.end) };
+	const span = spanOf(node) ?? firstKeySpan(d) ?? { start: d.span.start, end: firstLineEnd(d.segment.text, d.span.start, d.span.end) };
+	// A problem inside a string value (a CEL compile error) sits on those characters of the source.
+	if (p.within && isScalar(node) && typeof node.value === 'string' && node.range) return valueSpanInSource(d.segment.text, node.range[0], node.range[1], node.type ?? 'PLAIN', node.value, p.within) ?? span;
+	return span;
 }
 
 function firstKeySpan(d: ParsedDocument): TextSpan | undefined {

@@ -41,6 +41,11 @@ export const INDEXED_KINDS = [
 	'ValidatingPolicy',
 	'ValidatingAdmissionPolicy',
 	'ValidatingAdmissionPolicyBinding',
+	// The repository's own admission policies judge its objects (rules/policy).
+	'PolicyException',
+	'ConstraintTemplate',
+	// Kyverno CLI and Chainsaw tests: the resources they name are test data (bad on purpose), never judged.
+	'Test',
 	// The Flux source of the fleet repository itself. (kustomization.yaml files are indexed by name, for
 	// their images overrides; Flux Kustomizations are many and not needed.)
 	'GitRepository',

@@ -359,7 +359,9 @@ function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts
 		for (const [n, l] of x.namespaces ?? []) namespaces.set(n, l);
 		if (x.exemptions) exemptions.push(...x.exemptions);
 	}
-	const objects = new ObjectSet(sorted.filter((f) => !patchFiles.has(f)).flatMap((f) => facts.get(f)!.objects ?? []), false);
+	// A partial file's objects are left out, except the test definitions (Kyverno CLI, chainsaw `Test`):
+	// a chainsaw test with `($error != null)` checks is partial, yet the files it names are test data.
+	const objects = new ObjectSet(sorted.flatMap((f) => (patchFiles.has(f) ? (facts.get(f)!.objects ?? []).filter((o) => o.kind === 'Test') : (facts.get(f)!.objects ?? []))), false);
 	return { sortedFiles: [...files].sort(), dirs, patchFiles, kustomizeInputs, namespaces, exemptions: new ExemptionSet(exemptions), objects };
 }
 

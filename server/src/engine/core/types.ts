@@ -41,6 +41,20 @@ export interface FindingData {
 	missing?: string[];
 	/** For a compliance finding: the controls it breaks, where fewer than its rule's (see `ComplianceProblem.controls`). */
 	controls?: string[];
+	/** For a `policy` finding: the admission policy and rule that judged the object (SARIF `properties`, hovers). */
+	policy?: PolicyRef;
+}
+
+/** The admission policy behind a `policy` finding. */
+export interface PolicyRef {
+	/** `kyverno` (ClusterPolicy, Policy, ValidatingPolicy), `vap` (ValidatingAdmissionPolicy) or `crd` (a CRD's validation rules). */
+	engine: 'kyverno' | 'vap' | 'crd';
+	/** The policy's name (a CRD's name for CRD rules). */
+	policy: string;
+	/** The rule's name (a validation's index, a CRD rule's expression). */
+	rule: string;
+	/** Repo-relative file that declares the policy, where it is in the repository. */
+	file?: string;
 }
 
 /** A half-open span of offsets into a text: [start, end). */

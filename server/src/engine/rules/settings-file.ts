@@ -27,7 +27,7 @@ const KEYS = Object.keys(SETTINGS) as Key[];
  * copied as they are) but ignored. Which clusters to contact and with which credentials is the
  * user's choice, never the repository's, and the workspace scan is an editor preference.
  */
-export const REPOSITORY_CANNOT_SET: ReadonlySet<string> = new Set<Key>(['validateWorkspace', 'live.enabled', 'live.kubeconfig', 'clusters']);
+export const REPOSITORY_CANNOT_SET: ReadonlySet<string> = new Set<Key>(['validateWorkspace', 'live.enabled', 'live.kubeconfig', 'clusters', 'drift.enabled', 'drift.serverSideDryRun']);
 
 /** What a settings file says: its settings (none when it has a mistake) or the first mistake. */
 export interface SettingsFileResult {

@@ -15,6 +15,8 @@ export interface SchemaProblem {
 	message: string;
 	severity?: Severity;
 	data?: FindingData;
+	/** Characters [start, end) of the scalar value at `path` the problem is about (a mistake inside a CEL expression). */
+	within?: { start: number; end: number };
 }
 
 /** What hover and completion need to know about one node of a schema. */

@@ -42,11 +42,31 @@ export function hover(analysis: FileAnalysis, registry: SchemaRegistry, offset: 
 	for (const f of here) {
 		const meta = ruleMeta(f.ruleId);
 		const explain = meta && meta.controls.length > 0 ? explanation(meta.rationale, meta.remediation, meta.controls) : '';
-		parts.push(`**${f.severity}**: ${escapeMd(f.message)}\n\n[${f.ruleId}](${helpUri(f.ruleId)})${meta ? ` · ${meta.title}` : ''}${explain}`);
+		parts.push(`**${f.severity}**: ${escapeMd(f.message)}\n\n[${f.ruleId}](${helpUri(f.ruleId)})${meta ? ` · ${meta.title}` : ''}${explain}${policyLine(f, analysis.path)}`);
 	}
 	if (parts.length === 0) return undefined;
 	if (!loc && here.length > 0) range = here[0].range;
 	return { markdown: parts.join('\n\n---\n\n'), range };
+}
+
+const ENGINES: Record<string, string> = { kyverno: 'Kyverno policy', vap: 'ValidatingAdmissionPolicy', crd: 'CRD validation rules of' };
+
+/** For a `policy` finding: the policy and rule, with a link to the policy's file (relative to this file). */
+function policyLine(f: Finding, from: string): string {
+	const p = f.data?.policy;
+	if (!p) return '';
+	const rule = p.rule ? `, rule \`${p.rule.length > 80 ? `${p.rule.slice(0, 77)}...` : p.rule}\`` : '';
+	const file = p.file ? ` · [${escapeMd(p.file)}](${relativeLink(from, p.file)})` : '';
+	return `\n\n*Policy:* ${ENGINES[p.engine] ?? p.engine} \`${p.policy}\`${rule}${file}`;
+}
+
+/** A relative link from one repo-relative file to another. */
+function relativeLink(from: string, to: string): string {
+	const a = from.split('/').slice(0, -1);
+	const b = to.split('/');
+	let i = 0;
+	while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+	return [...Array<string>(a.length - i).fill('..'), ...b.slice(i)].map(encodeURIComponent).join('/') || '.';
 }
 
 /** For compliance rules: why the control exists, the fix, and every control the finding evidences. */

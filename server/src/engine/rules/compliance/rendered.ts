@@ -87,6 +87,8 @@ export class RenderedEvaluator {
 	private readonly idLists = new Map<string, readonly string[]>();
 	/** Keys of findings, shared (see `key`). */
 	private readonly keys = new Map<string, string>();
+	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
+	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
@@ -139,8 +141,8 @@ export class RenderedEvaluator {
 			if (!header) continue;
 			const src = object.source;
 			const evaluated: string[] = [];
-			const candidates = this.byKind.get(header.kind);
-			if (!candidates) {
+			const candidates = this.candidatesOf(header.kind);
+			if (candidates.length === 0) {
 				result.evaluated[i] = this.ids(evaluated);
 				continue;
 			}
@@ -166,7 +168,7 @@ export class RenderedEvaluator {
 				}
 				for (const problem of problems) {
 					const origin = object.originOf(problem.path);
-					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}`);
+					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`);
 					const h = { rule, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: where };
 					result.hits.push([k, { ...h, cluster }]);
 					if (isLocal) mine.hits.push([k, h]);
@@ -194,6 +196,12 @@ export class RenderedEvaluator {
 		let shared = this.idLists.get(k);
 		if (!shared) this.idLists.set(k, (shared = list));
 		return shared as string[];
+	}
+
+	private candidatesOf(kind: string): readonly ComplianceRule[] {
+		let list = this.candidates.get(kind);
+		if (!list) this.candidates.set(kind, (list = [...(this.byKind.get(kind) ?? []), ...(this.byKind.get('*') ?? [])]));
+		return list;
 	}
 
 	/** Runs the compliance rules on every cluster's render and groups the findings by source place. */
@@ -332,7 +340,7 @@ function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, setting
 		target: p.target,
 		message,
 		severity,
-		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) },
+		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}), ...(p.policy ? { policy: p.policy } : {}) },
 		clusters,
 		object: representative.object,
 	};

@@ -1,7 +1,7 @@
 import type { RepoContext } from '../../context/check-context';
 import type { NodePath } from '../../core/parse';
 import type { Resource } from '../../core/resource';
-import type { Severity } from '../../core/types';
+import type { PolicyRef, Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { FleetApp, FleetModel, TargetCluster } from '../../fleet/types';
 import type { FleetIndex } from '../../fleet/fleet-index';
@@ -73,6 +73,8 @@ export interface ComplianceProblem {
 	 * not the 5.2.3 and 5.2.4 of the same rule); absent: all of the rule's controls.
 	 */
 	controls?: string[];
+	/** For the repository's admission policies judging a rendered object (`policy` findings): which policy and rule. */
+	policy?: PolicyRef;
 }
 
 /** One compliance check: metadata for SARIF, docs and hovers, plus a pure check function. */
@@ -81,7 +83,7 @@ export interface ComplianceRule {
 	id: string;
 	title: string;
 	severity: Severity;
-	/** Kinds the rule reads (the rule may narrow further with `appliesTo`). */
+	/** Kinds the rule reads (the rule may narrow further with `appliesTo`); `*`: every kind. */
 	kinds: readonly string[];
 	/** Why the rule exists. */
 	rationale: string;

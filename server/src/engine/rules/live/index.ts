@@ -6,6 +6,7 @@ import type { SchemaProblem } from '../../schema/types';
 import { apiNotServedCheck } from './api-not-served';
 import { liveContext, type LiveCheck, type LiveSchemas } from './context';
 import { crdSchemaCheck } from './crd-schema';
+import { crdRulesLiveCheck } from './crd-rules';
 import { missingReferenceCheck } from './missing-reference';
 import type { ClusterState, StateIndex } from '../../live/state';
 import { versionDriftCheck } from './version-drift';
@@ -54,7 +55,7 @@ export const LIVE_RULES: readonly RuleMeta[] = [
 
 export const LIVE_RULE_IDS = ['live-api-not-served', 'live-crd-schema', 'live-missing-reference', 'live-version-drift'] as const;
 
-const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, missingReferenceCheck, versionDriftCheck];
+const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, crdRulesLiveCheck, missingReferenceCheck, versionDriftCheck];
 
 export interface LiveOptions {
 	/** The clock for the state's age in messages (injected by tests). */
