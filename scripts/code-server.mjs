@@ -92,32 +92,13 @@ export function ensureCodeServer({ log = (l) => console.error(l) } = {}) {
 		mkdirSync(cacheRoot(), { recursive: true });
 		const tmp = `${final.dir}.partial-${process.pid}`;
 		rmSync(tmp, { recursive: true, force: true });
-		const l = layout(tmp);
-		for (const sub of ['node', 'code-server']) {
-			mkdirSync(join(tmp, sub), { recursive: true });
-			writeFileSync(join(tmp, sub, 'package.json'), '{ "private": true }\n');
+		try {
+			installInto(tmp, log);
+		} catch (e) {
+			// A failed install leaves nothing behind (hundreds of MB); an interrupted one is removed by the next preflight.
+			rmSync(tmp, { recursive: true, force: true });
+			throw e;
 		}
-		// code-server is useless without its install scripts (Node's preinstall fetches the binary;
-		// code-server's postinstall runs `npm install` in lib/vscode, which builds the native modules).
-		// npm 11 runs scripts it has not reviewed with a warning, but `strict-allow-scripts` (or a
-		// future default) would skip or refuse them, also in that nested install, which no
-		// package.json `allowScripts` of ours reaches: the environment does. Only for this install.
-		const base = { ...cleanNpmEnv(process.env), npm_config_dangerously_allow_all_scripts: 'true' };
-		const npmFlags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'];
-		// 1. Node 24 (its preinstall script pulls the platform package with the binary and headers).
-		run('npm', ['install', '--prefix', join(tmp, 'node'), ...npmFlags, `node@${NODE_VERSION}`], { env: base }, log);
-		if (!existsSync(l.node)) throw new Error(`node@${NODE_VERSION} installed no binary at ${l.node} (were install scripts skipped?)`);
-		// 2. code-server, with npm itself running on Node 24 (code-server's postinstall checks the
-		// version in npm's user agent) and node-gyp building against Node 24's bundled headers
-		// (the machine's ~/.npmrc may point nodedir at the system Node 20).
-		const env = { ...base, PATH: `${join(l.nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: l.nodeHome };
-		run('npm', ['install', '--prefix', join(tmp, 'code-server'), ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], { env }, log);
-		const missing = NATIVE_MODULES.filter((m) => !existsSync(join(l.codeServer, m)));
-		if (missing.length) throw new Error(`code-server's native modules were not built (${missing.join(', ')}): were its install scripts skipped?`);
-		// An explicit --config: without one, code-server writes ~/.config/code-server/config.yaml.
-		const version = spawnSync(l.node, [l.entry, '--config', join(tmp, 'code-server.yaml'), '--version'], { encoding: 'utf8' });
-		if (version.status !== 0 || !version.stdout.includes(CODE_SERVER_VERSION)) throw new Error(`code-server does not start: ${version.stderr || version.stdout}`);
-		writeFileSync(join(tmp, '.complete'), `${version.stdout.trim()}\n`);
 		if (existsSync(final.dir)) {
 			// Another run finished first (or a broken install was left behind): keep a complete one.
 			if (isComplete(final)) rmSync(tmp, { recursive: true, force: true });
@@ -129,6 +110,36 @@ export function ensureCodeServer({ log = (l) => console.error(l) } = {}) {
 		log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	}
 	return { node: final.node, entry: final.entry, dir: final.dir, env: { ...process.env, PATH: `${join(final.nodeHome, 'bin')}:${process.env.PATH}` } };
+}
+
+/** Installs Node 24 and code-server into `tmp` and checks that code-server starts; throws on any failure. */
+function installInto(tmp, log) {
+	const l = layout(tmp);
+	for (const sub of ['node', 'code-server']) {
+		mkdirSync(join(tmp, sub), { recursive: true });
+		writeFileSync(join(tmp, sub, 'package.json'), '{ "private": true }\n');
+	}
+	// code-server is useless without its install scripts (Node's preinstall fetches the binary;
+	// code-server's postinstall runs `npm install` in lib/vscode, which builds the native modules).
+	// npm 11 runs scripts it has not reviewed with a warning, but `strict-allow-scripts` (or a
+	// future default) would skip or refuse them, also in that nested install, which no
+	// package.json `allowScripts` of ours reaches: the environment does. Only for this install.
+	const base = { ...cleanNpmEnv(process.env), npm_config_dangerously_allow_all_scripts: 'true' };
+	const npmFlags = ['--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'];
+	// 1. Node 24 (its preinstall script pulls the platform package with the binary and headers).
+	run('npm', ['install', '--prefix', join(tmp, 'node'), ...npmFlags, `node@${NODE_VERSION}`], { env: base }, log);
+	if (!existsSync(l.node)) throw new Error(`node@${NODE_VERSION} installed no binary at ${l.node} (were install scripts skipped?)`);
+	// 2. code-server, with npm itself running on Node 24 (code-server's postinstall checks the
+	// version in npm's user agent) and node-gyp building against Node 24's bundled headers
+	// (the machine's ~/.npmrc may point nodedir at the system Node 20).
+	const env = { ...base, PATH: `${join(l.nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: l.nodeHome };
+	run('npm', ['install', '--prefix', join(tmp, 'code-server'), ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], { env }, log);
+	const missing = NATIVE_MODULES.filter((m) => !existsSync(join(l.codeServer, m)));
+	if (missing.length) throw new Error(`code-server's native modules were not built (${missing.join(', ')}): were its install scripts skipped?`);
+	// An explicit --config: without one, code-server writes ~/.config/code-server/config.yaml.
+	const version = spawnSync(l.node, [l.entry, '--config', join(tmp, 'code-server.yaml'), '--version'], { encoding: 'utf8' });
+	if (version.status !== 0 || !version.stdout.includes(CODE_SERVER_VERSION)) throw new Error(`code-server does not start: ${version.stderr || version.stdout}`);
+	writeFileSync(join(tmp, '.complete'), `${version.stdout.trim()}\n`);
 }
 
 /** Resolves a free TCP port on 127.0.0.1, trying `preferred` first (then the next ones up to +20, then any). */
@@ -203,9 +214,11 @@ export function writeUserSettings(userDataDir, extra = {}) {
 /**
  * Starts code-server on 127.0.0.1:port in its own process group and resolves once it answers /healthz.
  * Its output is kept in memory, or appended to `logFile` when given (for long-running sessions).
+ * `extraArgs` go to code-server as they are (e.g. `--vscode-option enable-smoke-test-driver`, which
+ * lets a window run an extension-host test suite: test/extension-host/code-server-host.mjs).
  * @returns {Promise<{ url: string, child: import('node:child_process').ChildProcess, stop: () => Promise<void>, exit: Promise<number | string>, output: () => string }>}
  */
-export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, logFile, log = (l) => console.error(l), timeoutMs = 120_000 }) {
+export async function startCodeServer(cs, { port, folder, userDataDir, extensionsDir, logFile, log = (l) => console.error(l), timeoutMs = 120_000, extraArgs = [] }) {
 	const configFile = join(userDataDir, 'code-server.yaml');
 	mkdirSync(userDataDir, { recursive: true });
 	// An explicit config file, so code-server never writes ~/.config/code-server/config.yaml with a password.
@@ -222,6 +235,7 @@ export async function startCodeServer(cs, { port, folder, userDataDir, extension
 		'--disable-workspace-trust',
 		'--disable-getting-started-override',
 		'--ignore-last-opened',
+		...extraArgs,
 		folder,
 	];
 	log(`$ ${cs.node} ${args.join(' ')}`);

@@ -1,4 +1,5 @@
-// `npm start`: the demo. On a fresh clone it installs what is missing (npm packages; code-server
+// `npm start`: the demo, after scripts/preflight.mjs (Node, Debian packages, npm packages). On a fresh
+// clone it installs what is missing (npm packages; code-server
 // with its own Node 24 into the cache, once), builds and packages the extension, installs the VSIX
 // into a demo profile, starts two simulated clusters for the example fleet (kube-sim: staging-eu-west-1
 // on Kubernetes 1.35, prod-us-east-1 on 1.27, see tools/kube-sim/fixtures) with a kubeconfig of their
@@ -10,11 +11,12 @@
 // examples/fleet; the simulated clusters are then not started and your own KUBECONFIG is used),
 // FLEETSCOPE_CACHE_DIR / XDG_CACHE_HOME (where code-server and the demo profile live).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server.mjs';
 import { startSimulatedClusters } from './kube-sim.mjs';
+import { installNeeded } from './preflight.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line) => console.log(`[fleetscope] ${line}`);
@@ -34,34 +36,6 @@ function demoFolder() {
 		if (existsSync(join(ROOT, candidate))) return join(ROOT, candidate);
 	}
 	return ROOT;
-}
-
-/**
- * Why node_modules needs `npm install`, or undefined when it matches package.json and package-lock.json.
- * npm records what it installed in node_modules/.package-lock.json: every non-optional package of the
- * lock must be there at the locked version (optional ones are platform binaries, absent by design).
- */
-function installNeeded() {
-	const read = (rel) => JSON.parse(readFileSync(join(ROOT, rel), 'utf8'));
-	if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) return 'node_modules is missing';
-	try {
-		const manifest = read('package.json');
-		const lock = read('package-lock.json');
-		const installed = read('node_modules/.package-lock.json').packages ?? {};
-		const declared = { ...manifest.dependencies, ...manifest.devDependencies };
-		const locked = { ...lock.packages?.['']?.dependencies, ...lock.packages?.['']?.devDependencies };
-		for (const [name, range] of Object.entries(declared)) {
-			if (locked[name] !== range) return `package.json asks for ${name}@${range}, package-lock.json has not caught up`;
-		}
-		for (const [key, entry] of Object.entries(lock.packages ?? {})) {
-			if (!key.startsWith('node_modules/') || entry.optional) continue;
-			const have = installed[key];
-			if (!have || have.version !== entry.version) return `${key.slice('node_modules/'.length)}@${entry.version} is not installed`;
-		}
-	} catch (e) {
-		return `cannot compare node_modules with package-lock.json (${e instanceof Error ? e.message : e})`;
-	}
-	return undefined;
 }
 
 async function main() {

@@ -334,6 +334,388 @@ export namespace DriftChangedNotification {
 }
 
 /*
+ * The fleet explorer (the Fleetscope sidebar, its status bar item, Render Cluster, Compare
+ * Environments, Reveal File in Fleet, and the CLI's `clusters` and `promotion`): every view is fed
+ * by one request below, answered from the workspace layer (`server/src/workspace/views/`), and asks
+ * again when the server pushes a change notification (never polling): `FleetChangedNotification`
+ * after a rediscovery, `FindingsChangedNotification` after a round of background validation,
+ * `ClustersChangedNotification` when a cluster's status or state changes.
+ */
+
+/** The folder a notification is about. */
+export interface FolderChangeParams {
+	/** URI of the workspace folder. */
+	folderUri: string;
+}
+
+/** Server to client: a folder's fleet model was discovered anew and changed. Once per rediscovery, never per keystroke. */
+export namespace FleetChangedNotification {
+	export const method = 'fleetscope/fleetChanged' as const;
+	export const type: NotificationDescriptor<FolderChangeParams> = { method };
+}
+
+/**
+ * Server to client: a folder's findings changed after a round of background validation (the
+ * workspace scan, files validated again after a change on disk, a rediscovery or a cluster's new
+ * state). Never per keystroke: an open document's own findings are in its diagnostics.
+ */
+export namespace FindingsChangedNotification {
+	export const method = 'fleetscope/findingsChanged' as const;
+	export const type: NotificationDescriptor<FolderChangeParams> = { method };
+}
+
+/** Parameters of the explorer's view requests. */
+export interface ExplorerParams {
+	/** Only this workspace folder (default: every folder the server validates). */
+	folderUri?: string;
+}
+
+/** Findings by severity (exempted findings, which are hints, are not counted). */
+export interface FindingCounts {
+	error: number;
+	warning: number;
+	info: number;
+}
+
+/** A line of a repository file. */
+export interface FileLine {
+	/** Repo-relative posix path. */
+	file: string;
+	/** 1-based. */
+	line: number;
+}
+
+/** The Clusters view and the status bar: environments in promotion order, then their clusters. */
+export namespace FleetClustersRequest {
+	export const method = 'fleetscope/explorer/clusters' as const;
+	export const type: RequestDescriptor<ExplorerParams, FleetClustersResult> = { method };
+}
+
+export interface FleetClustersResult {
+	/** As `ClustersResult.live`: whether clusters are contacted at all. */
+	live: ClustersResult['live'];
+	folders: FleetClustersFolder[];
+}
+
+export interface FleetClustersFolder {
+	folderUri: string;
+	name: string;
+	/** The Fleet file, when the fleet is declared (not only inferred from the layout). */
+	fleetFile?: string;
+	/** The commit the repository's HEAD points at, which sync revisions are compared with. */
+	head?: { commit: string; ref?: string };
+	/** Why the HEAD commit is unknown (not a git repository), when it is. */
+	headNote?: string;
+	/** The workspace scan: finding counts are complete once it is no longer running. */
+	scan: { running: boolean; validated: number; total: number };
+	environments: FleetEnvironmentRow[];
+	summary: { clusters: number; connected: number; findings: FindingCounts };
+}
+
+export interface FleetEnvironmentRow {
+	/** The environment's name; '' for clusters that name none. */
+	name: string;
+	/** Position in the promotion order, 0 first. */
+	order: number;
+	production: boolean;
+	/** False for an environment only a cluster names (not in the Fleet's environments). */
+	declared: boolean;
+	promotesFrom: string[];
+	clusters: FleetClusterRow[];
+}
+
+/** What the row of one cluster says: its facts, its connection, what its GitOps controllers report, its findings. */
+export interface FleetClusterRow {
+	name: string;
+	environment?: string;
+	region?: string;
+	provider?: string;
+	/** `major.minor` as the cluster's ClusterClaim writes it. */
+	claimVersion?: string;
+	/** The ClusterClaim file and the line of its version (or of its kind). */
+	claim?: FileLine;
+	/** The server's gitVersion (`v1.27.16-eks-2f008fe`), from the state in use. */
+	liveVersion?: string;
+	/** The live minor version is not the claim's. */
+	versionDiffers: boolean;
+	status: ClusterStatusName;
+	/** One sentence a user can act on (never a credential). */
+	message: string;
+	context?: string;
+	contextSource?: ClusterInfo['contextSource'];
+	/** `live`, `cached, 2 h old`, `snapshot, 3 days old`; absent without a state. */
+	stateAge?: string;
+	/** When the state in use was last known to be current. */
+	fetchedAt?: string;
+	/** How many Flux and Argo CD objects the cluster reports, and how many are failed, progressing, or Ready on another commit than HEAD. */
+	syncCounts: { total: number; failed: number; progressing: number; behind: number };
+	/** The objects that failed (at most 10; all of them: `FleetClusterRequest`). */
+	failing: SyncStatusRow[];
+	/**
+	 * The row's sync state in one word: `failed` (an object is not Ready, or out of sync or degraded),
+	 * `progressing`, `behind` (all Ready, but some applied revision is not the repository's HEAD),
+	 * `ready`, `unknown` (no state), `none` (the state has no GitOps object).
+	 */
+	syncState: 'failed' | 'progressing' | 'behind' | 'ready' | 'unknown' | 'none';
+	/** Where the Flux Operator runs: its FluxReport. */
+	fluxReport?: FluxReportRow;
+	/** Findings of the files that reach the cluster. */
+	findings: FindingCounts;
+	/** Repository files that reach it (its claim included). */
+	files: number;
+}
+
+/**
+ * One cluster in full (the Clusters view asks when a cluster is expanded): what each of its Flux and
+ * Argo CD objects reports, and the repository's sources of the cluster.
+ */
+export namespace FleetClusterRequest {
+	export const method = 'fleetscope/explorer/cluster' as const;
+	export const type: RequestDescriptor<{ folderUri: string; cluster: string }, FleetClusterDetail> = { method };
+}
+
+export interface FleetClusterDetail {
+	/** What the cluster's Flux and Argo CD objects report (status fields, read live). */
+	sync: SyncStatusRow[];
+	/** The repository's GitOps sources of the cluster: each Flux Kustomization, HelmRelease or Argo CD Application and the path it syncs. */
+	sources: FleetSourceRow[];
+}
+
+/** One Flux Kustomization or HelmRelease, or Argo CD Application, as the cluster reports it. */
+export interface SyncStatusRow {
+	kind: 'Kustomization' | 'HelmRelease' | 'Application';
+	namespace?: string;
+	name: string;
+	/** Flux: the Ready condition; Argo CD: synced and healthy; null: not reported yet. */
+	ready: boolean | null;
+	/** The Ready condition's reason (`ReconciliationFailed`), or Argo CD's health status. */
+	reason?: string;
+	message?: string;
+	/** Flux `lastAppliedRevision` (`main@sha1:…`), a HelmRelease's chart version, Argo CD `sync.revision`. */
+	revision?: string;
+	/** The repository's HEAD commit, where the revision names a commit. */
+	headRevision?: string;
+	/** Whether the revision's commit is HEAD; null when it names no commit or HEAD is unknown. */
+	atHead: boolean | null;
+	/** Flux `spec.path` / Argo CD `spec.source.path`. */
+	path?: string;
+	suspended?: boolean;
+	/** Argo CD: `Synced`, `OutOfSync`, `Unknown`. */
+	syncStatus?: string;
+	/** Argo CD: `Healthy`, `Progressing`, `Degraded`, … */
+	health?: string;
+	/** When the Ready condition last changed. */
+	since?: string;
+}
+
+/** The Flux Operator's `FluxReport`: the Flux distribution, its components and the cluster sync. */
+export interface FluxReportRow {
+	version?: string;
+	/** The distribution's status (`Installed`, `Upgraded`, …). */
+	distribution?: string;
+	components: { name: string; ready: boolean; status: string; image?: string }[];
+	sync?: { id: string; path?: string; ready: boolean; status: string; source?: string };
+	/** The report's Ready condition. */
+	ready: boolean | null;
+	message?: string;
+}
+
+/** A GitOps source of a cluster in the repository. */
+export interface FleetSourceRow {
+	/** `flux-kustomization`, `flux-helmrelease`, `argo-application`, `argo-applicationset`, `kustomize-overlay`, `fleet`. */
+	kind: string;
+	name: string;
+	/** Repo-relative path it syncs ('' for the root). */
+	path: string;
+	/** Where the syncing object declares it. */
+	declaredAt?: FileLine;
+	/** Index in the row's `sync` of what the cluster reports of it. */
+	live?: number;
+}
+
+/** The Promotion view: apps, then one row per environment in promotion order. */
+export namespace FleetPromotionRequest {
+	export const method = 'fleetscope/explorer/promotion' as const;
+	export const type: RequestDescriptor<ExplorerParams, FleetPromotionResult> = { method };
+}
+
+export interface FleetPromotionResult {
+	folders: { folderUri: string; name: string; environments: string[]; apps: PromotionAppRow[] }[];
+}
+
+export interface PromotionAppRow {
+	name: string;
+	/** Inferred from the layout (not in the Fleet file's apps). */
+	inferred: boolean;
+	style: PromotionStyle;
+	/** In promotion order; only environments the app runs in. */
+	environments: PromotionEnvironmentRow[];
+}
+
+export interface PromotionEnvironmentRow {
+	name: string;
+	production: boolean;
+	/** Its clusters that receive the app. */
+	clusters: string[];
+	/** What Git sets, with the line that sets it. */
+	versions: PromotionVersionRow[];
+	/** The environment it is promoted from runs newer versions: which. */
+	behind: { of: string; versions: PromotionVersionRow[] } | null;
+	/** What the Fleet file requires to promote into it (order, minimum soak, approvals); empty for the first environment. */
+	gates: { name: Extract<PromotionGateName, 'order' | 'soak' | 'approvals'>; detail: string }[];
+	/** The environment a promotion into this one comes from, if any. */
+	promotesFrom?: string;
+	/** Open promotion pull requests into this environment (filled where the server knows them). */
+	pullRequests?: PromotionPullRequestStatus[];
+}
+
+export interface PromotionVersionRow {
+	artifact: string;
+	kind: 'image' | 'chart' | 'git';
+	version: string;
+	/** Repo-relative file and 1-based line that set it. */
+	file: string;
+	line: number;
+}
+
+/** The Compliance view: frameworks, their controls with counts per environment; the numbers of the compliance report. */
+export namespace FleetComplianceRequest {
+	export const method = 'fleetscope/explorer/compliance' as const;
+	export const type: RequestDescriptor<ExplorerParams, FleetComplianceResult> = { method };
+}
+
+export interface FleetComplianceResult {
+	folders: ComplianceFolderRow[];
+}
+
+export interface ComplianceCounts {
+	evaluated: number;
+	passed: number;
+	failed: number;
+	exempted: number;
+}
+
+export interface ComplianceFolderRow {
+	folderUri: string;
+	name: string;
+	/** False while the workspace scan runs (or background validation is off): the counts cover the files validated so far. */
+	complete: boolean;
+	files: number;
+	/** The report's sections: environments in promotion order, then resources that reach no cluster. */
+	sections: { id: string; name: string; production: boolean; summary: ComplianceCounts }[];
+	frameworks: ComplianceFrameworkRow[];
+}
+
+export interface ComplianceFrameworkRow {
+	id: string;
+	name: string;
+	controls: ComplianceControlRow[];
+}
+
+export interface ComplianceControlRow {
+	/** `CIS-K8S-5.2.2`, `DORA-Art12(3)`. */
+	control: string;
+	/** The rules that evidence it, with their titles. */
+	rules: { id: string; title: string }[];
+	/** Counts per section (`sections[].id`), as the report's tables. */
+	sections: ({ id: string } & ComplianceCounts)[];
+	/** Findings of the control (failing and exempted), over the whole repository. */
+	findings: number;
+}
+
+/** The findings of one control (a Compliance view node's children, loaded when it is expanded). */
+export namespace ComplianceFindingsRequest {
+	export const method = 'fleetscope/explorer/complianceFindings' as const;
+	export const type: RequestDescriptor<{ folderUri: string; control: string }, { findings: ComplianceFindingRow[] }> = { method };
+}
+
+export interface ComplianceFindingRow {
+	file: string;
+	/** 1-based; `endColumn` exclusive. */
+	line: number;
+	column: number;
+	endLine: number;
+	endColumn: number;
+	ruleId: string;
+	severity: 'error' | 'warning' | 'info' | 'hint';
+	message: string;
+	status: 'fail' | 'exempted';
+	resource?: { kind: string; name?: string; namespace?: string };
+	environments: string[];
+}
+
+/** Render Cluster: what one cluster receives, as a YAML stream, each object headed by its origin. */
+export namespace RenderClusterRequest {
+	export const method = 'fleetscope/explorer/render' as const;
+	export const type: RequestDescriptor<{ folderUri: string; cluster: string }, RenderClusterResult> = { method };
+}
+
+export interface RenderClusterResult {
+	text: string;
+	objects: number;
+	/** What could not be rendered (`file: severity: message`). */
+	notes: string[];
+}
+
+/**
+ * Compare with previous environment: an app's render for one cluster of an environment, as it is
+ * and as the promotion from the environment before it would make it.
+ */
+export namespace CompareEnvironmentsRequest {
+	export const method = 'fleetscope/explorer/compare' as const;
+	export const type: RequestDescriptor<CompareEnvironmentsParams, CompareEnvironmentsResult> = { method };
+}
+
+export interface CompareEnvironmentsParams {
+	folderUri: string;
+	app: string;
+	/** The target environment. */
+	environment: string;
+	/** One of its clusters (default: the first that receives the app). */
+	cluster?: string;
+}
+
+export interface CompareEnvironmentsResult {
+	app: string;
+	from: string;
+	to: string;
+	cluster: string;
+	/** The app's objects the cluster receives now, and after the promotion. */
+	before: string;
+	after: string;
+	/** Files the promotion changes. */
+	changes: string[];
+	/** Why there is nothing to compare, or what could not be promoted. */
+	notes: string[];
+}
+
+/** Reveal File in Fleet (and the CodeLens on a file's first line): the clusters and environments a file reaches. */
+export namespace FileReachRequest {
+	export const method = 'fleetscope/explorer/reach' as const;
+	export const type: RequestDescriptor<{ uri: string }, FileReachResult> = { method };
+}
+
+export interface FileReachResult {
+	folderUri?: string;
+	/** Repo-relative path, when the file is in a workspace folder. */
+	file?: string;
+	clusters: { name: string; environment?: string }[];
+	environments: string[];
+}
+
+/** Connect / Disconnect Cluster: start or stop watching one cluster for this session. */
+export namespace ConnectClusterRequest {
+	export const method = 'fleetscope/explorer/connect' as const;
+	export const type: RequestDescriptor<{ folderUri: string; cluster: string; connected: boolean }, { status: ClusterStatusName; message: string }> = { method };
+}
+
+/** Create Fleet file: a Fleet file written from what was inferred, for the user to review and save. */
+export namespace FleetFileDraftRequest {
+	export const method = 'fleetscope/explorer/fleetFileDraft' as const;
+	export const type: RequestDescriptor<{ folderUri: string }, { text: string; file: string; existing?: string }> = { method };
+}
+
+/*
  * Promotion (`fleetscope promote`, and the editor's `Fleetscope: Promote...`): the plan that moves
  * an app's versions (or directory) from one environment to the next, its gates, and the pull
  * request that carries it. Types only; `server/src/engine/promotion/` computes them,
@@ -504,7 +886,15 @@ export namespace PromotionPlanRequest {
 	export const type: RequestDescriptor<PromotionParams, PromotionPlanResult> = { method };
 }
 
-export type PromotionPlanResult = { plan: PromotionPlan } | { error: string };
+export type PromotionPlanResult =
+	| {
+			plan: PromotionPlan;
+			/** The remote's host, for the editor to know which token opens the pull request (`other`: only a compare URL). */
+			host?: 'github' | 'gitlab' | 'other';
+			/** Whether the server already has a token for that host (GITHUB_TOKEN, GITLAB_TOKEN): the editor then asks for none. */
+			hostToken: boolean;
+	  }
+	| { error: string };
 
 /** Step two, after the preview: branch, commit and push (after `fleetscope/confirmPush`), then the pull request or its compare URL. */
 export namespace PromoteRequest {

@@ -177,5 +177,5 @@ test('--profile and --pss-level act as in check; --fail-on and check formats are
 	assert.equal(sarif.code, 2);
 	assert.match(sarif.stderr, /--format must be one of html, md, json, got "sarif"/);
 	const unknown = await runCli(['audit']);
-	assert.match(unknown.stderr, /unknown command "audit": the commands are check, report, fleet, render, snapshot, promote, drift and policy test/);
+	assert.match(unknown.stderr, /unknown command "audit": the commands are check, report, fleet, render, snapshot, promote, drift, policy test, clusters and promotion/);
 });

@@ -7,6 +7,10 @@
 // runs beside code-server, whose language server reads its kubeconfig; a copy of
 // test/fixtures/e2e-live-repo, whose Fleet file maps prod-us-east-1 to that context, is opened, and
 // the Problems panel must show the live diagnostic naming the cluster at its line.
+// Explorer case: examples/fleet with both simulated clusters (staging-eu-west-1, prod-us-east-1): the
+// Fleetscope container's Clusters, Promotion and Compliance views, a click that opens a file at its
+// line, Render Cluster (test/e2e/explorer.mjs, screenshots in test-results/); then the extension-host
+// suite (test/extension-host/) runs in code-server's extension host, in another window.
 //
 // Usage: node test/e2e/run.mjs [--no-package]   (--no-package: reuse an existing fleetscope.vsix)
 // Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
@@ -19,10 +23,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from '../../scripts/code-server.mjs';
 import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
+import { buildSuite, runSuiteInCodeServer } from '../extension-host/code-server-host.mjs';
+import { checkExplorer } from './explorer.mjs';
+import { checkPromotion, promotionFixture } from './promotion.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
 const LIVE_FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-live-repo');
+/** The explorer case opens the example fleet in place (read only: nothing is edited or saved there). */
+const EXAMPLE_FLEET = join(ROOT, 'examples', 'fleet');
 const RESULTS = join(ROOT, 'test-results');
 const VSIX = join(ROOT, 'fleetscope.vsix');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -150,17 +159,23 @@ async function main() {
 	}, TIMEOUT_MS);
 	cleanups.push(() => clearTimeout(timer));
 
-	// The simulated cluster first: code-server's language servers read its kubeconfig (KUBECONFIG),
+	// The simulated clusters first: code-server's language servers read their kubeconfig (KUBECONFIG),
 	// and keep their live-state cache in the temp dir.
-	const sims = await startSimulatedClusters({ fixtures: [join(ROOT, 'tools', 'kube-sim', 'fixtures', 'production.yaml')], kubeconfig: join(tmp, 'kubeconfig'), log });
+	const sims = await startSimulatedClusters({ fixtures: ['staging', 'production'].map((f) => join(ROOT, 'tools', 'kube-sim', 'fixtures', `${f}.yaml`)), kubeconfig: join(tmp, 'kubeconfig'), log });
 	cleanups.push(async () => {
 		await sims.stop();
 		log('simulated cluster stopped');
 	});
 	log(`simulated cluster ${sims.clusters.map((c) => `${c.name} at ${c.url}`).join(', ')}`);
+	// A fleet repository with a bare remote on disk and the GitHub test server, for Promote...
+	const promotion = await promotionFixture(join(tmp, 'promotion'));
+	cleanups.push(() => promotion.gh.close());
 	const port = await freePort();
-	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache') };
-	const server = await startCodeServer({ ...cs, env }, { port, folder: repo, userDataDir, extensionsDir, log });
+	const env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: join(tmp, 'fleetscope-cache'), ...promotion.env };
+	// The smoke-test driver option lets a window run the extension-host suite (see code-server-host.mjs).
+	const server = await startCodeServer({ ...cs, env }, { port, folder: repo, userDataDir, extensionsDir, log, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'] });
+	const suite = buildSuite(ROOT);
+	suite.catch(() => {}); // awaited by its test, which reports a failure
 	cleanups.push(async () => {
 		await server.stop();
 		log('code-server stopped');
@@ -280,6 +295,24 @@ async function main() {
 		await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'visible', timeout: 30_000 });
 		await page.screenshot({ path: join(RESULTS, 'e2e-live.png') });
 		log(`screenshot: ${join(RESULTS, 'e2e-live.png')}`);
+	});
+
+	await test('the Fleetscope explorer: both clusters with status and versions, the failed Kustomization, a behind marker, failing controls, a click to the line, Render Cluster', async () => {
+		await page.close({ runBeforeUnload: false });
+		page = await newPage();
+		await checkExplorer(page, { url: server.url, folder: EXAMPLE_FLEET, results: RESULTS, log });
+		log(`screenshots: ${join(RESULTS, 'e2e-explorer-*.png')}`);
+	});
+
+	await test('Promote... from the palette: quick picks, the diff preview, a token, the push confirmed; the pull request reaches the GitHub test server and the branch the bare remote', async () => {
+		await page.close({ runBeforeUnload: false });
+		page = await newPage();
+		await checkPromotion(page, { url: server.url, fixture: promotion, results: RESULTS, log });
+	});
+
+	await test('the extension-host suite (tree items, commands and editors through the vscode API) passes in code-server\'s extension host', async () => {
+		const { code, output } = await runSuiteInCodeServer({ browser, serverUrl: server.url, folder: EXAMPLE_FLEET, extension: ROOT, suite: await suite, log });
+		if (code !== 0 || !output.some((l) => /^extension-host suite: \d+ passed, 0 failed/.test(l))) throw new Error(`the extension host exited with ${code}:\n${output.join('\n')}`);
 	});
 
 	clearTimeout(timer);

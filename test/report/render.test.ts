@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { withWebviewCsp, REPORT_WEBVIEW_CSP } from '../../client/src/webview-html';
+import { withWebviewCsp, REPORT_WEBVIEW_CSP } from '../../client/src/webviews/html';
 import { reportHtml } from '../../server/src/engine/report/html';
 import { buildReport, scorePercent, type ComplianceReport } from '../../server/src/engine/report/model';
 import { ensureCliBuilt, runCli } from '../cli/run';

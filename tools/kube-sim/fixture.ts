@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { includedObjects } from './include';
 import { deployFixture, type DeploySpec, type DriftSpec } from './deploy';
 import type { KubeSimOptions } from './sim';
 import type { Obj } from './store';
@@ -23,6 +24,7 @@ import type { Obj } from './store';
  *         schemaFile: ../../../schemas/crds/cert-manager.io/clusterissuer_v1.json   # relative to this file
  *         omit: [/properties/spec/...]     # JSON pointers removed from the schema (an older CRD)
  * objects: [ ...Kubernetes objects... ]
+ * include: [staging-gitops.yaml]       # more objects, from lists in other files (see include.ts)
  * deploy: { repo: ../../../examples/fleet, cluster: prod-us-east-1 }   # what Flux applied from a repository (deploy.ts)
  * drifts: [ ...changes by other managers, deletions, leftovers... ]
  * ```
@@ -78,7 +80,7 @@ export function loadFixture(path: string): ClusterFixture {
 	const base = dirname(resolve(path));
 	const crds = ((doc.crds ?? []) as Obj[]).map((c) => crdObject(c, base));
 	const version = String(doc.version ?? '1.30.4');
-	let objects = [...crds, ...((doc.objects ?? []) as Obj[])];
+	let objects = [...crds, ...((doc.objects ?? []) as Obj[]), ...includedObjects(doc.include, base)];
 	if (doc.deploy) objects = deployFixture(base, objects, Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? 30), doc.deploy as DeploySpec, (doc.drifts ?? []) as DriftSpec[]);
 	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version, objects };
 }

@@ -91,6 +91,22 @@ export interface FleetOptions {
 	output?: string;
 }
 
+/** The options of `fleetscope clusters` (the explorer's Clusters view). */
+export interface ClustersOptions {
+	path?: string;
+	format: 'text' | 'json';
+	contexts: string[];
+	snapshots: string[];
+	kubeconfigs: string[];
+	liveTimeoutSeconds?: number;
+}
+
+/** The options of `fleetscope promotion` (the explorer's Promotion view). */
+export interface PromotionViewOptions {
+	path?: string;
+	format: 'text' | 'json';
+}
+
 /** The options of `fleetscope policy test`. */
 export interface PolicyTestOptions {
 	dirs: string[];
@@ -108,7 +124,9 @@ export type Command =
 	| { kind: 'render'; options: RenderOptions }
 	| { kind: 'snapshot'; options: SnapshotOptions }
 	| { kind: 'drift'; options: DriftOptions }
-	| { kind: 'policy-test'; options: PolicyTestOptions };
+	| { kind: 'policy-test'; options: PolicyTestOptions }
+	| { kind: 'clusters'; options: ClustersOptions }
+	| { kind: 'promotion'; options: PromotionViewOptions };
 
 /** A mistake on the command line: exit code 2, the message and a pointer to `--help`. */
 export class UsageError extends Error {}
@@ -122,6 +140,8 @@ export const USAGE = `Usage: fleetscope check [PATH...] [options]
                         [--format text|json|sarif] [--output FILE] [--all] [--server-side-dry-run]
        fleetscope promote APP --to ENV [--from ENV] [PATH] [--dry-run] [--open-pr] [--yes] ...
        fleetscope policy test [DIR...] [--format text|json] [--output FILE]
+       fleetscope clusters [PATH] [--context NAME]... [--snapshot DIR]... [--kubeconfig FILE]... [--format text|json]
+       fleetscope promotion [PATH] [--format text|json]
 
 check validates the GitOps YAML files under each PATH (default: the current directory) with
 the same engine as the Fleetscope editor extension. A directory is walked (the include/exclude
@@ -173,6 +193,12 @@ it comes from; what cannot be rendered is said on stderr.
 
 promote opens the pull request that moves APP to the environment ENV, gated (fleetscope promote
 --help tells more; docs/promotion.md).
+
+clusters prints the editor's Clusters view: environments in promotion order, each cluster with its
+Kubernetes version (claim and live), connection, GitOps sync state against HEAD and findings; the
+clusters of --context and --snapshot are read once. promotion prints the Promotion view: per app,
+the version each environment runs, which environments are behind, and the gates of each step
+(docs/explorer.md).
 
 policy test runs every kyverno-test.yaml (a Kyverno CLI Test) under each DIR (default: the current
 directory) with Fleetscope's own policy engine, no kyverno binary: 0 when every expected result
@@ -260,6 +286,8 @@ export function parseCommand(argv: string[]): Command {
 		if (values.output === '') throw new UsageError('--output needs a file name');
 		return { kind: 'render', options: { path: paths[0], cluster: values.cluster, output: values.output } };
 	}
+	if (command === 'clusters' || command === 'promotion') return viewCommand(command, paths, values);
+
 	if (command === 'policy') {
 		const [sub, ...dirs] = paths;
 		if (sub !== 'test') throw new UsageError(`unknown policy command "${sub ?? ''}": fleetscope policy test [DIR...]`);
@@ -274,7 +302,7 @@ export function parseCommand(argv: string[]): Command {
 	if (values.all !== undefined) throw new UsageError('--all is an option of drift');
 	if (values['server-side-dry-run'] !== undefined) throw new UsageError('--server-side-dry-run is an option of drift');
 	if (values.full !== undefined && command !== 'snapshot') throw new UsageError('--full is an option of snapshot');
-	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote, drift and policy test`);
+	if (command !== 'check' && command !== 'report' && command !== 'snapshot') throw new UsageError(command === 'promote' ? 'put promote first: fleetscope promote APP --to ENV [options]' : `unknown command "${command}": the commands are check, report, fleet, render, snapshot, promote, drift, policy test, clusters and promotion`);
 	let liveTimeoutSeconds: number | undefined;
 	if (values['live-timeout'] !== undefined) {
 		liveTimeoutSeconds = Number(values['live-timeout']);
@@ -326,6 +354,22 @@ export function parseCommand(argv: string[]): Command {
 			...(values.verbose ? { verbose: true } : {}),
 		},
 	};
+}
+
+/** `clusters` and `promotion`: one repository path, a format, and (clusters) the live state to read. */
+function viewCommand(command: 'clusters' | 'promotion', paths: string[], values: Record<string, string | boolean | string[] | undefined>): Command {
+	if (paths.length > 1) throw new UsageError(`${command} takes one repository path`);
+	const live = command === 'clusters' ? ['context', 'snapshot', 'kubeconfig', 'live-timeout'] : [];
+	for (const [flag, v] of Object.entries(values)) {
+		if (v !== undefined && flag !== 'format' && !live.includes(flag)) throw new UsageError(`--${flag} is not an option of ${command}`);
+	}
+	const format = oneOf('format', values.format as string | undefined, ['text', 'json'] as const) ?? 'text';
+	if (command === 'promotion') return { kind: 'promotion', options: { path: paths[0], format } };
+	const list = (flag: string) => (values[flag] as string[] | undefined) ?? [];
+	for (const flag of ['context', 'snapshot', 'kubeconfig']) if (list(flag).some((v) => v.trim() === '')) throw new UsageError(`--${flag} needs a value`);
+	const timeout = values['live-timeout'] === undefined ? undefined : Number(values['live-timeout']);
+	if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)) throw new UsageError(`--live-timeout must be a number of seconds between 0 and 600, got "${values['live-timeout']}"`);
+	return { kind: 'clusters', options: { path: paths[0], format, contexts: list('context'), snapshots: list('snapshot'), kubeconfigs: list('kubeconfig'), liveTimeoutSeconds: timeout } };
 }
 
 /** `fleetscope drift [PATH] ...`: validated options. */

@@ -10,7 +10,7 @@ import type { Folder } from '../workspace/folder';
 import { openRepository } from '../workspace/standalone';
 import { UsageError, type WalkOptions } from './args';
 import { findConfig, loadConfig, type LoadedConfig } from './config';
-import { liveViewFor, type LiveSummary } from './live';
+import { liveViewFor, type LiveSetup, type LiveSummary } from './live';
 
 /** The findings of one checked file; `path` is relative to the checked root, posix. */
 export interface FileResult {
@@ -104,6 +104,8 @@ export interface CheckHooks {
 	start?(run: { settings: FleetscopeSettings; folder: Folder }): void;
 	/** Called for every checked file with its analysis (undefined: it could not be read). */
 	file?(path: string, analysis: FileAnalysis | undefined): void;
+	/** Called with the states of the `--context` and `--snapshot` clusters, once taken (`fleetscope clusters` shows them). */
+	live?(setup: LiveSetup): void;
 }
 
 /** How `runCheck` runs: hooks for the report, the environment (KUBECONFIG) and where live-state notes go. */
@@ -138,6 +140,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const wantsLive = (options.contexts?.length ?? 0) + (options.snapshots?.length ?? 0) > 0;
 	const live = wantsLive ? await liveViewFor(folder, paths, settings, { options, cwd, env, log, now, schemas: deps.registry }) : undefined;
 	if (live) folder.setLive(live.view);
+	if (live) run.live?.(live);
 	const files: FileResult[] = [];
 	const internalErrors: string[] = [];
 	await folder.validateAll(paths, settings, ({ rel, analysis: read, readError, internalError }) => {

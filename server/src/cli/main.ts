@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport } from './check';
+import { runClusters } from './clusters';
+import { runPromotionView } from './promotion';
 import { runFleet } from './fleet';
 import { runPromote } from './promote';
 import { runRender } from './render';
@@ -64,6 +66,16 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			const text = await runFleet(command.options, io.cwd, version);
 			if (command.options.output) writeFileSync(command.options.output, text);
 			else io.stdout(text);
+			return 0;
+		}
+		if (command.kind === 'clusters') {
+			const r = await runClusters(command.options, io.cwd, io.env, (line) => io.stderr(`fleetscope: ${line}\n`), now);
+			io.stdout(r.text);
+			if (r.unavailable.length > 0) io.stderr(`fleetscope: no live state at all for ${r.unavailable.length} requested cluster(s):\n${r.unavailable.map((u) => `  ${u}`).join('\n')}\n`);
+			return r.unavailable.length > 0 ? 2 : 0;
+		}
+		if (command.kind === 'promotion') {
+			io.stdout(await runPromotionView(command.options, io.cwd));
 			return 0;
 		}
 		if (command.kind === 'render') {

@@ -1,10 +1,10 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
 import { defaultSettings } from '../../../shared/settings';
 import { isoDay } from '../engine/fleet/exemptions';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { openRepository } from '../workspace/standalone';
+import { renderedYaml, renderNotes } from '../workspace/views/rendered';
 import { UsageError, type RenderOptions } from './args';
 
 /**
@@ -28,7 +28,5 @@ export async function runRender(options: RenderOptions, cwd: string): Promise<{ 
 		throw new UsageError(`no cluster "${options.cluster}" in this repository (${known.length > 0 ? `known: ${known.join(', ')}` : 'fleetscope fleet finds none'})`);
 	}
 	const render = service.renders.find((r) => r.cluster === options.cluster);
-	const docs = (render?.objects ?? []).map(({ object, via }) => `# Source: ${object.source.file} (via ${via || '.'})\n${stringify(object.value, { lineWidth: 0 })}`);
-	const notes = (render?.notes ?? []).map((n) => `${n.file}: ${n.severity}: ${n.message}`);
-	return { yaml: docs.join('---\n'), notes: [...new Set(notes)] };
+	return { yaml: renderedYaml(render?.objects ?? []), notes: renderNotes(render) };
 }

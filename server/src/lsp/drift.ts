@@ -24,13 +24,14 @@ export function registerDrift(c: Connection, workspace: Workspace, guard: <T>(wh
 			return docs ? { desired: stringify(docs.desired, { lineWidth: 0 }), live: docs.live ? stringify(docs.live, { lineWidth: 0 }) : '' } : null;
 		}),
 	);
-	c.onCodeLens((p) =>
-		guard('codeLens', () => {
-			const loc = workspace.locate(uriToPath(p.textDocument.uri));
-			const report = loc && workspace.drift.report(loc.folder);
-			return report ? driftLenses(report, loc.rel) : [];
-		}),
-	);
+	// The drift CodeLens is answered with the explorer's, by the one codeLens handler (lsp/explorer.ts).
+}
+
+/** A file's drift lenses (see `driftLenses`), for the codeLens handler. */
+export function driftLensesOf(workspace: Workspace, uri: string): CodeLens[] {
+	const loc = workspace.locate(uriToPath(uri));
+	const report = loc && workspace.drift.report(loc.folder);
+	return report ? driftLenses(report, loc.rel) : [];
 }
 
 /** Tells the client a folder's drift changed. */

@@ -20,6 +20,7 @@ import { Workspace } from '../workspace/workspace';
 import { OpenDocuments } from './documents';
 import { driftChanged, registerDrift } from './drift';
 import { registerPromotion } from './promotion';
+import { registerExplorer, type ExplorerNotifier } from './explorer';
 import { registerFeatures } from './features';
 import { registerNavigation } from './navigation';
 import { notificationType } from './protocol';
@@ -50,6 +51,7 @@ export class FleetscopeServer {
 	private readonly open: OpenDocuments;
 	/** Documents whose didOpen content event is still to come (it is not an edit). */
 	private readonly justOpened = new Set<string>();
+	private explorer?: ExplorerNotifier;
 	private caps = { configuration: false, watchRegistration: false, configRegistration: false, folders: false, definitionLinks: false };
 
 	constructor(
@@ -66,7 +68,8 @@ export class FleetscopeServer {
 				idle: () => this.open.idle(),
 				typingPause: () => this.open.typingPause(),
 				log: (line) => connection.console.info(line),
-				fleetChanged: () => undefined,
+				fleetChanged: (folder) => this.explorer?.fleetChanged(folder),
+				findingsChanged: (folder) => this.explorer?.findingsChanged(folder),
 				driftChanged: (folder) => driftChanged(connection, folder),
 				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
 			},
@@ -101,6 +104,7 @@ export class FleetscopeServer {
 		registerDrift(c, this.workspace, (what, fn) => this.guard(what, fn));
 		registerPromotion(c, this.workspace, (what, fn) => this.guard(what, fn));
 		registerPolicyTests(c, { workspace: this.workspace, documents: this.documents });
+		this.explorer = registerExplorer(c, { workspace: this.workspace, guard: (what, fn) => this.guard(what, fn), typingPause: () => this.open.typingPause() });
 
 		this.documents.onDidOpen((e) => {
 			this.open.opened(e.document.uri);

@@ -11,6 +11,7 @@ import { sizeNote } from '../engine/core/skip';
 import type { FleetModel } from '../engine/fleet/types';
 import { nodeFileSystem, readFileForValidation } from '../host/node-fs';
 import type { EnginePool } from './engines';
+import { FolderFindings } from './findings';
 import { FleetState, type Rediscovery, type RenderOutcome, type RenderSettings } from './fleet-state';
 
 /** A folder's settings file: where it is, and what it sets or its first mistake. */
@@ -25,6 +26,8 @@ export interface FolderEnv {
 	openText(rel: string): string | undefined;
 	engines: EnginePool;
 	log(line: string): void;
+	/** Keep every validated file's findings (the editor's explorer counts them); a one-shot CLI run does not. */
+	keepFindings?: boolean;
 }
 
 /** The outcome of validating one file of `Folder.validateAll`. */
@@ -57,6 +60,8 @@ export class Folder {
 	private settingsFileRead?: Promise<FolderSettingsFile | undefined>;
 	/** Absolute paths of repo-relative ones (`fileOf`). */
 	private readonly absolute = new Map<string, string>();
+	/** The findings of its files as last validated (kept when the env says so). */
+	readonly findings = new FolderFindings();
 
 	constructor(
 		/** The folder's `file:` URI (what the editor and the protocol name it by). */
@@ -166,6 +171,12 @@ export class Folder {
 
 	/** Validates one file of the folder: the editor's text where it is open, else the disk's. */
 	async validate(rel: string, settings: FleetscopeSettings): Promise<ValidatedFile> {
+		const file = await this.validateNow(rel, settings);
+		if (this.env.keepFindings) this.findings.record(rel, file.analysis);
+		return file;
+	}
+
+	private async validateNow(rel: string, settings: FleetscopeSettings): Promise<ValidatedFile> {
 		const engine = this.engine(settings);
 		try {
 			const open = this.env.openText(rel);
@@ -205,6 +216,7 @@ export class Folder {
 		const read: FileChange[] = [];
 		for (const c of changes) {
 			this.prefetched.delete(c.rel);
+			if (c.deleted) this.findings.forget(c.rel);
 			if (c.deleted) read.push({ path: c.rel, deleted: true });
 			else read.push({ path: c.rel, text: isYamlFile(c.rel) ? this.env.openText(c.rel) ?? (await readFile(this.fileOf(c.rel), 'utf8').catch(() => undefined)) : undefined });
 		}

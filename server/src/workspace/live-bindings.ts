@@ -32,7 +32,7 @@ export function describeSource(source: ContextSource, cluster: string): string {
 
 /** Why a cluster gets no connection, as its status. */
 export interface Off {
-	status: Extract<ClusterStatusName, 'no-context' | 'disabled' | 'untrusted'>;
+	status: Extract<ClusterStatusName, 'no-context' | 'disabled' | 'untrusted' | 'stopped'>;
 	message: string;
 }
 

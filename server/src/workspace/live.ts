@@ -6,6 +6,7 @@ import { isIncluded, isYamlFile } from '../engine/core/paths';
 import { RepoObjects } from '../engine/context/repo-objects';
 import { EMPTY_FLEET, isProductionEnvironment, type FleetCluster, type FleetModel } from '../engine/fleet/types';
 import { LIVE_FETCH_KINDS, liveFetchPlan } from '../engine/live/plan';
+import type { ClusterState } from '../engine/live/state';
 import { liveObjectsOfText } from '../engine/live/repo-objects';
 import { InstalledSchemas } from '../engine/rules/live/crd-schema';
 import type { LiveSchemas } from '../engine/schema/types';
@@ -47,6 +48,8 @@ export interface LiveServiceOptions {
 	cacheDir?: string | false;
 	/** How often kubeconfig files are checked for changes (ms). */
 	kubeconfigPollMs?: number;
+	/** Whether the user disconnected a cluster of a folder for this session (it is then not connected). */
+	paused?(folderUri: string, cluster: string): boolean;
 }
 
 /** One cluster of a folder's fleet and how it is reached. */
@@ -206,6 +209,7 @@ export class LiveConnections {
 				else if (!enabled) b.off = { status: 'disabled', message: 'live cluster state is off (fleetscope.live.enabled)' };
 				else if (!found) b.off = { status: 'no-context', message: noContextMessage(cluster.name) };
 				else if (!contexts.has(found.context)) b.off = { status: 'no-context', message: missingContextMessage(found.context, found.source, cluster.name, manager!.live.kubeconfig.files) };
+				else if (this.options.paused?.(folder.uri, cluster.name)) b.off = { status: 'stopped', message: 'disconnected for this session: Fleetscope: Connect Cluster connects it again' };
 				else {
 					b.manager = manager;
 					const per = wanted.get(manager!)!;
@@ -229,10 +233,10 @@ export class LiveConnections {
 	}
 
 	/** The clusters of a folder with a running connection: their contexts and the kubeconfig that reaches them. */
-	connected(folder: Folder): ConnectedCluster[] {
+	connected(folder: Folder): (ConnectedCluster & { state?: ClusterState })[] {
 		const fl = this.folders.get(folder);
 		if (!fl || !this.trusted) return [];
-		return fl.bindings.flatMap((b) => (b.manager && b.context ? [{ cluster: b.cluster.name, context: b.context, kubeconfig: b.manager.live.kubeconfig.config }] : []));
+		return fl.bindings.flatMap((b) => (b.manager && b.context ? [{ cluster: b.cluster.name, context: b.context, kubeconfig: b.manager.live.kubeconfig.config, state: b.manager.live.state(b.context) }] : []));
 	}
 
 	private managerFor(paths: string[]): Manager {

@@ -30,6 +30,8 @@ export interface WorkspaceHost {
 	clustersChanged(): void;
 	/** A folder's drift report changed (views refresh). */
 	driftChanged(folder: Folder): void;
+	/** A round of background validation of a folder ended with changed findings (views refresh; never per keystroke). */
+	findingsChanged?(folder: Folder): void;
 }
 
 export interface WorkspaceDeps {
@@ -42,6 +44,8 @@ export interface WorkspaceDeps {
 
 /** Quiet time after the last edit of a fleet-relevant document (or of a settings file) before it applies (ms). */
 const EDIT_QUIET_MS = 300;
+/** Validation rounds that end within this time of each other are announced once (ms). */
+const FINDINGS_QUIET_MS = 150;
 /** Documents whose kinds make up the fleet graph. */
 const FLEET_KINDS = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease|GitRepository|OCIRepository|ArtifactGenerator|Application|ApplicationSet)["']?\s*$/m;
 
@@ -58,16 +62,22 @@ export class Workspace {
 	private list: Folder[] = [];
 	private scanGeneration = 0;
 	private disposed = false;
+	/** `folderUri|cluster` of the clusters the user disconnected for this session (Fleetscope: Disconnect Cluster). */
+	readonly disconnected = new Set<string>();
 	/** Progress of the workspace scan (the status request shows it). */
 	scanProgress = { running: false, validated: 0, total: 0 };
 	/** Closed files to validate again, per folder (a live change, a render, a file event). */
 	private readonly queue = new Map<Folder, Set<string>>();
 	private draining = false;
+	/** The folder whose queued files are being validated now. */
+	private drainingFolder?: Folder;
 	/** Folders whose fleet is rediscovered soon, after edits to fleet-relevant open documents. */
 	private readonly rediscoveries = new Map<Folder, { timer: NodeJS.Timeout; files: Set<string> }>();
 	private readonly settingsFileEdits = new Map<Folder, NodeJS.Timeout>();
 	/** Open documents edited while they held fleet objects, or the settings file: closing them applies the disk's text again. */
 	private readonly editedOpen = new Map<Folder, Map<string, 'fleet' | 'settings-file'>>();
+	/** Per folder: the findings version last announced, and a pending announcement. */
+	private readonly announced = new Map<Folder, { version: number; timer?: NodeJS.Timeout }>();
 
 	constructor(
 		private readonly host: WorkspaceHost,
@@ -85,7 +95,7 @@ export class Workspace {
 					for (const folder of this.list) void this.guard('drift', () => this.drift.refresh(folder));
 				},
 			},
-			{ ...deps.live, schemas: deps.liveSchemas },
+			{ ...deps.live, schemas: deps.liveSchemas, paused: (folderUri, cluster) => this.disconnected.has(`${folderUri}|${cluster}`) },
 		);
 		this.drift = new DriftMonitor({
 			settings: (folder) => this.settings(folder),
@@ -102,7 +112,7 @@ export class Workspace {
 
 	addFolder(uri: string, root: string, name: string): Folder | undefined {
 		if (this.list.some((f) => f.root === root)) return undefined;
-		const folder: Folder = new Folder(uri, root, name, { openText: (rel: string): string | undefined => this.host.openText(folder, rel), engines: this.engines, log: (line) => this.host.log(line) });
+		const folder: Folder = new Folder(uri, root, name, { openText: (rel: string): string | undefined => this.host.openText(folder, rel), engines: this.engines, log: (line) => this.host.log(line), keepFindings: true });
 		this.list.push(folder);
 		// Innermost first: a file of a nested folder belongs to that folder (and its settings).
 		this.list.sort((a, b) => b.root.length - a.root.length);
@@ -178,6 +188,7 @@ export class Workspace {
 			if (!live()) return;
 		}
 		this.scanProgress.running = false;
+		for (const folder of this.list) this.findingsSettled(folder);
 		this.host.log(`Validated ${this.scanProgress.validated} workspace files in ${Date.now() - started} ms.`);
 		// The fleet model is known and static diagnostics are out: connect (or re-target) the clusters.
 		this.live.refresh();
@@ -224,6 +235,7 @@ export class Workspace {
 			while (this.queue.size > 0 && !this.disposed) {
 				const [folder, files] = this.queue.entries().next().value as [Folder, Set<string>];
 				this.queue.delete(folder);
+				this.drainingFolder = folder;
 				const started = Date.now();
 				const settings = await this.settings(folder);
 				const rels = [...files].filter((rel) => settings.validateWorkspace && isYamlFile(rel) && isIncluded(rel, settings) && this.owns(folder, rel));
@@ -231,10 +243,13 @@ export class Workspace {
 					if (f.internalError) this.host.log(`validating ${f.rel} failed: ${f.internalError}`);
 					if (this.host.openText(folder, f.rel) === undefined) this.host.publish(folder, f.rel, f.analysis?.findings ?? []);
 				}, () => !this.disposed && this.list.includes(folder));
+				this.drainingFolder = undefined;
+				this.findingsSettled(folder);
 				if (this.queue.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Date.now() - started)));
 			}
 		} finally {
 			this.draining = false;
+			this.drainingFolder = undefined;
 		}
 	}
 
@@ -312,7 +327,11 @@ export class Workspace {
 		if (await this.validatesInBackground(folder, rel)) {
 			const f = await folder.validate(rel, await this.settings(folder));
 			if (this.host.openText(folder, rel) === undefined) this.host.publish(folder, rel, f.analysis?.findings ?? []);
-		} else this.host.publish(folder, rel, []);
+		} else {
+			folder.findings.forget(rel);
+			this.host.publish(folder, rel, []);
+		}
+		this.findingsSettled(folder);
 	}
 
 	/** The user's settings changed: everything is judged again. */
@@ -356,6 +375,23 @@ export class Workspace {
 		return 'some';
 	}
 
+	/**
+	 * A round of background validation of a folder ended: tell the host once its findings changed,
+	 * unless more work for the folder is queued or the scan still runs (they end in a round too).
+	 */
+	private findingsSettled(folder: Folder): void {
+		if (this.disposed || this.queue.has(folder) || this.drainingFolder === folder || this.scanProgress.running) return;
+		const a = this.announced.get(folder) ?? { version: -1 };
+		this.announced.set(folder, a);
+		clearTimeout(a.timer);
+		a.timer = setTimeout(() => {
+			a.timer = undefined;
+			if (this.disposed || a.version === folder.findings.version || !this.list.includes(folder)) return;
+			a.version = folder.findings.version;
+			this.host.findingsChanged?.(folder);
+		}, FINDINGS_QUIET_MS);
+	}
+
 	/** Runs background work, logging a failure instead of letting it take the server down. */
 	private async guard<T>(what: string, fn: () => Promise<T> | T): Promise<T | undefined> {
 		try {
@@ -373,6 +409,7 @@ export class Workspace {
 		for (const { timer } of this.rediscoveries.values()) clearTimeout(timer);
 		for (const timer of this.settingsFileEdits.values()) clearTimeout(timer);
 		this.drift.dispose();
+		for (const a of this.announced.values()) clearTimeout(a.timer);
 		await this.live.dispose();
 	}
 }

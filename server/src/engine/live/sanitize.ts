@@ -1,4 +1,5 @@
 import { isPlainObject } from '../core/resource';
+import { sanitizeGitOps } from './gitops';
 import { STATE_FORMAT_VERSION, type ClusterState, type CrdState, type KindObjects, type ObjectMetaState, type ServedKind, type StateOrigin } from './state';
 
 /**
@@ -115,5 +116,7 @@ export function sanitizeState(raw: unknown, origin?: StateOrigin): ClusterState 
 	const context = str(raw.context);
 	if (context) state.context = context;
 	if (Array.isArray(raw.discoveryFailed)) state.discoveryFailed = raw.discoveryFailed.filter((g): g is string => typeof g === 'string');
+	const gitops = sanitizeGitOps(raw.gitops);
+	if (gitops.length > 0) state.gitops = gitops;
 	return state;
 }

@@ -3,8 +3,10 @@
  * serves, the CRD schemas installed there, and the metadata (never the content) of the objects of
  * the kinds asked for. Pure, JSON-serialisable data: the host fetches and watches it
  * (`server/src/host/live/`), caches it on disk and reads it from snapshots; the live checks read it.
- * Secret data never enters it: objects keep name, namespace, uid and labels only.
+ * Secret data never enters it: objects keep name, namespace, uid and labels only. The one exception
+ * to metadata only: the status that Flux, the Flux Operator and Argo CD report (`gitops`).
  */
+import type { GitOpsObjectState } from './gitops';
 
 /** A kind one API group/version serves (from discovery). */
 export interface ServedKind {
@@ -88,6 +90,8 @@ export interface ClusterState {
 	crds: CrdState[];
 	/** `group|kind` (`|Secret`, `apps|Deployment`) → the objects of that kind, for the kinds that were asked for. */
 	objects: Record<string, KindObjects>;
+	/** What the cluster's Flux Kustomizations and HelmReleases, Argo CD Applications and FluxReport say (status only; see gitops.ts). */
+	gitops?: GitOpsObjectState[];
 }
 
 export const STATE_FORMAT_VERSION = 1;

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { basename, join, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { builtinResources } from '../../engine/live/builtin-apis';
+import { gitopsStateOf, type GitOpsObjectState } from '../../engine/live/gitops';
 import { crdStateOf, metaOf, sanitizeState } from '../../engine/live/sanitize';
 import { kindKey, STATE_FORMAT_VERSION, type ClusterState, type CrdState, type KindObjects, type ServedKind } from '../../engine/live/state';
 
@@ -89,6 +90,7 @@ function readDumps(dir: string, cluster: string | undefined): LoadedSnapshot {
 	const builtin = builtinResources(Number.isFinite(minor) ? minor : 30);
 	const crds = new Map<string, CrdState>();
 	const objects = new Map<string, KindObjects>();
+	const gitops: GitOpsObjectState[] = [];
 	const byPlural = new Map(builtin.map((d) => [d.plural, d]));
 	for (const file of names) {
 		if (!/\.(ya?ml|json)$/.test(file) || file === versionFile) continue;
@@ -112,6 +114,9 @@ function readDumps(dir: string, cluster: string | undefined): LoadedSnapshot {
 			}
 			const meta = metaOf(o.metadata);
 			if (!meta) continue;
+			// The status of Flux and Argo CD objects is kept (the one exception to metadata only).
+			const g = gitopsStateOf(o);
+			if (g) gitops.push(g);
 			const key = kindKey(group, String(o.kind));
 			let k = objects.get(key);
 			if (!k) {
@@ -139,6 +144,7 @@ function readDumps(dir: string, cluster: string | undefined): LoadedSnapshot {
 		served,
 		crds: [...crds.values()],
 		objects: Object.fromEntries(objects),
+		...(gitops.length > 0 ? { gitops } : {}),
 	};
 	return { state, warnings };
 }

@@ -1,8 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { crdStateOf, metaOf } from '../../engine/live/sanitize';
-import { kindKey, STATE_FORMAT_VERSION, stateAge, type ClusterState, type CrdState, type KindObjects, type ObjectMetaState, type ServedKind } from '../../engine/live/state';
+import { stateAge, type ClusterState } from '../../engine/live/state';
 import type { StateCache } from './cache';
-import { KubeClient, METADATA_LIST, METADATA_OBJECT, type WatchHandle } from './client';
+import { KubeClient, METADATA_OBJECT, type WatchHandle } from './client';
+import { ClusterModel, CRD_PATH, pathOf, type KindRequest, type Scope } from './cluster-model';
 import { KubeRequestError, type FailureKind } from './errors';
 import { authMethod, forContext } from './kubeconfig';
 import { Redactor } from './redact';
@@ -17,11 +17,7 @@ import { retryable, type ClusterStatus, type ClusterStatusKind } from './status'
  * `cached`. Subscribers get the state and ONE status; the log gets one line per status change.
  */
 
-export interface KindRequest {
-	/** API group, '' for core. */
-	group: string;
-	kind: string;
-}
+export type { KindRequest } from './cluster-model';
 
 export interface ConnectionOptions {
 	context: string;
@@ -54,43 +50,8 @@ export interface StateChange {
 	status: ClusterStatus;
 }
 
-const NAMESPACE: KindRequest = { group: '', kind: 'Namespace' };
-const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-const PAGE = 500;
-
-/** One list-and-watch unit: a kind, cluster-wide or in one namespace. */
-interface Scope {
-	key: string;
-	group: string;
-	kind: string;
-	plural: string;
-	groupVersion: string;
-	namespaced: boolean;
-	namespace?: string;
-	rv: string;
-	items: Map<string, ObjectMetaState>;
-}
-
 /** Thrown inside the sync loop to start over at once (a CRD the watch set depends on changed). */
 class Resync extends Error {}
-
-function pathOf(s: { groupVersion: string; plural: string; namespace?: string }): string {
-	const base = s.groupVersion.includes('/') ? `/apis/${s.groupVersion}` : `/api/${s.groupVersion}`;
-	return s.namespace !== undefined ? `${base}/namespaces/${encodeURIComponent(s.namespace)}/${s.plural}` : `${base}/${s.plural}`;
-}
-
-async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-		while (next < items.length) {
-			const i = next++;
-			out[i] = await fn(items[i]);
-		}
-	});
-	await Promise.all(workers);
-	return out;
-}
 
 export class ClusterConnection {
 	private readonly redactor: Redactor;
@@ -111,14 +72,8 @@ export class ClusterConnection {
 	private generation = 0;
 	private resyncTimer?: NodeJS.Timeout;
 	private pendingResync?: (e: Error) => void;
-	// The live model, mutated by watch events and frozen into `currentState` on emit.
-	private served: Record<string, ServedKind[]> = {};
-	private discoveryFailed: string[] = [];
-	private crds = new Map<string, CrdState>();
-	private crdRv = '';
-	private scopes: Scope[] = [];
-	private coverage = new Map<string, Omit<KindObjects, 'items'>>();
-	private version?: ClusterState['version'];
+	/** The live model, mutated by lists and watch events, frozen into `currentState` on emit. */
+	private model = new ClusterModel();
 	private lastSuccess?: string;
 
 	constructor(private options: ConnectionOptions) {
@@ -336,159 +291,21 @@ export class ClusterConnection {
 		return err.kind;
 	}
 
-	/** Version, discovery, CRDs and the lists of every scope. */
+	/** Version, discovery, CRDs and the lists of every scope; the status says what could not be listed. */
 	private async sync(client: KubeClient, watching: boolean): Promise<void> {
-		const version = await client.get<{ major?: string; minor?: string; gitVersion?: string }>('/version');
-		this.version = { major: String(version.major ?? ''), minor: String(version.minor ?? ''), gitVersion: String(version.gitVersion ?? '') };
-		await this.discover(client);
-		await this.listCrds(client);
-		const wanted = [NAMESPACE, ...(this.options.kinds ?? [])].filter((k, i, all) => all.findIndex((x) => x.group === k.group && x.kind === k.kind) === i);
-		const scopes: Scope[] = [];
-		this.coverage = new Map();
-		for (const k of wanted) {
-			const served = this.servedAs(k);
-			if (!served) continue; // not served: nothing to list (live-api-not-served says so where it matters)
-			const { groupVersion, def } = served;
-			const base = { group: k.group, kind: k.kind, plural: def.plural, groupVersion, namespaced: def.namespaced, rv: '', items: new Map<string, ObjectMetaState>() };
-			const key = kindKey(k.group, k.kind);
-			try {
-				const all: Scope = { ...base, key };
-				await this.list(client, all);
-				scopes.push(all);
-				this.coverage.set(key, { group: k.group, kind: k.kind, namespaced: def.namespaced, coverage: 'complete' });
-			} catch (e) {
-				if (!(e instanceof KubeRequestError) || e.kind !== 'forbidden') throw e;
-				// Cluster-wide listing forbidden: namespace-scoped RBAC may still allow the namespaces the repo deploys to.
-				const allowed: string[] = [];
-				const denied: string[] = [];
-				if (def.namespaced) {
-					for (const ns of this.options.namespaces ?? []) {
-						const s: Scope = { ...base, key: `${key}|${ns}`, namespace: ns, items: new Map() };
-						try {
-							await this.list(client, s);
-							scopes.push(s);
-							allowed.push(ns);
-						} catch (e2) {
-							if (!(e2 instanceof KubeRequestError) || e2.kind !== 'forbidden') throw e2;
-							denied.push(ns);
-						}
-					}
-				}
-				const reason = `${e.message}${denied.length > 0 && allowed.length > 0 ? `; also in ${denied.join(', ')}` : ''}`;
-				this.coverage.set(key, { group: k.group, kind: k.kind, namespaced: def.namespaced, coverage: allowed.length > 0 ? 'partial' : 'forbidden', ...(allowed.length > 0 ? { namespaces: allowed } : {}), reason });
-			}
-		}
-		this.scopes = scopes;
+		const notListed = await this.model.fetch(client, this.options.kinds ?? [], this.options.namespaces ?? []);
 		this.lastSuccess = this.clock().toISOString();
-		const forbidden = [...this.coverage.entries()].filter(([, c]) => c.coverage !== 'complete').map(([k]) => k);
 		this.currentState = this.freeze();
-		if (forbidden.length > 0) {
-			const what = forbidden.map((k) => {
-				const c = this.coverage.get(k)!;
-				return c.coverage === 'partial' ? `${c.kind} outside ${c.namespaces!.join(', ')}` : c.kind;
-			});
-			this.setStatus(this.makeStatus('forbidden-partial', `connected (Kubernetes ${this.version.gitVersion}), but not allowed to list ${what.join(', ')}: references to them are not checked`, { forbidden }));
+		const gitVersion = this.model.version?.gitVersion ?? '';
+		if (notListed.length > 0) {
+			this.setStatus(this.makeStatus('forbidden-partial', `connected (Kubernetes ${gitVersion}), but not allowed to list ${notListed.join(', ')}: references to them are not checked`, { forbidden: this.model.forbiddenKeys() }));
 		} else {
-			this.setStatus(this.makeStatus('connected', `connected (Kubernetes ${this.version.gitVersion})${watching && this.options.watch !== false ? ', watching' : ''}`));
+			this.setStatus(this.makeStatus('connected', `connected (Kubernetes ${gitVersion})${watching && this.options.watch !== false ? ', watching' : ''}`));
 		}
-	}
-
-	private servedAs(k: KindRequest): { groupVersion: string; def: ServedKind } | undefined {
-		let found: { groupVersion: string; def: ServedKind } | undefined;
-		for (const [gv, kinds] of Object.entries(this.served)) {
-			const g = gv.includes('/') ? gv.slice(0, gv.lastIndexOf('/')) : '';
-			if (g !== k.group) continue;
-			const def = kinds.find((x) => x.kind === k.kind && x.verbs.includes('list'));
-			// The first listed version is the group's preferred one (discovery order).
-			if (def && !found) found = { groupVersion: gv, def };
-		}
-		return found;
-	}
-
-	private async discover(client: KubeClient): Promise<void> {
-		const served: Record<string, ServedKind[]> = {};
-		const failed: string[] = [];
-		const core = await client.get<{ versions?: string[] }>('/api');
-		const groups = await client.get<{ groups?: { name: string; versions: { groupVersion: string }[]; preferredVersion?: { groupVersion: string } }[] }>('/apis');
-		const gvs: string[] = [...(core.versions ?? [])];
-		for (const g of groups.groups ?? []) {
-			const preferred = g.preferredVersion?.groupVersion;
-			const versions = g.versions.map((v) => v.groupVersion);
-			gvs.push(...(preferred && versions.includes(preferred) ? [preferred, ...versions.filter((v) => v !== preferred)] : versions));
-		}
-		await pool(gvs, 8, async (gv) => {
-			try {
-				const list = await client.get<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`);
-				// Subresources (`deployments/scale`) are not kinds of their own.
-				served[gv] = (list.resources ?? []).filter((r) => !r.name.includes('/')).map((r) => ({ kind: r.kind, plural: r.name, namespaced: r.namespaced, verbs: r.verbs ?? [] }));
-			} catch (e) {
-				// An aggregated API that is down (metrics.k8s.io answering 503) must not fail the whole cluster.
-				if (e instanceof KubeRequestError && (e.kind === 'http' || e.kind === 'not-found' || e.kind === 'forbidden')) failed.push(gv.includes('/') ? gv.slice(0, gv.lastIndexOf('/')) : '');
-				else throw e;
-			}
-		});
-		// Keep discovery order: preferred versions first.
-		this.served = Object.fromEntries(gvs.filter((gv) => served[gv]).map((gv) => [gv, served[gv]]));
-		this.discoveryFailed = [...new Set(failed)];
-	}
-
-	private async listCrds(client: KubeClient): Promise<void> {
-		this.crds = new Map();
-		this.crdRv = '';
-		let cont = '';
-		try {
-			do {
-				const page = await client.get<{ items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } }>(`${CRD_PATH}?limit=100${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
-				for (const item of page.items ?? []) {
-					const c = crdStateOf(item);
-					if (c) this.crds.set(kindKey(c.group, c.kind), c);
-				}
-				this.crdRv = page.metadata?.resourceVersion ?? this.crdRv;
-				cont = page.metadata?.continue ?? '';
-			} while (cont);
-		} catch (e) {
-			if (!(e instanceof KubeRequestError) || e.kind !== 'forbidden') throw e;
-			this.coverage.set('apiextensions.k8s.io|CustomResourceDefinition', { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', namespaced: false, coverage: 'forbidden', reason: e.message });
-			this.crdRv = 'forbidden';
-		}
-	}
-
-	/** Lists one scope (metadata only, paginated) into its item map; sets its resourceVersion. */
-	private async list(client: KubeClient, s: Scope): Promise<void> {
-		s.items = new Map();
-		let cont = '';
-		do {
-			const page = await client.get<{ items?: { metadata?: unknown }[]; metadata?: { resourceVersion?: string; continue?: string } }>(`${pathOf(s)}?limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, METADATA_LIST);
-			for (const item of page.items ?? []) {
-				const m = metaOf(item.metadata);
-				if (m) s.items.set(`${m.namespace ?? ''}/${m.name}`, m);
-			}
-			s.rv = page.metadata?.resourceVersion ?? s.rv;
-			cont = page.metadata?.continue ?? '';
-		} while (cont);
 	}
 
 	private freeze(): ClusterState {
-		const objects: Record<string, KindObjects> = {};
-		for (const [key, c] of this.coverage) objects[key] = { ...c, items: [] };
-		for (const s of this.scopes) {
-			const key = kindKey(s.group, s.kind);
-			const o = (objects[key] ??= { group: s.group, kind: s.kind, namespaced: s.namespaced, coverage: 'complete', items: [] });
-			for (const m of s.items.values()) o.items.push(m);
-		}
-		delete objects['apiextensions.k8s.io|CustomResourceDefinition'];
-		return {
-			formatVersion: STATE_FORMAT_VERSION,
-			cluster: this.cluster,
-			context: this.context,
-			origin: 'live',
-			fetchedAt: this.lastSuccess ?? this.clock().toISOString(),
-			version: this.version ?? { major: '', minor: '', gitVersion: '' },
-			served: this.served,
-			...(this.discoveryFailed.length > 0 ? { discoveryFailed: this.discoveryFailed } : {}),
-			crds: [...this.crds.values()],
-			objects,
-		};
+		return this.model.freeze(this.cluster, this.context, this.lastSuccess ?? this.clock().toISOString());
 	}
 
 	private emitSoon(): void {
@@ -502,7 +319,7 @@ export class ClusterConnection {
 	private emitNow(): void {
 		clearTimeout(this.emitTimer);
 		this.emitTimer = undefined;
-		if (!this.version) return;
+		if (!this.model.version) return;
 		this.currentState = this.freeze();
 		this.notify();
 		if (this.options.cache) this.saveTimer ??= setTimeout(() => this.flushCache(), 5000);
@@ -516,8 +333,15 @@ export class ClusterConnection {
 			this.pendingResync = fail;
 			// Stopped or re-targeted while the sync ran: start over (or end) at once.
 			if (this.stopped || gen !== this.generation) return fail(new Resync());
-			for (const s of this.scopes) this.watchScope(client, s).catch(fail);
-			if (this.crdRv !== 'forbidden') this.watchCrds(client).catch(fail);
+			for (const s of this.model.scopes) this.watchScope(client, s).catch(fail);
+			const gitops = this.model.gitops;
+			for (const s of gitops.scopes()) {
+				const onEvent = (type: string, object: Record<string, unknown>) => {
+					if (gitops.event(s, type, object)) this.changed();
+				};
+				this.watchLoop(client, s.path, 'application/json', () => s.rv, onEvent, () => gitops.relist(client, s)).catch(fail);
+			}
+			if (this.model.crdRv !== 'forbidden') this.watchCrds(client).catch(fail);
 		});
 	}
 
@@ -553,6 +377,12 @@ export class ClusterConnection {
 		}
 	}
 
+	/** A watch event changed the model: a new state soon. */
+	private changed(): void {
+		this.lastSuccess = this.clock().toISOString();
+		this.emitSoon();
+	}
+
 	private watchScope(client: KubeClient, s: Scope): Promise<void> {
 		return this.watchLoop(
 			client,
@@ -560,18 +390,9 @@ export class ClusterConnection {
 			METADATA_OBJECT,
 			() => s.rv,
 			(type, object) => {
-				const rv = (object.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-				if (rv) s.rv = rv;
-				if (type === 'BOOKMARK') return;
-				const m = metaOf(object.metadata);
-				if (!m) return;
-				const id = `${m.namespace ?? ''}/${m.name}`;
-				if (type === 'DELETED') s.items.delete(id);
-				else s.items.set(id, m);
-				this.lastSuccess = this.clock().toISOString();
-				this.emitSoon();
+				if (this.model.scopeEvent(s, type, object)) this.changed();
 			},
-			() => this.list(client, s),
+			() => this.model.list(client, s),
 		);
 	}
 
@@ -580,26 +401,18 @@ export class ClusterConnection {
 			client,
 			CRD_PATH,
 			'application/json',
-			() => this.crdRv,
+			() => this.model.crdRv,
 			(type, object) => {
-				const rv = (object.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
-				if (rv) this.crdRv = rv;
-				if (type === 'BOOKMARK') return;
-				const c = crdStateOf(object);
+				const c = this.model.crdEvent(type, object);
 				if (!c) return;
-				const key = kindKey(c.group, c.kind);
-				if (type === 'DELETED') this.crds.delete(key);
-				else this.crds.set(key, c);
-				this.updateServed(c, type === 'DELETED');
-				this.lastSuccess = this.clock().toISOString();
-				this.emitSoon();
+				this.changed();
 				// A kind the repo deploys appeared or went away: its objects need a list and a watch of their own.
 				if ((this.options.kinds ?? []).some((k) => k.group === c.group && k.kind === c.kind)) {
-					const listed = this.scopes.some((s) => s.group === c.group && s.kind === c.kind);
+					const listed = this.model.scopes.some((s) => s.group === c.group && s.kind === c.kind);
 					if (listed === (type === 'DELETED')) this.restartLoopSoon();
 				}
 			},
-			async () => this.listCrds(client),
+			async () => this.model.listCrds(client),
 		);
 	}
 
@@ -608,22 +421,5 @@ export class ClusterConnection {
 			this.resyncTimer = undefined;
 			this.restartLoop();
 		}, 200);
-	}
-
-	/** Discovery of a CRD's group follows the CRD: its served versions serve its kind. */
-	private updateServed(c: CrdState, deleted: boolean): void {
-		const next: Record<string, ServedKind[]> = {};
-		for (const [gv, kinds] of Object.entries(this.served)) {
-			const rest = gv.startsWith(`${c.group}/`) ? kinds.filter((k) => k.kind !== c.kind) : kinds;
-			if (rest.length > 0) next[gv] = rest;
-		}
-		if (!deleted) {
-			for (const v of c.versions) {
-				if (!v.served) continue;
-				const gv = `${c.group}/${v.name}`;
-				next[gv] = [...(next[gv] ?? []), { kind: c.kind, plural: c.plural, namespaced: c.namespaced, verbs: ['get', 'list', 'watch'] }];
-			}
-		}
-		this.served = next;
 	}
 }

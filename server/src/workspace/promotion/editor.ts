@@ -6,6 +6,8 @@ import { promotionCompliance } from './compliance';
 import { executePromotion, PromotionError } from './execute';
 import { listPromotionPullRequests } from './list';
 import { planPromotion, type PlanOutcome } from './plan';
+import { resolveScm } from '../../host/scm/provider';
+import { parseRemoteUrl } from '../../host/scm/remote-url';
 import type { FleetscopeSettings } from '../../../../shared/settings';
 
 /**
@@ -44,8 +46,12 @@ async function gitOf(folder: Folder, env: Record<string, string | undefined>): P
 /** The plan, for the diff preview: nothing is written. */
 export async function promotionPlan(folder: Folder, p: PromotionParams, host: PromotionHost): Promise<PromotionPlanResult> {
 	const env = envWith(undefined);
-	const planned = await plan(folder, p, host, await gitOf(folder, env), env);
-	return planned.ok ? { plan: planned.plan } : { error: planned.error };
+	const git = await gitOf(folder, env);
+	const planned = await plan(folder, p, host, git, env);
+	if (!planned.ok) return { error: planned.error };
+	const remote = git ? parseRemoteUrl((await git.config('remote.origin.url')) ?? '') : undefined;
+	const scm = remote ? resolveScm(remote, env) : undefined;
+	return { plan: planned.plan, ...(scm ? { host: scm.kind } : {}), hostToken: scm?.token !== undefined };
 }
 
 /** Plans again (the tree may have changed since the preview) and, when no gate blocks, pushes after the user confirms. */

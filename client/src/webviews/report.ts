@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { LSPErrorCodes, ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { ComplianceReportRequest, type ComplianceReportResult } from '../../shared/protocol';
-import { requestType } from './protocol';
-import { withWebviewCsp } from './webview-html';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
+import { ComplianceReportRequest, type ComplianceReportResult } from '../../../shared/protocol';
+import type { Ctx } from '../ctx';
+import { withWebviewCsp } from './html';
 
 /** The open report panel of each folder. */
 const panels = new Map<string, vscode.WebviewPanel>();
@@ -13,24 +13,15 @@ const panels = new Map<string, vscode.WebviewPanel>();
  * and a CSP that lets nothing load. The HTML is self-contained, so "Save as HTML…" writes the
  * very file an auditor can open anywhere.
  */
-export function registerComplianceReport(client: () => LanguageClient | undefined, log: vscode.LogOutputChannel): vscode.Disposable {
-	return vscode.commands.registerCommand('fleetscope.complianceReport', () => complianceReport(client(), log));
-}
-
-async function complianceReport(client: LanguageClient | undefined, log: vscode.LogOutputChannel): Promise<void> {
-	if (!client?.isRunning()) {
-		const choice = await vscode.window.showWarningMessage('The Fleetscope language server is not running, so there is no compliance report.', 'Restart', 'Show Output');
-		if (choice === 'Restart') await vscode.commands.executeCommand('fleetscope.restartServer');
-		else if (choice === 'Show Output') log.show();
-		return;
-	}
+export async function complianceReport(ctx: Ctx): Promise<void> {
+	const log = ctx.log;
 	const folder = await pickFolder();
 	if (!folder) return;
 	let result: ComplianceReportResult;
 	try {
 		result = await vscode.window.withProgress(
 			{ location: vscode.ProgressLocation.Notification, title: `Fleetscope: building the compliance report of ${folder.name}…`, cancellable: true },
-			(_progress, token) => client.sendRequest(requestType(ComplianceReportRequest.type), { folderUri: folder.uri.toString() }, token),
+			(_progress, token) => ctx.request(ComplianceReportRequest.type, { folderUri: folder.uri.toString() }, token),
 		);
 	} catch (e) {
 		if (wasCancelled(e)) return;
