@@ -79,6 +79,18 @@ export class FleetState {
 		return this.lastRenders;
 	}
 
+	/**
+	 * What one cluster receives: the last evaluation's render, else one made now and not kept (rendering
+	 * off, not evaluated yet, or a host that needs a single cluster: `fleetscope render`, the explorer's
+	 * Render Cluster, drift).
+	 */
+	renderOf(cluster: string, model: FleetModel = this.model): ClusterRender | undefined {
+		const hit = this.lastRenders.find((r) => r.cluster === cluster);
+		if (hit) return hit;
+		const c = model.clusters.find((x) => x.name === cluster);
+		return c ? new TargetRenderer(this.store).renderAll({ ...model, clusters: [c] })[0] : undefined;
+	}
+
 	/** These files changed on disk or in the editor (`files` is the repository's file list now): forget their texts and discover again. */
 	rediscover(changed: readonly string[], files: readonly string[]): Rediscovery {
 		const before = this.reader.files().length;
