@@ -1,4 +1,4 @@
-// Bundles the three entry points. Type checking is separate (`npm run typecheck`).
+// Bundles the entry points: the extension, the language server, the CLI and the two simulators (tests and demo). Type checking is separate (`npm run typecheck`).
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -35,6 +35,8 @@ const entries = [
 	{ entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 	// The Kubernetes API simulator of the tests and the demo: built beside the rest, never packaged (.vscodeignore is a whitelist).
 	{ entryPoints: ['tools/kube-sim/main.ts'], outfile: 'dist/kube-sim.js' },
+	// The GitHub API simulator of the demo (promotion pull requests land there); never packaged either.
+	{ entryPoints: ['tools/scm-sim/main.ts'], outfile: 'dist/scm-sim.js' },
 ];
 
 async function main() {

@@ -2,60 +2,25 @@
 // demo and the end-to-end test: one HTTPS server per cluster fixture on 127.0.0.1, each with its
 // own CA, and a kubeconfig with one context per cluster. Runs as a child process in its own
 // process group, so stopping it never leaves a server behind.
-import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { processGroup } from './process-group.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { rmSync } from 'node:fs';
+import { startTool } from './tool-process.mjs';
 
 /**
  * Starts the clusters of `fixtures` and writes `kubeconfig` (replaced, not merged: the CAs are new
  * at every start). Resolves once every server listens.
- * @param {{ fixtures: string[], kubeconfig: string, log?: (line: string) => void, timeoutMs?: number }} options
+ * `gitDir`: the repository whose commits the fixtures' `${GIT_HEAD}` stand for (default: this one).
+ * @param {{ fixtures: string[], kubeconfig: string, gitDir?: string, log?: (line: string) => void, timeoutMs?: number }} options
  * @returns {Promise<{ clusters: { name: string, url: string, context: string }[], kubeconfig: string, stop: () => Promise<void>, exit: Promise<number | string>, output: () => string }>}
  */
-export async function startSimulatedClusters({ fixtures, kubeconfig, log = (l) => console.error(l), timeoutMs = 60_000 }) {
-	const bundle = join(ROOT, 'dist', 'kube-sim.js');
-	if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
+export async function startSimulatedClusters({ fixtures, kubeconfig, gitDir, log = (l) => console.error(l), timeoutMs = 60_000 }) {
 	rmSync(kubeconfig, { force: true });
-	const args = [bundle, ...fixtures.flatMap((f) => ['--cluster', f]), '--kubeconfig', kubeconfig];
-	log(`$ node ${args.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}`);
-	const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	const { exit, stop } = processGroup(child);
 	const clusters = [];
-	const ready = new Promise((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`kube-sim did not start within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
-		let buffer = '';
-		child.stdout.on('data', (d) => {
-			output += d;
-			buffer += d;
-			let nl;
-			while ((nl = buffer.indexOf('\n')) !== -1) {
-				const line = buffer.slice(0, nl);
-				buffer = buffer.slice(nl + 1);
-				// `kube-sim: prod-us-east-1 on https://127.0.0.1:40123 (context arn:aws:eks:...)`
-				const m = /^kube-sim: (\S+) on (\S+) \(context (.+)\)$/.exec(line);
-				if (m) clusters.push({ name: m[1], url: m[2], context: m[3] });
-				if (line.startsWith('ready')) {
-					clearTimeout(timer);
-					resolve();
-				}
-			}
-		});
-		child.stderr.on('data', (d) => (output += d));
-		void exit.then((code) => {
-			clearTimeout(timer);
-			reject(new Error(`kube-sim exited (${code}) before it was ready:\n${output}`));
-		});
-	});
-	try {
-		await ready;
-	} catch (e) {
-		await stop();
-		throw e;
-	}
-	return { clusters, kubeconfig, stop, exit, output: () => output };
+	const onLine = (line) => {
+		// `kube-sim: prod-us-east-1 on https://127.0.0.1:40123 (context arn:aws:eks:...)`
+		const m = /^kube-sim: (\S+) on (\S+) \(context (.+)\)$/.exec(line);
+		if (m) clusters.push({ name: m[1], url: m[2], context: m[3] });
+	};
+	const args = [...fixtures.flatMap((f) => ['--cluster', f]), '--kubeconfig', kubeconfig, ...(gitDir ? ['--git-dir', gitDir] : [])];
+	const tool = await startTool({ bundle: 'kube-sim.js', args, onLine, log, timeoutMs });
+	return { clusters, kubeconfig, ...tool };
 }

@@ -5,16 +5,20 @@
 // on Kubernetes 1.35, prod-us-east-1 on 1.27, see tools/kube-sim/fixtures) with a kubeconfig of their
 // own, and opens the example fleet repository in real VS Code in the browser (code-server on
 // 127.0.0.1, port 8080 or the next free one), whose language server reads that kubeconfig, so live
-// diagnostics show up at once. Runs until Ctrl+C, which stops code-server and the clusters.
+// diagnostics show up at once. The folder opened is a fresh copy of examples/fleet in the demo
+// profile, with a git history and a bare remote of its own, and a GitHub API simulator on 127.0.0.1
+// receives its promotion pull requests (scripts/demo-fleet.mjs): `Fleetscope: Promote...` runs end
+// to end. Runs until Ctrl+C, which stops code-server, the clusters and the simulator.
 //
 // Env: PORT (first port to try, default 8080), FLEETSCOPE_DEMO_FOLDER (folder to open instead of
-// examples/fleet; the simulated clusters are then not started and your own KUBECONFIG is used),
+// the example fleet; the simulators are then not started and your own KUBECONFIG is used),
 // FLEETSCOPE_CACHE_DIR / XDG_CACHE_HOME (where code-server and the demo profile live).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server.mjs';
+import { prepareDemoFleet, startGitHubSimulator } from './demo-fleet.mjs';
 import { startSimulatedClusters } from './kube-sim.mjs';
 import { installNeeded } from './preflight.mjs';
 
@@ -30,13 +34,6 @@ function sh(cmd, args) {
 	}
 }
 
-function demoFolder() {
-	if (process.env.FLEETSCOPE_DEMO_FOLDER) return resolve(process.env.FLEETSCOPE_DEMO_FOLDER);
-	for (const candidate of ['examples/fleet', 'examples']) {
-		if (existsSync(join(ROOT, candidate))) return join(ROOT, candidate);
-	}
-	return ROOT;
-}
 
 async function main() {
 	const why = installNeeded();
@@ -62,10 +59,11 @@ async function main() {
 	writeUserSettings(userDataDir);
 	installExtension(cs, join(ROOT, 'fleetscope.vsix'), { extensionsDir, userDataDir, log });
 
-	const folder = demoFolder();
+	const own = process.env.FLEETSCOPE_DEMO_FOLDER ? resolve(process.env.FLEETSCOPE_DEMO_FOLDER) : undefined;
 	// The example fleet's Fleet file names EKS contexts; the simulated clusters answer for staging and
 	// for prod-us-east-1 (production.yaml's planted differences are written against its claim).
 	let sims;
+	let github;
 	let server;
 	let env = cs.env;
 	let stopping = false;
@@ -74,19 +72,28 @@ async function main() {
 	const stop = async (why) => {
 		if (stopping) return;
 		stopping = true;
-		log(`${why}: stopping code-server${sims ? ' and the simulated clusters' : ''}...`);
-		await Promise.all([server?.stop(), sims?.stop()]);
+		log(`${why}: stopping code-server${sims ? ', the simulated clusters and the GitHub simulator' : ''}...`);
+		await Promise.all([server?.stop(), sims?.stop(), github?.stop()]);
 		process.exit(0);
 	};
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(sig));
-	if (folder === join(ROOT, 'examples', 'fleet')) {
-		sims = await startSimulatedClusters({
-			fixtures: ['staging', 'production'].map((f) => join(ROOT, 'tools', 'kube-sim', 'fixtures', `${f}.yaml`)),
-			kubeconfig: join(demo, 'kubeconfig'),
-			log,
-		});
+	let folder = own;
+	if (!own) {
+		folder = prepareDemoFleet({ source: join(ROOT, 'examples', 'fleet'), dir: join(demo, 'repository'), log }).folder;
+		github = await startGitHubSimulator({ log, onRequest: (line) => log(`GitHub simulator: ${line}`) });
+		try {
+			sims = await startSimulatedClusters({
+				fixtures: ['staging', 'production'].map((f) => join(ROOT, 'tools', 'kube-sim', 'fixtures', `${f}.yaml`)),
+				kubeconfig: join(demo, 'kubeconfig'),
+				gitDir: folder,
+				log,
+			});
+		} catch (e) {
+			await github.stop();
+			throw e;
+		}
 		// The demo's own kubeconfig and live-state cache: your ~/.kube/config and cache are left alone.
-		env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: demo };
+		env = { ...cs.env, KUBECONFIG: sims.kubeconfig, FLEETSCOPE_CACHE_DIR: demo, GITHUB_API_URL: github.url };
 		void sims.exit.then((code) => !stopping && log(`the simulated clusters exited (${code}): live diagnostics now come from the cache. Output:\n${sims.output().slice(-2000)}`));
 	}
 	const port = await freePort(Number(process.env.PORT) || 8080);
@@ -94,18 +101,21 @@ async function main() {
 	try {
 		server = await startCodeServer({ ...cs, env }, { port, folder, userDataDir, extensionsDir, logFile, log });
 	} catch (e) {
-		await sims?.stop();
+		await Promise.all([sims?.stop(), github?.stop()]);
 		throw e;
 	}
 	const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
 	const bar = '='.repeat(Math.min(100, url.length + 4));
 	const clusters = sims ? `\n\n  Simulated clusters (kubeconfig ${sims.kubeconfig}):\n${sims.clusters.map((c) => `    ${c.name} at ${c.url}`).join('\n')}` : '';
-	console.log(`\n${bar}\n  Fleetscope demo: VS Code with Fleetscope, opened on ${folder}\n\n  ${url}${clusters}\n\n  (code-server log: ${logFile}; Ctrl+C stops)\n${bar}\n`);
+	const promotion = github
+		? `\n\n  Promotion: orders-api is behind in production. Run "Fleetscope: Promote..." (or the Promotion view's\n  inline action). The live gate stops it: the simulated staging cluster reports its apps Kustomization failing;\n  override it with a reason to go on. The pull request goes to the GitHub simulator at ${github.url}.\n  When asked for a token, choose "Enter a token" and paste: ${github.token}\n  (${folder} is a fresh copy of examples/fleet at every start; its remote is a bare repository beside it.)`
+		: '';
+	console.log(`\n${bar}\n  Fleetscope demo: VS Code with Fleetscope, opened on ${folder}\n\n  ${url}${clusters}${promotion}\n\n  (code-server log: ${logFile}; Ctrl+C stops)\n${bar}\n`);
 
 	const code = await server.exit;
 	if (!stopping) {
 		log(`code-server exited on its own (${code}); see ${logFile}.`);
-		await sims?.stop();
+		await Promise.all([sims?.stop(), github?.stop()]);
 		process.exit(1);
 	}
 }

@@ -912,7 +912,7 @@ export interface PromoteParams extends PromotionParams {
 
 export type PromoteResult =
 	| { result: 'pushed' | 'unchanged' | 'declined' | 'blocked' | 'up-to-date'; branch: string; remote: string; pullRequest?: PromotionPullRequest; compareUrl?: string; warnings: string[] }
-	| { error: string; pushed: boolean };
+	| { error: string; pushed: boolean; /** The host refused the editor's token (401): the editor forgets the one it kept. */ tokenRejected?: boolean };
 
 /** Asked by the server, once, right before it pushes: the editor answers with a modal naming the branch and the remote. */
 export namespace ConfirmPushRequest {

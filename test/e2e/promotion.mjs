@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { answerDialog, pick, runCommand } from './workbench.mjs';
 
 export const PROMOTION_BRANCH = 'fleetscope/promote/checkout/production';
 const REMOTE_URL = 'https://github.com/acme/fleet.git';
@@ -14,7 +15,7 @@ const REMOTE_URL = 'https://github.com/acme/fleet.git';
 /** The repository and the GitHub test server; `env` goes to code-server (its language server reads it). */
 export async function promotionFixture(dir) {
 	const { checkoutFleet } = await import('../promotion/fleet-fixture.ts');
-	const { githubServer } = await import('../scm/github-server.ts');
+	const { githubServer } = await import('../../tools/scm-sim/github.ts');
 	const remote = join(dir, 'remote.git');
 	const work = join(dir, 'fleet');
 	// Staging got its version a month ago: the soak gate passes; the repository's own identity signs the commit.
@@ -38,30 +39,6 @@ export async function promotionFixture(dir) {
 	return { work, remote, gh, env: { GITHUB_API_URL: gh.url }, branches: () => git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], remote).trim().split('\n') };
 }
 
-async function runCommand(page, title) {
-	await page.keyboard.press('F1');
-	const input = page.locator('.quick-input-widget input');
-	await input.waitFor({ state: 'visible' });
-	await input.fill(`>${title}`);
-	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-	await page.keyboard.press('Enter');
-}
-
-/** Picks the quick pick row that contains `text`. */
-async function pick(page, text) {
-	const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-	await row.waitFor({ state: 'visible', timeout: 60_000 });
-	await row.click();
-}
-
-/** Clicks a button of the modal dialog whose message contains `message`. */
-async function answerDialog(page, message, button) {
-	const dialog = page.locator('.monaco-dialog-box', { hasText: message });
-	await dialog.waitFor({ state: 'visible', timeout: 120_000 });
-	await dialog.locator('.monaco-button', { hasText: button }).first().click();
-	await dialog.waitFor({ state: 'detached' });
-}
-
 /**
  * The checks, on a page that shows nothing yet.
  * @param {import('playwright-core').Page} page
@@ -72,7 +49,7 @@ export async function checkPromotion(page, { url, fixture, results, log }) {
 	// Fleetscope has discovered the fleet once its Promotion view shows the app behind in production.
 	await page.locator('.activitybar .action-item a[aria-label^="Fleetscope"]').first().click({ timeout: 60_000 });
 	await page.locator('.pane:has(.pane-header[aria-label^="Promotion"]) .monaco-list-row', { hasText: 'behind: staging runs 2.4.0' }).first().waitFor({ state: 'visible', timeout: 120_000 });
-	await runCommand(page, 'Fleetscope: Promote...');
+	await runCommand(page, 'Fleetscope: Promote...', { waitHidden: false });
 	await pick(page, 'checkout');
 	// Environments that are behind come first.
 	await pick(page, 'production');

@@ -26,6 +26,7 @@ import { startSimulatedClusters } from '../../scripts/kube-sim.mjs';
 import { buildSuite, runSuiteInCodeServer } from '../extension-host/code-server-host.mjs';
 import { checkExplorer } from './explorer.mjs';
 import { checkPromotion, promotionFixture } from './promotion.mjs';
+import { runCommand } from './workbench.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'e2e-repo');
@@ -108,17 +109,6 @@ async function expectRow(panel, rows, want) {
 	log(`Problems row: ${text}`);
 	if (!text.includes(`[Ln ${want.line}, Col ${want.column}]`)) throw new Error(`expected [Ln ${want.line}, Col ${want.column}] in "${text}"`);
 	if (!/fleetscope/.test(text) || !text.includes(want.code)) throw new Error(`expected source fleetscope and code ${want.code} in "${text}"`);
-}
-
-/** Runs VS Code's command palette with a command title (exact first match). */
-async function runCommand(page, title) {
-	await page.keyboard.press('F1');
-	const input = page.locator('.quick-input-widget input');
-	await input.waitFor({ state: 'visible' });
-	await input.fill(`>${title}`);
-	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-	await page.keyboard.press('Enter');
-	await input.waitFor({ state: 'hidden' });
 }
 
 async function openFile(page, relPath) {

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfirmPushRequest, PromoteRequest, PromotionPlanRequest, type ConfirmPushParams, type PromoteResult, type PromotionPlanResult } from '../../shared/protocol';
-import { githubServer, type GitHubServer } from '../scm/github-server';
+import { githubServer, type GitHubServer } from '../../tools/scm-sim/github';
 import { checkoutFleet } from '../promotion/fleet-fixture';
 import { gitFixture, type GitFixture } from '../promotion/git-fixture';
 import { ensureServerBuilt, Session, uriOf } from './harness';
@@ -48,6 +48,20 @@ test('the plan for the preview: the edits, whole files before and after, the gat
 	assert.deepEqual(r.plan.gates.map((g) => g.name), ['order', 'soak', 'approvals', 'compliance', 'live']);
 	assert.deepEqual(remoteBranches(), ['main']);
 	assert.equal(f.git(['status', '--porcelain']), '');
+});
+
+test('a token the host refuses: nothing pushed, the error says it came from the editor (not GITHUB_TOKEN) and marks it rejected, without the token', { timeout: 60_000 }, async () => {
+	answer = true;
+	const wrong = 'ghp_refusedByTheHost000000000000000000000';
+	const r = await session.request<PromoteResult>(PromoteRequest.method, { ...params, openPullRequest: true, credentials: { github: wrong } });
+	assert.ok('error' in r, JSON.stringify(r));
+	assert.equal(r.tokenRejected, true);
+	assert.equal(r.pushed, false);
+	assert.match(r.error, /GitHub refused the token in the editor \(401/);
+	assert.match(r.error, /promote again and give another token/);
+	assert.doesNotMatch(r.error, /GITHUB_TOKEN|ghp_refused/);
+	assert.deepEqual(questions, [], 'the token is checked before the push is even asked for');
+	assert.deepEqual(remoteBranches(), ['main']);
 });
 
 test('declining the confirmation pushes nothing', { timeout: 60_000 }, async () => {

@@ -4,8 +4,8 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { cli } from '../../server/src/cli/main';
-import { githubServer, type GitHubServer } from '../scm/github-server';
-import { gitlabServer, type GitLabServer } from '../scm/gitlab-server';
+import { githubServer, type GitHubServer } from '../../tools/scm-sim/github';
+import { gitlabServer, type GitLabServer } from '../../tools/scm-sim/gitlab';
 import { checkoutFleet, overlay, PROD_DIGEST, STAGING_DIGEST } from './fleet-fixture';
 import { gitFixture, type GitFixture } from './git-fixture';
 
@@ -80,7 +80,7 @@ describe('fleetscope promote', () => {
 				{ name: 'soak', passed: true, detail: 'staging has run it for 30d3h (since 2026-11-01T09:00:00Z, commit ' + f.git(['rev-parse', 'HEAD']).trim().slice(0, 12) + '); production requires 72h.' },
 				{ name: 'approvals', passed: true, detail: 'production requires 2 approvals; the pull request asks alice, acme/release-managers and states the count (branch protection enforces it).' },
 				{ name: 'compliance', passed: true, detail: "No new error-level finding for production's clusters (prod-1)." },
-				{ name: 'live', passed: true, detail: "Not checked: no live state of staging's clusters (optional; the editor checks it when connected)." },
+				{ name: 'live', passed: true, detail: "Not checked: no live state of staging's clusters (optional: checked in the editor when Fleetscope is connected to them)." },
 			],
 			branch: BRANCH,
 			title: 'Promote checkout 2.4.0 to production (from staging)',

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { GitHubClient } from '../../server/src/host/scm/github';
 import { ScmError } from '../../server/src/host/scm/errors';
 import { promotionMarker } from '../../server/src/engine/promotion/marker';
-import { githubServer, type GitHubServer } from './github-server';
+import { githubServer, type GitHubServer } from '../../tools/scm-sim/github';
 
 /** The GitHub client against the GitHub test server: exact requests and payloads, idempotency, errors in words. */
 
@@ -82,7 +82,7 @@ describe('GitHub pull requests through Octokit', () => {
 		await assert.rejects(client(wrong).check(), (e: unknown) => {
 			assert.ok(e instanceof ScmError);
 			assert.equal(e.status, 401);
-			assert.match(e.message, /GitHub refused the token in GITHUB_TOKEN \(401 Bad credentials\): create a token .* and set GITHUB_TOKEN/);
+			assert.match(e.message, /GitHub refused the token in GITHUB_TOKEN \(401 Bad credentials\): create a token .*, then set GITHUB_TOKEN/);
 			assert.ok(!e.message.includes(wrong) && !JSON.stringify(e).includes(wrong));
 			return true;
 		});

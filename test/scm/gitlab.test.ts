@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GitLabClient } from '../../server/src/host/scm/gitlab';
 import { ScmError } from '../../server/src/host/scm/errors';
-import { gitlabServer, type GitLabServer } from './gitlab-server';
+import { gitlabServer, type GitLabServer } from '../../tools/scm-sim/gitlab';
 
 /** The GitLab client (Gitbeaker) against the GitLab test server: exact requests, idempotency (409), token errors. */
 
@@ -81,7 +81,7 @@ describe('GitLab merge requests through Gitbeaker', () => {
 		await assert.rejects(client(wrong).check(), (e: unknown) => {
 			assert.ok(e instanceof ScmError);
 			assert.equal(e.status, 401);
-			assert.match(e.message, /GitLab refused the token in GITLAB_TOKEN \(401 .*\): create a token with the api scope for platform\/teams\/fleet and set GITLAB_TOKEN/);
+			assert.match(e.message, /GitLab refused the token in GITLAB_TOKEN \(401 .*\): create a token with the api scope for platform\/teams\/fleet, then set GITLAB_TOKEN/);
 			assert.ok(!e.message.includes(wrong) && !JSON.stringify(e).includes(wrong));
 			return true;
 		});

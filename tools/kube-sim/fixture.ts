@@ -74,13 +74,14 @@ function crdObject(c: Obj, base: string): Obj {
 	};
 }
 
-export function loadFixture(path: string): ClusterFixture {
+/** `gitDir`: the repository whose commits `${GIT_HEAD}` in included files stand for (default: the fixture's). */
+export function loadFixture(path: string, gitDir?: string): ClusterFixture {
 	const doc = parse(readFileSync(path, 'utf8')) as Obj;
 	if (!doc || typeof doc !== 'object') throw new Error(`${path}: not a cluster fixture`);
 	const base = dirname(resolve(path));
 	const crds = ((doc.crds ?? []) as Obj[]).map((c) => crdObject(c, base));
 	const version = String(doc.version ?? '1.30.4');
-	let objects = [...crds, ...((doc.objects ?? []) as Obj[]), ...includedObjects(doc.include, base)];
+	let objects = [...crds, ...((doc.objects ?? []) as Obj[]), ...includedObjects(doc.include, base, gitDir)];
 	if (doc.deploy) objects = deployFixture(base, objects, Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? 30), doc.deploy as DeploySpec, (doc.drifts ?? []) as DriftSpec[]);
 	return { name: String(doc.name ?? 'kube-sim'), context: doc.context, version, objects };
 }

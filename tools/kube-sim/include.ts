@@ -9,7 +9,8 @@ import type { Obj } from './store';
  * fixture): YAML lists of objects, where `${GIT_HEAD}` and `${GIT_HEAD~1}` stand for the commits of
  * the repository the fixture is in, so that a simulated cluster can report a revision that is, or
  * is not, the repository's HEAD (Flux `lastAppliedRevision`). Without git history (a shallow clone,
- * a tarball) fixed stand-ins are used: the sync state then shows "not at HEAD".
+ * a tarball) fixed stand-ins are used: the sync state then shows "not at HEAD". `gitDir` names
+ * another repository to take them from (the demo's copy of the example fleet).
  */
 
 const FALLBACK = { head: '2222222222222222222222222222222222222222', previous: '1111111111111111111111111111111111111111' };
@@ -23,14 +24,14 @@ function commits(dir: string): { head: string; previous: string } {
 	return { head: head ?? FALLBACK.head, previous: (head && rev('HEAD~1')) ?? FALLBACK.previous };
 }
 
-export function includedObjects(files: unknown, base: string): Obj[] {
+export function includedObjects(files: unknown, base: string, gitDir?: string): Obj[] {
 	if (!Array.isArray(files)) return [];
 	const out: Obj[] = [];
 	let git: { head: string; previous: string } | undefined;
 	for (const f of files) {
 		const file = resolve(base, String(f));
 		const text = readFileSync(file, 'utf8').replace(/\$\{GIT_HEAD(~1)?\}/g, (_m, previous: string | undefined) => {
-			git ??= commits(dirname(file));
+			git ??= commits(gitDir ?? dirname(file));
 			return previous ? git.previous : git.head;
 		});
 		const list = parse(text) as unknown;

@@ -6,18 +6,19 @@ import { mergeKubeconfigs } from './kubeconfig';
 import { startKubeSim, type KubeSim } from './sim';
 
 /**
- * `node dist/kube-sim.js --cluster FIXTURE.yaml [--cluster ...] [--port 6443] [--kubeconfig FILE]`:
+ * `node dist/kube-sim.js --cluster FIXTURE.yaml [--cluster ...] [--port 6443] [--kubeconfig FILE] [--git-dir DIR]`:
  * starts one simulated API server per fixture on 127.0.0.1 (consecutive ports from --port, or free
  * ones with 0), writes (or merges into) a kubeconfig with one context per cluster, prints one line
- * per cluster and then `ready`, and runs until SIGINT/SIGTERM.
+ * per cluster and then `ready`, and runs until SIGINT/SIGTERM. `--git-dir`: the repository whose
+ * commits the fixtures' `${GIT_HEAD}` stand for (default: the one the fixture is in).
  */
 
-const USAGE = 'Usage: kube-sim --cluster FIXTURE.yaml [--cluster FIXTURE.yaml ...] [--port PORT] [--kubeconfig FILE]\n';
+const USAGE = 'Usage: kube-sim --cluster FIXTURE.yaml [--cluster FIXTURE.yaml ...] [--port PORT] [--kubeconfig FILE] [--git-dir DIR]\n';
 
 async function main(): Promise<number> {
 	let values;
 	try {
-		({ values } = parseArgs({ options: { cluster: { type: 'string', multiple: true }, port: { type: 'string' }, kubeconfig: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+		({ values } = parseArgs({ options: { cluster: { type: 'string', multiple: true }, port: { type: 'string' }, kubeconfig: { type: 'string' }, 'git-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
 	} catch (e) {
 		process.stderr.write(`kube-sim: ${e instanceof Error ? e.message : e}\n${USAGE}`);
 		return 2;
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
 	};
 	try {
 		for (const [i, file] of files.entries()) {
-			const f = loadFixture(file);
+			const f = loadFixture(file, values['git-dir']);
 			const sim = await startKubeSim({ ...fixtureOptions(f), port: basePort === 0 ? 0 : basePort + i });
 			sims.push({ sim, context: f.context ?? f.name });
 		}

@@ -52,6 +52,9 @@ function gatesText(plan: PromotionPlan): string {
 	return plan.gates.map((g) => `${GATE_MARK[g.status] ?? '?'} ${g.name}: ${g.detail}${g.override ? ` (overridden: ${g.override.reason})` : ''}`).join('\n');
 }
 
+/** Where the token Fleetscope keeps for a host lives in VS Code's secret storage. */
+const tokenKey = (host: 'github' | 'gitlab') => `fleetscope.token.${host}`;
+
 /**
  * The token that opens the pull request on the remote's host: a GitHub session VS Code already has,
  * else a token kept in VS Code's secret storage, else the user chooses: sign in with GitHub (VS Code's
@@ -67,7 +70,7 @@ export async function credentialsFor(ctx: Ctx, host: 'github' | 'gitlab'): Promi
 		);
 		if (session) return wrap(session.accessToken);
 	}
-	const key = `fleetscope.token.${host}`;
+	const key = tokenKey(host);
 	const stored = await ctx.extension.secrets.get(key);
 	if (stored) return wrap(stored);
 	const name = host === 'github' ? 'GitHub' : 'GitLab';
@@ -168,6 +171,8 @@ export async function promote(ctx: Ctx, documents: ExplorerDocuments, arg?: unkn
 	if (openPullRequest && !planned.hostToken && !credentials) return undefined;
 	const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Promoting ${params.app} to ${params.to}…` }, () => ctx.request(PromoteRequest.type, { ...params!, openPullRequest, credentials }));
 	if ('error' in result) {
+		// A token the host refused is not offered again: the next Promote... asks for another.
+		if (result.tokenRejected && canOpen) await ctx.extension.secrets.delete(tokenKey(planned.host as 'github' | 'gitlab'));
 		void vscode.window.showErrorMessage(`${result.error}${result.pushed ? '' : ' Nothing was pushed.'}`);
 		return result;
 	}

@@ -16,6 +16,7 @@ const UNTRUSTED = 'The workspace is not trusted: Fleetscope runs no git command 
 export function registerPromotion(c: Connection, workspace: Workspace, guard: <T>(what: string, fn: () => Promise<T> | T) => Promise<T | null>): void {
 	const host: PromotionHost = {
 		settings: (folder) => workspace.settings(folder),
+		liveState: (folder, cluster) => workspace.live.connected(folder).find((x) => x.cluster === cluster)?.state,
 		confirm: (q) => c.sendRequest(requestType(ConfirmPushRequest.type), q).then((yes) => yes === true, () => false),
 		log: (line) => c.console.info(line),
 	};

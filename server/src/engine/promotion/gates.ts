@@ -145,7 +145,7 @@ function complianceGate(input: GateInput): PromotionGate {
 
 function liveGate(input: GateInput): PromotionGate {
 	const seen = input.live ?? [];
-	if (seen.length === 0) return { name: 'live', passed: true, status: 'not-checked', detail: `Not checked: no live state of ${input.from}'s clusters (optional; the editor checks it when connected).` };
+	if (seen.length === 0) return { name: 'live', passed: true, status: 'not-checked', detail: `Not checked: no live state of ${input.from}'s clusters (optional: checked in the editor when Fleetscope is connected to them).` };
 	const versions = [...new Set(input.artifacts.map((a) => a.to))];
 	const problems: string[] = [];
 	for (const cluster of input.sourceClusters) {

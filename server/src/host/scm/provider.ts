@@ -29,6 +29,8 @@ export interface ResolvedScm {
 	token?: string;
 	/** Where the token comes from (or would), for messages: `GITHUB_TOKEN`. */
 	tokenSource: string;
+	/** How to give another token, for messages: `set GITHUB_TOKEN`. */
+	tokenFix: string;
 	/** The user name git uses with the token over https. */
 	gitUsername: string;
 }
@@ -54,13 +56,18 @@ export function resolveScm(remote: RemoteRepository, env: Record<string, string 
 				: 'other');
 	if (kind === 'github') {
 		const apiUrl = settings.apiUrl ?? env.GITHUB_API_URL ?? (remote.host === 'github.com' ? 'https://api.github.com' : `https://${remote.host}/api/v3`);
-		return { kind, apiUrl, token: settings.token ?? nonEmpty(env.GITHUB_TOKEN), tokenSource: settings.token ? 'the editor' : 'GITHUB_TOKEN', gitUsername: 'x-access-token' };
+		return { kind, apiUrl, token: settings.token ?? nonEmpty(env.GITHUB_TOKEN), ...tokenWords(settings, 'GITHUB_TOKEN'), gitUsername: 'x-access-token' };
 	}
 	if (kind === 'gitlab') {
 		const apiUrl = settings.apiUrl ?? env.CI_API_V4_URL ?? `https://${remote.host}/api/v4`;
-		return { kind, apiUrl, token: settings.token ?? nonEmpty(env.GITLAB_TOKEN), tokenSource: settings.token ? 'the editor' : 'GITLAB_TOKEN', gitUsername: 'oauth2' };
+		return { kind, apiUrl, token: settings.token ?? nonEmpty(env.GITLAB_TOKEN), ...tokenWords(settings, 'GITLAB_TOKEN'), gitUsername: 'oauth2' };
 	}
-	return { kind, tokenSource: 'none', gitUsername: 'git' };
+	return { kind, tokenSource: 'none', tokenFix: 'run without --open-pr', gitUsername: 'git' };
+}
+
+/** Where the token came from and how to give another: the editor's (sign-in or secret storage) or the environment's. */
+function tokenWords(settings: ScmSettings, variable: string): { tokenSource: string; tokenFix: string } {
+	return settings.token ? { tokenSource: 'the editor', tokenFix: 'promote again and give another token (Fleetscope forgets the one it kept)' } : { tokenSource: variable, tokenFix: `set ${variable}` };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -75,6 +82,6 @@ export function scmClient(remote: RemoteRepository, scm: ResolvedScm): ScmClient
 		const scope = scm.kind === 'github' ? 'a token with access to the repository (classic: repo scope; fine-grained: pull requests and contents read/write)' : 'a token with the api scope';
 		throw new ScmError(`no ${name} token: set ${scm.tokenSource} to ${scope}, or run without --open-pr to push the branch and get a URL that opens the pull request`);
 	}
-	if (scm.kind === 'github') return new GitHubClient({ owner: remote.owner, repo: remote.repo, token: scm.token, apiUrl: scm.apiUrl!, tokenSource: scm.tokenSource });
-	return new GitLabClient({ project: `${remote.owner}/${remote.repo}`, token: scm.token, apiUrl: scm.apiUrl!, tokenSource: scm.tokenSource });
+	if (scm.kind === 'github') return new GitHubClient({ owner: remote.owner, repo: remote.repo, token: scm.token, apiUrl: scm.apiUrl!, tokenSource: scm.tokenSource, tokenFix: scm.tokenFix });
+	return new GitLabClient({ project: `${remote.owner}/${remote.repo}`, token: scm.token, apiUrl: scm.apiUrl!, tokenSource: scm.tokenSource, tokenFix: scm.tokenFix });
 }

@@ -6,9 +6,11 @@ import { promotionCompliance } from './compliance';
 import { executePromotion, PromotionError } from './execute';
 import { listPromotionPullRequests } from './list';
 import { planPromotion, type PlanOutcome } from './plan';
-import { resolveScm } from '../../host/scm/provider';
+import { resolveScm, type ScmSettings } from '../../host/scm/provider';
 import { parseRemoteUrl } from '../../host/scm/remote-url';
 import type { FleetscopeSettings } from '../../../../shared/settings';
+import { observeCluster, type LiveObservation } from '../../engine/promotion';
+import type { ClusterState } from '../../engine/live/state';
 
 /**
  * Promotion from the editor: the same plan and execution as `fleetscope promote`, over a workspace
@@ -17,14 +19,17 @@ import type { FleetscopeSettings } from '../../../../shared/settings';
  */
 export interface PromotionHost {
 	settings(folder: Folder): Promise<FleetscopeSettings>;
+	/** The live state of a cluster of the folder's fleet, when connected (the live gate). */
+	liveState(folder: Folder, cluster: string): ClusterState | undefined;
 	/** Asked once, right before the push: true pushes. */
 	confirm(question: ConfirmPushParams): Promise<boolean>;
 	log(line: string): void;
 }
 
-/** The environment the hosting clients read tokens from: the process's, with the editor's tokens for this call. */
-function envWith(credentials: PromotionCredentials | undefined): Record<string, string | undefined> {
-	return { ...process.env, ...(credentials?.github ? { GITHUB_TOKEN: credentials.github } : {}), ...(credentials?.gitlab ? { GITLAB_TOKEN: credentials.gitlab } : {}) };
+/** The editor's token for this call (it wins over GITHUB_TOKEN / GITLAB_TOKEN, and messages say it came from the editor). */
+function scmSettingsOf(credentials: PromotionCredentials | undefined): ScmSettings {
+	const token = credentials?.github ?? credentials?.gitlab;
+	return token ? { token } : {};
 }
 
 async function plan(folder: Folder, p: PromotionParams, host: PromotionHost, git: GitRepository | undefined, env: Record<string, string | undefined>): Promise<PlanOutcome> {
@@ -32,8 +37,20 @@ async function plan(folder: Folder, p: PromotionParams, host: PromotionHost, git
 	const settings = await host.settings(folder);
 	return planPromotion(
 		{ app: p.app, to: p.to, from: p.from },
-		{ fleet: fleet.model, tree: fleet.documents.reader, git, compliance: (prepared) => promotionCompliance(folder.root, fleet.model, prepared, settings, () => new Date()), env, overrides: p.overrides, now: new Date() },
+		{ fleet: fleet.model, tree: fleet.documents.reader, git, compliance: (prepared) => promotionCompliance(folder.root, fleet.model, prepared, settings, () => new Date()), live: async (prepared) => liveObservations(folder, prepared.sourceClusters, host), env, overrides: p.overrides, now: new Date() },
 	);
+}
+
+/**
+ * The live gate's evidence: what the source environment's connected clusters report now (a state
+ * read from the cache is not evidence). None connected: the gate says it was not checked.
+ */
+function liveObservations(folder: Folder, clusters: readonly string[], host: PromotionHost): LiveObservation[] | undefined {
+	const seen = clusters.flatMap((c) => {
+		const state = host.liveState(folder, c);
+		return state && state.origin === 'live' ? [observeCluster(c, state)] : [];
+	});
+	return seen.length > 0 ? seen : undefined;
 }
 
 async function gitOf(folder: Folder, env: Record<string, string | undefined>): Promise<GitRepository | undefined> {
@@ -45,7 +62,7 @@ async function gitOf(folder: Folder, env: Record<string, string | undefined>): P
 
 /** The plan, for the diff preview: nothing is written. */
 export async function promotionPlan(folder: Folder, p: PromotionParams, host: PromotionHost): Promise<PromotionPlanResult> {
-	const env = envWith(undefined);
+	const env = process.env;
 	const git = await gitOf(folder, env);
 	const planned = await plan(folder, p, host, git, env);
 	if (!planned.ok) return { error: planned.error };
@@ -56,7 +73,7 @@ export async function promotionPlan(folder: Folder, p: PromotionParams, host: Pr
 
 /** Plans again (the tree may have changed since the preview) and, when no gate blocks, pushes after the user confirms. */
 export async function promote(folder: Folder, p: PromoteParams, host: PromotionHost): Promise<PromoteResult> {
-	const env = envWith(p.credentials);
+	const env = process.env;
 	const git = await gitOf(folder, env);
 	if (!git) return { error: `${folder.root} is not in a git repository, so nothing can be pushed: open a clone of the fleet's repository.`, pushed: false };
 	const planned = await plan(folder, p, host, git, env);
@@ -65,20 +82,20 @@ export async function promote(folder: Folder, p: PromoteParams, host: PromotionH
 	if (planned.plan.blocked) return { result: 'blocked', branch: planned.plan.branch, remote, warnings: [] };
 	if (planned.plan.upToDate) return { result: 'up-to-date', branch: planned.plan.branch, remote, warnings: [] };
 	try {
-		const outcome = await executePromotion(planned.plan, { git, remote, openPullRequest: p.openPullRequest, env, confirm: (q) => host.confirm(q), log: (line) => host.log(`[promote] ${line}`) });
+		const outcome = await executePromotion(planned.plan, { git, remote, openPullRequest: p.openPullRequest, env, scmSettings: scmSettingsOf(p.credentials), confirm: (q) => host.confirm(q), log: (line) => host.log(`[promote] ${line}`) });
 		return { result: outcome.result, branch: outcome.branch, remote: outcome.remote, ...(outcome.pullRequest ? { pullRequest: outcome.pullRequest } : {}), ...(outcome.compareUrl ? { compareUrl: outcome.compareUrl } : {}), warnings: outcome.warnings };
 	} catch (e) {
-		return { error: e instanceof Error ? e.message : String(e), pushed: e instanceof PromotionError ? e.pushed : false };
+		return { error: e instanceof Error ? e.message : String(e), pushed: e instanceof PromotionError ? e.pushed : false, ...(e instanceof PromotionError && e.tokenRejected ? { tokenRejected: true } : {}) };
 	}
 }
 
 /** The open promotion pull requests of the folder's remote; without a token the hosting API says how to give one. */
 export async function promotionPullRequests(folder: Folder, credentials: PromotionCredentials | undefined): Promise<{ pullRequests: PromotionPullRequestStatus[]; error?: string }> {
-	const env = envWith(credentials);
+	const env = process.env;
 	const git = await gitOf(folder, env);
 	if (!git) return { pullRequests: [] };
 	try {
-		return { pullRequests: await listPromotionPullRequests(git, 'origin', env) };
+		return { pullRequests: await listPromotionPullRequests(git, 'origin', env, scmSettingsOf(credentials)) };
 	} catch (e) {
 		return { pullRequests: [], error: e instanceof Error ? e.message : String(e) };
 	}

@@ -61,10 +61,14 @@ export class PromotionError extends Error {
 	constructor(
 		message: string,
 		readonly pushed: boolean,
+		/** The host refused the token (401): the editor forgets the one it kept. */
+		readonly tokenRejected = false,
 	) {
 		super(message);
 	}
 }
+
+const rejected = (e: unknown): boolean => e instanceof ScmError && e.status === 401;
 
 export async function executePromotion(plan: PromotionPlan, deps: ExecuteDeps): Promise<PromotionOutcome> {
 	const remote = deps.remote ?? 'origin';
@@ -74,7 +78,7 @@ export async function executePromotion(plan: PromotionPlan, deps: ExecuteDeps): 
 	const { git } = deps;
 	const log = deps.log ?? (() => undefined);
 	const secrets: (string | undefined)[] = [deps.env.GITHUB_TOKEN, deps.env.GITLAB_TOKEN, deps.scmSettings?.token];
-	const fail = (e: unknown, pushed: boolean): PromotionError => new PromotionError(redact(e instanceof Error ? e.message : String(e), secrets), pushed);
+	const fail = (e: unknown, pushed: boolean): PromotionError => new PromotionError(redact(e instanceof Error ? e.message : String(e), secrets), pushed, rejected(e));
 	let url: string;
 	let repo: RemoteRepository | undefined;
 	let scm: ResolvedScm | undefined;
@@ -147,7 +151,7 @@ async function finishPullRequest(
 		return { ...outcome, pullRequest: { url: pr.url, number: pr.number, created: pr.created }, warnings: pr.warnings.map((w) => redact(w, secrets)) };
 	} catch (e) {
 		const where = compare ? ` Open it in the browser instead: ${compare}` : '';
-		throw new PromotionError(redact(`${e instanceof Error ? e.message : String(e)}. The branch ${plan.branch} is on ${outcome.remote}; the pull request was not opened.${where}`, secrets), outcome.result === 'pushed');
+		throw new PromotionError(redact(`${e instanceof Error ? e.message : String(e)}. The branch ${plan.branch} is on ${outcome.remote}; the pull request was not opened.${where}`, secrets), outcome.result === 'pushed', rejected(e));
 	}
 }
 

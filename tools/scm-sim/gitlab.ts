@@ -1,4 +1,4 @@
-import { recordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server';
+import { recordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording';
 
 /**
  * A GitLab REST API (v4) test server for merge requests: projects, users by name, merge requests

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * An HTTP server on 127.0.0.1 (a free port) that records every request exactly (method, path with
- * query, headers, parsed JSON body) and answers from the routes it is given. The GitHub and
- * GitLab test servers are built on it; the lead's end-to-end test can reuse them.
+ * An HTTP server on 127.0.0.1 (a free port, or the one asked for) that records every request exactly
+ * (method, path with query, headers, parsed JSON body) and answers from the routes it is given. The
+ * GitHub and GitLab simulators of the tests and the demo are built on it.
  */
 
 export interface RecordedRequest {
@@ -21,8 +21,20 @@ export interface RecordedRequest {
 
 export interface Reply {
 	status: number;
+	/** Sent as JSON. */
 	body?: unknown;
+	/** Sent as HTML instead (a page for the browser). */
+	html?: string;
 	headers?: Record<string, string>;
+}
+
+export interface RecordingOptions {
+	/** Answers a request no route matched. */
+	fallback?: Route;
+	/** 0 (default): a free port. */
+	port?: number;
+	/** Told of every request and its reply (the demo prints them). */
+	onReply?: (req: RecordedRequest, reply: Reply) => void;
 }
 
 export type Route = (req: RecordedRequest, match: RegExpExecArray) => Reply | Promise<Reply>;
@@ -35,7 +47,8 @@ export interface RecordingServer {
 	close(): Promise<void>;
 }
 
-export async function recordingServer(routes: [method: string, path: RegExp, route: Route][], fallback?: Route): Promise<RecordingServer> {
+export async function recordingServer(routes: [method: string, path: RegExp, route: Route][], options: RecordingOptions = {}): Promise<RecordingServer> {
+	const { fallback, port: wantedPort = 0, onReply } = options;
 	const requests: RecordedRequest[] = [];
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
@@ -61,8 +74,9 @@ export async function recordingServer(routes: [method: string, path: RegExp, rou
 			}
 		}
 		if (reply.status === 404 && fallback) reply = await fallback(rec, /.*/.exec(u.pathname)!);
-		const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
-		res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+		onReply?.(rec, reply);
+		const text = reply.html ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+		res.writeHead(reply.status, { 'content-type': reply.html !== undefined ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8', ...reply.headers });
 		res.end(text);
 	};
 	const server: Server = createServer((req, res) => {
@@ -71,7 +85,7 @@ export async function recordingServer(routes: [method: string, path: RegExp, rou
 			res.end(JSON.stringify({ message: String(e) }));
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
 	return {
 		url: `http://127.0.0.1:${port}`,

@@ -1,4 +1,4 @@
-import { recordingServer, type RecordedRequest, type RecordingServer, type Reply } from './recording-server';
+import { recordingServer, type RecordedRequest, type RecordingOptions, type RecordingServer, type Reply } from './recording';
 
 /**
  * A GitHub REST API test server (the part promotion uses): repositories, pull requests (list with
@@ -6,6 +6,8 @@ import { recordingServer, type RecordedRequest, type RecordingServer, type Reply
  * requested reviewers, reviews, check runs and commit statuses. It checks the token of every
  * request (`Authorization: token …` or `Bearer …`; anything else is 401 Bad credentials) and keeps
  * state, so tests assert outcomes (one open pull request, its title and body) besides requests.
+ * With `pages` (the demo) a pull request's `html_url` is a page of this server that shows it, so
+ * "open the pull request" lands somewhere real.
  */
 
 export interface FakePull {
@@ -38,7 +40,29 @@ export interface GitHubServer extends RecordingServer {
 	};
 }
 
-export async function githubServer(opts: { owner?: string; repo?: string; token?: string } = {}): Promise<GitHubServer> {
+export interface GitHubServerOptions extends Pick<RecordingOptions, 'port' | 'onReply'> {
+	owner?: string;
+	repo?: string;
+	token?: string;
+	/** Serve a page per pull request at `/<owner>/<repo>/pull/<n>` and link `html_url` to it. */
+	pages?: boolean;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page of a pull request: what a reviewer would read (title, branches, labels, reviewers, body). */
+function pullPage(owner: string, repo: string, p: FakePull): string {
+	const reviewers = [...p.reviewers, ...p.teamReviewers.map((t) => `${owner}/${t}`)];
+	return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(p.title)} · ${owner}/${repo}#${p.number}</title></head>
+<body style="font-family: sans-serif; max-width: 60em; margin: 2em auto">
+<p>GitHub simulator (Fleetscope demo) · ${escapeHtml(`${owner}/${repo}`)}</p>
+<h1>${escapeHtml(p.title)} <span style="color: #666">#${p.number}</span></h1>
+<p><b>${p.state}</b> · ${escapeHtml(p.head)} → ${escapeHtml(p.base)} · labels: ${escapeHtml(p.labels.join(', ') || 'none')} · reviewers: ${escapeHtml(reviewers.join(', ') || 'none')}</p>
+<pre style="white-space: pre-wrap; border: 1px solid #ccc; padding: 1em">${escapeHtml(p.body)}</pre>
+</body></html>`;
+}
+
+export async function githubServer(opts: GitHubServerOptions = {}): Promise<GitHubServer> {
 	const owner = opts.owner ?? 'acme';
 	const repo = opts.repo ?? 'fleet';
 	const token = opts.token ?? 'ghp_testtoken000000000000000000000000000';
@@ -51,7 +75,7 @@ export async function githubServer(opts: { owner?: string; repo?: string; token?
 	};
 	const pullJson = (p: FakePull, url: string) => ({
 		number: p.number,
-		html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+		html_url: `${opts.pages ? url : 'https://github.com'}/${owner}/${repo}/pull/${p.number}`,
 		url: `${url}${base}/pulls/${p.number}`,
 		state: p.state,
 		title: p.title,
@@ -133,7 +157,15 @@ export async function githubServer(opts: { owner?: string; repo?: string; token?
 		['GET', new RegExp(`^${base}/pulls/(\\d+)/reviews$`), guard((_req, m) => ({ status: 200, body: (find(m[1])?.reviews ?? []).map((r, i) => ({ id: i + 1, user: { login: r.user }, state: r.state })) }))],
 		['GET', new RegExp(`^${base}/commits/([^/]+)/check-runs$`), guard(() => ({ status: 200, body: { total_count: 1, check_runs: [{ id: 1, name: 'fleetscope check', status: 'completed', conclusion: 'success' }] } }))],
 		['GET', new RegExp(`^${base}/commits/([^/]+)/status$`), guard(() => ({ status: 200, body: { state: 'pending', total_count: 0, statuses: [] } }))],
-	]);
+		[
+			'GET',
+			new RegExp(`^/${owner}/${repo}/pull/(\\d+)$`),
+			(_req, m) => {
+				const p = opts.pages ? find(m[1]) : undefined;
+				return p ? { status: 200, html: pullPage(owner, repo, p) } : { status: 404, html: '<p>Not Found</p>' };
+			},
+		],
+	], { port: opts.port, onReply: opts.onReply });
 	return Object.assign(server, {
 		owner,
 		repo,
