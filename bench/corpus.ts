@@ -40,6 +40,8 @@ export interface EditSpot {
 
 export interface CorpusManifest {
 	seed: number;
+	/** Apps and regions it was generated with. */
+	size?: CorpusSize;
 	root: string;
 	files: string[];
 	resources: number;
@@ -61,9 +63,22 @@ interface FileSpec {
 	patch?: boolean;
 }
 
-function buildFiles(rng: Rng): FileSpec[] {
+/** The size of a corpus: apps (each with a base and three overlays) and regions (three clusters each). */
+export interface CorpusSize {
+	apps: number;
+	regions: number;
+}
+
+export const DEFAULT_SIZE: CorpusSize = { apps: APP_COUNT, regions: R.REGIONS.length };
+
+/** Region names: the eight real ones, then numbered ones for bigger fleets (the growth runs). */
+function regionsFor(count: number): string[] {
+	return Array.from({ length: count }, (_, i) => (i < R.REGIONS.length ? R.REGIONS[i] : `${R.REGIONS[i % R.REGIONS.length]}-${Math.floor(i / R.REGIONS.length) + 1}`));
+}
+
+function buildFiles(rng: Rng, size: CorpusSize): FileSpec[] {
 	const files: FileSpec[] = [];
-	const apps = R.makeApps(rng, APP_COUNT);
+	const apps = R.makeApps(rng, size.apps);
 
 	for (const app of apps) {
 		const base = `apps/${app.team}/${app.name}/base`;
@@ -101,7 +116,7 @@ function buildFiles(rng: Rng): FileSpec[] {
 	}
 
 	for (const env of R.ENVS) {
-		for (const region of R.REGIONS) {
+		for (const region of regionsFor(size.regions)) {
 			const cluster = `${env}-${region}`;
 			const dir = `clusters/${cluster}`;
 			files.push({ rel: `${dir}/flux-system/gotk-sync.yaml`, docs: [R.gitRepository('fleet'), R.fluxKustomization(rng, 'flux-system', dir)] });
@@ -174,12 +189,13 @@ function spotAfter(text: string, fromLine: number, re: RegExp): { line: number; 
 }
 
 /** Generates the corpus into `root` (deleting what was there) and returns its manifest. */
-export function generateCorpus(root: string): CorpusManifest {
+export function generateCorpus(root: string, size: CorpusSize = DEFAULT_SIZE): CorpusManifest {
 	const rng = new Rng(SEED);
-	const specs = buildFiles(rng);
+	const specs = buildFiles(rng, size);
 	rmSync(root, { recursive: true, force: true });
 	const manifest: CorpusManifest = {
 		seed: SEED,
+		size,
 		root,
 		files: [],
 		resources: 0,

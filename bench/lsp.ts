@@ -68,8 +68,8 @@ export class LspServer {
 	}
 
 	/** Spawns `node ARGS` (the node process is the server process, so /proc/PID is the server's). */
-	static start(name: string, args: string[], configuration: (section: string | undefined, scopeUri: string | undefined) => unknown): LspServer {
-		const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+	static start(name: string, args: string[], configuration: (section: string | undefined, scopeUri: string | undefined) => unknown, node = process.execPath): LspServer {
+		const proc = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
 		return new LspServer(name, proc, configuration);
 	}
 

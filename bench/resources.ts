@@ -204,7 +204,8 @@ export function clusterClaim(rng: Rng, env: string, region: string): Obj {
 		metadata: { name: `${env}-${region}` },
 		spec: {
 			cloudProvider: 'aws',
-			region,
+			// Bigger fleets (the growth runs) number their regions: `us-east-1-2` is a second cluster in us-east-1.
+			region: region.replace(/-\d+-\d+$/, (m) => m.slice(0, m.lastIndexOf('-'))),
 			environment: env,
 			kubernetes: { version: '1.30' },
 			nodeGroups: [

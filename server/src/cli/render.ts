@@ -1,7 +1,5 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { defaultSettings } from '../../../shared/settings';
-import { isoDay } from '../engine/fleet/exemptions';
 import { nodeEngineDeps } from '../host/engine-deps';
 import { openRepository } from '../workspace/standalone';
 import { renderedYaml, renderNotes } from '../workspace/views/rendered';
@@ -21,12 +19,12 @@ export async function runRender(options: RenderOptions, cwd: string): Promise<{ 
 		throw new UsageError(`${options.path}: no such directory`);
 	}
 	const folder = await openRepository(root, nodeEngineDeps());
-	await folder.render({ settings: defaultSettings(), today: isoDay(new Date()) });
+	// Only this cluster is rendered (no compliance evaluation: render prints what the cluster receives).
 	const service = await folder.fleet();
 	const known = service.model.clusters.map((c) => c.name);
 	if (!known.includes(options.cluster)) {
 		throw new UsageError(`no cluster "${options.cluster}" in this repository (${known.length > 0 ? `known: ${known.join(', ')}` : 'fleetscope fleet finds none'})`);
 	}
-	const render = service.renders.find((r) => r.cluster === options.cluster);
+	const render = service.renderOf(options.cluster);
 	return { yaml: renderedYaml(render?.objects ?? []), notes: renderNotes(render) };
 }

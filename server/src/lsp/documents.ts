@@ -137,7 +137,7 @@ export class OpenDocuments {
 		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
 		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded, repo: ctx.repo, settings: ctx.settings, analyses: (s?.analyses ?? 0) + 1 };
 		this.states.set(uri, state);
-		if (ctx.folder && !ctx.excluded) ctx.folder.findings.record(ctx.rel, analysis);
+		if (ctx.folder && !ctx.excluded) ctx.folder.findings.record(ctx.rel, analysis, true);
 		this.publish(uri, ctx.excluded ? [] : analysis.findings, doc.version);
 		return ctx.excluded ? undefined : state;
 	}

@@ -87,8 +87,9 @@ export class DriftMonitor {
 		const settings = await this.host.settings(folder);
 		const connected = settings['live.enabled'] && settings['drift.enabled'] ? this.host.connected(folder) : [];
 		const fleet = await folder.fleet();
-		const projection = DriftProjection.fromRenders(fleet.renders);
-		const reads = JSON.stringify([projection.kinds().map((k) => [k.group, k.kind, projection.signature(k.group, k.kind)]), projection.namespaces()]);
+		// What the renders declare matters only to connected clusters (with live state off, or before any connects: nothing to read).
+		const projection = connected.length > 0 ? DriftProjection.fromRenders(fleet.renders) : DriftProjection.fromRenders([]);
+		const reads = connected.length > 0 ? JSON.stringify([projection.kinds().map((k) => [k.group, k.kind, projection.signature(k.group, k.kind)]), projection.namespaces()]) : '';
 		const wanted = new Set(connected.map((c) => c.cluster));
 		for (const [name, c] of fd.clusters) {
 			if (wanted.has(name)) continue;

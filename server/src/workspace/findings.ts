@@ -9,7 +9,7 @@ import { reportFile, type ReportFile } from '../engine/report/model';
  * keeps it (`ReportFile`), so the view and the report count the same way. Owned by its `Folder`.
  */
 export class FolderFindings {
-	private readonly files = new Map<string, { report: ReportFile; counts: FindingCounts }>();
+	private readonly files = new Map<string, Recorded>();
 	private changes = 0;
 	/** A derived value of the current findings (the folder's report), dropped at the next change. */
 	private derived?: { key: string; value: unknown };
@@ -19,13 +19,17 @@ export class FolderFindings {
 		return this.changes;
 	}
 
-	/** The findings of a file as just validated (undefined analysis: it could not be read). */
-	record(rel: string, analysis: FileAnalysis | undefined): void {
-		const report = reportFile(rel, analysis);
+	/**
+	 * The findings of a file as just validated (undefined analysis: it could not be read). `open`: the
+	 * editor's analysis of an open document, made at every keystroke and held by the document anyway:
+	 * its report entry (resources, lines, inline exemptions of the whole file) is made only when a view
+	 * or the report reads it, not per keystroke.
+	 */
+	record(rel: string, analysis: FileAnalysis | undefined, open = false): void {
 		const counts: FindingCounts = { error: 0, warning: 0, info: 0 };
 		// Drift (Git versus live) has a view of its own; the counts are what `fleetscope check` finds.
-		for (const f of report.findings) if (f.severity !== 'hint' && f.data?.exempted === undefined && f.ruleId !== 'drift') counts[f.severity]++;
-		this.files.set(rel, { report, counts });
+		for (const f of analysis?.findings ?? []) if (f.severity !== 'hint' && f.data?.exempted === undefined && f.ruleId !== 'drift') counts[f.severity]++;
+		this.files.set(rel, open ? { counts, pending: { rel, analysis } } : { counts, report: reportFile(rel, analysis) });
 		this.changes++;
 	}
 
@@ -62,7 +66,7 @@ export class FolderFindings {
 
 	/** Every validated file, as the compliance report reads it, in path order. */
 	reportFiles(): ReportFile[] {
-		return [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f.report);
+		return [...this.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => reportOf(f));
 	}
 
 	/** A value computed from the current findings, computed again only when they (or `key`) changed. */
@@ -71,4 +75,19 @@ export class FolderFindings {
 		if (this.derived?.key !== full) this.derived = { key: full, value: compute() };
 		return this.derived.value as T;
 	}
+}
+
+/** A file's findings as recorded: its counts, and its report entry or what makes it on first read. */
+interface Recorded {
+	counts: FindingCounts;
+	report?: ReportFile;
+	pending?: { rel: string; analysis: FileAnalysis | undefined };
+}
+
+function reportOf(f: Recorded): ReportFile {
+	if (!f.report) {
+		f.report = reportFile(f.pending!.rel, f.pending!.analysis);
+		f.pending = undefined;
+	}
+	return f.report;
 }

@@ -2,11 +2,14 @@ import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext, RenderedView } from '../engine/context/check-context';
 import { discoverFleet } from '../engine/fleet/discover';
 import { DocumentStore } from '../engine/fleet/reader';
-import { TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
+import { STEP, TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetModel } from '../engine/fleet/types';
 import { renderedRules } from '../engine/rules/policy-rendered';
 import { changedFiles, RenderedEvaluator } from '../engine/rules/compliance/rendered';
 import { NodeRepoReader } from '../host/repo-reader';
+
+/** Rendering and judging yield to the editor at least this often (ms). */
+const SLICE_MS = 10;
 
 /** What rendering and the rendered compliance checks need besides the repository. */
 export interface RenderSettings {
@@ -76,6 +79,18 @@ export class FleetState {
 		return this.lastRenders;
 	}
 
+	/**
+	 * What one cluster receives: the last evaluation's render, else one made now and not kept (rendering
+	 * off, not evaluated yet, or a host that needs a single cluster: `fleetscope render`, the explorer's
+	 * Render Cluster, drift).
+	 */
+	renderOf(cluster: string, model: FleetModel = this.model): ClusterRender | undefined {
+		const hit = this.lastRenders.find((r) => r.cluster === cluster);
+		if (hit) return hit;
+		const c = model.clusters.find((x) => x.name === cluster);
+		return c ? new TargetRenderer(this.store).renderAll({ ...model, clusters: [c] })[0] : undefined;
+	}
+
 	/** These files changed on disk or in the editor (`files` is the repository's file list now): forget their texts and discover again. */
 	rediscover(changed: readonly string[], files: readonly string[]): Rediscovery {
 		const before = this.reader.files().length;
@@ -93,10 +108,12 @@ export class FleetState {
 
 	/**
 	 * Renders what each cluster receives and runs the compliance rules on it; only the clusters whose
-	 * files changed are rendered again. Between clusters `pause` lets the host serve other work; an
-	 * evaluation overtaken by a newer one or by a rediscovery stops without a result.
+	 * files changed are rendered again. Between clusters `pause` lets the host serve other work, and
+	 * `within` (when given) every few milliseconds inside one cluster's render or evaluation (the first
+	 * cluster of an environment renders all of its paths); an evaluation overtaken by a newer one or
+	 * by a rediscovery stops without a result.
 	 */
-	async evaluate(repo: RepoContext, run: RenderSettings, pause: () => Promise<void> = async () => undefined): Promise<RenderOutcome> {
+	async evaluate(repo: RepoContext, run: RenderSettings, pause: () => Promise<void> = async () => undefined, within?: () => Promise<void>): Promise<RenderOutcome> {
 		const key = `${JSON.stringify(run.settings)}|${run.today}|${repo.version ?? 0}`;
 		const none = { ran: false, view: this.lastView, changed: [], clusters: 0, objects: 0 };
 		if (key === this.evaluatedWith) return none;
@@ -115,14 +132,28 @@ export class FleetState {
 		const moot = () => generation !== this.generation || this.lastModel !== model;
 		const renders: ClusterRender[] = [];
 		const evals = [];
-		for (const render of this.renderer.renderEach(model)) {
+		// `pause` between clusters; `within` a cluster's render or evaluation, once a slice of time is used.
+		let sliceStart = Date.now();
+		const slice = async (always: boolean): Promise<boolean> => {
+			if (!always && (!within || Date.now() - sliceStart < SLICE_MS)) return false;
+			await (always ? pause() : within!());
+			sliceStart = Date.now();
+			return moot();
+		};
+		for (const render of this.renderer.renderSteps(model)) {
+			if (render === STEP) {
+				if (await slice(false)) return none;
+				continue;
+			}
 			renders.push(render);
-			await pause();
-			if (moot()) return none;
-			evals.push(this.evaluator.evaluateCluster(render, model, { repo, settings: run.settings, today: run.today }, key));
-			await pause();
-			if (moot()) return none;
+			if (await slice(true)) return none;
+			const steps = this.evaluator.evaluateSteps(render, model, { repo, settings: run.settings, today: run.today }, key);
+			let step = steps.next();
+			for (; !step.done; step = steps.next()) if (await slice(false)) return none;
+			evals.push(step.value);
+			if (await slice(true)) return none;
 		}
+		this.renderer.settle();
 		const previous = this.lastView;
 		const view = this.evaluator.assemble(renders, evals, model, run.settings, previous);
 		this.lastView = view;

@@ -40,6 +40,9 @@ export interface ValidatedFile {
 	internalError?: string;
 }
 
+/** Absolute paths kept by `fileOf` before the table starts again. */
+const MAX_KEPT_PATHS = 100_000;
+
 /** The validate-everything loop yields to other work at least this often (ms). */
 const SLICE_MS = 8;
 
@@ -55,6 +58,8 @@ export class Folder {
 	/** Texts read while building the snapshot, handed once to the first validation of each file. */
 	private readonly prefetched = new Map<string, string>();
 	private settingsFileRead?: Promise<FolderSettingsFile | undefined>;
+	/** Absolute paths of repo-relative ones (`fileOf`). */
+	private readonly absolute = new Map<string, string>();
 	/** The findings of its files as last validated (kept when the env says so). */
 	readonly findings = new FolderFindings();
 
@@ -229,9 +234,9 @@ export class Folder {
 	}
 
 	/** Renders what each cluster receives and judges it (see `FleetState.evaluate`); the snapshot then carries the findings. */
-	async render(run: RenderSettings, pause?: () => Promise<void>): Promise<RenderOutcome> {
+	async render(run: RenderSettings, pause?: () => Promise<void>, within?: () => Promise<void>): Promise<RenderOutcome> {
 		await this.ready();
-		const outcome = await this.fleetState!.evaluate(this.current, run, pause);
+		const outcome = await this.fleetState!.evaluate(this.current, run, pause, within);
 		if (outcome.ran || outcome.changed.length > 0) this.current = this.current.withRendered(outcome.view);
 		return outcome;
 	}
@@ -253,8 +258,15 @@ export class Folder {
 		return rel.split(path.sep).join('/');
 	}
 
+	/** The absolute path of a repo-relative one (asked for every file the fleet reads, to find open documents: kept per path). */
 	fileOf(rel: string): string {
-		return path.join(this.root, ...rel.split('/'));
+		let abs = this.absolute.get(rel);
+		if (abs === undefined) {
+			abs = path.join(this.root, ...rel.split('/'));
+			if (this.absolute.size >= MAX_KEPT_PATHS) this.absolute.clear();
+			this.absolute.set(rel, abs);
+		}
+		return abs;
 	}
 
 	/** The `file:` URI of a file of this folder. */

@@ -198,7 +198,7 @@ export class Workspace {
 	private async render(folder: Folder): Promise<Set<string>> {
 		const settings = await this.settings(folder);
 		const started = Date.now();
-		const outcome = await folder.render({ settings, today: this.engines.get(settings).today() }, () => this.host.typingPause());
+		const outcome = await folder.render({ settings, today: this.engines.get(settings).today() }, () => this.host.typingPause(), () => this.host.typingPause());
 		if (outcome.ran) {
 			const heap = Math.round(process.memoryUsage().heapUsed / 1048576);
 			this.host.log(`Rendered ${outcome.clusters} clusters (${outcome.objects} objects) of ${folder.name} in ${Date.now() - started} ms; ${outcome.changed.length} files with changed findings; heap ${heap} MiB.`);

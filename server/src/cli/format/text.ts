@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Severity } from '../../engine/core/types';
 import { countBySeverity, type CheckReport } from '../check';
-import { splitMessage, summaryLine as messageLine, verboseDetail, wrap } from './message-summary';
+import { splitMessage, summaryLine as messageLine, verboseDetail, wrap, type MessageParts } from './message-summary';
 
 /** ANSI colours, applied only when the caller says the terminal wants them. */
 const COLORS: Record<Severity | 'dim' | 'bold' | 'ok', string> = {
@@ -42,6 +42,8 @@ export function fromCwd(report: CheckReport, file: string): string {
 export function formatText(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
 	const groups: string[] = [];
+	// A repository repeats few messages many times (the Kyverno library: 471 distinct in 69,783 findings): split each once.
+	const split = new Map<string, MessageParts>();
 	for (const file of report.files) {
 		if (file.findings.length === 0) continue;
 		const shown = fromCwd(report, file.path);
@@ -50,7 +52,8 @@ export function formatText(report: CheckReport, options: TextOptions): string {
 		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
 		const prefix = locWidth + 2 + 7 + 2 + ruleWidth + 2;
 		const lines = file.findings.map((f, i) => {
-			const parts = splitMessage(f.message);
+			let parts = split.get(f.message);
+			if (!parts) split.set(f.message, (parts = splitMessage(f.message)));
 			const message = messageLine(parts, Math.max(MIN_MESSAGE, LINE_BUDGET - prefix));
 			const head = `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
 			const detail = options.verbose ? verboseDetail(parts, message) : '';

@@ -69,6 +69,8 @@ export class Engine {
 	/** The fleet lookups of the last model seen, for repositories that do not bring their own. */
 	private fleetIndex = new FleetIndex(EMPTY_FLEET);
 	private freshAnalyses = 0;
+	/** The distinct messages of the findings made so far (see `shareMessages`). */
+	private readonly messages = new Map<string, string>();
 	private generation = 0;
 	/** Analyses run so far (tests count them per edit). */
 	analyses = 0;
@@ -122,7 +124,7 @@ export class Engine {
 			let result = this.staticResults.get(segment);
 			if (!result || result.key !== staticKey) {
 				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });
-				result = { key: staticKey, findings: adjustText(segment.text, checked.findings, this.settings, true), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
+				result = { key: staticKey, findings: this.shareMessages(adjustText(segment.text, checked.findings, this.settings, true)), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
 				this.staticResults.set(segment, result);
 			}
 			for (const f of placed(result, startLine)) findings.push(f);
@@ -165,6 +167,23 @@ export class Engine {
 		const firstLine = lines.lineCount > 1 ? lines.lineStart(1) - 1 : text.length;
 		const finding = adjust({ ruleId: 'file-skipped', severity: 'info', message: note, span: { start: 0, end: Math.min(firstLine, 200) } }, this.settings, lines);
 		return { path, parsed: { text, segments: [], documents: [] }, lines, resources: [], findings: finding ? [finding] : [], skipped: note };
+	}
+
+	/**
+	 * Findings with their messages shared: a repository repeats few messages many times (the Kyverno
+	 * library: 463 distinct messages of about 260 characters in 69,000 findings), and each finding
+	 * would otherwise hold its own copy, built piece by piece.
+	 */
+	private shareMessages(findings: Finding[]): Finding[] {
+		for (const f of findings) {
+			const shared = this.messages.get(f.message);
+			if (shared !== undefined) f.message = shared;
+			else {
+				if (this.messages.size >= MAX_SHARED_MESSAGES) this.messages.clear();
+				this.messages.set(f.message, f.message);
+			}
+		}
+		return findings;
 	}
 
 	/** The context every check of one file's analysis receives. */
@@ -216,6 +235,9 @@ export class Engine {
 		return v;
 	}
 }
+
+/** Distinct messages kept for sharing; past this many the table starts again. */
+const MAX_SHARED_MESSAGES = 20_000;
 
 /** A source's cached findings placed at a segment's first line (re-placed only when the segment moved). */
 function placed(result: Cached, line: number): Finding[] {

@@ -262,10 +262,17 @@ export class RepoSnapshot implements RepoContext {
 	 */
 	readsThroughKustomize(path: string): boolean {
 		const p = normalisePath(path);
-		if (this.lookups().kustomizeInputs.has(p)) return true;
-		for (const c of this.fleet?.clusters ?? []) {
-			for (const s of c.syncs) if ((s.kind === 'flux-kustomization' || s.kind === 'fleet') && (s.path === '' || p.startsWith(`${s.path}/`))) return true;
+		const d = this.lookups();
+		if (d.kustomizeInputs.has(p)) return true;
+		// The paths Flux builds, once per snapshot; then the file's directories (a look-up per level, not per synced path).
+		if (!d.fluxPaths) {
+			const paths = new Set<string>();
+			for (const c of this.fleet?.clusters ?? []) for (const s of c.syncs) if (s.kind === 'flux-kustomization' || s.kind === 'fleet') paths.add(s.path);
+			d.fluxPaths = paths;
 		}
+		if (d.fluxPaths.size === 0) return false;
+		if (d.fluxPaths.has('')) return true;
+		for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (d.fluxPaths.has(p.slice(0, i))) return true;
 		return false;
 	}
 
@@ -301,7 +308,7 @@ export class RepoSnapshot implements RepoContext {
 		if (this.derived) return this.derived;
 		// A snapshot that shares its parent's files and facts shares its lookups too.
 		const p = this.parent?.derived;
-		if (p && this.parent!.fileSet === this.fileSet && this.parent!.factsByFile === this.factsByFile) return (this.derived = { ...p, fleetIndex: undefined });
+		if (p && this.parent!.fileSet === this.fileSet && this.parent!.factsByFile === this.factsByFile) return (this.derived = { ...p, fleetIndex: undefined, fluxPaths: undefined });
 		return (this.derived = derive(this.fileSet, this.factsByFile));
 	}
 }
@@ -327,6 +334,8 @@ interface Derived {
 	exemptions: ExemptionSet;
 	objects: ObjectIndex;
 	fleetIndex?: FleetIndex;
+	/** The paths Flux Kustomizations (and Fleet files) of the model sync. */
+	fluxPaths?: ReadonlySet<string>;
 }
 
 function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts>): Derived {

@@ -1,4 +1,5 @@
 import { fastValue } from './fast-parse';
+import { Outline } from './outline';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { TextSpan } from './text';
 
@@ -51,6 +52,11 @@ export interface ParsedDocumentData {
 	readonly toJsError?: SyntaxProblem;
 	/** The span of the document's content (without the `---` marker). */
 	readonly span: TextSpan;
+	/**
+	 * Where its keys and values are, read from the text (documents of the fast path only, built on
+	 * first use): findings are placed with it, and the slow parse runs only where it declines.
+	 */
+	readonly outline?: Outline;
 }
 
 /** A document placed in its file. */
@@ -225,14 +231,20 @@ function fastSegment(text: string, value: unknown): ParsedSegment {
 		if (!/^[ \t]*[^\s#]/m.test(text)) return { text, documents: [], newlines };
 	}
 	let slow: ParsedSegment | undefined;
+	let outline: Outline | null | undefined;
 	const tree = () => (slow ??= slowSegment(text)).documents[0]?.doc ?? new Document(null) as Document.Parsed;
+	const span = contentSpan(text);
 	const doc: ParsedDocumentData = {
 		get doc() {
 			return tree();
 		},
+		get outline() {
+			if (outline === undefined) outline = Outline.read(text, span, value) ?? null;
+			return outline ?? undefined;
+		},
 		syntax: [],
 		value,
-		span: contentSpan(text),
+		span,
 	};
 	return { text, documents: [doc], newlines };
 }

@@ -1,7 +1,7 @@
-import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedFile } from '../core/parse';
+import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedDocument, type ParsedFile } from '../core/parse';
 import { dirName, isYamlFile, normalisePath } from '../core/paths';
 import { isPlainObject, resourceHeader } from '../core/resource';
-import { LineIndex } from '../core/text';
+import { LineIndex, type TextSpan } from '../core/text';
 import type { Range } from '../core/types';
 import type { SourceLocation } from './types';
 
@@ -166,9 +166,7 @@ export class DocumentStore {
 					anchor: `${p}#${d.index}/${path.join('/')}${key ? '!' : ''}`,
 					get range() {
 						if (!range) {
-							let node = key ? keyNodeAt(d.doc, path) : nodeAt(d.doc, path);
-							for (let i = path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, path.slice(0, i));
-							const span = spanOf(node) ?? { start: d.span.start, end: d.span.start };
+							const span = outlineSpanOf(d, path, key) ?? slowSpanOf(d, path, key);
 							range = lines().rangeOf({ start: span.start + d.base, end: span.end + d.base });
 						}
 						return range;
@@ -248,4 +246,20 @@ export class DocumentStore {
 /** Strips `./` and trailing slashes from a path written in a Flux or Argo object (`./apps/production/` → `apps/production`). */
 export function repoPath(written: string): string {
 	return normalisePath(written.trim());
+}
+
+/** Where a location points, from the document's outline (no slow parse), or undefined where it is unsure. */
+function outlineSpanOf(d: ParsedDocument, path: NodePath, key: boolean): TextSpan | undefined {
+	const o = d.outline;
+	if (!o) return undefined;
+	let r = key ? o.key(path) : o.value(path);
+	for (let i = path.length - 1; r === null && i > 0; i--) r = o.key(path.slice(0, i));
+	if (r === 'unsure') return undefined;
+	return r ?? { start: d.span.start, end: d.span.start };
+}
+
+function slowSpanOf(d: ParsedDocument, path: NodePath, key: boolean): TextSpan {
+	let node = key ? keyNodeAt(d.doc, path) : nodeAt(d.doc, path);
+	for (let i = path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, path.slice(0, i));
+	return spanOf(node) ?? { start: d.span.start, end: d.span.start };
 }

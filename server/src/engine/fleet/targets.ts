@@ -2,7 +2,7 @@ import { renderFluxPath, renderKustomization, substituteVariables, RenderCache, 
 import { normalisePath } from '../core/paths';
 import { kustomizationIn } from './expand';
 import type { DocumentStore } from './reader';
-import type { FleetCluster, FleetModel, SyncSource } from './types';
+import type { FleetModel, SyncSource } from './types';
 
 /**
  * What each cluster receives: every Git path synced to it, rendered as its controller renders it
@@ -11,6 +11,9 @@ import type { FleetCluster, FleetModel, SyncSource } from './types';
  * the manifests directly in it; plain overlays: kustomize). Helm charts are not rendered: the
  * HelmRelease object itself is what the render holds.
  */
+
+/** What `TargetRenderer.renderSteps` yields between two pieces of work. */
+export const STEP = Symbol('step');
 
 /** One rendered object and the synced path that produced it. */
 export interface TargetObject {
@@ -68,6 +71,17 @@ export class TargetRenderer {
 		}
 	}
 
+	/**
+	 * Forgets the intermediate renders of kustomization directories once a pass over the clusters is
+	 * done: they make one pass fast (a base shared by many overlays is accumulated once) but are most
+	 * of the renderer's memory; the synced paths' final renders stay, so an edit re-renders only the
+	 * paths that read the edited file (their bases again, which is cheap).
+	 */
+	settle(): void {
+		this.cache.renders.clear();
+		this.flatCache.renders.clear();
+	}
+
 	/** The render of every cluster of the model that syncs at least one path. */
 	renderAll(model: FleetModel): ClusterRender[] {
 		return [...this.renderEach(model)];
@@ -79,6 +93,15 @@ export class TargetRenderer {
 	 * once the last one is yielded.
 	 */
 	*renderEach(model: FleetModel): Generator<ClusterRender> {
+		for (const r of this.renderSteps(model)) if (r !== STEP) yield r;
+	}
+
+	/**
+	 * The same in smaller steps: `STEP` after each synced path rendered (the first cluster of an
+	 * environment renders every path of it), so that a host can answer the editor between them. A
+	 * cluster's render is kept only once all of its paths are rendered.
+	 */
+	*renderSteps(model: FleetModel): Generator<ClusterRender | typeof STEP> {
 		const live = new Set<string>();
 		for (const c of model.clusters) {
 			if (!c.syncs.some(renderable)) continue;
@@ -90,24 +113,20 @@ export class TargetRenderer {
 				yield hit.render;
 				continue;
 			}
-			const render = this.renderCluster(c);
+			const render: ClusterRender = { cluster: c.name, objects: [], notes: [], files: new Set() };
+			for (const s of c.syncs) {
+				if (!renderable(s)) continue;
+				const result = this.renderSync(s);
+				for (const object of result.objects) render.objects.push({ object, via: s.path });
+				render.notes.push(...result.notes);
+				for (const f of result.files) render.files.add(f);
+				if (s.object) render.files.add(s.object.file);
+				yield STEP;
+			}
 			this.renders.set(c.name, { key, render });
 			yield render;
 		}
 		for (const name of [...this.renders.keys()]) if (!live.has(name)) this.renders.delete(name);
-	}
-
-	private renderCluster(c: FleetCluster): ClusterRender {
-		const render: ClusterRender = { cluster: c.name, objects: [], notes: [], files: new Set() };
-		for (const s of c.syncs) {
-			if (!renderable(s)) continue;
-			const result = this.renderSync(s);
-			for (const object of result.objects) render.objects.push({ object, via: s.path });
-			render.notes.push(...result.notes);
-			for (const f of result.files) render.files.add(f);
-			if (s.object) render.files.add(s.object.file);
-		}
-		return render;
 	}
 
 	private renderSync(s: SyncSource): RenderResult {

@@ -4,27 +4,38 @@ import { Reader, RenderCache } from './cache';
 import { generatorHash } from './hash';
 import { readKustomization } from './kustomization';
 import { fixNameReferences } from './nameref';
-import { deepestSrc, docSrc, get, originOfSrc, toPlain, type KMap, type Src } from './node';
+import { docSrc, get, originOfSrc, toPlain, type KMap, type Src } from './node';
+import { OriginIndex } from './origin-index';
 import { legacySort, ORDER_FIRST, ORDER_LAST } from './order';
 import { joinInside } from '../core/paths';
 import { annotationsOf, curId, storePreviousId, type Res } from './resource';
 import type { KustomizeFs, Origin, PathKey, RenderedObject, RenderNote, RenderResult } from './types';
 
-/** A rendered object; keeps its node tree so origins can be asked for and substitution can keep them. */
+/**
+ * A rendered object: its value, and where each of its values came from as a compact index (not
+ * the node tree it was built from: that is most of a render's memory, and a render is kept).
+ */
 export class Rendered implements RenderedObject {
 	readonly value: Record<string, unknown>;
 	readonly source: Origin;
+	private readonly origins: OriginIndex;
 
 	constructor(
-		/** @internal */ readonly node: KMap,
+		node: KMap,
 		/** @internal */ readonly sourceSrc: Src,
 	) {
 		this.value = toPlain(node) as Record<string, unknown>;
 		this.source = originOfSrc(sourceSrc);
+		this.origins = OriginIndex.of(node);
 	}
 
 	originOf(path: PathKey[]): Origin {
-		return originOfSrc(deepestSrc(this.node, Array.isArray(path) ? path : []));
+		return this.origins.originOf(this.value, Array.isArray(path) ? path : []);
+	}
+
+	/** @internal A fresh node tree of the object, each node at its place (for transformations after the build). */
+	tree(): KMap {
+		return this.origins.tree(this.value) as KMap;
 	}
 }
 

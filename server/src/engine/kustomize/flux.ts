@@ -5,7 +5,7 @@ import { Rendered, render } from './build';
 import type { RenderCache } from './cache';
 import { envsubst, SubstitutionError } from './envsubst';
 import { readKustomization, type Kustomization } from './kustomization';
-import { childSrc, cloneNode, docSrc, ensureMap, fromPlain, get, originOfSrc, scalar, srcAt, str, type KNode } from './node';
+import { childSrc, docSrc, ensureMap, fromPlain, get, originOfSrc, scalar, srcAt, str, type KNode } from './node';
 import { baseName as basename, joinInside as joinPath } from '../core/paths';
 import type { KustomizeFs, RenderNote, RenderResult } from './types';
 
@@ -165,9 +165,9 @@ export function substituteVariables(result: RenderResult, vars: Record<string, s
 	const lookup = (n: string) => values.get(n);
 	const objects = result.objects.map((o) => {
 		if (!(o instanceof Rendered)) return o;
-		const meta = get(o.node, 'metadata');
+		const node = o.tree();
+		const meta = get(node, 'metadata');
 		if (str(get(get(meta, 'labels'), DISABLE_KEY)) === 'disabled' || str(get(get(meta, 'annotations'), DISABLE_KEY)) === 'disabled') return o;
-		const node = cloneNode(o.node);
 		const missing = new Set<string>();
 		let failed = false;
 		const report = (n: KNode, message: string, severity: 'error' | 'warning' = 'error') => {

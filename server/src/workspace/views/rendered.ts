@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { RenderClusterResult } from '../../../../shared/protocol';
-import { TargetRenderer, type ClusterRender, type TargetObject } from '../../engine/fleet/targets';
+import type { ClusterRender, TargetObject } from '../../engine/fleet/targets';
 import type { FleetModel } from '../../engine/fleet/types';
 import type { FleetState } from '../fleet-state';
 
@@ -22,10 +22,7 @@ export function renderNotes(render: ClusterRender | undefined): string[] {
 
 /** A cluster's render: the last evaluation's, or one made now (rendering off, or not evaluated yet). */
 export function clusterRender(state: FleetState, model: FleetModel, cluster: string): ClusterRender | undefined {
-	const hit = state.renders.find((r) => r.cluster === cluster);
-	if (hit) return hit;
-	const c = model.clusters.find((x) => x.name === cluster);
-	return c ? new TargetRenderer(state.documents).renderAll({ ...model, clusters: [c] })[0] : undefined;
+	return state.renderOf(cluster, model);
 }
 
 /** The editor's Render Cluster document: a header that says what it is, then the stream. */

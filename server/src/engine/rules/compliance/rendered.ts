@@ -10,6 +10,7 @@ import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { ClusterRender } from '../../fleet/targets';
 import type { FleetModel, TargetCluster } from '../../fleet/types';
 import { FleetIndex } from '../../fleet/fleet-index';
+import { independentOfTheModel } from './locality';
 
 /**
  * Compliance on what each cluster actually receives. Every compliance rule runs on every object
@@ -39,8 +40,31 @@ interface DocEntry {
 /** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
 export interface ClusterEvaluation {
 	hits: [string, Hit][];
-	/** Source documents of the cluster's objects, with the rules that evaluated them. */
-	evaluated: [string, number, string[]][];
+	/** The rules that evaluated each object of the render, by its index there (none for objects that are not Kubernetes objects). */
+	evaluated: (readonly string[] | undefined)[];
+}
+
+/** What the rules independent of the fleet model found on one object of a render (see `locality.ts`). */
+interface LocalResult {
+	evaluated: readonly string[];
+	hits: [string, Omit<Hit, 'cluster'>][];
+}
+
+const NOTHING: LocalResult = { evaluated: [], hits: [] };
+
+/** Keys of findings kept for sharing before the table starts again. */
+const MAX_SHARED_KEYS = 200_000;
+
+/** Objects judged between two steps of an evaluation. */
+const STEP_OBJECTS = 200;
+
+/** A cluster's evaluation kept with its render. */
+interface Kept {
+	key: string;
+	result: ClusterEvaluation;
+	/** The results of the model-independent rules, per object of the render, and the key they hold under. */
+	localKey: string;
+	local: LocalResult[];
 }
 
 /** What an evaluation needs besides the renders: the repository, the settings, the day. */
@@ -53,31 +77,50 @@ export interface EvalBase {
 /**
  * Runs the compliance rules on what each cluster receives and assembles the findings by source
  * place. It owns what it caches: each cluster's evaluation (kept with the render while the render and
- * the key hold), the rules by kind, and the stamp counter of the views it makes.
+ * the key hold), the rules by kind, the interned lists of rule ids, and the stamp counter of the views it makes.
  */
 export class RenderedEvaluator {
-	private readonly evaluations = new WeakMap<ClusterRender, { key: string; result: ClusterEvaluation }>();
+	private readonly evaluations = new WeakMap<ClusterRender, Kept>();
 	private readonly byKind = new Map<string, ComplianceRule[]>();
+	private readonly local = new Set<ComplianceRule>();
+	/** Lists of rule ids, shared: most objects of a kind are evaluated by the same rules in every cluster. */
+	private readonly idLists = new Map<string, readonly string[]>();
+	/** Keys of findings, shared (see `key`). */
+	private readonly keys = new Map<string, string>();
 	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
 	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
 		for (const r of rules) for (const k of r.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), r]);
+		for (const r of rules) if (independentOfTheModel(r)) this.local.add(r);
 	}
 
 	/**
 	 * Runs the compliance rules on one cluster's render. The result is kept with the render: while the
 	 * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
-	 * repository's facts and fleet model), it is not computed again.
+	 * repository's facts and fleet model), it is not computed again. When only the key changed (a
+	 * retag changes the fleet model's versions), the rules that do not read the model keep their
+	 * results for every object of the render, and only the others run again.
 	 */
 	evaluateCluster(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): ClusterEvaluation {
+		const steps = this.evaluateSteps(render, fleet, base, key);
+		for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+	}
+
+	/**
+	 * The same in steps: it yields after every few hundred objects, so that a host can answer the
+	 * editor meanwhile, and returns the evaluation. One that is not run to its end keeps nothing.
+	 */
+	*evaluateSteps(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): Generator<void, ClusterEvaluation> {
 		const hit = this.evaluations.get(render);
 		if (hit && hit.key === key) return hit.result;
 		const result: ClusterEvaluation = { hits: [], evaluated: [] };
-		this.evaluations.set(render, { key, result });
 		const cluster = targetCluster(fleet, render.cluster);
-		if (!cluster) return result;
+		if (!cluster) {
+			this.evaluations.set(render, { key, result, localKey: '', local: [] });
+			return result;
+		}
 		const objects = ObjectSet.fromValues(
 			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
 			true,
@@ -88,29 +131,71 @@ export class RenderedEvaluator {
 		const fleetIndex = base.repo.fleetIndex?.model === fleet ? base.repo.fleetIndex : new FleetIndex(fleet);
 		// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
 		const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
-		for (const { object, via } of render.objects) {
+		const localKey = `${JSON.stringify(settings)}|${base.today}|${fallbackLabels(objects, namespaces, base.repo)}`;
+		const kept = hit && hit.localKey === localKey ? hit.local : undefined;
+		const local: LocalResult[] = kept ?? [];
+		for (let i = 0; i < render.objects.length; i++) {
+			if (i % STEP_OBJECTS === STEP_OBJECTS - 1) yield;
+			const { object, via } = render.objects[i];
 			const header = resourceHeader(object.value);
 			if (!header) continue;
 			const src = object.source;
 			const evaluated: string[] = [];
-			result.evaluated.push([src.file, src.documentIndex, evaluated]);
 			const candidates = this.candidatesOf(header.kind);
-			if (candidates.length === 0) continue;
+			if (candidates.length === 0) {
+				result.evaluated[i] = this.ids(evaluated);
+				continue;
+			}
+			const before = kept?.[i] ?? NOTHING;
+			const mine: LocalResult = kept ? before : { evaluated: [], hits: [] };
 			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
 			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
+			const where = { kind: header.kind, name: header.name, namespace: header.namespace };
 			for (const rule of candidates) {
+				const isLocal = this.local.has(rule);
+				if (isLocal && kept) {
+					// Kept from an evaluation of this very render: replayed in the same order.
+					if (before.evaluated.includes(rule.id)) evaluated.push(rule.id);
+					for (const [k, h] of before.hits) if (h.rule === rule) result.hits.push([k, { ...h, cluster }]);
+					continue;
+				}
 				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
 				const cctx = complianceContext(resource, ctx);
 				const problems = rule.check(resource, cctx);
-				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) evaluated.push(rule.id);
+				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) {
+					evaluated.push(rule.id);
+					if (isLocal) (mine.evaluated as string[]).push(rule.id);
+				}
 				for (const problem of problems) {
 					const origin = object.originOf(problem.path);
-					const key = `${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`;
-					result.hits.push([key, { rule, cluster, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: { kind: header.kind, name: header.name, namespace: header.namespace } }]);
+					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`);
+					const h = { rule, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: where };
+					result.hits.push([k, { ...h, cluster }]);
+					if (isLocal) mine.hits.push([k, h]);
 				}
 			}
+			if (!kept) local[i] = mine.evaluated.length === 0 && mine.hits.length === 0 ? NOTHING : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
+			result.evaluated[i] = this.ids(evaluated);
 		}
+		this.evaluations.set(render, { key, result, localKey, local });
 		return result;
+	}
+
+	/** The shared copy of a finding's key (the clusters of an environment share most findings). */
+	private key(k: string): string {
+		const shared = this.keys.get(k);
+		if (shared !== undefined) return shared;
+		if (this.keys.size >= MAX_SHARED_KEYS) this.keys.clear();
+		this.keys.set(k, k);
+		return k;
+	}
+
+	/** The shared copy of a list of rule ids. */
+	private ids(list: string[]): string[] {
+		const k = list.join(',');
+		let shared = this.idLists.get(k);
+		if (!shared) this.idLists.set(k, (shared = list));
+		return shared as string[];
 	}
 
 	private candidatesOf(kind: string): readonly ComplianceRule[] {
@@ -135,11 +220,15 @@ export class RenderedEvaluator {
 			return e;
 		};
 		const hits = new Map<string, Hit[]>();
-		for (const ev of evals) {
-			for (const [file, doc, ids] of ev.evaluated) {
-				const e = entry(file, doc);
+		for (let r = 0; r < evals.length; r++) {
+			const ev = evals[r];
+			const objects = renders[r].objects;
+			ev.evaluated.forEach((ids, i) => {
+				if (!ids) return;
+				const src = objects[i].object.source;
+				const e = entry(src.file, src.documentIndex);
 				for (const id of ids) e.evaluated.add(id);
-			}
+			});
 			for (const [key, hit] of ev.hits) {
 				const list = hits.get(key);
 				if (list) list.push(hit);
@@ -306,3 +395,13 @@ function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, n
 	};
 }
 
+/**
+ * The labels the repository declares for the namespaces a cluster's objects use but its render does
+ * not create (rules fall back to them): part of what the model-independent rules read.
+ */
+function fallbackLabels(objects: ObjectSet, rendered: Map<string, Record<string, string>>, repo: RepoContext): string {
+	if (!repo.namespaceLabels) return '';
+	const used = new Set<string>();
+	for (const o of objects.all()) if (o.namespace && !rendered.has(o.namespace)) used.add(o.namespace);
+	return JSON.stringify([...used].sort().map((n) => [n, repo.namespaceLabels!(n) ?? null]));
+}

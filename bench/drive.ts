@@ -1,0 +1,63 @@
+/**
+ * Driving a language server over a corpus, for the bench pieces that live in files of their own
+ * (soak, opening during the scan, growth): typing, waiting for every file, a fleetscope server spec.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { EditSpot } from './corpus';
+import { LspServer } from './lsp';
+import { latencyOf, type Latency } from './stats';
+
+export const WARMUP_EDITS = 5;
+export const COLD_TIMEOUT_MS = 15 * 60_000;
+
+export const uriIn = (root: string, rel: string) => pathToFileURL(join(root, rel)).toString();
+
+/**
+ * Types `edits` characters at the spot (after `warmup` unmeasured ones), one at a time, each time
+ * waiting for the diagnostics of the new version. `from` is the document version before the first
+ * edit; `onEdit` sees each measured sample as it comes (the soak reads memory along the way).
+ */
+export async function typeAt(server: LspServer, root: string, spot: EditSpot, opts: { edits: number; warmup?: number; versioned: boolean; from?: number; onEdit?: (i: number, ms: number) => void }): Promise<Latency> {
+	const uri = uriIn(root, spot.file);
+	const warmup = opts.warmup ?? WARMUP_EDITS;
+	let version = opts.from ?? 1;
+	const samples: number[] = [];
+	for (let i = 0; i < warmup + opts.edits; i++) {
+		version++;
+		const pos = { line: spot.line, character: spot.character + i };
+		const v = version;
+		const next = server.waitFor((p) => p.uri === uri && (!opts.versioned || p.version === v), 60_000, `${spot.file} version ${v}`);
+		const t = performance.now();
+		await server.change(uri, v, [{ range: { start: pos, end: pos }, text: 'abcdefghij'[i % 10] }]);
+		const published = await next;
+		if (i >= warmup) {
+			samples.push(published.at - t);
+			opts.onEdit?.(samples.length, published.at - t);
+		}
+	}
+	return latencyOf(samples);
+}
+
+/** Resolves when every one of `files` has had diagnostics published (from now on), with the time of the last. */
+export function allPublished(server: LspServer, root: string, files: readonly string[], what: string): Promise<number> {
+	const pending = new Set(files.map((f) => uriIn(root, f)));
+	return new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`${server.name}: ${pending.size} files without diagnostics after ${COLD_TIMEOUT_MS} ms (${what})`)), COLD_TIMEOUT_MS);
+		server.listen((p) => {
+			pending.delete(p.uri);
+			if (pending.size === 0) {
+				clearTimeout(timer);
+				server.listen(undefined);
+				resolve(p.at);
+			}
+		});
+	});
+}
+
+/** Fleetscope's language server over stdio, with the bench's node flags and CPU profile options. */
+export function startFleetscope(bin: string, validateWorkspace: boolean, extraArgs: string[] = []): LspServer {
+	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+	const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+	return LspServer.start('Fleetscope', [...prof, ...flags, ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}));
+}

@@ -1,0 +1,23 @@
+/** The growth table: each size's cold time and peak RSS, the slopes, and the 100-cluster fleet. */
+import type { GrowthPoint } from './growth';
+import { fmtMiB, fmtMs, slope, table } from './stats';
+
+export function growthReport(points: readonly GrowthPoint[], fleet100: GrowthPoint): string {
+	const rows = [['size', 'files', 'clusters', 'resources', 'cold (wall)', 'cold CPU', 'rendered (wall)', 'rendered CPU', 'peak RSS']];
+	for (const p of [...points, fleet100]) {
+		rows.push([p === fleet100 ? `fleet ${p.clusters} clusters` : `${p.scale}x`, p.files.toLocaleString('en-US'), String(p.clusters), p.resources.toLocaleString('en-US'), fmtMs(p.coldMs), fmtMs(p.coldCpuMs), fmtMs(p.renderedMs), fmtMs(p.renderedCpuMs), fmtMiB(p.peakRssMiB)]);
+	}
+	const fmt = (name: string, f: (p: GrowthPoint) => number, unit: string, per: number) => {
+		const byFiles = slope(points.map((p) => ({ x: p.files, y: f(p) })));
+		const byDocs = slope(points.map((p) => ({ x: p.resources, y: f(p) })));
+		return byFiles && byDocs ? `${name} ${(byDocs.perUnit * per).toFixed(0)} ${unit} per 1,000 documents: documents^${byDocs.exponent.toFixed(2)}, files^${byFiles.exponent.toFixed(2)}` : `${name} —`;
+	};
+	const lines = [
+		'Growth (workspace scan, nothing opened; one run per size). Each cluster syncs every app of its environment, so',
+		'the documents (and what the clusters receive) grow as files × clusters: the slope is taken against documents.',
+		table(rows),
+		`slope: ${fmt('cold CPU', (p) => p.coldCpuMs, 'ms', 1000)}; ${fmt('rendered CPU', (p) => p.renderedCpuMs, 'ms', 1000)}; ${fmt('peak RSS', (p) => p.peakRssMiB, 'MiB', 1000)} (^1 is linear).`,
+	];
+	if (fleet100.bigEdit) lines.push(`fleet of ${fleet100.clusters} clusters: keystroke in the big file p50 ${fmtMs(fleet100.bigEdit.p50)}, p95 ${fmtMs(fleet100.bigEdit.p95)}, max ${fmtMs(fleet100.bigEdit.max)}.`);
+	return lines.join('\n');
+}

@@ -1,0 +1,18 @@
+import type { ComplianceRule } from './rule';
+
+/**
+ * The compliance rules whose result for an object depends on nothing but the object, the other
+ * objects and the Namespaces its cluster receives, the settings (with the cluster's Kubernetes
+ * version) and the day: not on the fleet model (apps, versions, environments, targets). Their
+ * results are kept with a cluster's render across changes of the fleet model, so that a retag
+ * re-judges only what it touches: the objects whose render changed, and the rules that read the
+ * model. Every other rule (DORA, managed clusters, and the CIS rules below) is run again.
+ *
+ * `test/compliance/locality.test.ts` runs each of these rules with a context whose fleet-model
+ * fields throw when read.
+ */
+const READS_THE_MODEL = new Set(['cis-image-provenance', 'cis-namespace-network-policy', 'cis-policy-control', 'cis-service-account-token']);
+
+export function independentOfTheModel(rule: ComplianceRule): boolean {
+	return (rule.id.startsWith('pss-') || rule.id.startsWith('workload-') || rule.id.startsWith('cis-')) && !READS_THE_MODEL.has(rule.id);
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { defaultSettings } from '../../shared/settings';
+import { complianceContext } from '../../server/src/engine/rules/compliance/context';
+import { complianceRules } from '../../server/src/engine/rules/compliance';
+import { independentOfTheModel } from '../../server/src/engine/rules/compliance/locality';
+import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
+import type { CheckContext } from '../../server/src/engine/context/check-context';
+import { nodeEngineDeps } from '../../server/src/host/engine-deps';
+import { EnginePool } from '../../server/src/workspace/engines';
+import { Folder } from '../../server/src/workspace/folder';
+
+const FLEET = join(__dirname, '..', '..', 'examples', 'fleet');
+const TODAY = '2026-12-07';
+
+/** A folder of the example fleet whose texts can be edited as the editor edits them. */
+async function exampleFolder(edits: Map<string, string>): Promise<Folder> {
+	const deps = nodeEngineDeps();
+	const folder = new Folder(pathToFileURL(FLEET).href, FLEET, 'fleet', { openText: (rel) => edits.get(rel), engines: new EnginePool(deps.registry, deps.checks, () => new Date(`${TODAY}T12:00:00Z`)), log: () => undefined });
+	await folder.ready();
+	return folder;
+}
+
+test('the rules kept across fleet-model changes read nothing of the model', async () => {
+	const folder = await exampleFolder(new Map());
+	await folder.render({ settings: defaultSettings(), today: TODAY });
+	const fleet = await folder.fleet();
+	const local = complianceRules.filter(independentOfTheModel);
+	assert.ok(local.length >= 20, `${local.length} rules`);
+	const forbidden = new Set(['fleet', 'fleetIndex', 'targets', 'declared', 'production', 'apps', 'repo']);
+	let checked = 0;
+	for (const render of fleet.renders) {
+		for (const { object } of render.objects) {
+			const header = resourceHeader(object.value);
+			if (!header) continue;
+			const resource: Resource = { ...header, documentIndex: object.source.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			const snapshot = folder.snapshot;
+			const ctx: CheckContext = { path: object.source.file, today: TODAY, repo: snapshot, settings: defaultSettings(), targets: [], objects: snapshot.objects!, fleet: fleet.model, fleetIndex: snapshot.fleetIndex!, partial: false, perResource: new WeakMap() };
+			const real = complianceContext(resource, ctx);
+			const guarded = new Proxy(real, {
+				get(target, prop, receiver) {
+					if (typeof prop === 'string' && forbidden.has(prop)) throw new Error(`reads ctx.${prop}`);
+					return Reflect.get(target, prop, receiver);
+				},
+			});
+			for (const rule of local) {
+				if (!rule.kinds.includes(header.kind) || (rule.appliesTo && !rule.appliesTo(resource))) continue;
+				assert.doesNotThrow(() => rule.check(resource, guarded), `${rule.id} on ${header.kind} ${header.name}`);
+				assert.doesNotThrow(() => rule.evaluates?.(resource, guarded), `${rule.id} on ${header.kind} ${header.name}`);
+				checked++;
+			}
+		}
+	}
+	assert.ok(checked > 500, `${checked} rule runs`);
+});
+
+test('after retags, what the clusters receive is judged as a fresh start judges it', async () => {
+	const rel = 'apps/production/kustomization.yaml';
+	const original = readFileSync(join(FLEET, rel), 'utf8');
+	const edits = new Map<string, string>();
+	const kept = await exampleFolder(edits);
+	const run = { settings: defaultSettings(), today: TODAY };
+	await kept.render(run);
+	// Two retags in the production overlay, each followed by rediscovery and rendering, as the editor does.
+	for (const tag of ['6.6.0', '9.9.9']) {
+		edits.set(rel, original.replace('newTag: 6.5.3', `newTag: ${tag}`));
+		kept.rediscover([rel]);
+		await kept.render(run);
+	}
+	const fresh = await exampleFolder(new Map(edits));
+	await fresh.render(run);
+	const files = fresh.snapshot.validatedFiles(run.settings);
+	assert.ok(files.length > 50);
+	let findings = 0;
+	for (const f of files) {
+		const a = await kept.validate(f, run.settings);
+		const b = await fresh.validate(f, run.settings);
+		assert.deepEqual(a.analysis?.findings, b.analysis?.findings, f);
+		findings += b.analysis?.findings.length ?? 0;
+	}
+	assert.ok(findings > 50, `${findings} findings`);
+	// The retag shows: production now runs a version staging never ran (the promotion rule reads versions).
+	const overlay = await kept.validate(rel, run.settings);
+	assert.ok(overlay.analysis?.findings.some((x) => x.message.includes('9.9.9')), JSON.stringify(overlay.analysis?.findings.map((x) => x.message)));
+});
