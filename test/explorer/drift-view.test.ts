@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { ClustersResult, DriftResult, DriftState, FleetClustersResult } from '../../shared/protocol';
 import { clustersTree } from '../../client/src/views/clusters';
 import { changeText, driftEmptyReason, driftTree, kubectlCommand, shortPath } from '../../client/src/views/drift';
-import type { DriftTarget, ExplorerNode } from '../../client/src/views/nodes';
+import type { DriftTarget } from '../../client/src/views/nodes';
+import { byLabel, children, everyNode } from './tree-helpers';
 
 /**
  * The Drift view, and the drift counts of the Clusters view, against the server's answers recorded
@@ -25,14 +26,6 @@ const PROD_CONTEXT = 'arn:aws:eks:us-east-1:444455556666:cluster/prod-us-east-1'
 const now = new Date(answers.recordedAt);
 const tree = () => driftTree(answers.drift, now);
 
-async function children(n: ExplorerNode): Promise<ExplorerNode[]> {
-	return (await n.children?.()) ?? [];
-}
-const byLabel = (nodes: ExplorerNode[], label: string): ExplorerNode => {
-	const n = nodes.find((x) => x.label === label);
-	assert.ok(n, `no node "${label}" in ${nodes.map((x) => x.label).join(', ')}`);
-	return n;
-};
 /** A tooltip as the user reads it (markdown escapes removed). */
 const plain = (markdown: string | undefined) => (markdown ?? '').replace(/\\(.)/g, '$1');
 const prodReport = () => answers.drift.folders[0].report.clusters.find((c) => c.name === 'prod-us-east-1')!;
@@ -110,17 +103,7 @@ test('Drift: a drifted object\'s children are its fields, desired -> live, the m
 });
 
 test('Drift: every node has a unique id, a tooltip, an icon and a context value', async () => {
-	const ids = new Set<string>();
-	const walk = async (nodes: ExplorerNode[]): Promise<void> => {
-		for (const n of nodes) {
-			assert.ok(!ids.has(n.id), `duplicate id ${n.id}`);
-			ids.add(n.id);
-			assert.ok(n.tooltip && n.icon && n.contextValue, `${n.id} lacks a tooltip, an icon or a context value`);
-			await walk(await children(n));
-		}
-	};
-	await walk(tree());
-	assert.equal(ids.size, 2 + 3 + 5 + 2);
+	assert.equal(await everyNode(tree()), 2 + 3 + 5 + 2);
 });
 
 test('Drift: several folders are roots of their own; an empty report shows nothing (the welcome content says why)', () => {

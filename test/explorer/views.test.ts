@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ComplianceFindingRow, FleetClusterDetail, FleetClustersResult, FleetComplianceResult, FleetPromotionResult } from '../../shared/protocol';
 import { clustersTree, statusSummary } from '../../client/src/views/clusters';
 import { complianceTree } from '../../client/src/views/compliance';
-import type { ExplorerNode } from '../../client/src/views/nodes';
+import { byLabel, children, everyNode } from './tree-helpers';
 import { behindText, promotionTree } from '../../client/src/views/promotion';
 
 /**
@@ -29,9 +29,6 @@ const detailOf = async (folderUri: string, cluster: string) => {
 const tree = (r: FleetClustersResult) => clustersTree(r, detailOf);
 const HEAD = 'c0ffee0';
 
-async function children(n: ExplorerNode): Promise<ExplorerNode[]> {
-	return (await n.children?.()) ?? [];
-}
 
 /** A tooltip as the user reads it (markdown escapes removed). */
 const plain = (markdown: string | undefined) => (markdown ?? '').replace(/\\(.)/g, '$1');
@@ -43,26 +40,7 @@ const words = (cluster: string) => {
 };
 const errors = () => answers.clusters.folders[0].summary.findings.error;
 
-/** Each node of a tree: a unique id (VS Code requires it), a tooltip, an icon that says its state, a context value for menus. */
-async function everyNode(roots: ExplorerNode[]): Promise<number> {
-	const ids = new Set<string>();
-	const walk = async (nodes: ExplorerNode[]): Promise<void> => {
-		for (const n of nodes) {
-			assert.ok(!ids.has(n.id), `duplicate id ${n.id}`);
-			ids.add(n.id);
-			assert.ok(n.tooltip && n.icon && n.contextValue, `${n.id} lacks a tooltip, an icon or a context value`);
-			await walk(await children(n));
-		}
-	};
-	await walk(roots);
-	return ids.size;
-}
 
-const byLabel = (nodes: ExplorerNode[], label: string): ExplorerNode => {
-	const n = nodes.find((x) => x.label === label);
-	assert.ok(n, `no node "${label}" in ${nodes.map((x) => x.label).join(', ')}`);
-	return n;
-};
 
 test('Clusters: environments in promotion order, then their clusters with versions, connection, sync state and findings', async () => {
 	const roots = tree(answers.clusters);

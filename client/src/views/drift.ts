@@ -1,4 +1,5 @@
 import type { ClustersResult, DriftCluster, DriftField, DriftObject, DriftResult, DriftState } from '../../../shared/protocol';
+import { ago } from '../../../shared/time';
 import { driftWords, ICONS, md, plural, type DriftTarget, type ExplorerNode, type NodeIcon } from './nodes';
 
 /**
@@ -84,17 +85,6 @@ export function kubectlCommand(t: Pick<DriftTarget, 'context' | 'object'>): stri
 /** A word as a POSIX shell reads it: as is where it is plain, else in single quotes. */
 function shellWord(s: string): string {
 	return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** `2 h ago`, `3 days ago`, as the drift diagnostics word it. */
-export function ago(time: string, now: Date): string {
-	const ms = now.getTime() - Date.parse(time);
-	if (!Number.isFinite(ms)) return '';
-	const min = Math.max(0, Math.round(ms / 60_000));
-	if (min < 1) return 'just now';
-	if (min < 60) return `${min} min ago`;
-	const h = Math.round(min / 60);
-	return h < 48 ? `${h} h ago` : `${Math.round(h / 24)} days ago`;
 }
 
 /** A value as one line of text: strings as they are, others as JSON; `(absent)` for none. */

@@ -1,5 +1,6 @@
 import type { Log, Result } from 'sarif';
 import type { DriftField, DriftObject, DriftReport, DriftSource } from '../../../shared/protocol';
+import { ago } from '../../../shared/time';
 import { INFORMATION_URI, SARIF_SCHEMA } from './format/sarif';
 
 /**
@@ -16,24 +17,14 @@ export function driftJson(report: DriftReport, all: boolean): string {
 	return `${JSON.stringify(visible(report, all), null, 2)}\n`;
 }
 
-function ago(time: string | null, now: Date): string {
-	if (!time) return '';
-	const t = Date.parse(time);
-	if (!Number.isFinite(t)) return '';
-	const min = Math.max(0, Math.round((now.getTime() - t) / 60_000));
-	if (min < 1) return ' just now';
-	if (min < 60) return ` ${min} min ago`;
-	const h = Math.round(min / 60);
-	return h < 48 ? ` ${h} h ago` : ` ${Math.round(h / 24)} days ago`;
-}
-
 const value = (v: unknown) => (v === null || v === undefined ? 'absent' : typeof v === 'string' ? v : JSON.stringify(v));
 const where = (s: DriftSource | null) => (s ? `${s.file}:${s.line}` : '');
 const label = (o: DriftObject) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 
 /** `spec.replicas is 5 in prod-eu-west-1, set by kubectl-edit 2 h ago; Git says 3`. */
 export function fieldSentence(f: DriftField, cluster: string, now: Date): string {
-	const by = f.manager ? `, set by ${f.manager}${ago(f.time, now)}` : '';
+	const when = f.time ? ago(f.time, now) : '';
+	const by = f.manager ? `, set by ${f.manager}${when ? ` ${when}` : ''}` : '';
 	return `${f.path} is ${value(f.live)} in ${cluster}${by}; Git says ${value(f.desired)}`;
 }
 

@@ -1,4 +1,5 @@
 import type { DriftField, DriftObject, DriftReport } from '../../../../shared/protocol';
+import { ago } from '../../../../shared/time';
 import type { DriftLineFinding, DriftView } from '../context/check-context';
 
 /**
@@ -16,18 +17,6 @@ function show(v: unknown): string {
 	if (v === null || v === undefined) return 'absent';
 	const s = typeof v === 'string' ? v : JSON.stringify(v);
 	return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
-}
-
-/** `2 h ago`, `3 days ago`, from an ISO time. */
-export function ago(time: string, now: Date): string {
-	const ms = now.getTime() - Date.parse(time);
-	if (!Number.isFinite(ms)) return '';
-	const min = Math.max(0, Math.round(ms / 60_000));
-	if (min < 1) return 'just now';
-	if (min < 60) return `${min} min ago`;
-	const h = Math.round(min / 60);
-	if (h < 48) return `${h} h ago`;
-	return `${Math.round(h / 24)} days ago`;
 }
 
 function who(f: DriftField, now: Date): string {
