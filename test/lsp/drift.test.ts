@@ -1,15 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
-import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
-import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
+import { join } from 'node:path';
+import type { KubeSim } from '../../tools/kube-sim/sim';
 import { DriftChangedNotification, DriftDiffRequest, DriftRequest, FleetClustersRequest, type DriftDiffResult, type DriftResult, type FleetClustersResult } from '../../shared/protocol';
 import { cli } from '../../server/src/cli/main';
-import { ensureServerBuilt, Session, uriOf } from './harness';
+import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from './demo-clusters';
+import { uriOf, type Session } from './harness';
 
 /**
  * Drift in the editor, on the demo's setup (examples/fleet with its two simulated clusters): the
@@ -18,28 +14,17 @@ import { ensureServerBuilt, Session, uriOf } from './harness';
  * documents, and no Secret's data is ever asked for.
  */
 
-const STAGING = 'arn:aws:eks:eu-west-1:111122223333:cluster/staging-eu-west-1';
-const PROD = 'arn:aws:eks:us-east-1:444455556666:cluster/prod-us-east-1';
-const ROOT = resolve('examples/fleet');
+let demo: DemoClusters;
 let dir: string;
 let sims: KubeSim[];
 let session: Session;
 
 before(async () => {
-	ensureServerBuilt();
-	dir = mkdtempSync(join(tmpdir(), 'fleetscope-lsp-drift-'));
-	sims = await Promise.all(['staging', 'production'].map((f) => startKubeSim(fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)))));
-	writeFileSync(join(dir, 'kubeconfig'), mergeKubeconfigs([sims[0].kubeconfigText({ context: STAGING }), sims[1].kubeconfigText({ context: PROD })], parse));
-	session = await Session.start({
-		folders: [ROOT],
-		env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), FLEETSCOPE_CACHE_DIR: join(dir, 'cache') },
-		initializationOptions: { workspaceTrusted: true },
-	});
+	demo = await startDemoClusters('fleetscope-lsp-drift-');
+	({ dir, sims, session } = demo);
 });
 after(async () => {
-	await session?.stop();
-	await Promise.all((sims ?? []).map((s) => s.stop()));
-	rmSync(dir, { recursive: true, force: true });
+	await demo?.stop();
 });
 
 /** The report once both clusters have been read and compared. */
@@ -123,7 +108,11 @@ test('a watch event that changes nothing the views show sends no driftChanged; a
 	const computed = async () => (await session.request<DriftResult>(DriftRequest.method, {})).folders[0].computed;
 	const before = await computed();
 	let notified = 0;
-	session.conn.onNotification(DriftChangedNotification.method, () => notified++);
+	let onNotified = () => {};
+	session.conn.onNotification(DriftChangedNotification.method, () => {
+		notified++;
+		onNotified();
+	});
 	const prod = sims[1];
 	// The status a controller writes: not a field Git declares.
 	prod.editAs('apps/v1', 'Deployment', drifted.name, drifted.namespace ?? undefined, 'kube-controller-manager', (o) => {
@@ -135,14 +124,13 @@ test('a watch event that changes nothing the views show sends no driftChanged; a
 		await new Promise((r) => setTimeout(r, 20));
 	}
 	assert.equal(notified, 0, 'nothing the views show changed: no reload');
+	const changed = new Promise<void>((resolve) => (onNotified = resolve));
 	prod.editAs('apps/v1', 'Deployment', drifted.name, drifted.namespace ?? undefined, 'kubectl-set', (o) => {
 		const containers = (o.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
 		containers[0].image = 'ghcr.io/stefanprodan/podinfo:6.5.5';
 	});
-	while (notified === 0) {
-		assert.ok(Date.now() < deadline, 'driftChanged after the image changed');
-		await new Promise((r) => setTimeout(r, 20));
-	}
+	// driftChanged after the image changed (the test's timeout bounds the wait).
+	await changed;
 	const after = (await session.request<DriftResult>(DriftRequest.method, {})).folders[0].report;
 	const fields = after.clusters.find((c) => c.name === 'prod-us-east-1')!.objects.find((o) => o.name === drifted.name && o.kind === 'Deployment')!.fields;
 	assert.ok(fields.some((f) => f.path.endsWith('.image') && /6\.5\.5/.test(JSON.stringify(f))), JSON.stringify(fields));

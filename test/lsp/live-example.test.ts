@@ -1,42 +1,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
-import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
-import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
+import { join } from 'node:path';
 import { cli } from '../../server/src/cli/main';
-import { ensureServerBuilt, Session } from './harness';
+import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from './demo-clusters';
+import type { Session } from './harness';
 
 /**
  * The demo's setup: `examples/fleet` in the editor with its two simulated clusters (staging 1.35,
  * prod-us-east-1 1.27). The Problems panel must show exactly what `fleetscope check --context` finds.
  */
 
-const STAGING = 'arn:aws:eks:eu-west-1:111122223333:cluster/staging-eu-west-1';
-const PROD = 'arn:aws:eks:us-east-1:444455556666:cluster/prod-us-east-1';
-const ROOT = resolve('examples/fleet');
+let demo: DemoClusters;
 let dir: string;
-let sims: KubeSim[];
 let session: Session;
 
 before(async () => {
-	ensureServerBuilt();
-	dir = mkdtempSync(join(tmpdir(), 'fleetscope-lsp-example-'));
-	sims = await Promise.all(['staging', 'production'].map((f) => startKubeSim(fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)))));
-	writeFileSync(join(dir, 'kubeconfig'), mergeKubeconfigs([sims[0].kubeconfigText({ context: STAGING }), sims[1].kubeconfigText({ context: PROD })], parse));
-	session = await Session.start({
-		folders: [ROOT],
-		env: { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), FLEETSCOPE_CACHE_DIR: join(dir, 'cache') },
-		initializationOptions: { workspaceTrusted: true },
-	});
+	demo = await startDemoClusters('fleetscope-lsp-example-');
+	({ dir, session } = demo);
 });
 after(async () => {
-	await session?.stop();
-	await Promise.all((sims ?? []).map((s) => s.stop()));
-	rmSync(dir, { recursive: true, force: true });
+	await demo?.stop();
 });
 
 test('examples/fleet against the demo clusters: the editor shows the live findings the CLI finds, at the same places', { timeout: 60_000 }, async () => {
