@@ -23,7 +23,7 @@ describe('GitHub pull requests through Octokit', () => {
 		gh = await githubServer();
 	});
 	after(() => gh.close());
-	const client = (token = gh.token) => new GitHubClient({ owner: 'acme', repo: 'fleet', token, apiUrl: gh.url, tokenSource: 'GITHUB_TOKEN' });
+	const client = (token = gh.token) => new GitHubClient({ owner: 'acme', repo: 'fleet', token, apiUrl: gh.url, tokenSource: 'GITHUB_TOKEN', tokenFix: 'set GITHUB_TOKEN' });
 
 	it('opens the pull request with the exact payloads: create, labels, reviewers (users and teams apart)', async () => {
 		gh.requests.length = 0;
@@ -90,7 +90,7 @@ describe('GitHub pull requests through Octokit', () => {
 
 	it('an API that cannot be reached (network down) says so, with the URL to check', async () => {
 		const port = await freePort();
-		const down = new GitHubClient({ owner: 'acme', repo: 'fleet', token: gh.token, apiUrl: `http://127.0.0.1:${port}`, tokenSource: 'GITHUB_TOKEN' });
+		const down = new GitHubClient({ owner: 'acme', repo: 'fleet', token: gh.token, apiUrl: `http://127.0.0.1:${port}`, tokenSource: 'GITHUB_TOKEN', tokenFix: 'set GITHUB_TOKEN' });
 		await assert.rejects(down.openOrUpdate(INPUT), (e: unknown) => {
 			assert.ok(e instanceof ScmError);
 			assert.match(e.message, new RegExp(`could not reach the GitHub API at http://127.0.0.1:${port} .*\\(ECONNREFUSED\\): check the network, or GITHUB_API_URL`));

@@ -21,7 +21,7 @@ describe('GitLab merge requests through Gitbeaker', () => {
 		gl = await gitlabServer();
 	});
 	after(() => gl.close());
-	const client = (token = gl.token) => new GitLabClient({ project: 'platform/teams/fleet', token, apiUrl: `${gl.url}/api/v4`, tokenSource: 'GITLAB_TOKEN' });
+	const client = (token = gl.token) => new GitLabClient({ project: 'platform/teams/fleet', token, apiUrl: `${gl.url}/api/v4`, tokenSource: 'GITLAB_TOKEN', tokenFix: 'set GITLAB_TOKEN' });
 
 	it('opens the merge request: reviewers looked up by name, labels, the exact payload, the project by its encoded path', async () => {
 		const pr = await client().openOrUpdate(INPUT);

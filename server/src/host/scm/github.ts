@@ -22,8 +22,8 @@ export interface GitHubOptions {
 	apiUrl: string;
 	/** Where the token came from, for messages (`GITHUB_TOKEN`, `the editor`). */
 	tokenSource: string;
-	/** How to give another one, for messages (`set GITHUB_TOKEN`); default: set the variable. */
-	tokenFix?: string;
+	/** How to give another one, for messages (`set GITHUB_TOKEN`). */
+	tokenFix: string;
 }
 
 export class GitHubClient implements ScmClient {
@@ -138,7 +138,7 @@ export class GitHubClient implements ScmClient {
 		const net = s === undefined || s === 500 ? networkCode(e) : undefined;
 		if (net) return new ScmError(`could not reach the GitHub API at ${this.apiUrl} to ${what} (${net}): check the network, or GITHUB_API_URL for GitHub Enterprise`);
 		const said = messageOf(e).split('\n')[0].replace(/ - https:\/\/docs\.github\.com\S*/, '');
-		if (s === 401) return new ScmError(`GitHub refused the token in ${this.o.tokenSource} (401 ${said}): create a token with access to ${repoName} (classic: repo scope; fine-grained: pull requests and contents read/write), then ${this.o.tokenFix ?? `set ${this.o.tokenSource}`}`, s);
+		if (s === 401) return new ScmError(`GitHub refused the token in ${this.o.tokenSource} (401 ${said}): create a token with access to ${repoName} (classic: repo scope; fine-grained: pull requests and contents read/write), then ${this.o.tokenFix}`, s);
 		if (s === 403) return new ScmError(`GitHub did not allow the token in ${this.o.tokenSource} to ${what} on ${repoName} (403 ${said}): give the token pull request write access to the repository`, s);
 		if (s === 404) return new ScmError(`GitHub shows no ${repoName} to the token in ${this.o.tokenSource} (404): check the remote URL and that the token can see the repository`, s);
 		return new ScmError(`GitHub could not ${what} on ${repoName}${s ? ` (${s} ${said})` : ` (${said})`}`, s);

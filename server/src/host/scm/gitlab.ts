@@ -19,8 +19,8 @@ export interface GitLabOptions {
 	apiUrl: string;
 	/** Where the token came from, for messages (`GITLAB_TOKEN`, `the editor`). */
 	tokenSource: string;
-	/** How to give another one, for messages (`set GITLAB_TOKEN`); default: set the variable. */
-	tokenFix?: string;
+	/** How to give another one, for messages (`set GITLAB_TOKEN`). */
+	tokenFix: string;
 }
 
 interface MergeRequest {
@@ -134,7 +134,7 @@ export class GitLabClient implements ScmClient {
 			return new ScmError(`could not reach the GitLab API at ${this.apiUrl} to ${what} (${net ?? 'no answer'}): check the network, or CI_API_V4_URL for a self-hosted GitLab`);
 		}
 		const said = (e as Error).message.split('\n')[0];
-		if (s === 401) return new ScmError(`GitLab refused the token in ${this.o.tokenSource} (401 ${said}): create a token with the api scope for ${project}, then ${this.o.tokenFix ?? `set ${this.o.tokenSource}`}`, s);
+		if (s === 401) return new ScmError(`GitLab refused the token in ${this.o.tokenSource} (401 ${said}): create a token with the api scope for ${project}, then ${this.o.tokenFix}`, s);
 		if (s === 403) return new ScmError(`GitLab did not allow the token in ${this.o.tokenSource} to ${what} on ${project} (403 ${said}): the token needs the api scope and Developer access`, s);
 		if (s === 404) return new ScmError(`GitLab shows no project ${project} to the token in ${this.o.tokenSource} (404): check the remote URL and the token's access`, s);
 		return new ScmError(`GitLab could not ${what} on ${project} (${s} ${said})`, s);

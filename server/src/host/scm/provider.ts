@@ -67,7 +67,7 @@ export function resolveScm(remote: RemoteRepository, env: Record<string, string 
 
 /** Where the token came from and how to give another: the editor's (sign-in or secret storage) or the environment's. */
 function tokenWords(settings: ScmSettings, variable: string): { tokenSource: string; tokenFix: string } {
-	return settings.token ? { tokenSource: 'the editor', tokenFix: 'promote again and give another token (Fleetscope forgets the one it kept)' } : { tokenSource: variable, tokenFix: `set ${variable}` };
+	return settings.token ? { tokenSource: 'the editor', tokenFix: 'promote again and give another token (a token Fleetscope kept is forgotten; for a GitHub sign-in, sign out in VS Code\'s Accounts menu first)' } : { tokenSource: variable, tokenFix: `set ${variable}` };
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
