@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { DriftChangedNotification, DriftRequest, type DriftResult } from '../shared/protocol';
-import { EXAMPLE_FLEET, startDemoClusters } from '../test/lsp/demo-clusters';
+import { EXAMPLE_FLEET, startDemoClusters } from '../test/live/demo-clusters';
 import { uriOf } from '../test/lsp/harness';
 
 async function main(): Promise<void> {

@@ -2,12 +2,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
-import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
-import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
 import { cli } from '../../server/src/cli/main';
 import { tempDir } from '../live/helpers';
+import { PROD, STAGING, startDemoSims } from '../live/demo-clusters';
 
 /**
  * `fleetscope drift` over real HTTPS against the demo clusters (kube-sim: what Flux applied from
@@ -18,15 +17,12 @@ import { tempDir } from '../live/helpers';
 const dir = tempDir('fleetscope-drift-');
 const kubeconfig = join(dir, 'kubeconfig');
 const env = { ...process.env, KUBECONFIG: kubeconfig, FLEETSCOPE_CACHE_DIR: join(dir, 'cache') };
-const STAGING = 'arn:aws:eks:eu-west-1:111122223333:cluster/staging-eu-west-1';
-const PROD = 'arn:aws:eks:us-east-1:444455556666:cluster/prod-us-east-1';
 const REPO = 'examples/fleet';
 let staging: KubeSim;
 let prod: KubeSim;
 
 before(async () => {
-	[staging, prod] = await Promise.all(['staging', 'production'].map((f) => startKubeSim({ ...fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)), recordResponses: true })));
-	writeFileSync(kubeconfig, mergeKubeconfigs([staging.kubeconfigText({ context: STAGING }), prod.kubeconfigText({ context: PROD })], parse));
+	[staging, prod] = await startDemoSims(kubeconfig, { recordResponses: true });
 });
 after(async () => {
 	await Promise.all([staging.stop(), prod.stop()]);

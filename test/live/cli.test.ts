@@ -2,13 +2,11 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
-import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
-import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
 import { cli } from '../../server/src/cli/main';
 import { readSnapshot, SNAPSHOT_FILE } from '../../server/src/host/live/snapshot';
 import { tempDir } from './helpers';
+import { PROD, STAGING, startDemoSims } from './demo-clusters';
 
 /**
  * `fleetscope check --context/--snapshot` and `fleetscope snapshot` over real HTTPS against the
@@ -19,14 +17,11 @@ import { tempDir } from './helpers';
 const dir = tempDir();
 const kubeconfig = join(dir, 'kubeconfig');
 const env = { ...process.env, FLEETSCOPE_CACHE_DIR: join(dir, 'cache'), KUBECONFIG: join(dir, 'none') };
-const STAGING = 'arn:aws:eks:eu-west-1:111122223333:cluster/staging-eu-west-1';
-const PROD = 'arn:aws:eks:us-east-1:444455556666:cluster/prod-us-east-1';
 let staging: KubeSim;
 let prod: KubeSim;
 
 before(async () => {
-	[staging, prod] = await Promise.all(['staging', 'production'].map((f) => startKubeSim({ ...fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)), recordResponses: true })));
-	writeFileSync(kubeconfig, mergeKubeconfigs([staging.kubeconfigText({ context: STAGING }), prod.kubeconfigText({ context: PROD })], parse));
+	[staging, prod] = await startDemoSims(kubeconfig, { recordResponses: true });
 });
 after(async () => {
 	await Promise.all([staging.stop(), prod.stop()]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { KubeSim } from '../../tools/kube-sim/sim';
 import { DriftChangedNotification, DriftDiffRequest, DriftRequest, FleetClustersRequest, type DriftDiffResult, type DriftResult, type FleetClustersResult } from '../../shared/protocol';
 import { cli } from '../../server/src/cli/main';
-import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from './demo-clusters';
+import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from '../live/demo-clusters';
 import { uriOf, type Session } from './harness';
 
 /**

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { cli } from '../../server/src/cli/main';
-import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from './demo-clusters';
+import { EXAMPLE_FLEET as ROOT, PROD, STAGING, startDemoClusters, type DemoClusters } from '../live/demo-clusters';
 import type { Session } from './harness';
 
 /**

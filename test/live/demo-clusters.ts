@@ -5,12 +5,13 @@ import { parse } from 'yaml';
 import { fixtureOptions, loadFixture } from '../../tools/kube-sim/fixture';
 import { mergeKubeconfigs } from '../../tools/kube-sim/kubeconfig';
 import { startKubeSim, type KubeSim } from '../../tools/kube-sim/sim';
-import { ensureServerBuilt, Session } from './harness';
+import { ensureServerBuilt, Session } from '../lsp/harness';
 
 /**
- * The demo's setup, for the tests and the bench that need it: `examples/fleet` in the language server
- * (trusted) with its two simulated clusters, staging-eu-west-1 (1.35) and prod-us-east-1 (1.27),
- * reached through a kubeconfig of their own in a temporary directory.
+ * The demo's setup, for the tests and the bench that need it: the two simulated clusters of
+ * `examples/fleet`, staging-eu-west-1 (1.35) and prod-us-east-1 (1.27), in a kubeconfig of their own
+ * (`startDemoSims`), and with them the language server on the example fleet, trusted
+ * (`startDemoClusters`).
  */
 
 export const STAGING = 'arn:aws:eks:eu-west-1:111122223333:cluster/staging-eu-west-1';
@@ -27,12 +28,18 @@ export interface DemoClusters {
 	stop(): Promise<void>;
 }
 
+/** The two clusters, [staging, production], and `kubeconfig` written with a context for each. */
+export async function startDemoSims(kubeconfig: string, options: { recordResponses?: boolean } = {}): Promise<KubeSim[]> {
+	const sims = await Promise.all(['staging', 'production'].map((f) => startKubeSim({ ...fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)), ...options })));
+	writeFileSync(kubeconfig, mergeKubeconfigs([sims[0].kubeconfigText({ context: STAGING }), sims[1].kubeconfigText({ context: PROD })], parse));
+	return sims;
+}
+
 export async function startDemoClusters(prefix: string): Promise<DemoClusters> {
 	ensureServerBuilt();
 	const dir = mkdtempSync(join(tmpdir(), prefix));
-	const sims = await Promise.all(['staging', 'production'].map((f) => startKubeSim(fixtureOptions(loadFixture(`tools/kube-sim/fixtures/${f}.yaml`)))));
 	const kubeconfig = join(dir, 'kubeconfig');
-	writeFileSync(kubeconfig, mergeKubeconfigs([sims[0].kubeconfigText({ context: STAGING }), sims[1].kubeconfigText({ context: PROD })], parse));
+	const sims = await startDemoSims(kubeconfig);
 	let session: Session;
 	try {
 		session = await Session.start({ folders: [EXAMPLE_FLEET], env: { ...process.env, KUBECONFIG: kubeconfig, FLEETSCOPE_CACHE_DIR: join(dir, 'cache') }, initializationOptions: { workspaceTrusted: true } });
