@@ -41,21 +41,44 @@ const plainScalar = new jsyaml.Type('tag:fleetscope.dev,2026:plain', {
 const merge = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge;
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [plainScalar, merge] });
 
-/** Any alias: expanding aliases is where the slow path's limits (billion laughs) apply, so it takes those documents. */
-const ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/;
+/**
+ * What might be an alias. Many documents match without holding one (a cron schedule `"* * * * *"`,
+ * a Kyverno pattern `"*:*"`, Markdown in a description): a match only means the value is checked
+ * for shared collections below.
+ */
+const MAYBE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/;
 
 /**
  * The value of a segment holding at most one document, or undefined where the slow path must
- * read it (more than one document, aliases, anything js-yaml rejects).
+ * read it (more than one document, an alias of a map or a list, anything js-yaml rejects).
  */
 export function fastValue(text: string): { value: unknown } | undefined {
-	if (ALIAS.test(text)) return undefined;
 	try {
 		const docs: unknown[] = [];
 		jsyaml.loadAll(text, (d) => docs.push(d), { schema: SCHEMA, json: false });
 		if (docs.length > 1) return undefined;
-		return { value: docs.length === 0 ? null : docs[0] };
+		const value = docs.length === 0 ? null : docs[0];
+		// js-yaml shares an aliased map or list by reference, which every later walk would expand
+		// (billion laughs): such documents take the slow path, whose alias limits apply. An alias of
+		// a scalar is a copy of a string or number, the same value as the slow path gives.
+		if (MAYBE_ALIAS.test(text) && sharesCollections(value)) return undefined;
+		return { value };
 	} catch {
 		return undefined;
 	}
+}
+
+/** Whether a map or list is reachable twice in the value (js-yaml's result of an alias or a merge of one). */
+function sharesCollections(value: unknown): boolean {
+	const seen = new Set<object>();
+	const stack: unknown[] = [value];
+	while (stack.length > 0) {
+		const v = stack.pop();
+		if (v === null || typeof v !== 'object') continue;
+		if (seen.has(v)) return true;
+		seen.add(v);
+		if (Array.isArray(v)) for (const x of v) stack.push(x);
+		else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+	}
+	return false;
 }
