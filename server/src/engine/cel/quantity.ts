@@ -78,8 +78,10 @@ export function quantityKey(q: Quantity): string {
 	return q.den === 1n ? q.num.toString() : `${q.num}/${q.den}`;
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+// µ (micro sign) and μ (Greek mu) are both accepted, as Go's time.ParseDuration does; written as escapes
+// so that the bundles stay Latin-1 (esbuild.js).
+const DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, '\u00b5s': 1e-6, '\u03bcs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
 
 /** Parses a Go duration (`1h30m`, `-1.5s`, `0`) to seconds, or undefined. */
 export function parseDuration(text: string): number | undefined {

@@ -21,7 +21,7 @@ export interface Condition {
 const sprint = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '<nil>' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 function durations(a: unknown, b: unknown): [number, number] | undefined {
-	const p = (v: unknown) => (typeof v === 'string' && /[a-zµμ]/.test(v) ? parseDuration(v) : typeof v === 'number' ? undefined : undefined);
+	const p = (v: unknown) => (typeof v === 'string' && /[a-z\u00b5\u03bc]/.test(v) ? parseDuration(v) : typeof v === 'number' ? undefined : undefined);
 	const x = p(a);
 	const y = p(b);
 	return x !== undefined && y !== undefined ? [x, y] : undefined;

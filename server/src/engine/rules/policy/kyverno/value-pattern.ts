@@ -53,7 +53,7 @@ function compareBy(result: number, op: Operator): boolean {
 function compareDuration(value: unknown, pattern: string, op: Operator): boolean {
 	const p = parseDuration(pattern);
 	const v = typeof value === 'string' ? parseDuration(value) : undefined;
-	if (p === undefined || v === undefined || !/[a-zµμ]/.test(pattern)) return false;
+	if (p === undefined || v === undefined || !/[a-z\u00b5\u03bc]/.test(pattern)) return false;
 	return compareBy(v - p, op);
 }
 
