@@ -121,6 +121,23 @@ test('--output writes the report to the file and the summary to stderr', async (
 	assert.match(readFileSync(text, 'utf8'), /^apps\/deploy\.yaml:7:13 +error +schema-type /);
 });
 
+test('the terminal report, printed file by file as the check goes, is the report --output writes whole', async () => {
+	const streamed = await check('.', '--fail-on', 'never');
+	const file = join(repo.root, 'whole.txt');
+	const whole = await check('.', '--output', file, '--fail-on', 'never');
+	assert.equal(streamed.code, 0);
+	const text = readFileSync(file, 'utf8');
+	// The same lines (the summary's elapsed time aside), several files' worth.
+	const withoutTime = (s: string) => s.replace(/checked in [\d.]+ m?s/, 'checked in T');
+	assert.equal(withoutTime(streamed.stdout), withoutTime(text));
+	assert.ok(new Set(text.split('\n').filter((l) => /:\d+:\d+ /.test(l)).map((l) => l.split(':')[0])).size >= 4);
+	assert.equal(whole.stdout, '');
+	// The exit code follows the streamed findings' severities as it did the kept ones.
+	assert.equal((await check('.', '--fail-on', 'error')).code, 1);
+	assert.equal((await check('only-warnings', '--fail-on', 'error')).code, 0);
+	assert.equal((await check('only-warnings', '--fail-on', 'warning')).code, 1);
+});
+
 test('several paths: files and directories together, relative to the current directory', async () => {
 	const r = await check('apps/config.yaml', 'only-info', '--format', 'json', '--fail-on', 'never');
 	assert.equal(r.code, 0);

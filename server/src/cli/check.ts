@@ -26,6 +26,8 @@ export interface CheckReport {
 	cwd: string;
 	/** Every checked file, in path order, with its findings in position order. */
 	files: FileResult[];
+	/** Findings per severity over every file (kept when the findings themselves were streamed). */
+	counts: Record<Severity, number>;
 	elapsedMs: number;
 	/** The settings file used, relative to the root when inside it (posix), else absolute. */
 	config?: string;
@@ -100,8 +102,8 @@ function byPosition(a: Finding, b: Finding): number {
 
 /** What a caller of `runCheck` may see besides the report (the compliance report needs more than findings). */
 export interface CheckHooks {
-	/** Called once, before the first file, with the settings and the repository of the run. */
-	start?(run: { settings: FleetscopeSettings; folder: Folder }): void;
+	/** Called once, before the first file, with the settings, the repository and the checked root of the run. */
+	start?(run: { settings: FleetscopeSettings; folder: Folder; root: string }): void;
 	/** Called for every checked file with its analysis (undefined: it could not be read). */
 	file?(path: string, analysis: FileAnalysis | undefined): void;
 	/** Called with the states of the `--context` and `--snapshot` clusters, once taken (`fleetscope clusters` shows them). */
@@ -114,6 +116,12 @@ export interface RunOptions extends CheckHooks {
 	log?: (line: string) => void;
 	/** The clock of date-dependent rules (DR test age, end of support, exemption expiry); tests pin it. */
 	now?: () => Date;
+	/**
+	 * Receives each file's result as soon as it is checked, in path order: the terminal report prints
+	 * it then. With it, the report keeps each file's path but not its findings (`counts` has their
+	 * numbers), so memory stays flat however many findings a large repository has.
+	 */
+	stream?(file: FileResult): void;
 }
 
 /**
@@ -132,7 +140,7 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const folder = await openRepository(targets.root, { ...deps, clock: now });
 	// What each cluster receives, judged before the files are: their findings come from the renders.
 	await folder.render({ settings, today: isoDay(now()) });
-	run.start?.({ settings, folder });
+	run.start?.({ settings, folder, root: targets.root });
 	const walked = targets.dirs.length === 0 ? [] : folder.snapshot.validatedFiles(settings).filter((f) => targets.dirs.some((d) => d === '' || f.startsWith(`${d}/`)));
 	// The settings file is not a manifest: walking the root does not check it.
 	const configRel = configFile === undefined ? undefined : isInside(targets.root, configFile) ? toPosix(path.relative(targets.root, configFile)) : configFile;
@@ -142,20 +150,24 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	if (live) folder.setLive(live.view);
 	if (live) run.live?.(live);
 	const files: FileResult[] = [];
+	const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
 	const internalErrors: string[] = [];
 	await folder.validateAll(paths, settings, ({ rel, analysis: read, readError, internalError }) => {
 		// A bug in a check must not hide the other files' findings: report it, finish, exit 2.
 		if (internalError) internalErrors.push(`${rel}: ${internalError}`);
 		const analysis = read ?? folder.engine(settings).skipped(rel, `Fleetscope could not read this file: ${readError}`);
 		run.file?.(rel, analysis);
-		files.push({ path: rel, findings: [...analysis.findings].sort(byPosition) });
+		const result = { path: rel, findings: [...analysis.findings].sort(byPosition) };
+		for (const f of result.findings) counts[f.severity]++;
+		if (run.stream) {
+			run.stream(result);
+			files.push({ path: rel, findings: [] });
+		} else files.push(result);
 	});
-	const report: CheckReport = { root: targets.root, cwd, files, elapsedMs: performance.now() - started, config: configRel, internalErrors };
+	const report: CheckReport = { root: targets.root, cwd, files, counts, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 	return live ? { ...report, elapsedMs: performance.now() - started, live: live.summaries, liveUnavailable: live.unavailable } : report;
 }
 /** Number of findings per severity. */
 export function countBySeverity(report: CheckReport): Record<Severity, number> {
-	const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-	for (const f of report.files) for (const x of f.findings) counts[x.severity]++;
-	return counts;
+	return report.counts;
 }

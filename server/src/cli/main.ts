@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
-import { runCheck, type CheckReport } from './check';
+import { runCheck, type CheckReport, type RunOptions } from './check';
+import type { Severity } from '../engine/core/types';
 import { runClusters } from './clusters';
 import { runPromotionView } from './promotion';
 import { runFleet } from './fleet';
@@ -14,7 +15,7 @@ import { reportSummary } from '../engine/report/text';
 import { renderReport, runReport } from './report';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
-import { formatText, summaryLine } from './format/text';
+import { formatText, summaryLine, TextReport } from './format/text';
 
 /** What the CLI touches of its process, injected so it can run in-process too. */
 export interface CliIo {
@@ -113,12 +114,26 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			return 0;
 		}
 		const { options } = command;
-		const report = await runCheck(options, io.cwd, { env: io.env, log: (line) => io.stderr(`fleetscope: ${line}\n`), now });
 		const color = wantsColor(io);
+		const run: RunOptions = { env: io.env, log: (line) => io.stderr(`fleetscope: ${line}\n`), now };
+		// The terminal report is printed file by file as the check goes: nothing waits for the end, and
+		// the findings of a large repository are not all held (the Kyverno library has 69,000).
+		const streamed = options.format === 'text' && !options.output;
+		if (streamed) {
+			let text: TextReport | undefined;
+			run.start = ({ root }) => (text = new TextReport({ root, cwd: io.cwd }, { color, verbose: options.verbose }));
+			run.stream = (file) => {
+				const lines = text!.file(file);
+				if (lines !== '') io.stdout(lines);
+			};
+		}
+		const report = await runCheck(options, io.cwd, run);
 		if (options.output) {
 			// A report file never has colours; the terminal still gets the summary.
 			writeFileSync(options.output, render(report, options, false));
 			io.stderr(`${summaryLine(report, { color: false })}\nReport written to ${options.output}\n`);
+		} else if (streamed) {
+			io.stdout(`${summaryLine(report, { color })}\n`);
 		} else {
 			io.stdout(render(report, options, color));
 		}
@@ -138,7 +153,7 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			io.stderr(`fleetscope: internal error on ${report.internalErrors.length} file(s), please report it:\n${report.internalErrors.join('\n')}\n`);
 			return 2;
 		}
-		const failed = report.files.some((f) => f.findings.some((x) => failsAt(x.severity, options.failOn)));
+		const failed = (Object.keys(report.counts) as Severity[]).some((severity) => report.counts[severity] > 0 && failsAt(severity, options.failOn));
 		return failed ? 1 : 0;
 	} catch (e) {
 		if (e instanceof UsageError) {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Severity } from '../../engine/core/types';
-import { countBySeverity, type CheckReport } from '../check';
+import { countBySeverity, type CheckReport, type FileResult } from '../check';
 import { splitMessage, summaryLine as messageLine, verboseDetail, wrap, type MessageParts } from './message-summary';
 
 /** ANSI colours, applied only when the caller says the terminal wants them. */
@@ -29,7 +29,7 @@ const MIN_MESSAGE = 90;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A root-relative report path as seen from the directory the CLI ran in (posix separators). */
-export function fromCwd(report: CheckReport, file: string): string {
+export function fromCwd(report: Pick<CheckReport, 'cwd' | 'root'>, file: string): string {
 	return path.relative(report.cwd, path.join(report.root, ...file.split('/'))).split(path.sep).join('/');
 }
 
@@ -40,30 +40,43 @@ export function fromCwd(report: CheckReport, file: string): string {
  * LINE_BUDGET characters (message-summary.ts); `verbose` adds the why and the fix under it.
  */
 export function formatText(report: CheckReport, options: TextOptions): string {
-	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
-	const groups: string[] = [];
+	const text = new TextReport(report, options);
+	return `${report.files.map((f) => text.file(f)).join('')}${summaryLine(report, options)}\n`;
+}
+
+/**
+ * The terminal report one file at a time (`formatText` is its whole): the CLI prints each file's
+ * lines as soon as the file is checked and keeps none of them.
+ */
+export class TextReport {
 	// A repository repeats few messages many times (the Kyverno library: 471 distinct in 69,783 findings): split each once.
-	const split = new Map<string, MessageParts>();
-	for (const file of report.files) {
-		if (file.findings.length === 0) continue;
-		const shown = fromCwd(report, file.path);
+	private readonly split = new Map<string, MessageParts>();
+
+	constructor(
+		private readonly where: Pick<CheckReport, 'cwd' | 'root'>,
+		private readonly options: TextOptions,
+	) {}
+
+	/** A file's lines and the blank line after them; nothing for a file without findings. */
+	file(file: FileResult): string {
+		if (file.findings.length === 0) return '';
+		const paint = (style: keyof typeof COLORS, s: string) => (this.options.color ? `${COLORS[style]}${s}${RESET}` : s);
+		const shown = fromCwd(this.where, file.path);
 		const locations = file.findings.map((f) => `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
 		const locWidth = Math.max(...locations.map((l) => l.length));
 		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
 		const prefix = locWidth + 2 + 7 + 2 + ruleWidth + 2;
 		const lines = file.findings.map((f, i) => {
-			let parts = split.get(f.message);
-			if (!parts) split.set(f.message, (parts = splitMessage(f.message)));
+			let parts = this.split.get(f.message);
+			if (!parts) this.split.set(f.message, (parts = splitMessage(f.message)));
 			const message = messageLine(parts, Math.max(MIN_MESSAGE, LINE_BUDGET - prefix));
 			const head = `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
-			const detail = options.verbose ? verboseDetail(parts, message) : '';
+			const detail = this.options.verbose ? verboseDetail(parts, message) : '';
 			if (detail === '') return head;
 			return [head, ...wrap(detail, 96).map((l) => paint('dim', `    ${l}`))].join('\n');
 		});
-		groups.push(lines.join('\n'));
+		return `${lines.join('\n')}\n\n`;
 	}
-	const body = groups.length > 0 ? `${groups.join('\n\n')}\n\n` : '';
-	return `${body}${summaryLine(report, options)}\n`;
 }
 
 /** One line: counts per severity, files checked, elapsed time and the settings file if one was read. */

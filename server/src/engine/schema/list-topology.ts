@@ -125,18 +125,35 @@ export function builtinLayout(types: Readonly<Record<string, TreeType>>, root: s
 /** Every value at a path pattern (`*` = every item of a list or value of a map), with its concrete path. */
 export function valuesAt(value: unknown, path: readonly (string | '*')[]): { value: unknown; path: NodePath }[] {
 	const out: { value: unknown; path: NodePath }[] = [];
-	const go = (v: unknown, rest: readonly (string | '*')[], at: NodePath): void => {
-		if (rest.length === 0) {
-			out.push({ value: v, path: at });
+	// Called for every list rule of every object: one path array, copied only where a value is found.
+	const at: NodePath = [];
+	const go = (v: unknown, depth: number): void => {
+		if (depth === path.length) {
+			out.push({ value: v, path: at.slice() });
 			return;
 		}
-		const [seg, ...tail] = rest;
+		const seg = path[depth];
 		if (seg === '*') {
-			if (Array.isArray(v)) v.forEach((x, i) => go(x, tail, [...at, i]));
-			else if (isObject(v)) for (const [k, x] of Object.entries(v)) go(x, tail, [...at, k]);
-		} else if (isObject(v) && seg in v) go(v[seg], tail, [...at, seg]);
+			if (Array.isArray(v)) {
+				for (let i = 0; i < v.length; i++) {
+					at.push(i);
+					go(v[i], depth + 1);
+					at.pop();
+				}
+			} else if (isObject(v)) {
+				for (const k in v) {
+					at.push(k);
+					go(v[k], depth + 1);
+					at.pop();
+				}
+			}
+		} else if (isObject(v) && seg in v) {
+			at.push(seg);
+			go(v[seg], depth + 1);
+			at.pop();
+		}
 	};
-	go(value, path, []);
+	go(value, 0);
 	return out;
 }
 
