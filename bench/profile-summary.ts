@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `BENCH_CPU_PROF=DIR npm run bench`): the functions with the
  * most self time and the most total (inclusive) time, with their bundle location, mapped back to
- * the TypeScript source when `dist/server.js.map` exists (dev build: `node esbuild.js`).
+ * the TypeScript source when the bundle's map (`dist/server-program.js.map`) exists (dev build: `node esbuild.js`).
  *
  * Usage: node --import tsx bench/profile-summary.ts FILE.cpuprofile [TOP] [--from=MS] [--to=MS]
  * (--from/--to: only samples in that window, in ms since the profile started).

@@ -22,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
 	['server/src/host'],
 	['server/src/workspace'],
 	['server/src/lsp', 'server/src/cli'],
+	['server/src/bin'],
 ];
 
 const MODULES = LAYERS.flatMap((mods, layer) => mods.map((m) => ({ m, layer }))).sort((a, b) => b.m.length - a.m.length);

@@ -47,7 +47,7 @@ test('the icon is a PNG of at least 128x128 pixels', () => {
 
 test('.vscodeignore is a whitelist: the VSIX holds only bundles, schemas, snippets, media and docs, under 10 MB', async () => {
 	const files = await listFiles({ cwd: process.cwd(), packageManager: PackageManager.None });
-	const allowed = picomatch(['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'schemas/**', 'snippets/**', 'media/**', 'package.json', 'README.md', 'LICENSE', 'docs/rules/**'], { dot: true });
+	const allowed = picomatch(['dist/extension.js', 'dist/server.js', 'dist/server-program.js', 'dist/cli.js', 'dist/cli-program.js', 'schemas/**', 'snippets/**', 'media/**', 'package.json', 'README.md', 'LICENSE', 'docs/rules/**'], { dot: true });
 	assert.deepEqual(files.filter((f) => !allowed(f)), []);
 	assert.ok(!files.some((f) => f.startsWith('node_modules/') || f.endsWith('.map') || f.endsWith('.ts')));
 	// The VSIX is a deflate zip: the deflated sizes of its files bound its size.

@@ -15,7 +15,9 @@ function newest(dir) {
 	return t;
 }
 
-const outs = process.argv.length > 2 ? process.argv.slice(2) : ['dist/server.js'];
+// The loaders (dist/server.js, dist/cli.js) run the programs beside them: those must be fresh too.
+const named = process.argv.length > 2 ? process.argv.slice(2) : ['dist/server.js'];
+const outs = named.flatMap((o) => [o, o.replace(/\.js$/, '-program.js')]);
 const sources = Math.max(newest('server/src'), newest('shared'), statSync('esbuild.js').mtimeMs, statSync('package.json').mtimeMs);
 if (outs.some((out) => !existsSync(out) || statSync(out).mtimeMs < sources)) {
 	const r = spawnSync('npm', ['run', '-s', 'build:dev'], { stdio: ['ignore', 'inherit', 'inherit'] });

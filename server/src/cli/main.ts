@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { version } from '../../../package.json';
 import { failsAt, parseCommand, USAGE, UsageError, type CheckOptions } from './args';
 import { runCheck, type CheckReport, type RunOptions } from './check';
@@ -167,7 +168,7 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 
 /** A yes/no question on the terminal: yes only for y or yes. */
 async function askOnTerminal(question: string): Promise<boolean> {
-	const rl = (await import('node:readline/promises')).createInterface({ input: process.stdin, output: process.stderr });
+	const rl = createInterface({ input: process.stdin, output: process.stderr });
 	try {
 		return /^y(es)?$/i.test((await rl.question(question)).trim());
 	} finally {

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sanitizeState } from '../../engine/live/sanitize';
 import type { ClusterState } from '../../engine/live/state';
+import { fleetscopeCacheDir } from '../cache-dir';
 
 /**
  * The last state seen per kubeconfig context, on disk, so Fleetscope keeps working offline: one
@@ -13,10 +14,7 @@ import type { ClusterState } from '../../engine/live/state';
 
 /** The OS cache directory for Fleetscope's live states: XDG on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-	if (env.FLEETSCOPE_CACHE_DIR) return join(env.FLEETSCOPE_CACHE_DIR, 'live');
-	if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'fleetscope', 'cache', 'live');
-	if (platform === 'darwin') return join(home, 'Library', 'Caches', 'fleetscope', 'live');
-	return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'fleetscope', 'live');
+	return join(fleetscopeCacheDir(env, platform, home), 'live');
 }
 
 export class StateCache {

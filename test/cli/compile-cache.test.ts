@@ -1,0 +1,80 @@
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { version } from '../../package.json';
+import { ensureCliBuilt, runCli, tempRepo } from './run';
+
+/**
+ * dist/cli.js runs the CLI's bundle with V8's code cache (server/src/bin/compile-cache.ts): the
+ * first run writes it, later runs use it, and nothing about the cache (missing, corrupt, not the
+ * user's alone, unwritable, turned off) changes what the CLI does.
+ */
+
+let repo: ReturnType<typeof tempRepo>;
+before(() => {
+	ensureCliBuilt();
+	repo = tempRepo({ 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: b\n' });
+});
+after(() => repo?.dispose());
+
+function run(cacheDir: string, args: string[], setting = 'debug') {
+	return runCli(args, { cwd: repo.root, env: { FLEETSCOPE_CACHE_DIR: cacheDir, FLEETSCOPE_COMPILE_CACHE: setting } });
+}
+const said = (stderr: string) => [...stderr.matchAll(/^fleetscope: compile cache: (\w+)/gm)].map((m) => m[1]);
+const cacheFiles = (dir: string) => (existsSync(join(dir, 'v8')) ? readdirSync(join(dir, 'v8')) : []);
+
+test('the first run writes the cache, readable by the user alone; the next runs use it and print the same', async () => {
+	const dir = join(repo.root, 'cache-1');
+	const first = await run(dir, ['--version']);
+	assert.deepEqual(said(first.stderr), ['none', 'wrote']);
+	assert.equal(first.stdout, `${version}\n`);
+	const [file] = cacheFiles(dir);
+	assert.match(file, /^cli-program-\d+-\d+-node[\d.]+-v8.+\.bin$/);
+	assert.equal(statSync(join(dir, 'v8')).mode & 0o777, 0o700);
+	assert.equal(statSync(join(dir, 'v8', file)).mode & 0o777, 0o600);
+	const second = await run(dir, ['--version']);
+	assert.deepEqual(said(second.stderr), ['used']);
+	assert.equal(second.stdout, first.stdout);
+	const check = await run(dir, ['check', 'apps', '--format', 'json']);
+	assert.equal(check.code, 0);
+	assert.equal(JSON.parse(check.stdout).summary.files, 1);
+	assert.equal(said(check.stderr)[0], 'used');
+});
+
+test('a corrupt cache is refused by V8 and written again; the run is unaffected', async () => {
+	const dir = join(repo.root, 'cache-2');
+	await run(dir, ['--version']);
+	const file = join(dir, 'v8', cacheFiles(dir)[0]);
+	writeFileSync(file, Buffer.alloc(4096, 7), { mode: 0o600 });
+	const r = await run(dir, ['--version']);
+	assert.equal(r.stdout, `${version}\n`);
+	assert.deepEqual(said(r.stderr), ['rejected', 'wrote']);
+	assert.notEqual(readFileSync(file).subarray(0, 16).toString('hex'), Buffer.alloc(16, 7).toString('hex'));
+	assert.deepEqual(said((await run(dir, ['--version'])).stderr), ['used']);
+});
+
+test('a cache file others may write is not loaded as code, and is replaced', async () => {
+	const dir = join(repo.root, 'cache-3');
+	await run(dir, ['--version']);
+	const file = join(dir, 'v8', cacheFiles(dir)[0]);
+	chmodSync(file, 0o666);
+	const r = await run(dir, ['--version']);
+	assert.deepEqual(said(r.stderr), ['none', 'wrote']);
+	assert.equal(statSync(file).mode & 0o777, 0o600);
+});
+
+test('turned off, or with no usable directory, the CLI runs the same and writes nothing', async () => {
+	const off = join(repo.root, 'cache-4');
+	const r = await run(off, ['--version'], 'off');
+	assert.equal(r.stdout, `${version}\n`);
+	assert.equal(r.stderr, '');
+	assert.equal(existsSync(join(off, 'v8')), false);
+	// A file where the directory would be: nothing can be written, the check still runs.
+	const blocked = join(repo.root, 'cache-5');
+	writeFileSync(blocked, 'not a directory');
+	const check = await run(blocked, ['check', 'apps', '--format', 'json']);
+	assert.equal(check.code, 0);
+	assert.equal(JSON.parse(check.stdout).summary.files, 1);
+	assert.deepEqual(said(check.stderr), ['unavailable']);
+});
