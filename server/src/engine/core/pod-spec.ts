@@ -57,8 +57,26 @@ export interface ContainerRef {
 	securityContext: Obj | undefined;
 }
 
+/**
+ * The pod spec, the containers and the security setters of one object are asked for by every
+ * compliance rule (about forty per pod): each is read once per object value and shared. Values are
+ * never mutated once parsed, and callers copy the paths they extend.
+ */
+const POD_SPECS = new WeakMap<object, { kind: string; group: string; pod: PodSpecRef | undefined }>();
+const CONTAINERS = new WeakMap<PodSpecRef, ContainerRef[]>();
+const SETTERS = new WeakMap<PodSpecRef, SecuritySetter[]>();
+
 export function podSpecOf(resource: Resource): PodSpecRef | undefined {
 	if (!isPodTemplateKind(resource)) return undefined;
+	const value = resource.value as object;
+	const known = POD_SPECS.get(value);
+	if (known && known.kind === resource.kind && known.group === resource.group) return known.pod;
+	const pod = readPodSpec(resource);
+	POD_SPECS.set(value, { kind: resource.kind, group: resource.group, pod });
+	return pod;
+}
+
+function readPodSpec(resource: Resource): PodSpecRef | undefined {
 	const base = POD_KINDS[resource.kind].base;
 	const template = getIn(resource.value, base);
 	if (!isPlainObject(template)) return undefined;
@@ -82,7 +100,13 @@ const KIND_LABEL: Record<ContainerKind, string> = {
 };
 
 /** Every container of the pod in pod-security-admission's order: init, regular, ephemeral. */
-export function containersOf(pod: PodSpecRef): ContainerRef[] {
+export function containersOf(pod: PodSpecRef): readonly ContainerRef[] {
+	let out = CONTAINERS.get(pod);
+	if (!out) CONTAINERS.set(pod, (out = readContainers(pod)));
+	return out;
+}
+
+function readContainers(pod: PodSpecRef): ContainerRef[] {
 	const out: ContainerRef[] = [];
 	for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
 		const list = pod.spec[kind];
@@ -149,7 +173,13 @@ export interface SecuritySetter {
 }
 
 /** The pod-level securityContext, then every container's, in PSA's order. */
-export function securitySetters(pod: PodSpecRef): SecuritySetter[] {
+export function securitySetters(pod: PodSpecRef): readonly SecuritySetter[] {
+	let out = SETTERS.get(pod);
+	if (!out) SETTERS.set(pod, (out = readSecuritySetters(pod)));
+	return out;
+}
+
+function readSecuritySetters(pod: PodSpecRef): SecuritySetter[] {
 	return [
 		{ label: 'The pod', securityContext: podSecurityContext(pod), scPath: [...pod.path, 'securityContext'] },
 		...containersOf(pod).map((c) => ({ label: c.label, securityContext: c.securityContext, scPath: [...c.path, 'securityContext'], container: c })),

@@ -72,28 +72,45 @@ export class K8sFieldVersions implements FieldVersionSource {
 		const introduced = this.table?.introduced;
 		if (!root || !types || !introduced) return [];
 		const out: NewerField[] = [];
-		const walk = (v: unknown, ref: TypeRef, path: NodePath): void => {
+		// Every field of every built-in object is walked: one path array, copied only for a finding.
+		const path: NodePath = [];
+		const walk = (v: unknown, ref: TypeRef): void => {
 			if (ref.startsWith('[]')) {
-				if (Array.isArray(v)) v.forEach((x, i) => walk(x, ref.slice(2), [...path, i]));
+				if (!Array.isArray(v)) return;
+				const item = ref.slice(2);
+				for (let i = 0; i < v.length; i++) {
+					path.push(i);
+					walk(v[i], item);
+					path.pop();
+				}
 				return;
 			}
 			if (!isObject(v)) return;
 			if (ref.startsWith('{}')) {
-				for (const [k, x] of Object.entries(v)) walk(x, ref.slice(2), [...path, k]);
+				const item = ref.slice(2);
+				for (const k of Object.keys(v)) {
+					path.push(k);
+					walk(v[k], item);
+					path.pop();
+				}
 				return;
 			}
 			const type = types[ref];
 			if (!type) return;
 			const newer = introduced[ref];
-			for (const [key, x] of Object.entries(v)) {
+			for (const key of Object.keys(v)) {
 				if (path.length === 0 && key === 'status') continue;
 				const since = newer?.[key];
 				if (since !== undefined) out.push({ path: [...path, key], since, field: `${ref}.${key}` });
 				const prop = type.p[key];
-				if (prop && (prop.t.startsWith('Io') || prop.t.startsWith('[]') || prop.t.startsWith('{}'))) walk(x, prop.t, [...path, key]);
+				if (prop && (prop.t.startsWith('Io') || prop.t.startsWith('[]') || prop.t.startsWith('{}'))) {
+					path.push(key);
+					walk(v[key], prop.t);
+					path.pop();
+				}
 			}
 		};
-		walk(value, root, []);
+		walk(value, root);
 		return out;
 	}
 }

@@ -124,6 +124,16 @@ export function builtinLayout(types: Readonly<Record<string, TreeType>>, root: s
 
 /** Every value at a path pattern (`*` = every item of a list or value of a map), with its concrete path. */
 export function valuesAt(value: unknown, path: readonly (string | '*')[]): { value: unknown; path: NodePath }[] {
+	// Most paths of a kind's layout lead nowhere in a given object (no ephemeralContainers, no
+	// volumes): follow the fixed start first, allocating nothing.
+	let start = value;
+	let fixed = 0;
+	while (fixed < path.length && path[fixed] !== '*') {
+		if (!isObject(start)) return [];
+		start = start[path[fixed]];
+		if (start === undefined) return [];
+		fixed++;
+	}
 	const out: { value: unknown; path: NodePath }[] = [];
 	// Called for every list rule of every object: one path array, copied only where a value is found.
 	const at: NodePath = [];
@@ -153,7 +163,8 @@ export function valuesAt(value: unknown, path: readonly (string | '*')[]): { val
 			at.pop();
 		}
 	};
-	go(value, 0);
+	for (let i = 0; i < fixed; i++) at.push(path[i] as string);
+	go(start, fixed);
 	return out;
 }
 
@@ -212,7 +223,12 @@ function dedupe(rules: ListRule[]): ListRule[] {
 export function duplicateProblems(value: unknown, rules: readonly ListRule[]): SchemaProblem[] {
 	const out: SchemaProblem[] = [];
 	for (const rule of rules) {
-		for (const { value: list, path } of valuesAt(value, rule.path)) if (Array.isArray(list)) out.push(...duplicatesIn(list, path, rule));
+		const found = valuesAt(value, rule.path);
+		for (let i = 0; i < found.length; i++) {
+			const list = found[i].value;
+			// A list of one item has no duplicate: most lists of most objects.
+			if (Array.isArray(list) && list.length > 1) for (const p of duplicatesIn(list, found[i].path, rule)) out.push(p);
+		}
 	}
 	return out;
 }

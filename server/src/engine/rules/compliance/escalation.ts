@@ -50,7 +50,11 @@ function enforced(t: TargetCluster, settings: FleetscopeSettings, fleet: FleetMo
 }
 
 /** How a rule's findings on a resource are escalated (see the file comment). */
+const NOWHERE: Escalation = Object.freeze({ production: false });
+
 export function escalationOf(ruleId: string, input: EscalationInput): Escalation {
+	// A file no cluster receives (most of a policy library, every file of a repository without a fleet).
+	if (input.targets.length === 0 && input.declared.length === 0) return NOWHERE;
 	const production = input.targets.some((t) => t.production) || input.declared.some((t) => t.production);
 	if (input.settings.severity[ruleId] !== undefined) return { production };
 	const raisedBy = (list: readonly TargetCluster[]) => [...new Set(list.filter((t) => enforced(t, input.settings, input.fleet)).map((t) => t.name))];
