@@ -1,7 +1,7 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { ensureCliBuilt, runCli, tempRepo } from './run';
 
@@ -46,12 +46,27 @@ test('a corrupt cache is refused by V8 and written again; the run is unaffected'
 	const dir = join(repo.root, 'cache-2');
 	await run(dir, ['--version']);
 	const file = join(dir, 'v8', cacheFiles(dir)[0]);
-	writeFileSync(file, Buffer.alloc(4096, 7), { mode: 0o600 });
+	writeFileSync(file, Buffer.concat([Buffer.from([0]), Buffer.alloc(4096, 7)]), { mode: 0o600 });
 	const r = await run(dir, ['--version']);
 	assert.equal(r.stdout, `${version}\n`);
 	assert.deepEqual(said(r.stderr), ['rejected', 'wrote']);
-	assert.notEqual(readFileSync(file).subarray(0, 16).toString('hex'), Buffer.alloc(16, 7).toString('hex'));
+	assert.notEqual(readFileSync(file).subarray(1, 17).toString('hex'), Buffer.alloc(16, 7).toString('hex'));
 	assert.deepEqual(said((await run(dir, ['--version'])).stderr), ['used']);
+});
+
+test('a cache written by a short run is replaced once by a long run, which compiled far more', async () => {
+	const dir = join(repo.root, 'cache-long');
+	await run(dir, ['--version']);
+	const file = join(dir, 'v8', cacheFiles(dir)[0]);
+	const short = readFileSync(file);
+	assert.equal(short[0], 0, 'marked as written by a short run');
+	// The Kyverno library takes the CLI well over a second.
+	const long = await runCli(['check', resolve('test/fixtures/kyverno-policies'), '--format', 'json'], { env: { FLEETSCOPE_CACHE_DIR: dir, FLEETSCOPE_COMPILE_CACHE: 'debug' } });
+	assert.deepEqual(said(long.stderr), ['used', 'wrote']);
+	const full = readFileSync(file);
+	assert.equal(full[0], 1);
+	assert.ok(full.length > short.length * 1.2, `${full.length} vs ${short.length}`);
+	assert.deepEqual(said((await run(dir, ['check', 'apps'])).stderr), ['used']);
 });
 
 test('a cache file others may write is not loaded as code, and is replaced', async () => {

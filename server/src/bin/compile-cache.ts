@@ -14,7 +14,8 @@ import { fleetscopeCacheDir } from '../host/cache-dir';
  *
  * The cache is `v8/` in Fleetscope's cache directory (host/cache-dir.ts), one file per bundle,
  * Node and V8 version, and build (its size and time); V8 itself refuses a cache that does not
- * match the source or its flags, and the file is then written again. The directory is the user's
+ * match the source or its flags, and the file is then written again. A cache made by a short run
+ * (`--version`) is replaced once by the next run of a second or more. The directory is the user's
  * alone (0700, and not used when another user owns it): compiled code is code. Any failure to
  * read or write the cache only costs the time it would have saved. `FLEETSCOPE_COMPILE_CACHE=off`
  * turns it off; `=debug` says on stderr whether the cache was used.
@@ -26,23 +27,23 @@ export function runBundle(bundle: string, env: NodeJS.ProcessEnv = process.env):
 	// A `#!` line is a comment to Node's loader, not to V8.
 	if (source.startsWith('#!')) source = `//${source.slice(2)}`;
 	const file = setting === 'off' ? undefined : cacheFile(bundle, env);
-	const cachedData = file === undefined ? undefined : readCache(file);
+	const cached = file === undefined ? undefined : readCache(file);
 	const script = new Script(Module.wrap(source), {
 		filename: bundle,
-		cachedData,
+		cachedData: cached?.data,
 		// `import()` inside the bundle resolves as in any CommonJS module.
 		...(vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER as never } : {}),
 	});
-	const used = cachedData !== undefined && !script.cachedDataRejected;
-	debug(file === undefined ? 'unavailable (no directory of this user to keep it in)' : used ? `used ${file}` : cachedData ? `rejected ${file}` : `none at ${file}`);
-	if (file !== undefined && (!used || cachedData.length < PARTIAL * source.length)) {
+	const used = cached !== undefined && !script.cachedDataRejected;
+	debug(file === undefined ? 'unavailable (no directory of this user to keep it in)' : used ? `used ${file}` : cached ? `rejected ${file}` : `none at ${file}`);
+	if (file !== undefined && !(used && cached.fromLongRun)) {
 		// At exit every function the run needed is compiled: the cache holds them all. A cache made
-		// by a short run (`--version`) lacks most of them: a longer run replaces it with a fuller one.
+		// by a short run (`--version`) lacks most of them: the next long run replaces it, once.
 		const started = performance.now();
 		process.once('exit', () => {
-			if (used && performance.now() - started < LONG_RUN_MS) return;
-			const data = script.createCachedData();
-			if (!used || data.length > cachedData!.length * 1.05) writeCache(file, `${basename(bundle, '.js')}-`, data, debug);
+			const long = performance.now() - started >= LONG_RUN_MS;
+			if (used && !long) return;
+			writeCache(file, `${basename(bundle, '.js')}-`, script.createCachedData(), long, debug);
 		});
 	}
 	const mod = new Module(bundle, undefined);
@@ -53,8 +54,6 @@ export function runBundle(bundle: string, env: NodeJS.ProcessEnv = process.env):
 	(script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, req, mod, bundle, dirname(bundle));
 }
 
-/** A cache smaller than this share of the source was made by a run that used little of the program. */
-const PARTIAL = 0.8;
 /** A run this long has compiled what a check or an editor session needs. */
 const LONG_RUN_MS = 1000;
 
@@ -73,14 +72,17 @@ function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string | undefined {
 	}
 }
 
-function readCache(file: string): Buffer | undefined {
+function readCache(file: string): { data: Buffer; fromLongRun: boolean } | undefined {
 	try {
 		const fd = openSync(file, 'r');
 		try {
 			// Written by this user alone (0600): anything else is not loaded as code.
 			const st = fstatSync(fd);
 			if ((st.mode & 0o077) !== 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return undefined;
-			return readFileSync(fd);
+			const bytes = readFileSync(fd);
+			// One byte of ours (1: written by a long run), then V8's data.
+			if (bytes.length < 2 || bytes[0] > 1) return undefined;
+			return { data: bytes.subarray(1), fromLongRun: bytes[0] === 1 };
 		} finally {
 			closeSync(fd);
 		}
@@ -90,10 +92,10 @@ function readCache(file: string): Buffer | undefined {
 }
 
 /** Writes the cache atomically and removes this bundle's caches of other builds. */
-function writeCache(file: string, prefix: string, data: Buffer, debug: (s: string) => void): void {
+function writeCache(file: string, prefix: string, data: Buffer, fromLongRun: boolean, debug: (s: string) => void): void {
 	try {
 		const tmp = `${file}.${process.pid}.tmp`;
-		writeFileSync(tmp, data, { mode: 0o600 });
+		writeFileSync(tmp, Buffer.concat([Buffer.from([fromLongRun ? 1 : 0]), data]), { mode: 0o600 });
 		renameSync(tmp, file);
 		for (const old of readdirSync(dirname(file))) {
 			if (old.startsWith(prefix) && /^\d/.test(old.slice(prefix.length)) && old !== basename(file) && old.endsWith('.bin')) unlinkSync(join(dirname(file), old));
