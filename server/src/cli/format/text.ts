@@ -63,13 +63,20 @@ export class TextReport {
 		const paint = (style: keyof typeof COLORS, s: string) => (this.options.color ? `${COLORS[style]}${s}${RESET}` : s);
 		const shown = fromCwd(this.where, file.path);
 		const locations = file.findings.map((f) => `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}`);
-		const locWidth = Math.max(...locations.map((l) => l.length));
-		const ruleWidth = Math.max(...file.findings.map((f) => f.ruleId.length));
+		let locWidth = 0;
+		let ruleWidth = 0;
+		for (let i = 0; i < locations.length; i++) {
+			locWidth = Math.max(locWidth, locations[i].length);
+			ruleWidth = Math.max(ruleWidth, file.findings[i].ruleId.length);
+		}
 		const prefix = locWidth + 2 + 7 + 2 + ruleWidth + 2;
+		// The line a message gets depends on the room the file's columns leave: the same within a file.
+		const summaries = new Map<string, string>();
 		const lines = file.findings.map((f, i) => {
 			let parts = this.split.get(f.message);
 			if (!parts) this.split.set(f.message, (parts = splitMessage(f.message)));
-			const message = messageLine(parts, Math.max(MIN_MESSAGE, LINE_BUDGET - prefix));
+			let message = summaries.get(f.message);
+			if (message === undefined) summaries.set(f.message, (message = messageLine(parts, Math.max(MIN_MESSAGE, LINE_BUDGET - prefix))));
 			const head = `${locations[i].padEnd(locWidth)}  ${paint(f.severity, f.severity.padEnd(7))}  ${paint('dim', f.ruleId.padEnd(ruleWidth))}  ${message}`;
 			const detail = this.options.verbose ? verboseDetail(parts, message) : '';
 			if (detail === '') return head;

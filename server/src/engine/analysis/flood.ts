@@ -25,14 +25,21 @@ const SYNTAX_RULES = new Set(['yaml-syntax', 'yaml-limits', 'yaml-duplicate-key'
  * belongs to the last document starting at or before its line. Empty: the file is one document.
  */
 export function limitFloods(findings: readonly Finding[], documentStarts: readonly number[] = []): Finding[] {
-	const seen = new Set<string>();
+	// Keyed without the message (hashing a long message per finding cost more than the rest): the
+	// messages of the findings at one place are compared among themselves.
+	const seen = new Map<string, string | Set<string>>();
 	const kept: Finding[] = [];
 	/** Per document: syntax findings kept so far, and the summary finding once the cap is reached. */
 	const perDocument = new Map<number, { shown: number; hidden: number; at?: Finding; index?: number }>();
 	for (const f of findings) {
-		const key = `${f.ruleId}\u0000${f.severity}\u0000${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}\u0000${f.message}`;
-		if (seen.has(key)) continue;
-		seen.add(key);
+		const key = `${f.ruleId}\u0000${f.severity}\u0000${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
+		const messages = seen.get(key);
+		if (messages === undefined) seen.set(key, f.message);
+		else if (typeof messages === 'string') {
+			if (messages === f.message) continue;
+			seen.set(key, new Set([messages, f.message]));
+		} else if (messages.has(f.message)) continue;
+		else messages.add(f.message);
 		if (!SYNTAX_RULES.has(f.ruleId)) {
 			kept.push(f);
 			continue;

@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import { compileWithStore, type CompiledCodeStore } from './compiled-code';
 import addFormats from 'ajv-formats';
 import type { NodePath } from '../core/parse';
 import { OBJECT_META, type K8sCatalog } from './k8s-fields';
@@ -114,6 +115,7 @@ export class JsonKindSchema implements KindSchema {
 		private readonly load: () => Json | undefined,
 		private readonly ajv: Ajv,
 		private readonly k8s: K8sCatalog,
+		private readonly store?: CompiledCodeStore,
 	) {}
 
 	private schema(): Json | undefined {
@@ -128,7 +130,7 @@ export class JsonKindSchema implements KindSchema {
 		if (this.compiled === undefined) {
 			const schema = this.schema();
 			try {
-				this.compiled = schema ? this.ajv.compile(schema) : null;
+				this.compiled = schema ? compileWithStore(this.ajv, schema, this.store) : null;
 			} catch {
 				this.compiled = null; // a schema ajv cannot compile validates nothing (never a false alarm)
 			}

@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
 import type { NodePath } from '../core/parse';
+import type { CompiledCodeStore } from './compiled-code';
 import { createAjv, JsonKindSchema } from './json-schema';
 import { K8sCatalog, K8sKindSchema, type K8sValidatorSource } from './k8s-fields';
 import { K8sFieldVersions, type FieldVersionSource } from './k8s-versions';
@@ -29,6 +30,8 @@ export interface RegistryDependencies {
 	source: SchemaSource;
 	/** kubernetes-models' precompiled validators. */
 	k8sValidators: K8sValidatorSource;
+	/** Where the code compiled from the bundled CRD schemas is kept between runs (compiled-code.ts); none: compiled every run. */
+	compiledCode?: CompiledCodeStore;
 }
 
 /** File names kustomize reads as a Kustomization, with or without apiVersion/kind. */
@@ -87,7 +90,7 @@ class BundledSchemaRegistry implements SchemaRegistry, LiveSchemas {
 		if (root) return new K8sKindSchema(this.k8s, root, kind);
 		const entry = this.entries[`${apiVersion}|${kind}`];
 		if (!entry) return undefined;
-		return new JsonKindSchema(entry.source, kind, () => this.readJson(entry.file), this.ajv, this.k8s);
+		return new JsonKindSchema(entry.source, kind, () => this.readJson(entry.file), this.ajv, this.k8s, this.deps.compiledCode);
 	}
 
 	private readJson(file: string): Record<string, unknown> | undefined {
@@ -99,7 +102,7 @@ class BundledSchemaRegistry implements SchemaRegistry, LiveSchemas {
 		}
 	}
 
-	/** A CRD schema from a live cluster, prepared and compiled (lazily) exactly like the bundled ones. */
+	/** A CRD schema from a live cluster, prepared and compiled (lazily) exactly like the bundled ones (its code is not kept). */
 	compile(source: string, kind: string, schema: Record<string, unknown>): KindSchema {
 		return new JsonKindSchema(source, kind, () => schema, this.ajv, this.k8s);
 	}
