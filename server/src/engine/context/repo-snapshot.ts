@@ -18,7 +18,12 @@ export interface RepoFileSystem {
 	listFiles(): Promise<string[]>;
 	/** A file's text, or undefined if it cannot be read or is larger than `maxBytes` (then it is not loaded at all). */
 	readFile(relPath: string, maxBytes?: number): Promise<string | undefined>;
+	/** Lets other work run (the host's event loop): `build` reads the repository in batches with a pause between them. */
+	pause?(): Promise<void>;
 }
+
+/** Files read and judged between two pauses while a snapshot is built. */
+const BUILD_BATCH = 128;
 
 /**
  * A key that is a JMESPath expression (a filter, a comparison, a function call): `(conditions[?type ==
@@ -164,14 +169,18 @@ export class RepoSnapshot implements RepoContext {
 	static async build(fs: RepoFileSystem, keep?: (path: string, text: string) => void): Promise<RepoSnapshot> {
 		const files = new Set((await fs.listFiles()).map(normalisePath));
 		const facts = new Map<string, FileFacts>();
-		await Promise.all(
-			[...files].filter(isYamlFile).map(async (f) => {
-				const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
-				const found = factsOf(f, text);
-				if (found !== NO_FACTS) facts.set(f, found);
-				if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
-			}),
-		);
+		const yaml = [...files].filter(isYamlFile);
+		for (let i = 0; i < yaml.length; i += BUILD_BATCH) {
+			if (i > 0) await fs.pause?.();
+			await Promise.all(
+				yaml.slice(i, i + BUILD_BATCH).map(async (f) => {
+					const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
+					const found = factsOf(f, text);
+					if (found !== NO_FACTS) facts.set(f, found);
+					if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
+				}),
+			);
+		}
 		return new RepoSnapshot(files, facts, ++lastVersion, NO_VIEWS);
 	}
 

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspServer } from './lsp';
+const root = join(process.cwd(), 'bench/.corpus');
+const server = LspServer.start('F', ['--cpu-prof', '--cpu-prof-dir=/tmp/sprof', 'dist/server.js', '--stdio'], (s) => (s === 'fleetscope' ? { validateWorkspace: true } : {}));
+const t0 = performance.now();
+await server.initialize(pathToFileURL(root).toString(), 'corpus');
+const t1 = performance.now();
+const uri = pathToFileURL(join(root, 'small/app.yaml')).toString();
+const first = server.waitFor((p) => p.uri === uri && p.version === 1, 60_000, 'small');
+const t2 = performance.now();
+await server.open(uri, readFileSync(join(root, 'small/app.yaml'), 'utf8'));
+const got = await first;
+console.log('initialize', (t1 - t0).toFixed(0), 'open->diag', (got.at - t2).toFixed(0));
+await new Promise((r) => setTimeout(r, 500));
+await server.stop();
