@@ -54,6 +54,8 @@ export function pssSeverity(check: 'baseline' | 'restricted', level: ComplianceC
 /** Builds the compliance rule `pss-<checkId>` from a PSS check definition. */
 export function pssRule(def: PssCheckDef): ComplianceRule {
 	const controls = [...[...(def.cis ?? []), ...(def.cisSometimes ?? [])].map((n) => `CIS-K8S-${n}`), `PSS-${def.level}-${def.checkId}`, ...(def.alsoControls ?? [])];
+	// What a violation cites when it names no CIS numbers of its own: the same for every finding of the rule.
+	let defaultRefs: string | undefined;
 	return {
 		id: `pss-${def.checkId}`,
 		title: def.title,
@@ -73,7 +75,7 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 				ctx.pss.level === 'privileged' ? ` Namespace "${ctx.namespace}" enforces the privileged level, so admission allows it.` : '';
 			return def.evaluate(pod, ctx).map((v) => {
 				const cis = v.cis ?? def.cis ?? [];
-				const refs = [...(cis.length ? [`CIS ${cis.join(', ')}`] : []), `PSS ${def.level}`].join(', ');
+				const refs = v.cis ? referencesOf(cis, def.level) : (defaultRefs ??= referencesOf(cis, def.level));
 				// Only the CIS numbers this violation breaks (a rule lists every one some violation may break).
 				const broken = v.cis ? { controls: [...cis.map((n) => `CIS-K8S-${n}`), `PSS-${def.level}-${def.checkId}`, ...(def.alsoControls ?? [])] } : {};
 				return { path: v.path, target: v.target, message: `${v.message} (${refs})${note}`, severity, ...broken };
@@ -94,6 +96,11 @@ function evaluatedPod(def: PssCheckDef, resource: Resource, ctx: ComplianceConte
 	if (!pod) return undefined;
 	if (def.windowsExemptSince25 && pod.windows && ctx.pss.minor >= 25) return undefined;
 	return pod;
+}
+
+/** `CIS 5.2.1, 5.2.2, PSS baseline`: what a finding cites. */
+function referencesOf(cis: readonly string[], level: string): string {
+	return [...(cis.length ? [`CIS ${cis.join(', ')}`] : []), `PSS ${level}`].join(', ');
 }
 
 /** `"a", "b"` for messages. */

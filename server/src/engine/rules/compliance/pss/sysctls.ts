@@ -12,8 +12,12 @@ const SAFE_SYSCTLS: [KubeMinor, string[]][] = [
 	[37, ['net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat']],
 ];
 
-export function safeSysctls(minor: KubeMinor): Set<string> {
-	return new Set(SAFE_SYSCTLS.filter(([since]) => minor >= since).flatMap(([, names]) => names));
+const SAFE_BY_MINOR = new Map<KubeMinor, ReadonlySet<string>>();
+
+export function safeSysctls(minor: KubeMinor): ReadonlySet<string> {
+	let safe = SAFE_BY_MINOR.get(minor);
+	if (!safe) SAFE_BY_MINOR.set(minor, (safe = new Set(SAFE_SYSCTLS.filter(([since]) => minor >= since).flatMap(([, names]) => names))));
+	return safe;
 }
 
 /** PSA `sysctls` (baseline, 1.0; more safe names in 1.27, 1.29, 1.32, 1.37): `spec.securityContext.sysctls[*].name` from the safe set. */
@@ -26,6 +30,7 @@ export const sysctls = pssRule({
 	evaluate(pod, ctx) {
 		const sc = podSecurityContext(pod);
 		const list = sc && Array.isArray(sc.sysctls) ? sc.sysctls : [];
+		if (list.length === 0) return [];
 		const safe = safeSysctls(ctx.pss.minor);
 		const out: PssViolation[] = [];
 		list.forEach((s, i) => {
