@@ -57,6 +57,8 @@ export interface ParsedDocumentData {
 	 * first use): findings are placed with it, and the slow parse runs only where it declines.
 	 */
 	readonly outline?: Outline;
+	/** Read by js-yaml (the fast path): its `doc` is parsed on first use, and a mapping used as a key became the key `[object Object]`. */
+	readonly fast?: true;
 }
 
 /** A document placed in its file. */
@@ -245,6 +247,7 @@ function fastSegment(text: string, value: unknown): ParsedSegment {
 		syntax: [],
 		value,
 		span,
+		fast: true,
 	};
 	return { text, documents: [doc], newlines };
 }

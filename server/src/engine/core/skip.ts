@@ -51,16 +51,27 @@ export function helmChartOf(path: string, exists: (path: string) => boolean): st
 	return undefined;
 }
 
-/** No syntax error, and no mapping or list used as a key (YAML's reading of an unquoted `{{ x }}`). */
+/**
+ * No syntax error, and no mapping or list used as a key (YAML's reading of an unquoted `{{ x }}`).
+ * A document of the fast path is judged from its value, without the slow parse (most Kyverno
+ * policies hold `{{ }}` in quoted strings): js-yaml names a mapping used as a key `[object Object]`.
+ */
 function parsesCleanly(parsed: ParsedFile): boolean {
 	for (const { segment } of parsed.segments) {
 		if (segment.fatal) return false;
 		for (const d of segment.documents) {
 			if (d.toJsError || d.syntax.some((p) => p.severity === 'error')) return false;
-			if (hasCollectionKey(d.doc.contents)) return false;
+			if (d.fast ? hasObjectKey(d.value) : hasCollectionKey(d.doc.contents)) return false;
 		}
 	}
 	return true;
+}
+
+function hasObjectKey(value: unknown, depth = 0): boolean {
+	if (depth > 200 || value === null || typeof value !== 'object') return false;
+	if (Array.isArray(value)) return value.some((v) => hasObjectKey(v, depth + 1));
+	for (const k in value) if (k === '[object Object]' || hasObjectKey((value as Record<string, unknown>)[k], depth + 1)) return true;
+	return false;
 }
 
 function hasCollectionKey(node: unknown, depth = 0): boolean {
