@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { compileWithStore, type CompiledCodeStore } from '../../server/src/engine/schema/compiled-code';
 import { createSchemaRegistry } from '../../server/src/engine/schema/registry';
 import { nodeCompiledCodeStore } from '../../server/src/host/compiled-code-store';
+import { isPrivateFile } from '../../server/src/host/cache-dir';
 import { nodeK8sValidators } from '../../server/src/host/registry';
 import { NodeSchemaSource } from '../../server/src/host/schema-source';
 import { createAjv, prepareSchema } from '../../server/src/engine/schema/json-schema';
@@ -123,4 +124,13 @@ test('on disk: files of this user alone, in a directory per build; off, or writt
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test('what counts as written by this user alone: mode 0600 and this owner; on Windows, where modes say nothing, the owner only', () => {
+	const me = process.getuid?.() ?? 0;
+	assert.equal(isPrivateFile({ mode: 0o100600, uid: me }, 'linux'), true);
+	assert.equal(isPrivateFile({ mode: 0o100644, uid: me }, 'linux'), false);
+	assert.equal(isPrivateFile({ mode: 0o100620, uid: me }, 'darwin'), false);
+	assert.equal(isPrivateFile({ mode: 0o100666, uid: me }, 'win32'), true);
+	if (process.getuid) assert.equal(isPrivateFile({ mode: 0o100600, uid: me + 1 }, 'linux'), false);
 });

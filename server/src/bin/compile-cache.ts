@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
-import { fleetscopeCacheDir } from '../host/cache-dir';
+import { fleetscopeCacheDir, isPrivateFile, privateCacheDir } from '../host/cache-dir';
 
 /**
  * Runs a bundle (`dist/cli-program.js`, `dist/server-program.js`) as Node would `require` it, with
@@ -61,9 +61,7 @@ const LONG_RUN_MS = 1000;
 function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string | undefined {
 	try {
 		const dir = join(fleetscopeCacheDir(env), 'v8');
-		mkdirSync(dir, { recursive: true, mode: 0o700 });
-		const owner = statSync(dir).uid;
-		if (typeof process.getuid === 'function' && owner !== process.getuid()) return undefined;
+		if (!privateCacheDir(dir)) return undefined;
 		const build = statSync(bundle);
 		const name = `${basename(bundle, '.js')}-${build.size}-${Math.floor(build.mtimeMs)}-node${process.versions.node}-v8${process.versions.v8}-${process.arch}.bin`;
 		return join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -78,7 +76,7 @@ function readCache(file: string): { data: Buffer; fromLongRun: boolean } | undef
 		try {
 			// Written by this user alone (0600): anything else is not loaded as code.
 			const st = fstatSync(fd);
-			if ((st.mode & 0o077) !== 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return undefined;
+			if (!isPrivateFile(st)) return undefined;
 			const bytes = readFileSync(fd);
 			// One byte of ours (1: written by a long run), then V8's data.
 			if (bytes.length < 2 || bytes[0] > 1) return undefined;

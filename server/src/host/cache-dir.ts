@@ -1,3 +1,4 @@
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,4 +12,24 @@ export function fleetscopeCacheDir(env: NodeJS.ProcessEnv = process.env, platfor
 	if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'fleetscope', 'cache');
 	if (platform === 'darwin') return join(home, 'Library', 'Caches', 'fleetscope');
 	return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'fleetscope');
+}
+
+/**
+ * Code kept in the cache directory (compiled code, generated validators) is run: only what this user
+ * alone could have written is. On Windows, modes say nothing (a user's %LOCALAPPDATA% is theirs by
+ * its ACL), so only the owner is checked where the platform has one.
+ */
+export function isPrivateFile(st: Pick<Stats, 'mode' | 'uid'>, platform: NodeJS.Platform = process.platform): boolean {
+	if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return false;
+	return platform === 'win32' || (st.mode & 0o077) === 0;
+}
+
+/** Creates a directory of the cache for code (0700) and says whether this user owns it (else nothing in it is used). */
+export function privateCacheDir(dir: string): boolean {
+	try {
+		mkdirSync(dir, { recursive: true, mode: 0o700 });
+		return typeof process.getuid !== 'function' || statSync(dir).uid === process.getuid();
+	} catch {
+		return false;
+	}
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CompiledCodeStore } from '../engine/schema/compiled-code';
-import { fleetscopeCacheDir } from './cache-dir';
+import { fleetscopeCacheDir, isPrivateFile, privateCacheDir } from './cache-dir';
 
 /**
  * The validators compiled from the bundled CRD schemas, on disk between runs (engine/schema/
@@ -18,8 +18,7 @@ export function nodeCompiledCodeStore(env: NodeJS.ProcessEnv = process.env, prog
 		const build = statSync(program);
 		const root = join(fleetscopeCacheDir(env), 'ajv');
 		dir = join(root, `${basename(program, '.js')}-${build.size}-${Math.floor(build.mtimeMs)}`.replace(/[^A-Za-z0-9._-]/g, '_'));
-		mkdirSync(root, { recursive: true, mode: 0o700 });
-		if (typeof process.getuid === 'function' && statSync(root).uid !== process.getuid()) return undefined;
+		if (!privateCacheDir(root)) return undefined;
 	} catch {
 		return undefined;
 	}
@@ -31,7 +30,7 @@ export function nodeCompiledCodeStore(env: NodeJS.ProcessEnv = process.env, prog
 				const file = fileOf(identity);
 				const st = statSync(file);
 				// Written by this user alone (0600): anything else is not run.
-				if ((st.mode & 0o077) !== 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return undefined;
+				if (!isPrivateFile(st)) return undefined;
 				return readFileSync(file, 'utf8');
 			} catch {
 				return undefined;
