@@ -134,3 +134,19 @@ test('what counts as written by this user alone: mode 0600 and this owner; on Wi
 	assert.equal(isPrivateFile({ mode: 0o100666, uid: me }, 'win32'), true);
 	if (process.getuid) assert.equal(isPrivateFile({ mode: 0o100600, uid: me + 1 }, 'linux'), false);
 });
+
+test('a cache directory others may write into is not used', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'fleetscope-ajv-'));
+	try {
+		const program = join(dir, 'server-program.js');
+		writeFileSync(program, '// a build');
+		const env = { FLEETSCOPE_CACHE_DIR: dir };
+		nodeCompiledCodeStore(env, program)!.write('x', 'module.exports = 1;');
+		chmodSync(join(dir, 'ajv'), 0o777);
+		assert.equal(nodeCompiledCodeStore(env, program), undefined);
+		chmodSync(join(dir, 'ajv'), 0o700);
+		assert.equal(nodeCompiledCodeStore(env, program)!.read('x'), 'module.exports = 1;');
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -24,11 +24,17 @@ export function isPrivateFile(st: Pick<Stats, 'mode' | 'uid'>, platform: NodeJS.
 	return platform === 'win32' || (st.mode & 0o077) === 0;
 }
 
-/** Creates a directory of the cache for code (0700) and says whether this user owns it (else nothing in it is used). */
-export function privateCacheDir(dir: string): boolean {
+/**
+ * Creates a directory of the cache for code (0700) and says whether it is this user's alone: owned by
+ * them and writable by nobody else (else nothing in it is used, so nobody else can plant a file or a
+ * link there).
+ */
+export function privateCacheDir(dir: string, platform: NodeJS.Platform = process.platform): boolean {
 	try {
 		mkdirSync(dir, { recursive: true, mode: 0o700 });
-		return typeof process.getuid !== 'function' || statSync(dir).uid === process.getuid();
+		const st = statSync(dir);
+		if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return false;
+		return platform === 'win32' || (st.mode & 0o022) === 0;
 	} catch {
 		return false;
 	}
