@@ -86,6 +86,24 @@ test('the outline declines what it does not read, so the slow parse places those
 	assert.ok(declined('a: [1,\n  2]\n'), 'flow collection over lines');
 	assert.ok(declined('on: 1\n'), 'a key YAML 1.1 reads as a boolean');
 	assert.ok(!declined('a: 1\nb:\n- x\n'), 'a plain document is read');
+	assert.ok(declined('(conditions[?type == \'Ready\']):\n  status: "True"\n'), 'a JMESPath expression as a key');
+	assert.ok(declined('base:\n  <<: {a: 1}\n'), 'a merge key (the value has its keys, not <<)');
+});
+
+test('keys that start with a character other than a letter: Kyverno anchors, dotted and path keys', () => {
+	const text = 'metadata:\n  annotations:\n    +(safe-to-evict): "true"\nspec:\n  volumes:\n  - <(emptyDir): {}\n  =(hostNetwork): false\n  ^(x): 1\n  (name): web\ndata:\n  .dockerconfigjson: abc\n  /etc/hosts: x\n';
+	const d = parseFile(text).documents[0];
+	const o = d.outline!;
+	assert.ok(o, 'outlined');
+	const at = (s: { start: number; end: number } | null | 'unsure') => (s && s !== 'unsure' ? text.slice(s.start, s.end) : s);
+	assert.equal(at(o.key(['metadata', 'annotations', '+(safe-to-evict)'])), '+(safe-to-evict)');
+	assert.equal(at(o.key(['spec', 'volumes', 0, '<(emptyDir)'])), '<(emptyDir)');
+	assert.equal(at(o.value(['spec', '=(hostNetwork)'])), 'false');
+	assert.equal(at(o.key(['data', '.dockerconfigjson'])), '.dockerconfigjson');
+	assert.equal(at(o.value(['data', '/etc/hosts'])), 'x');
+	const r = { documents: 0, outlined: 0, nodes: 0, answered: 0, mismatches: [] as string[] };
+	diffText('anchors.yaml', text, r as DiffResult);
+	assert.deepEqual(r.mismatches, []);
 });
 
 test('findings land on the same ranges with and without the outline', async () => {

@@ -166,7 +166,13 @@ class Lines {
 	}
 }
 
-const PLAIN_KEY = /^[A-Za-z0-9_$][^:#\s'"{}[\],&*!|>%@`]*(?: [^:#\s'"{}[\],&*!|>%@`]+)*/;
+/**
+ * A plain key: a letter, digit or one of the characters plain scalars may start with that manifests
+ * use in keys (`.dockerconfigjson`, `/etc/hosts`, Kyverno's anchors `+(key)`, `<(key)`, `=(key)`,
+ * `^(key)`, `(key)`), then no indicator. A misread key still declines: the outline is checked against
+ * the document's value.
+ */
+const PLAIN_KEY = /^[A-Za-z0-9_$.\/+<=^(][^:#\s'"{}[\],&*!|>%@`]*(?: [^:#\s'"{}[\],&*!|>%@`]+)*/;
 
 class Reader {
 	private i = 0;
