@@ -24,7 +24,7 @@ export interface CheckReport {
 	root: string;
 	/** Absolute path of the directory the CLI ran in: the text report shows paths relative to it, so a terminal opens them on click. */
 	cwd: string;
-	/** Every checked file, in path order, with its findings in position order. */
+	/** Every checked file, in path order, with its findings in position order (none where `RunOptions.stream` received them). */
 	files: FileResult[];
 	/** Findings per severity over every file (kept when the findings themselves were streamed). */
 	counts: Record<Severity, number>;
