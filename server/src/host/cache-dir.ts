@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * Fleetscope's directory in the OS cache: `FLEETSCOPE_CACHE_DIR` when set, else XDG on Linux,
  * ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows. What lives there can be deleted at any time:
- * live states seen last (`live/`), compiled code (`v8/`).
+ * live states seen last (`live/`), compiled code (`v8/`) and generated validators (`ajv/`).
  */
 export function fleetscopeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
 	if (env.FLEETSCOPE_CACHE_DIR) return env.FLEETSCOPE_CACHE_DIR;
