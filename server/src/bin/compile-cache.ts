@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import Module from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
-import { fleetscopeCacheDir, isPrivateFile, privateCacheDir } from '../host/cache-dir';
+import { fleetscopeCacheDir, privateCacheDir, readPrivateFile, writePrivateFile } from '../host/cache-dir';
 
 /**
  * Runs a bundle (`dist/cli-program.js`, `dist/server-program.js`) as Node would `require` it, with
@@ -71,30 +71,17 @@ function cacheFile(bundle: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 function readCache(file: string): { data: Buffer; fromLongRun: boolean } | undefined {
-	try {
-		const fd = openSync(file, 'r');
-		try {
-			// Written by this user alone (0600): anything else is not loaded as code.
-			const st = fstatSync(fd);
-			if (!isPrivateFile(st)) return undefined;
-			const bytes = readFileSync(fd);
-			// One byte of ours (1: written by a long run), then V8's data.
-			if (bytes.length < 2 || bytes[0] > 1) return undefined;
-			return { data: bytes.subarray(1), fromLongRun: bytes[0] === 1 };
-		} finally {
-			closeSync(fd);
-		}
-	} catch {
-		return undefined;
-	}
+	// Written by this user alone (0600): anything else is not loaded as code.
+	const bytes = readPrivateFile(file);
+	// One byte of ours (1: written by a long run), then V8's data.
+	if (bytes === undefined || bytes.length < 2 || bytes[0] > 1) return undefined;
+	return { data: bytes.subarray(1), fromLongRun: bytes[0] === 1 };
 }
 
 /** Writes the cache atomically and removes this bundle's caches of other builds. */
 function writeCache(file: string, prefix: string, data: Buffer, fromLongRun: boolean, debug: (s: string) => void): void {
 	try {
-		const tmp = `${file}.${process.pid}.tmp`;
-		writeFileSync(tmp, Buffer.concat([Buffer.from([fromLongRun ? 1 : 0]), data]), { mode: 0o600 });
-		renameSync(tmp, file);
+		writePrivateFile(file, Buffer.concat([Buffer.from([fromLongRun ? 1 : 0]), data]));
 		for (const old of readdirSync(dirname(file))) {
 			if (old.startsWith(prefix) && /^\d/.test(old.slice(prefix.length)) && old !== basename(file) && old.endsWith('.bin')) unlinkSync(join(dirname(file), old));
 		}

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,4 +38,24 @@ export function privateCacheDir(dir: string, platform: NodeJS.Platform = process
 	} catch {
 		return false;
 	}
+}
+
+/** A file of the cache for code, if this user alone could have written it (checked on the file opened, not on its name). */
+export function readPrivateFile(file: string): Buffer | undefined {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		return isPrivateFile(fstatSync(fd)) ? readFileSync(fd) : undefined;
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+/** Writes a file of the cache for code: 0600, atomically (readers see the old file or the new one). Throws on failure. */
+export function writePrivateFile(file: string, data: string | Uint8Array): void {
+	const tmp = `${file}.${process.pid}.tmp`;
+	writeFileSync(tmp, data, { mode: 0o600 });
+	renameSync(tmp, file);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CompiledCodeStore } from '../engine/schema/compiled-code';
-import { fleetscopeCacheDir, isPrivateFile, privateCacheDir } from './cache-dir';
+import { fleetscopeCacheDir, privateCacheDir, readPrivateFile, writePrivateFile } from './cache-dir';
 
 /**
  * The validators compiled from the bundled CRD schemas, on disk between runs (engine/schema/
@@ -26,15 +26,8 @@ export function nodeCompiledCodeStore(env: NodeJS.ProcessEnv = process.env, prog
 	let prepared = false;
 	return {
 		read(identity) {
-			try {
-				const file = fileOf(identity);
-				const st = statSync(file);
-				// Written by this user alone (0600): anything else is not run.
-				if (!isPrivateFile(st)) return undefined;
-				return readFileSync(file, 'utf8');
-			} catch {
-				return undefined;
-			}
+			// Written by this user alone (0600): anything else is not run.
+			return readPrivateFile(fileOf(identity))?.toString('utf8');
 		},
 		write(identity, code) {
 			try {
@@ -46,10 +39,7 @@ export function nodeCompiledCodeStore(env: NodeJS.ProcessEnv = process.env, prog
 					const prefix = `${basename(program, '.js')}-`;
 					for (const other of readdirSync(root)) if (other.startsWith(prefix) && join(root, other) !== dir) rmSync(join(root, other), { recursive: true, force: true });
 				}
-				const file = fileOf(identity);
-				const tmp = `${file}.${process.pid}.tmp`;
-				writeFileSync(tmp, code, { mode: 0o600 });
-				renameSync(tmp, file);
+				writePrivateFile(fileOf(identity), code);
 			} catch {
 				// Compiled again next time.
 			}
