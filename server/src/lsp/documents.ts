@@ -50,6 +50,8 @@ export class OpenDocuments {
 	private readonly stack: string[] = [];
 	private draining = false;
 	private idleWaiters: (() => void)[] = [];
+	/** Folders whose fleet discovery the open documents wait for (`reanalyzeWhenDiscovered`). */
+	private readonly awaitingFleet = new Set<Folder>();
 	/** When the user last edited an open document (background work waits for a pause in typing). */
 	private lastEditAt = 0;
 
@@ -155,9 +157,19 @@ export class OpenDocuments {
 		if (!loc) return { settings: this.workspace.engines.get(user).currentSettings, repo: EMPTY_REPO, rel: path.posix.basename(file ?? uri.replace(/[?#].*$/, '')), excluded: false };
 		// The files' facts suffice for a first analysis; once the fleet is discovered, again with it.
 		await loc.folder.factsReady();
-		if (loc.folder.fleetNow() === undefined) void loc.folder.ready().then(() => this.reanalyze(loc.folder, 'all'), (e) => this.logError('fleet discovery', e));
+		this.reanalyzeWhenDiscovered(loc.folder);
 		const settings = this.workspace.engines.get(await loc.folder.settingsOver(user)).currentSettings;
 		return { settings, repo: loc.folder.snapshot, rel: loc.rel, excluded: !isIncluded(loc.rel, settings), folder: loc.folder };
+	}
+
+	/** Open documents analysed before their folder's fleet was discovered are analysed again once it is (one wait per folder). */
+	private reanalyzeWhenDiscovered(folder: Folder): void {
+		if (folder.fleetNow() !== undefined || this.awaitingFleet.has(folder)) return;
+		this.awaitingFleet.add(folder);
+		void folder.ready().then(
+			() => this.reanalyze(folder, 'all'),
+			(e) => this.logError('fleet discovery', e),
+		).finally(() => this.awaitingFleet.delete(folder));
 	}
 
 	/** A document was closed: forget it; the workspace decides what its file shows now. */
