@@ -167,7 +167,3 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 	const report: CheckReport = { root: targets.root, cwd, files, counts, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 	return live ? { ...report, elapsedMs: performance.now() - started, live: live.summaries, liveUnavailable: live.unavailable } : report;
 }
-/** Number of findings per severity. */
-export function countBySeverity(report: CheckReport): Record<Severity, number> {
-	return report.counts;
-}

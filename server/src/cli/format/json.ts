@@ -1,5 +1,5 @@
 import type { Severity } from '../../engine/core/types';
-import { countBySeverity, type CheckReport } from '../check';
+import type { CheckReport } from '../check';
 
 /**
  * The JSON report (`--format json`), a stable shape: fields are only ever added.
@@ -61,7 +61,7 @@ export function jsonReport(report: CheckReport, version: string): JsonReport {
 		...(report.config !== undefined ? { settingsFile: report.config } : {}),
 		findings,
 		...(report.live ? { live: report.live } : {}),
-		summary: { files: report.files.length, findings: findings.length, bySeverity: countBySeverity(report), elapsedMs: Math.round(report.elapsedMs) },
+		summary: { files: report.files.length, findings: findings.length, bySeverity: report.counts, elapsedMs: Math.round(report.elapsedMs) },
 	};
 }
 

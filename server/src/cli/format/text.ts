@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Severity } from '../../engine/core/types';
-import { countBySeverity, type CheckReport, type FileResult } from '../check';
+import type { CheckReport, FileResult } from '../check';
 import { splitMessage, summaryLine as messageLine, verboseDetail, wrap, type MessageParts } from './message-summary';
 
 /** ANSI colours, applied only when the caller says the terminal wants them. */
@@ -89,7 +89,7 @@ export class TextReport {
 /** One line: counts per severity, files checked, elapsed time and the settings file if one was read. */
 export function summaryLine(report: CheckReport, options: TextOptions): string {
 	const paint = (style: keyof typeof COLORS, s: string) => (options.color ? `${COLORS[style]}${s}${RESET}` : s);
-	const counts = countBySeverity(report);
+	const counts = report.counts;
 	const total = counts.error + counts.warning + counts.info + counts.hint;
 	const config = report.config;
 	const shownConfig = config === undefined ? undefined : path.isAbsolute(config) ? path.relative(report.cwd, config).split(path.sep).join('/') : fromCwd(report, config);
