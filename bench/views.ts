@@ -63,11 +63,15 @@ async function main(): Promise<void> {
 	try {
 		const started = performance.now();
 		let last = 0;
-		server.connection.onNotification(FindingsChangedNotification.method, () => (last = performance.now()));
+		let onFindings = () => {};
+		server.connection.onNotification(FindingsChangedNotification.method, () => {
+			last = performance.now();
+			onFindings();
+		});
 		// Background validation is over once a findings notification came after the renders were judged.
 		const settled = (async () => {
 			const rendered = await server.waitForLog(/^Rendered \d+ clusters/, 15 * 60_000);
-			while (last < rendered.at) await new Promise((r) => setTimeout(r, 50));
+			if (last < rendered.at) await new Promise<void>((resolve) => (onFindings = resolve));
 		})();
 		await server.initialize(rootUri, 'corpus');
 		await server.waitForLog(/^Validated \d+ workspace files/, 15 * 60_000);
