@@ -21,6 +21,18 @@ test('identical findings at one range merge into one; the same message elsewhere
 	assert.deepEqual(limitFloods(plain), plain);
 });
 
+test('many distinct findings at one place each stay once, however many repeat there', () => {
+	// A hostile file: 2,000 different messages at one position, each reported three times.
+	const distinct = Array.from({ length: 2000 }, (_, i) => at(7, 'schema-type', `value ${i} is not allowed`, 4));
+	const out = limitFloods([...distinct, ...distinct.map((f) => ({ ...f })), ...distinct.map((f) => ({ ...f, range: { ...f.range } }))]);
+	assert.equal(out.length, 2000);
+	assert.deepEqual(new Set(out.map((f) => f.message)).size, 2000);
+	// Another end or another severity at the same start is another finding.
+	const wider = { ...distinct[0], range: { start: distinct[0].range.start, end: { line: 7, character: 9 } } };
+	const warning = { ...distinct[0], severity: 'warning' as const };
+	assert.equal(limitFloods([...distinct, wider, warning, { ...wider }]).length, 2002);
+});
+
 test('syntax findings are capped per document: the first few, then one that says how many more', () => {
 	const many = Array.from({ length: 40 }, (_, i) => at(i + 1));
 	const out = limitFloods([...many, at(50, 'schema-type', 'not syntax')]);

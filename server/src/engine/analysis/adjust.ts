@@ -12,13 +12,27 @@ import type { LocalFinding } from './placement';
  * compliance frameworks that are on, and the inline exemptions of the text they sit in.
  */
 
+const NO_FRAMEWORKS: readonly string[] = [];
+const frameworksByRule = new Map<string, readonly string[]>();
+
+/** The frameworks a rule evidences (none for a rule the catalog does not know), read once per rule. */
+function frameworksOfRule(ruleId: string): readonly string[] {
+	let out = frameworksByRule.get(ruleId);
+	if (out === undefined) {
+		const meta = ruleMeta(ruleId);
+		out = meta ? frameworksOf(meta) : NO_FRAMEWORKS;
+		// Rule ids a repository invents (policy rules) are not kept: the map stays the catalog's size.
+		if (meta) frameworksByRule.set(ruleId, out);
+	}
+	return out;
+}
+
 /** Applies the severity settings and the frameworks filter to one finding; undefined when it is not reported. */
 export function adjust(lf: LocalFinding, settings: FleetscopeSettings, lines: LineIndex, base = 0): Finding | undefined {
 	const override = settings.severity[lf.ruleId];
 	if (override === 'off') return undefined;
 	// A compliance finding is reported while any framework it evidences is enabled.
-	const meta = ruleMeta(lf.ruleId);
-	const frameworks = meta ? frameworksOf(meta) : [];
+	const frameworks = frameworksOfRule(lf.ruleId);
 	if (frameworks.length > 0 && !frameworks.some((f) => (settings['compliance.profiles'] as string[]).includes(f))) return undefined;
 	return {
 		ruleId: lf.ruleId,
@@ -47,9 +61,11 @@ export function adjustText(text: string, local: readonly LocalFinding[], setting
 		const ids = new Set(placed.map((f) => f.ruleId));
 		return exempted.filter((f) => ids.has(f.ruleId));
 	}
-	return exempted.flatMap((f) => {
+	const out: Finding[] = [];
+	for (const f of exempted) {
 		// Findings the exemptions add still obey the severity settings.
 		const override = f.ruleId === 'exemption-invalid' ? settings.severity[f.ruleId] : undefined;
-		return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
-	});
+		if (override !== 'off') out.push(override ? { ...f, severity: override } : f);
+	}
+	return out;
 }

@@ -63,16 +63,17 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 			findings.push(...placeRendered(d, rendered, ctx));
 			continue;
 		}
-		const resource: LocalResource = { ...header, documentIndex: d.index - docs[0].index, value: value as Record<string, unknown>, localSpan: d.span };
+		const { apiVersion, kind, group, version, name, namespace } = header;
+		const resource: LocalResource = { apiVersion, kind, group, version, name, namespace, documentIndex: d.index - docs[0].index, value: value as Record<string, unknown>, localSpan: d.span };
 		resources.push(resource);
 		const problems: SchemaProblem[] = [];
 		const schema = s.registry.lookup(header.apiVersion, header.kind);
 		if (schema) problems.push(...schema.validate(value, { partial: ctx.partial, sourceText: scalarSource(d) }));
-		const full: Resource = { ...header, documentIndex: d.index, value: value as Record<string, unknown>, span: d.span };
+		const full: Resource = { apiVersion, kind, group, version, name, namespace, documentIndex: d.index, value: value as Record<string, unknown>, span: d.span };
 		const evaluated: string[] = [];
 		// What a cluster receives is what compliance judges: where the renders cover this document, their findings replace the raw ones.
 		const covered = ctx.repo.rendered?.covers(ctx.path, d.index) ?? false;
-		for (const c of s.checks) {
+		for (const c of checksForKind(s.checks, kind)) {
 			if ((covered && c.compliance) || !c.appliesTo(full)) continue;
 			problems.push(...c.check(full, ctx));
 			// Recorded for compliance reports (a pass is "evaluated, nothing found"); cached with the findings.
@@ -86,6 +87,24 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 		findings.push(...placeRendered(d, rendered, ctx));
 	}
 	return { findings, resources, evaluations };
+}
+
+const MAX_KINDS_KEPT = 1000;
+
+/** Per list of checks: for each kind met, the checks that may apply to it, in their order. */
+const BY_KIND = new WeakMap<readonly ResourceCheck[], Map<string, readonly ResourceCheck[]>>();
+
+/** The checks of a list that may apply to a kind: those that name their kinds and list it, and those that do not name them. */
+function checksForKind(checks: readonly ResourceCheck[], kind: string): readonly ResourceCheck[] {
+	let byKind = BY_KIND.get(checks);
+	if (!byKind) BY_KIND.set(checks, (byKind = new Map()));
+	let out = byKind.get(kind);
+	if (!out) {
+		out = checks.filter((c) => c.kinds === undefined || c.kinds.has(kind));
+		// A repository has a few dozen kinds; a hostile one as many as it likes: those are not kept.
+		if (byKind.size < MAX_KINDS_KEPT) byKind.set(kind, out);
+	}
+	return out;
 }
 
 /**

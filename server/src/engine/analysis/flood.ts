@@ -25,21 +25,26 @@ const SYNTAX_RULES = new Set(['yaml-syntax', 'yaml-limits', 'yaml-duplicate-key'
  * belongs to the last document starting at or before its line. Empty: the file is one document.
  */
 export function limitFloods(findings: readonly Finding[], documentStarts: readonly number[] = []): Finding[] {
-	// Keyed without the message (hashing a long message per finding cost more than the rest): the
-	// messages of the findings at one place are compared among themselves.
-	const seen = new Map<string, string | Set<string>>();
+	// Findings are grouped by where they start (a number: no key is built per finding) and compared
+	// within the group, which rarely holds more than a few.
+	const atStart = new Map<number, Finding[] | Set<string>>();
 	const kept: Finding[] = [];
 	/** Per document: syntax findings kept so far, and the summary finding once the cap is reached. */
 	const perDocument = new Map<number, { shown: number; hidden: number; at?: Finding; index?: number }>();
 	for (const f of findings) {
-		const key = `${f.ruleId}\u0000${f.severity}\u0000${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
-		const messages = seen.get(key);
-		if (messages === undefined) seen.set(key, f.message);
-		else if (typeof messages === 'string') {
-			if (messages === f.message) continue;
-			seen.set(key, new Set([messages, f.message]));
-		} else if (messages.has(f.message)) continue;
-		else messages.add(f.message);
+		const start = f.range.start.line * 4_294_967_296 + f.range.start.character;
+		const group = atStart.get(start);
+		if (group === undefined) atStart.set(start, [f]);
+		else if (Array.isArray(group)) {
+			if (group.some((g) => sameFinding(g, f))) continue;
+			group.push(f);
+			// A hostile file can put thousands of distinct findings at one place: keyed from then on.
+			if (group.length > MAX_COMPARED) atStart.set(start, new Set(group.map(findingKey)));
+		} else {
+			const key = findingKey(f);
+			if (group.has(key)) continue;
+			group.add(key);
+		}
 		if (!SYNTAX_RULES.has(f.ruleId)) {
 			kept.push(f);
 			continue;
@@ -71,6 +76,17 @@ export function limitFloods(findings: readonly Finding[], documentStarts: readon
 		};
 	}
 	return kept;
+}
+
+const MAX_COMPARED = 32;
+
+function findingKey(f: Finding): string {
+	return `${f.ruleId}\u0000${f.severity}\u0000${f.range.end.line}:${f.range.end.character}\u0000${f.message}`;
+}
+
+/** The same rule, severity, range and message: one finding reported twice. */
+function sameFinding(a: Finding, b: Finding): boolean {
+	return a.ruleId === b.ruleId && a.severity === b.severity && a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character && a.message === b.message;
 }
 
 /** The index of the document holding a line: the last start at or before it. */

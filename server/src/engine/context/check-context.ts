@@ -76,6 +76,8 @@ export const EMPTY_REPO: RepoContext = { isPatchFile: () => false, exists: () =>
 /** A check that runs on resources of some kinds after schema validation (semantic rules). */
 export interface ResourceCheck {
 	readonly id: string;
+	/** The only kinds `appliesTo` can accept, where the check knows them: the engine then skips it for other kinds without asking. */
+	readonly kinds?: ReadonlySet<string>;
 	appliesTo(resource: Resource): boolean;
 	check(resource: Resource, ctx: CheckContext): SchemaProblem[];
 	/**

@@ -47,10 +47,10 @@ export class Outline {
 	}
 
 	/** The node at a path: its span, null when the path does not exist, 'unsure' when it leads into something the outline does not read. */
-	node(path: readonly (string | number)[]): OutlineNode | null | 'unsure' {
+	node(path: readonly (string | number)[], length = path.length): OutlineNode | null | 'unsure' {
 		let cur: OutlineNode = this.root;
-		for (const k of path) {
-			const next = child(cur, k);
+		for (let i = 0; i < length; i++) {
+			const next = child(cur, path[i]);
 			if (next === null || next === 'unsure') return next;
 			cur = next;
 		}
@@ -66,11 +66,12 @@ export class Outline {
 	/** `keyNodeAt` of the slow parse: the span of the key that holds the value at a path (a sequence item itself for an index). */
 	key(path: readonly (string | number)[]): Located {
 		if (path.length === 0) return null;
-		const parent = this.node(path.slice(0, -1));
+		const parent = this.node(path, path.length - 1);
 		if (parent === null || parent === 'unsure') return parent;
 		const last = path[path.length - 1];
 		if (parent.kind === 'map') {
-			const e = parent.entries!.find((x) => x.key === String(last));
+			const key = String(last);
+			const e = parent.entries!.find((x) => x.key === key);
 			return e ? e.keySpan : null;
 		}
 		if (parent.kind === 'seq' && typeof last === 'number') {
@@ -90,7 +91,8 @@ export class Outline {
 function child(n: OutlineNode, k: string | number): OutlineNode | null | 'unsure' {
 	if (n.kind === 'flow') return 'unsure';
 	if (n.kind === 'map') {
-		const e = n.entries!.find((x) => x.key === String(k));
+		const key = String(k);
+		const e = n.entries!.find((x) => x.key === key);
 		if (!e) return null;
 		return e.value ?? 'unsure';
 	}

@@ -236,34 +236,57 @@ export function duplicateProblems(value: unknown, rules: readonly ListRule[]): S
 function duplicatesIn(list: unknown[], path: NodePath, rule: ListRule): SchemaProblem[] {
 	const out: SchemaProblem[] = [];
 	const first = new Map<string, number>();
-	list.forEach((item, i) => {
-		const key = itemKey(item, rule);
-		if (key === undefined) return;
-		const seen = first.get(key.id);
+	for (let i = 0; i < list.length; i++) {
+		const item = list[i];
+		const id = itemId(item, rule);
+		if (id === undefined) continue;
+		const seen = first.get(id);
 		if (seen === undefined) {
-			first.set(key.id, i);
-			return;
+			first.set(id, i);
+			continue;
 		}
-		out.push(duplicateProblem(path, i, seen, key.text, rule, isObject(item) && rule.keys[0] in item ? rule.keys[0] : undefined));
-	});
+		out.push(duplicateProblem(path, i, seen, itemText(item, rule), rule, isObject(item) && rule.keys[0] in item ? rule.keys[0] : undefined));
+	}
 	return out;
 }
 
-/** The identity of an item (`{"name":"app"}`) and how a person reads it (`name "app"`), or undefined when it has no complete key. */
-function itemKey(item: unknown, rule: ListRule): { id: string; text: string } | undefined {
+/**
+ * The identity of an item (`s:app` for a map keyed by one string, `["app",80]` for several keys), or
+ * undefined when it has no complete key. Built for every item of every keyed list, so kept cheap: a
+ * single key is its type's letter and its value.
+ */
+function itemId(item: unknown, rule: ListRule): string | undefined {
 	if (rule.type === 'set') {
 		if (typeof item === 'string' && isTemplated(item)) return undefined;
-		return item === undefined ? undefined : { id: JSON.stringify(item), text: JSON.stringify(item) };
+		return item === undefined ? undefined : JSON.stringify(item);
 	}
 	if (!isObject(item)) return undefined;
+	const keys = rule.keys;
+	if (keys.length === 1) {
+		const v = keyValue(item, keys[0], rule);
+		return v === undefined ? undefined : typeof v === 'string' ? `s:${v}` : `${typeof v}:${String(v)}`;
+	}
 	const values: unknown[] = [];
-	for (const k of rule.keys) {
-		const v = item[k] ?? rule.defaults?.[k];
-		if (v === undefined || v === null || typeof v === 'object' || (typeof v === 'string' && isTemplated(v))) return undefined;
+	for (const k of keys) {
+		const v = keyValue(item, k, rule);
+		if (v === undefined) return undefined;
 		values.push(v);
 	}
-	const text = rule.keys.map((k, i) => `${k} ${JSON.stringify(values[i])}`).join(' and ');
-	return { id: JSON.stringify(values), text };
+	return JSON.stringify(values);
+}
+
+/** A key field's value (or the schema's default), undefined when it is missing, not a scalar, or templated. */
+function keyValue(item: Record<string, unknown>, k: string, rule: ListRule): unknown {
+	const v = item[k] ?? rule.defaults?.[k];
+	if (v === undefined || v === null || typeof v === 'object' || (typeof v === 'string' && isTemplated(v))) return undefined;
+	return v;
+}
+
+/** How a person reads an item's key (`name "app"`, `containerPort 80 and protocol "TCP"`): only for a duplicate. */
+function itemText(item: unknown, rule: ListRule): string {
+	if (rule.type === 'set') return JSON.stringify(item);
+	const obj = item as Record<string, unknown>;
+	return rule.keys.map((k) => `${k} ${JSON.stringify(keyValue(obj, k, rule))}`).join(' and ');
 }
 
 function duplicateProblem(listPath: NodePath, i: number, first: number, keyText: string, rule: ListRule, keyField: string | undefined): SchemaProblem {

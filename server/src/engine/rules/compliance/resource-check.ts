@@ -29,6 +29,7 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 	return {
 		id: rule.id,
 		compliance: true,
+		kinds,
 		appliesTo: (r) => kinds.has(r.kind) && (rule.appliesTo?.(r) ?? true),
 		check: (r: Resource, ctx: CheckContext): SchemaProblem[] => {
 			// A kustomize patch or a test assertion names only some fields: what it lacks the base (or the cluster) may have.
@@ -38,11 +39,18 @@ export function toResourceCheck(rule: ComplianceRule, options: ComplianceHostOpt
 			const problems = rule.check(r, cctx);
 			if (problems.length === 0) return [];
 			const escalation = rule.productionOnly ? { production: false } : escalationOf(rule.id, cctx);
-			return problems.map((p) => {
-				const { severity, message } = escalate(p.severity ?? rule.severity, p.message, escalation);
-				const data = { path: p.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}) };
-				return { ruleId: rule.id, path: p.path, target: p.target, message, severity, data };
-			});
+			const out: SchemaProblem[] = new Array(problems.length);
+			for (let i = 0; i < problems.length; i++) {
+				const p = problems[i];
+				const base = p.severity ?? rule.severity;
+				// Most findings reach no production cluster: nothing to raise or say (escalation.ts).
+				const { severity, message } = escalation.reason || escalation.production ? escalate(base, p.message, escalation) : { severity: base, message: p.message };
+				const data: Record<string, unknown> = { path: p.path };
+				if (p.missing) data.missing = [...p.missing];
+				if (p.controls) data.controls = p.controls;
+				out[i] = { ruleId: rule.id, path: p.path, target: p.target, message, severity, data };
+			}
+			return out;
 		},
 		// A kustomize patch is a fragment of a resource: finding nothing in it is no evidence of a pass.
 		evaluates: (r: Resource, ctx: CheckContext): boolean => !ctx.partial && (rule.evaluates?.(r, complianceContext(r, ctx, options.namespaces)) ?? true),

@@ -73,13 +73,19 @@ export function pssRule(def: PssCheckDef): ComplianceRule {
 			const severity = pssSeverity(def.level, ctx.pss.level, ctx.pss.source)!;
 			const note =
 				ctx.pss.level === 'privileged' ? ` Namespace "${ctx.namespace}" enforces the privileged level, so admission allows it.` : '';
-			return def.evaluate(pod, ctx).map((v) => {
-				const cis = v.cis ?? def.cis ?? [];
-				const refs = v.cis ? referencesOf(cis, def.level) : (defaultRefs ??= referencesOf(cis, def.level));
+			const violations = def.evaluate(pod, ctx);
+			const out: ComplianceProblem[] = new Array(violations.length);
+			for (let i = 0; i < violations.length; i++) {
+				const v = violations[i];
+				if (!v.cis) {
+					out[i] = { path: v.path, target: v.target, message: `${v.message} (${(defaultRefs ??= referencesOf(def.cis ?? [], def.level))})${note}`, severity };
+					continue;
+				}
 				// Only the CIS numbers this violation breaks (a rule lists every one some violation may break).
-				const broken = v.cis ? { controls: [...cis.map((n) => `CIS-K8S-${n}`), `PSS-${def.level}-${def.checkId}`, ...(def.alsoControls ?? [])] } : {};
-				return { path: v.path, target: v.target, message: `${v.message} (${refs})${note}`, severity, ...broken };
-			});
+				const controls = [...v.cis.map((n) => `CIS-K8S-${n}`), `PSS-${def.level}-${def.checkId}`, ...(def.alsoControls ?? [])];
+				out[i] = { path: v.path, target: v.target, message: `${v.message} (${referencesOf(v.cis, def.level)})${note}`, severity, controls };
+			}
+			return out;
 		},
 	};
 }
