@@ -55,7 +55,8 @@ async function main() {
 	await Promise.all(contexts.map((c) => c.dispose()));
 	if (results.some((r) => r.status === 'rejected')) process.exit(1);
 	if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
-	if (!latin1Bundles(fs)) process.exit(1);
+	// Development builds keep comments (the yaml package's have typographic quotes) and are not measured.
+	if (production && !latin1Bundles(fs)) process.exit(1);
 }
 
 /**

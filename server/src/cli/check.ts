@@ -119,9 +119,10 @@ export interface RunOptions extends CheckHooks {
 	/**
 	 * Receives each file's result as soon as it is checked, in path order: the terminal report prints
 	 * it then. With it, the report keeps each file's path but not its findings (`counts` has their
-	 * numbers), so memory stays flat however many findings a large repository has.
+	 * numbers), so memory stays flat however many findings a large repository has. A promise holds
+	 * the check until it resolves (the terminal's reader has room again).
 	 */
-	stream?(file: FileResult): void;
+	stream?(file: FileResult): void | Promise<void>;
 }
 
 /**
@@ -159,10 +160,13 @@ export async function runCheck(options: WalkOptions, cwd: string, run: RunOption
 		run.file?.(rel, analysis);
 		const result = { path: rel, findings: [...analysis.findings].sort(byPosition) };
 		for (const f of result.findings) counts[f.severity]++;
-		if (run.stream) {
-			run.stream(result);
-			files.push({ path: rel, findings: [] });
-		} else files.push(result);
+		if (!run.stream) {
+			files.push(result);
+			return undefined;
+		}
+		files.push({ path: rel, findings: [] });
+		// The next file waits while the reader has not taken this one's lines.
+		return run.stream(result);
 	});
 	const report: CheckReport = { root: targets.root, cwd, files, counts, elapsedMs: performance.now() - started, config: configRel, internalErrors };
 	return live ? { ...report, elapsedMs: performance.now() - started, live: live.summaries, liveUnavailable: live.unavailable } : report;

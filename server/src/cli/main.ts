@@ -25,6 +25,12 @@ export interface CliIo {
 	stdoutIsTty: boolean;
 	stdout(s: string): void;
 	stderr(s: string): void;
+	/**
+	 * Resolves once stdout has passed on what was written, or undefined when it has room: the check
+	 * waits there, so a reader that stops (a pager) holds the check instead of the report piling up
+	 * in memory. Absent: never waits.
+	 */
+	stdoutRoom?(): Promise<void> | undefined;
 	/** Asks a yes/no question on the terminal (promote's confirmation); absent when stdin is not a terminal. */
 	confirm?(question: string): Promise<boolean>;
 }
@@ -125,7 +131,9 @@ export async function cli(argv: string[], io: CliIo, now?: () => Date): Promise<
 			run.start = ({ root }) => (text = new TextReport({ root, cwd: io.cwd }, { color, verbose: options.verbose }));
 			run.stream = (file) => {
 				const lines = text!.file(file);
-				if (lines !== '') io.stdout(lines);
+				if (lines === '') return undefined;
+				io.stdout(lines);
+				return io.stdoutRoom?.();
 			};
 		}
 		const report = await runCheck(options, io.cwd, run);
@@ -176,13 +184,32 @@ async function askOnTerminal(question: string): Promise<boolean> {
 	}
 }
 
+/** Resolves when a stream has drained, or can take no more (closed: `check | head`, or failed). */
+function roomIn(stream: NodeJS.WriteStream): Promise<void> {
+	return new Promise((resolve) => {
+		const done = () => {
+			stream.off('drain', done).off('close', done).off('error', done);
+			resolve();
+		};
+		stream.on('drain', done).on('close', done).on('error', done);
+	});
+}
+
 if (require.main === module) {
+	// A reader that stops early (`fleetscope check | head`) is not an error: what follows is not
+	// printed, the command finishes (a promotion is not cut off half-way) and its exit code stands.
+	let stdoutGone = false;
+	process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+		if (e.code !== 'EPIPE') throw e;
+		stdoutGone = true;
+	});
 	void cli(process.argv.slice(2), {
 		cwd: process.cwd(),
 		env: process.env,
 		stdoutIsTty: process.stdout.isTTY === true,
-		stdout: (s) => process.stdout.write(s),
+		stdout: (s) => void (stdoutGone || process.stdout.write(s)),
 		stderr: (s) => process.stderr.write(s),
+		stdoutRoom: () => (!stdoutGone && process.stdout.writableNeedDrain ? roomIn(process.stdout) : undefined),
 		confirm: process.stdin.isTTY ? askOnTerminal : undefined,
 	}).then((code) => {
 		// exitCode, not exit(): a large report piped to another process is flushed first.
