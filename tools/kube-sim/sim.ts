@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,6 +45,21 @@ export interface KubeSimOptions {
 	historyLimit?: number;
 	/** Interval of BOOKMARK events for watches that allow them (default 1 s; upstream sends one about every minute). */
 	bookmarkIntervalMs?: number;
+	/**
+	 * Aggregated APIs (served by another API server behind this one, as OpenShift's route.openshift.io):
+	 * in discovery like built-ins, with their OpenAPI v3 document at `/openapi/v3/apis/<group>/<version>`
+	 * (an object is sent as JSON, a string as it is: tests send broken ones).
+	 */
+	aggregatedApis?: AggregatedApi[];
+	/** False: no `/openapi/v3` at all (404), as before Kubernetes 1.27 or behind a proxy that hides it. */
+	openapiV3?: boolean;
+}
+
+export interface AggregatedApi {
+	group: string;
+	version: string;
+	resources: { kind: string; plural: string; namespaced: boolean }[];
+	openapi?: Obj | string;
 }
 
 export interface Faults {
@@ -202,7 +217,29 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 		},
 	};
 
-	const served = (): Served[] => [...builtinResources(minor).map((d) => ({ ...d, verbs: d.verbs ?? ALL_VERBS })), ...crdResources(store)];
+	const aggregated = (options.aggregatedApis ?? []).flatMap((a) => a.resources.map((r) => ({ group: a.group, version: a.version, kind: r.kind, plural: r.plural, namespaced: r.namespaced, verbs: ALL_VERBS })));
+	const served = (): Served[] => [...builtinResources(minor).map((d) => ({ ...d, verbs: d.verbs ?? ALL_VERBS })), ...crdResources(store), ...aggregated];
+
+	/** `/openapi/v3` (the index of every group/version's document) and the documents of the aggregated APIs. */
+	function openapi(req: IncomingMessage, res: ServerResponse, path: string, user: string): boolean {
+		if (path !== '/openapi/v3' && !path.startsWith('/openapi/v3/')) return false;
+		if (options.openapiV3 === false) return void send(req, res, 404, status(404, 'NotFound', 'the server could not find the requested resource'), user), true;
+		if (path === '/openapi/v3') {
+			const paths: Obj = {};
+			for (const d of served()) {
+				const key = d.group ? `apis/${d.group}/${d.version}` : `api/${d.version}`;
+				paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase()}` };
+			}
+			return void send(req, res, 200, { paths }, user), true;
+		}
+		const api = (options.aggregatedApis ?? []).find((a) => path === `/openapi/v3/apis/${a.group}/${a.version}`);
+		if (!api?.openapi) return void send(req, res, 404, status(404, 'NotFound', 'the server could not find the requested resource'), user), true;
+		if (typeof api.openapi !== 'string') return void send(req, res, 200, api.openapi, user), true;
+		requests.push({ method: 'GET', url: req.url ?? '', accept: String(req.headers.accept ?? ''), user, status: 200 });
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end(api.openapi);
+		return true;
+	}
 
 	function authenticate(req: IncomingMessage): User | undefined {
 		const auth = req.headers.authorization;
@@ -280,6 +317,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
 			res.writeHead(200, { 'Content-Type': 'text/plain' });
 			return void res.end('ok');
 		}
+		if (openapi(req, res, path, user.name)) return;
 		const disc = discovery(path);
 		if (disc) return send(req, res, 200, disc, user.name);
 		const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(path);

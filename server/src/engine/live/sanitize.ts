@@ -1,3 +1,4 @@
+import type { ApiSchemaState } from './api-schemas';
 import { isPlainObject } from '../core/resource';
 import { sanitizeGitOps } from './gitops';
 import { STATE_FORMAT_VERSION, type ClusterState, type CrdState, type KindObjects, type ObjectMetaState, type ServedKind, type StateOrigin } from './state';
@@ -118,5 +119,13 @@ export function sanitizeState(raw: unknown, origin?: StateOrigin): ClusterState 
 	if (Array.isArray(raw.discoveryFailed)) state.discoveryFailed = raw.discoveryFailed.filter((g): g is string => typeof g === 'string');
 	const gitops = sanitizeGitOps(raw.gitops);
 	if (gitops.length > 0) state.gitops = gitops;
+	const apiSchemas = Array.isArray(raw.apiSchemas) ? raw.apiSchemas.flatMap((a) => apiSchema(a) ?? []) : [];
+	if (apiSchemas.length > 0) state.apiSchemas = apiSchemas;
 	return state;
+}
+
+/** A published schema of a cached or exported state: its apiVersion, kind and schema object, nothing else. */
+function apiSchema(v: unknown): ApiSchemaState | undefined {
+	if (!isPlainObject(v) || typeof v.apiVersion !== 'string' || typeof v.kind !== 'string' || !isPlainObject(v.schema)) return undefined;
+	return { apiVersion: v.apiVersion, kind: v.kind, schema: v.schema };
 }

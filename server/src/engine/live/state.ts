@@ -6,6 +6,7 @@
  * Secret data never enters it: objects keep name, namespace, uid and labels only. The one exception
  * to metadata only: the status that Flux, the Flux Operator and Argo CD report (`gitops`).
  */
+import type { ApiSchemaState } from './api-schemas';
 import type { GitOpsObjectState } from './gitops';
 
 /** A kind one API group/version serves (from discovery). */
@@ -88,6 +89,11 @@ export interface ClusterState {
 	/** API groups whose discovery failed: nothing can be said about what they serve. */
 	discoveryFailed?: string[];
 	crds: CrdState[];
+	/**
+	 * The schemas the cluster publishes (`/openapi/v3`) for kinds of aggregated APIs, which no CRD
+	 * describes (OpenShift's Route): see api-schemas.ts. Absent where none were read.
+	 */
+	apiSchemas?: ApiSchemaState[];
 	/** `group|kind` (`|Secret`, `apps|Deployment`) → the objects of that kind, for the kinds that were asked for. */
 	objects: Record<string, KindObjects>;
 	/** What the cluster's Flux Kustomizations and HelmReleases, Argo CD Applications and FluxReport say (status only; see gitops.ts). */
@@ -151,6 +157,8 @@ export interface StateIndex {
 	/** Whether the group appears in discovery at all. */
 	servesGroup(group: string): boolean;
 	crd(group: string, kind: string): CrdState | undefined;
+	/** The schema the cluster publishes for a kind of an aggregated API (`route.openshift.io/v1`, `Route`). */
+	apiSchema(apiVersion: string, kind: string): ApiSchemaState | undefined;
 	objects(group: string, kind: string): KindObjects | undefined;
 	/** Whether an object exists; undefined when the state cannot tell (kind not fetched, forbidden, namespace not listed). */
 	exists(group: string, kind: string, name: string, namespace?: string): boolean | undefined;
@@ -171,6 +179,7 @@ export function indexState(state: ClusterState): StateIndex {
 		}
 	}
 	const crds = new Map(state.crds.map((c) => [kindKey(c.group, c.kind), c]));
+	const apiSchemas = new Map((state.apiSchemas ?? []).map((s) => [`${s.apiVersion}|${s.kind}`, s]));
 	const names = new Map<string, Set<string>>();
 	const namesOf = (key: string): Set<string> | undefined => {
 		let set = names.get(key);
@@ -187,6 +196,7 @@ export function indexState(state: ClusterState): StateIndex {
 		versionsServing: (group, kind) => byGroupKind.get(kindKey(group, kind)) ?? [],
 		servesGroup: (group) => groups.has(group),
 		crd: (group, kind) => crds.get(kindKey(group, kind)),
+		apiSchema: (apiVersion, kind) => apiSchemas.get(`${apiVersion}|${kind}`),
 		objects: (group, kind) => state.objects[kindKey(group, kind)],
 		exists(group, kind, name, namespace) {
 			const key = kindKey(group, kind);

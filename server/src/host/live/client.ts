@@ -107,8 +107,8 @@ export class KubeClient {
 	}
 
 	/** GET a JSON document. Rejects with a classified KubeRequestError. */
-	async get<T = unknown>(path: string, accept = 'application/json'): Promise<T> {
-		return this.send<T>(path, accept);
+	async get<T = unknown>(path: string, accept = 'application/json', maxBytes = MAX_BODY): Promise<T> {
+		return this.send<T>(path, accept, undefined, maxBytes);
 	}
 
 	/**
@@ -121,7 +121,7 @@ export class KubeClient {
 		return this.send<T>(`${path}?dryRun=All&fieldManager=fleetscope&force=true`, 'application/json', JSON.stringify(object));
 	}
 
-	private async send<T>(path: string, accept: string, body?: string): Promise<T> {
+	private async send<T>(path: string, accept: string, body?: string, maxBytes = MAX_BODY): Promise<T> {
 		const prepared = await this.prepare();
 		return new Promise<T>((resolve, reject) => {
 			const req = this.request(path, accept, prepared, body !== undefined);
@@ -136,7 +136,7 @@ export class KubeClient {
 				let size = 0;
 				res.on('data', (c: Buffer) => {
 					size += c.length;
-					if (size > MAX_BODY) req.destroy(new KubeRequestError('http', `${path}: the answer is larger than ${MAX_BODY / 1024 / 1024} MiB`));
+					if (size > maxBytes) req.destroy(new KubeRequestError('http', `${path}: the answer is larger than ${maxBytes / 1024 / 1024} MiB`));
 					else chunks.push(c);
 				});
 				res.on('error', (e) => fail(e instanceof KubeRequestError ? e : networkError(e, this.server)));

@@ -3,6 +3,8 @@ import { kindKey, STATE_FORMAT_VERSION, type ClusterState, type CrdState, type K
 import { METADATA_LIST, type KubeClient } from './client';
 import { KubeRequestError } from './errors';
 import { GitOpsScopes } from './gitops-scopes';
+import { fetchApiSchemas } from './api-schemas';
+import type { ApiSchemaState } from '../../engine/live/api-schemas';
 
 /**
  * What one connection knows of its cluster, owned by that connection: the version, discovery, the
@@ -59,6 +61,8 @@ export class ClusterModel {
 	private served: Record<string, ServedKind[]> = {};
 	private discoveryFailed: string[] = [];
 	private crds = new Map<string, CrdState>();
+	/** What the cluster publishes for its aggregated APIs' kinds (read at each sync; such APIs change with the cluster's version). */
+	private apiSchemas: ApiSchemaState[] = [];
 	/** The CRDs' resourceVersion to watch from; 'forbidden' when they may not be listed. */
 	crdRv = '';
 	scopes: Scope[] = [];
@@ -72,6 +76,7 @@ export class ClusterModel {
 		this.version = { major: String(version.major ?? ''), minor: String(version.minor ?? ''), gitVersion: String(version.gitVersion ?? '') };
 		await this.discover(client);
 		await this.listCrds(client);
+		this.apiSchemas = await fetchApiSchemas(client, this.served, new Set(this.crds.keys()));
 		this.coverage = new Map();
 		const wanted = [NAMESPACE, ...kinds].filter((k, i, all) => all.findIndex((x) => x.group === k.group && x.kind === k.kind) === i);
 		const scopes: Scope[] = [];
@@ -267,6 +272,7 @@ export class ClusterModel {
 			served: this.served,
 			...(this.discoveryFailed.length > 0 ? { discoveryFailed: this.discoveryFailed } : {}),
 			crds: [...this.crds.values()],
+			...(this.apiSchemas.length > 0 ? { apiSchemas: this.apiSchemas } : {}),
 			objects,
 			...(this.gitops.frozen() ? { gitops: this.gitops.frozen() } : {}),
 		};

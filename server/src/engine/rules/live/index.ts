@@ -4,6 +4,7 @@ import type { Resource } from '../../core/resource';
 import type { RuleMeta } from '../../core/rule-meta';
 import type { SchemaProblem } from '../../schema/types';
 import { apiNotServedCheck } from './api-not-served';
+import { apiSchemaCheck } from './api-schema';
 import { liveContext, type LiveCheck, type LiveSchemas } from './context';
 import { crdSchemaCheck } from './crd-schema';
 import { crdRulesLiveCheck } from './crd-rules';
@@ -36,6 +37,14 @@ export const LIVE_RULES: readonly RuleMeta[] = [
 		remediation: 'Upgrade the CRD (the controller that ships it) in that cluster first, or write the object for the version that is installed.',
 	},
 	{
+		id: 'live-api-schema',
+		title: 'Invalid for the schema the cluster publishes',
+		defaultSeverity: 'error',
+		rationale: "The object's kind belongs to an aggregated API (OpenShift's Route, a custom API server): no CRD and no bundled schema describe it, only the schema the cluster publishes at /openapi/v3, and the object is not valid for it: the API server there rejects it or silently drops fields.",
+		controls: [],
+		remediation: 'Fix the field the message names (a typo, a wrong type, a missing required field), as the API of that cluster defines it.',
+	},
+	{
 		id: 'live-missing-reference',
 		title: 'Referenced object missing in the cluster',
 		defaultSeverity: 'error',
@@ -53,14 +62,14 @@ export const LIVE_RULES: readonly RuleMeta[] = [
 	},
 ];
 
-export const LIVE_RULE_IDS = ['live-api-not-served', 'live-crd-schema', 'live-missing-reference', 'live-version-drift'] as const;
+export const LIVE_RULE_IDS = ['live-api-not-served', 'live-api-schema', 'live-crd-schema', 'live-missing-reference', 'live-version-drift'] as const;
 
-const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, crdRulesLiveCheck, missingReferenceCheck, versionDriftCheck];
+const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, apiSchemaCheck, crdRulesLiveCheck, missingReferenceCheck, versionDriftCheck];
 
 export interface LiveOptions {
 	/** The clock for the state's age in messages (injected by tests). */
 	now?: Date;
-	/** To validate custom resources against the CRD schemas installed in the cluster; without it `live-crd-schema` is off. */
+	/** To validate custom resources against the CRD schemas installed in the cluster, and aggregated APIs' objects against the schemas it publishes; without it `live-crd-schema` and `live-api-schema` are off. */
 	schemas?: LiveSchemas;
 	/** The file is a kustomize patch (partial by design). */
 	partial?: boolean;
