@@ -35,6 +35,8 @@ test('a target carries the version the cluster runs (EKS minors like 27+ include
 		region: 'us-east-1',
 		provider: 'aws',
 		kubernetesVersion: '1.27',
+		// What the fleet declares stays beside it: the files were judged statically at that version.
+		declaredKubernetesVersion: '1.35',
 		production: true,
 	});
 });

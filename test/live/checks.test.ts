@@ -224,3 +224,32 @@ test('live-missing-reference: a ConfigMap or Secret a kustomization generates is
 	assert.deepEqual(prefixed.all().map((o) => o.name), ['shop-web-config', 'shop-web-env']);
 	assert.equal(run(deploy, cluster, prefixed as unknown as ObjectSet).length, 2);
 });
+
+test('schema-version at the version a live cluster runs: the fields an upgrade that is pending or stuck does not bring yet', () => {
+	// An init container that restarts (a sidecar, 1.28) and pod-level resources (1.32).
+	const deployment = {
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: { name: 'api', namespace: 'orders' },
+		spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { resources: { limits: { cpu: '1' } }, initContainers: [{ name: 'proxy', image: 'envoy:1.30', restartPolicy: 'Always' }], containers: [{ name: 'api', image: 'api:1.0' }] } } },
+	};
+	const at = (declared: string | undefined, runs: string, setting?: string) =>
+		liveProblems(resource(deployment), { ...target, kubernetesVersion: `1.${runs}`, ...(declared ? { declaredKubernetesVersion: declared } : {}) }, state({ version: { major: '1', minor: runs, gitVersion: `v1.${runs}.3` } }), none, { now: NOW, schemas: registry, settingVersion: setting })
+			.filter((p) => p.ruleId === 'schema-version')
+			.map((p) => `${p.path.join('.')}: ${p.message}`);
+	// Declared 1.30, runs 1.27: the sidecar (1.28) is new here; pod-level resources (1.32) the static check reports already.
+	assert.deepEqual(at('1.30', '27'), [
+		'spec.template.spec.initContainers.0.restartPolicy: spec.template.spec.initContainers[0].restartPolicy: sidecar containers need Kubernetes 1.28 or later; cluster prod-1 (live) runs 1.27.3, although its ClusterClaim or Fleet file declares 1.30 (an upgrade pending or stuck). An older API server does not know the field: it rejects the object (server-side apply, strict field validation) or drops the field. Remove it for that cluster or upgrade the cluster.',
+	]);
+	// Runs what it declares, or newer: the static check said it all.
+	assert.deepEqual(at('1.27', '27'), []);
+	assert.deepEqual(at('1.30', '31'), []);
+	assert.deepEqual(at('1.27', '30'), []);
+	// Nothing declared: the static check used the setting.
+	assert.deepEqual(at(undefined, '27', '1.30').map((m) => m.replace(/\. An older API server.*/, '')), ['spec.template.spec.initContainers.0.restartPolicy: spec.template.spec.initContainers[0].restartPolicy: sidecar containers need Kubernetes 1.28 or later; cluster prod-1 (live) runs 1.27.3, older than 1.30 (fleetscope.kubernetesVersion), which the files are checked at otherwise']);
+	assert.deepEqual(at(undefined, '27', '1.27'), []);
+	// Neither declared nor set: every field the running version lacks.
+	assert.deepEqual(at(undefined, '27').map((m) => m.split(':')[0]), ['spec.template.spec.resources', 'spec.template.spec.initContainers.0.restartPolicy']);
+	// Without the version tables (a host that gives none) the check is off.
+	assert.deepEqual(liveProblems(resource(deployment), { ...target, declaredKubernetesVersion: '1.30' }, state(), none, { now: NOW, schemas: { compile: registry.compile.bind(registry), bundled: registry.bundled.bind(registry), bundledJson: registry.bundledJson.bind(registry) } }).filter((p) => p.ruleId === 'schema-version'), []);
+});

@@ -77,7 +77,7 @@ export async function liveViewFor(
 	const setup = await loadLiveTargets(run.options, run.cwd, run.env, objects, fleet, run.log);
 	const keys = new StateKeys();
 	const clusters = setup.targets.map((t) => keys.cluster(t.target, t.state));
-	return { ...setup, view: liveView(clusters, fleet, objects, 0, { schemas: new InstalledSchemas(run.schemas), clock: run.now }) };
+	return { ...setup, view: liveView(clusters, fleet, objects, 0, { schemas: new InstalledSchemas(run.schemas), clock: run.now, kubernetesVersion: settings.kubernetesVersion }) };
 }
 
 export async function loadLiveTargets(options: WalkOptions, cwd: string, env: NodeJS.ProcessEnv, objects: ObjectIndex, fleet: FleetModel, log: (line: string) => void): Promise<LiveSetup> {

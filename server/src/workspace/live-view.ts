@@ -26,6 +26,7 @@ export function targetOf(cluster: Pick<FleetCluster, 'name' | 'environment' | 'r
 		region: cluster.region,
 		provider: cluster.provider,
 		kubernetesVersion: state.version.major && minor ? `${state.version.major}.${minor}` : cluster.kubernetesVersion,
+		...(cluster.kubernetesVersion !== undefined ? { declaredKubernetesVersion: cluster.kubernetesVersion } : {}),
 		production: isProductionEnvironment(fleet, cluster.environment),
 	};
 }
@@ -50,7 +51,7 @@ export class StateKeys {
 			return n;
 		};
 		const objects = createHash('sha1').update(JSON.stringify(state.objects)).digest('base64');
-		key = `${state.origin}|${state.version.gitVersion}|s${id(state.served)}|c${state.crds.map(id).join('.')}|${(state.discoveryFailed ?? []).join(',')}|${objects}`;
+		key = `${state.origin}|${state.version.gitVersion}|s${id(state.served)}|c${state.crds.map(id).join('.')}|a${(state.apiSchemas ?? []).map((a) => id(a.schema)).join('.')}|${(state.discoveryFailed ?? []).join(',')}|${objects}`;
 		this.keys.set(state, key);
 		return key;
 	}
@@ -69,20 +70,20 @@ export class StateKeys {
  * names every state's content and age and the repository objects' version: the engine re-runs the
  * live checks of a document only when it changes.
  */
-export function liveView(clusters: readonly LiveCluster[], fleet: FleetModel, objects: ObjectIndex, objectsVersion: number, options: { schemas?: InstalledSchemas; clock?: () => Date } = {}): LiveView | undefined {
+export function liveView(clusters: readonly LiveCluster[], fleet: FleetModel, objects: ObjectIndex, objectsVersion: number, options: { schemas?: InstalledSchemas; clock?: () => Date; kubernetesVersion?: string } = {}): LiveView | undefined {
 	if (clusters.length === 0) return undefined;
 	const clock = options.clock ?? (() => new Date());
 	return {
 		// The age in messages is part of the key: a cached state's findings say how old it is now.
 		get key() {
 			const now = clock();
-			return `${clusters.map((c) => `${c.target.name}=${c.key}:${stateAge(c.state, now)}`).join(',')}|o${objectsVersion}`;
+			return `${clusters.map((c) => `${c.target.name}=${c.key}:${stateAge(c.state, now)}`).join(',')}|o${objectsVersion}|k${options.kubernetesVersion ?? ''}`;
 		},
 		problems(resource: Resource, path: string, partial: boolean): SchemaProblem[] {
 			const reached = liveClustersOf(path, clusters, fleet);
 			if (reached.length === 0) return [];
 			const now = clock();
-			return reached.flatMap((c) => liveProblems(resource, c.target, c.state, objects, { now, schemas: options.schemas, partial, index: c.index }));
+			return reached.flatMap((c) => liveProblems(resource, c.target, c.state, objects, { now, schemas: options.schemas, partial, index: c.index, settingVersion: options.kubernetesVersion }));
 		},
 	};
 }

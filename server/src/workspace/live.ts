@@ -70,6 +70,8 @@ interface FolderLive {
 	objects?: LiveObjects;
 	/** Per cluster: what its live findings depend on, as last seen (see `checkChanges`). */
 	signatures: Map<string, string>;
+	/** `fleetscope.kubernetesVersion`: the version the static checks judge a cluster at that declares none. */
+	kubernetesVersion?: string;
 }
 
 /** The repository's objects the live checks look up, kept current as files change on disk. */
@@ -187,6 +189,7 @@ export class LiveConnections {
 			const enabled = settings['live.enabled'];
 			const fl: FolderLive = this.folders.get(folder) ?? { bindings: [], enabled, signatures: new Map() };
 			fl.enabled = enabled;
+			fl.kubernetesVersion = settings.kubernetesVersion;
 			this.folders.set(folder, fl);
 			const on = this.trusted && enabled && fleet.clusters.length > 0;
 			const manager = on ? this.managerFor(kubeconfigPaths(settings['live.kubeconfig'], folder.root)) : undefined;
@@ -355,7 +358,8 @@ export class LiveConnections {
 				const state = b.manager && fl.objects ? b.manager.live.state(b.context!) : undefined;
 				b.live = state ? this.keys.cluster(targetOf(b.cluster, state, fleet), state, b.live) : undefined;
 				if (b.live) clusters.push(b.live);
-				const sig = b.live ? `${b.manager!.key}|${b.context}|${b.live.key}|o${fl.objects!.version}` : '';
+				// The declared and default versions too: the live `schema-version` check judges against them.
+				const sig = b.live ? `${b.manager!.key}|${b.context}|${b.live.key}|o${fl.objects!.version}|d${b.cluster.kubernetesVersion ?? ''}|k${fl.kubernetesVersion ?? ''}` : '';
 				seen.add(b.cluster.name);
 				if ((fl.signatures.get(b.cluster.name) ?? '') !== sig) changed.push(b.cluster.name);
 				if (sig) fl.signatures.set(b.cluster.name, sig);
@@ -363,7 +367,7 @@ export class LiveConnections {
 			}
 			for (const name of [...fl.signatures.keys()]) if (!seen.has(name)) (fl.signatures.delete(name), changed.push(name));
 			if (changed.length === 0) continue;
-			folder.setLive(fl.objects ? liveView(clusters, fleet, fl.objects.index, fl.objects.version, { schemas: this.schemas }) : undefined);
+			folder.setLive(fl.objects ? liveView(clusters, fleet, fl.objects.index, fl.objects.version, { schemas: this.schemas, kubernetesVersion: fl.kubernetesVersion }) : undefined);
 			const files = new Set<string>();
 			for (const name of changed) for (const rel of filesReaching(fleet, name)) files.add(rel);
 			if (files.size > 0 && !this.disposed) this.host.changed(folder, files);

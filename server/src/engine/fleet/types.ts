@@ -168,6 +168,11 @@ export interface TargetCluster {
 	region?: string;
 	provider?: string;
 	kubernetesVersion?: string;
+	/**
+	 * Where `kubernetesVersion` is the version a live cluster runs: the one its ClusterClaim (or Fleet
+	 * file) declares, which the static checks judged the files at. Absent: none is declared.
+	 */
+	declaredKubernetesVersion?: string;
 	production: boolean;
 }
 

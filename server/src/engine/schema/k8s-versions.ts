@@ -1,7 +1,9 @@
 import type { NodePath } from '../core/parse';
 import type { K8sCatalog, TypeRef } from './k8s-fields';
 import { isObject } from './paths';
-import type { SchemaSource } from './types';
+import type { FieldVersionSource, NewerField, SchemaSource } from './types';
+
+export type { FieldVersionSource, NewerField } from './types';
 
 /**
  * Per-version schemas of the built-in kinds, as differences: `schemas/kubernetes/versions.json`
@@ -16,25 +18,6 @@ export interface VersionTable {
 	window: { oldest: number; newest: number };
 	/** Type key → field → the minor version that introduced it. */
 	introduced: Record<string, Record<string, number>>;
-}
-
-/** A field of an object that some versions of the window do not have. */
-export interface NewerField {
-	path: NodePath;
-	/** The minor version (1.x) that introduced it. */
-	since: number;
-	/** `IoK8sApiCoreV1Container.restartPolicy`: the type and field, for friendly names. */
-	field: string;
-}
-
-/** What the version check needs of the schemas (the registry implements it). */
-export interface FieldVersionSource {
-	/** The window, or undefined where no table is bundled. */
-	window(): VersionTable['window'] | undefined;
-	/** Whether apiVersion/kind is a built-in kind (the only kinds with per-version schemas). */
-	covers(apiVersion: string, kind: string): boolean;
-	/** The fields of `value` that the oldest version of the window does not have. */
-	newerFields(apiVersion: string, kind: string, value: unknown): NewerField[];
 }
 
 /** The table and the walk, loaded on first use (the CLI reads it only when a built-in kind has a newer field). */

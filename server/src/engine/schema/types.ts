@@ -77,4 +77,25 @@ export interface LiveSchemas {
 	bundledJson(apiVersion: string, kind: string): Record<string, unknown> | undefined;
 	/** The bundled compiled schema of the kind, to tell what the cluster's schema adds. */
 	bundled(apiVersion: string, kind: string): KindSchema | undefined;
+	/** The fields of built-in kinds per Kubernetes version, to judge an object at the version a cluster runs. */
+	readonly fieldVersions?: FieldVersionSource;
+}
+
+/** A field of an object that some versions of the window do not have. */
+export interface NewerField {
+	path: NodePath;
+	/** The minor version (1.x) that introduced it. */
+	since: number;
+	/** `IoK8sApiCoreV1Container.restartPolicy`: the type and field, for friendly names. */
+	field: string;
+}
+
+/** What the version check needs of the schemas (the registry implements it). */
+export interface FieldVersionSource {
+	/** The window, or undefined where no table is bundled. */
+	window(): { oldest: number; newest: number } | undefined;
+	/** Whether apiVersion/kind is a built-in kind (the only kinds with per-version schemas). */
+	covers(apiVersion: string, kind: string): boolean;
+	/** The fields of `value` that the oldest version of the window does not have. */
+	newerFields(apiVersion: string, kind: string, value: unknown): NewerField[];
 }

@@ -2,8 +2,8 @@ import type { CheckContext, ResourceCheck } from '../../context/check-context';
 import type { Resource } from '../../core/resource';
 import { kubernetesMinor } from '../../schema/api-versions';
 import type { FieldVersionSource, NewerField } from '../../schema/k8s-versions';
-import { formatPath } from '../../schema/paths';
 import type { SchemaProblem } from '../../schema/types';
+import { fieldVersionProblem } from '../../schema/version-problem';
 
 /**
  * `schema-version`: a field of a built-in kind that the Kubernetes version of a cluster receiving
@@ -12,15 +12,6 @@ import type { SchemaProblem } from '../../schema/types';
  * to receive, at `fleetscope.kubernetesVersion`. The message names the clusters and the version
  * that introduced the field.
  */
-
-/** Friendlier names of a few well-known features, by `TypeKey.field`. */
-const FEATURES: Record<string, string> = {
-	'IoK8sApiCoreV1Container.restartPolicy': 'sidecar containers',
-	'IoK8sApiCoreV1PodSpec.resources': 'pod-level resources',
-	'IoK8sApiCoreV1Volume.image': 'image volumes',
-	'IoK8sApiCoreV1LifecycleHandler.sleep': 'sleep lifecycle hooks',
-	'IoK8sApiCoreV1VolumeMount.recursiveReadOnly': 'recursive read-only mounts',
-};
 
 interface Judged {
 	/** Cluster name, or undefined for the repository-wide setting. */
@@ -50,16 +41,9 @@ function who(older: Judged[], ctx: CheckContext): string {
 }
 
 function problem(f: NewerField, older: Judged[], ctx: CheckContext): SchemaProblem {
-	const feature = FEATURES[f.field];
-	const shown = formatPath(f.path);
-	const head = feature ? `${shown}: ${feature} need Kubernetes 1.${f.since} or later` : `${shown} needs Kubernetes 1.${f.since} or later (the field was added in 1.${f.since})`;
-	return {
-		ruleId: 'schema-version',
-		path: f.path,
-		target: 'key',
-		message: `${head}; ${who(older, ctx)}. An older API server does not know the field: it rejects the object (server-side apply, strict field validation) or drops the field. Remove it for that cluster or upgrade the cluster.`,
-	};
+	return fieldVersionProblem(f, who(older, ctx));
 }
+
 
 export function fieldVersionCheck(source: FieldVersionSource): ResourceCheck {
 	return {

@@ -20,6 +20,8 @@ export interface LiveContext {
 	partial?: boolean;
 	/** `cluster prod-us-east-1 (cached, 2 h old)`: appended to every message. */
 	where: string;
+	/** `fleetscope.kubernetesVersion`, where the host gives it. */
+	settingVersion?: string;
 }
 
 export interface LiveCheck {
@@ -27,8 +29,8 @@ export interface LiveCheck {
 	check(ctx: LiveContext): SchemaProblem[];
 }
 
-export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, now: Date, schemas?: LiveSchemas, partial = false, index: StateIndex = indexState(state)): LiveContext {
-	return { resource, target, state, index, objects, now, schemas, partial, where: `cluster ${target.name} (${stateAge(state, now)})` };
+export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, now: Date, schemas?: LiveSchemas, partial = false, index: StateIndex = indexState(state), settingVersion?: string): LiveContext {
+	return { resource, target, state, index, objects, now, schemas, partial, where: `cluster ${target.name} (${stateAge(state, now)})`, ...(settingVersion !== undefined ? { settingVersion } : {}) };
 }
 
 /** Kinds that never go to a cluster's API server: our own planning kinds, kustomize's build files, kubectl's List. */

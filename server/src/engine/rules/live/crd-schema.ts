@@ -1,3 +1,4 @@
+import type { FieldVersionSource } from '../../schema/k8s-versions';
 import type { KindSchema, SchemaProblem } from '../../schema/types';
 import { isClusterObject, type LiveCheck, type LiveContext, type LiveSchemas } from './context';
 
@@ -52,6 +53,10 @@ export class InstalledSchemas implements LiveSchemas {
 
 	bundled(apiVersion: string, kind: string): KindSchema | undefined {
 		return this.schemas.bundled(apiVersion, kind);
+	}
+
+	get fieldVersions(): FieldVersionSource | undefined {
+		return this.schemas.fieldVersions;
 	}
 
 	/** Whether the installed schema is the bundled one (whatever its key order). */

@@ -8,6 +8,7 @@ import { apiSchemaCheck } from './api-schema';
 import { liveContext, type LiveCheck, type LiveSchemas } from './context';
 import { crdSchemaCheck } from './crd-schema';
 import { crdRulesLiveCheck } from './crd-rules';
+import { liveFieldVersionCheck } from './field-version';
 import { missingReferenceCheck } from './missing-reference';
 import type { ClusterState, StateIndex } from '../../live/state';
 import { versionDriftCheck } from './version-drift';
@@ -64,7 +65,7 @@ export const LIVE_RULES: readonly RuleMeta[] = [
 
 export const LIVE_RULE_IDS = ['live-api-not-served', 'live-api-schema', 'live-crd-schema', 'live-missing-reference', 'live-version-drift'] as const;
 
-const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, apiSchemaCheck, crdRulesLiveCheck, missingReferenceCheck, versionDriftCheck];
+const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, apiSchemaCheck, crdRulesLiveCheck, liveFieldVersionCheck, missingReferenceCheck, versionDriftCheck];
 
 export interface LiveOptions {
 	/** The clock for the state's age in messages (injected by tests). */
@@ -75,11 +76,13 @@ export interface LiveOptions {
 	partial?: boolean;
 	/** The state's lookups, where its holder keeps them (else built for this call). */
 	index?: StateIndex;
+	/** `fleetscope.kubernetesVersion`: what the static checks judged a cluster that declares no version at. */
+	settingVersion?: string;
 }
 
 /** The live problems of one resource in one target cluster, with JSON paths for the engine to place. */
 export function liveProblems(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, options: LiveOptions = {}): SchemaProblem[] {
-	const ctx = liveContext(resource, target, state, objects, options.now ?? new Date(), options.schemas, options.partial ?? false, options.index);
+	const ctx = liveContext(resource, target, state, objects, options.now ?? new Date(), options.schemas, options.partial ?? false, options.index, options.settingVersion);
 	const out: SchemaProblem[] = [];
 	for (const c of CHECKS) out.push(...c.check(ctx));
 	return out;
