@@ -1,6 +1,6 @@
 import { asKustomizeReads, mayHaveYaml11Booleans } from '../kustomize/kyaml-scalars';
 import type { ParsedDocument, ParsedSegment } from '../core/parse';
-import { resourceHeader, type Resource } from '../core/resource';
+import { resourceHeader, resourceOf, type Resource } from '../core/resource';
 import type { CheckContext, Evaluation, RenderedProblem, ResourceCheck } from '../context/check-context';
 import { NO_EXEMPTIONS } from '../fleet/exemptions';
 import type { SchemaProblem, SchemaRegistry } from '../schema/types';
@@ -129,7 +129,7 @@ export function checkSegmentLive(docs: readonly ParsedDocument[], ctx: CheckCont
 	for (const d of docs) {
 		const header = d.value === undefined || d.value === null ? undefined : resourceHeader(d.value);
 		if (!header) continue;
-		const resource: Resource = { ...header, documentIndex: d.index, value: d.value as Record<string, unknown>, span: { start: d.span.start + d.base, end: d.span.end + d.base } };
+		const resource = resourceOf(header, d.index, { start: d.span.start + d.base, end: d.span.end + d.base }, d.value as Record<string, unknown>);
 		const problems = live.problems(resource, ctx.path, ctx.partial);
 		if (problems.length > 0) out.push(...exemptions.apply(ctx.today, resource, ctx.path, problems.map((p) => placeProblem(d, p))));
 	}

@@ -39,3 +39,11 @@ export function resourceHeader(value: unknown): Pick<Resource, 'apiVersion' | 'k
 		namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
 	};
 }
+
+/**
+ * The resource of a document from its header: one object literal, so that every resource has the
+ * same shape (a spread of the header into a literal was the costliest line of a retag's evaluation).
+ */
+export function resourceOf(header: Pick<Resource, 'apiVersion' | 'kind' | 'group' | 'version' | 'name' | 'namespace'>, documentIndex: number, span: TextSpan, value: Record<string, unknown>): Resource {
+	return { apiVersion: header.apiVersion, kind: header.kind, group: header.group, version: header.version, name: header.name, namespace: header.namespace, documentIndex, span, value };
+}

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { isPlainObject } from '../core/resource';
 import { isKustomizationFile } from '../core/paths';
 import { containersOf, getIn, podSpecOf } from '../core/pod-spec';
-import { resourceHeader } from '../core/resource';
+import { resourceHeader, resourceOf } from '../core/resource';
 import type { Expander } from './expand';
 import type { FluxWalk } from './flux';
 import { kustomizationPaths } from './expand';
@@ -131,7 +131,7 @@ function imageOccurrences(store: DocumentStore, path: string): ImageOccurrence[]
 function imagesOfDocument(d: DocRef): { image: string; path: (string | number)[] }[] {
 	const found: { image: string; path: (string | number)[] }[] = [];
 	const h = resourceHeader(d.value);
-	const pod = h && podSpecOf({ ...h, documentIndex: d.documentIndex, span: { start: 0, end: 0 }, value: d.value });
+	const pod = h && podSpecOf(resourceOf(h, d.documentIndex, { start: 0, end: 0 }, d.value));
 	if (pod) {
 		for (const container of containersOf(pod)) {
 			const image = container.container.image;

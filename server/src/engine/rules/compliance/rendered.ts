@@ -4,7 +4,7 @@ import { complianceContext } from './context';
 import { type ComplianceRule } from './rule';
 import { escalate, escalationOf } from './escalation';
 import { ObjectSet } from '../../core/objects';
-import { isPlainObject, resourceHeader, type Resource } from '../../core/resource';
+import { isPlainObject, resourceHeader, resourceOf } from '../../core/resource';
 import { SEVERITY_ORDER, type Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { ClusterRender } from '../../fleet/targets';
@@ -44,6 +44,11 @@ export interface ClusterEvaluation {
 	evaluated: (readonly string[] | undefined)[];
 }
 
+/** A hit of a cluster, built field by field: an object spread per hit was a hot spot of the evaluation. */
+function withCluster(h: Omit<Hit, 'cluster'>, cluster: TargetCluster): Hit {
+	return { rule: h.rule, cluster, problem: h.problem, file: h.file, documentIndex: h.documentIndex, path: h.path, via: h.via, object: h.object };
+}
+
 /** What the rules independent of the fleet model found on one object of a render (see `locality.ts`). */
 interface LocalResult {
 	evaluated: readonly string[];
@@ -51,6 +56,9 @@ interface LocalResult {
 }
 
 const NOTHING: LocalResult = { evaluated: [], hits: [] };
+
+/** Rendered objects have no span in a file (findings are placed through their origins). */
+const NO_SPAN = Object.freeze({ start: 0, end: 0 });
 
 /** Keys of findings kept for sharing before the table starts again. */
 const MAX_SHARED_KEYS = 200_000;
@@ -148,15 +156,22 @@ export class RenderedEvaluator {
 			}
 			const before = kept?.[i] ?? NOTHING;
 			const mine: LocalResult = kept ? before : { evaluated: [], hits: [] };
-			const resource: Resource = { ...header, documentIndex: src.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			const resource = resourceOf(header, src.documentIndex, NO_SPAN, object.value);
 			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
 			const where = { kind: header.kind, name: header.name, namespace: header.namespace };
+			// Cursors into the kept results: they were made by this loop over the same candidates, so
+			// each local rule's entries come next, in candidate order.
+			let nextEvaluated = 0;
+			let nextHit = 0;
 			for (const rule of candidates) {
 				const isLocal = this.local.has(rule);
 				if (isLocal && kept) {
 					// Kept from an evaluation of this very render: replayed in the same order.
-					if (before.evaluated.includes(rule.id)) evaluated.push(rule.id);
-					for (const [k, h] of before.hits) if (h.rule === rule) result.hits.push([k, { ...h, cluster }]);
+					if (before.evaluated[nextEvaluated] === rule.id) evaluated.push(before.evaluated[nextEvaluated++]);
+					for (; nextHit < before.hits.length && before.hits[nextHit][1].rule === rule; nextHit++) {
+						const [k, h] = before.hits[nextHit];
+						result.hits.push([k, withCluster(h, cluster)]);
+					}
 					continue;
 				}
 				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
@@ -170,7 +185,7 @@ export class RenderedEvaluator {
 					const origin = object.originOf(problem.path);
 					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`);
 					const h = { rule, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: where };
-					result.hits.push([k, { ...h, cluster }]);
+					result.hits.push([k, withCluster(h, cluster)]);
 					if (isLocal) mine.hits.push([k, h]);
 				}
 			}
