@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EditSpot } from './corpus';
+import { SERVER_NODE_OPTIONS } from '../shared/server-node';
 import { LspServer } from './lsp';
 import { latencyOf, type Latency } from './stats';
 
@@ -55,9 +56,19 @@ export function allPublished(server: LspServer, root: string, files: readonly st
 	});
 }
 
-/** Fleetscope's language server over stdio, with the bench's node flags and CPU profile options. */
+/**
+ * The Node options Fleetscope's server runs with in the bench: those the extension starts it with
+ * (shared/server-node.ts), unless BENCH_SERVER_NODE_OPTIONS=off (V8's defaults, to compare), then
+ * BENCH_NODE_FLAGS (space-separated, e.g. `--cpu-prof`).
+ */
+export function fleetscopeNodeFlags(): string[] {
+	const own = process.env.BENCH_SERVER_NODE_OPTIONS === 'off' ? [] : [...SERVER_NODE_OPTIONS];
+	const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+	return [...own, ...extra];
+}
+
+/** Fleetscope's language server over stdio, with the extension's and the bench's node flags and CPU profile options. */
 export function startFleetscope(bin: string, validateWorkspace: boolean, extraArgs: string[] = []): LspServer {
 	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-	const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
-	return LspServer.start('Fleetscope', [...prof, ...flags, ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}));
+	return LspServer.start('Fleetscope', [...prof, ...fleetscopeNodeFlags(), ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}));
 }

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { generateCorpus, SEED, type CorpusManifest, type EditSpot } from './corpus';
+import { fleetscopeNodeFlags } from './drive';
 import { LspServer, type Published } from './lsp';
 import { buildYlsSchema } from './yls-schema';
 import { complianceRules } from '../server/src/engine/rules/compliance';
@@ -431,7 +432,7 @@ async function main(): Promise<void> {
 	};
 	const fsSpec = (validateWorkspace: boolean): ServerSpec => ({
 		name: 'Fleetscope',
-		args: [...prof, ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), FLEETSCOPE_BIN, '--stdio'],
+		args: [...prof, ...fleetscopeNodeFlags(), FLEETSCOPE_BIN, '--stdio'],
 		configuration: (section) => (section === 'fleetscope' ? { validateWorkspace } : {}),
 		versioned: true,
 	});

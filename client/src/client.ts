@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../shared/protocol';
+import { SERVER_NODE_OPTIONS } from '../../shared/server-node';
 import { SETTINGS_SECTION } from '../../shared/settings';
 import { readSettings } from './settings';
 
@@ -11,8 +12,9 @@ export const CLIENT_ID = 'fleetscope';
 export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
 	const module = context.asAbsolutePath('dist/server.js');
 	const serverOptions: ServerOptions = {
-		run: { module, transport: TransportKind.ipc },
-		debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+		// V8 options for a lower peak memory (shared/server-node.ts explains them).
+		run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
+		debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'] } },
 	};
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: [
