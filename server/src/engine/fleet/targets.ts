@@ -60,6 +60,8 @@ export class TargetRenderer {
 	/** Argo CD applies the manifests directly in a path: a listing without subdirectories, so a cache of its own. */
 	private readonly flatCache = new RenderCache();
 	private readonly renders = new Map<string, { key: string; render: ClusterRender }>();
+	/** Per render's list of objects (kept while the render is), its objects with the synced path. */
+	private readonly wrapped = new WeakMap<readonly RenderedObject[], { via: string; list: readonly TargetObject[] }>();
 
 	constructor(private readonly store: DocumentStore) {}
 
@@ -117,7 +119,7 @@ export class TargetRenderer {
 			for (const s of c.syncs) {
 				if (!renderable(s)) continue;
 				const result = this.renderSync(s);
-				for (const object of result.objects) render.objects.push({ object, via: s.path });
+				for (const t of this.targetObjects(result.objects, s.path)) render.objects.push(t);
 				render.notes.push(...result.notes);
 				for (const f of result.files) render.files.add(f);
 				if (s.object) render.files.add(s.object.file);
@@ -127,6 +129,19 @@ export class TargetRenderer {
 			yield render;
 		}
 		for (const name of [...this.renders.keys()]) if (!live.has(name)) this.renders.delete(name);
+	}
+
+	/**
+	 * The objects of a path's render with the path, shared by every cluster whose sync of the path
+	 * has the same render (the clusters of an environment, mostly): one wrapper per object and cluster
+	 * was a large part of a big fleet's heap.
+	 */
+	private targetObjects(objects: readonly RenderedObject[], via: string): readonly TargetObject[] {
+		const hit = this.wrapped.get(objects);
+		if (hit && hit.via === via) return hit.list;
+		const list = objects.map((object) => ({ object, via }));
+		this.wrapped.set(objects, { via, list });
+		return list;
 	}
 
 	private renderSync(s: SyncSource): RenderResult {

@@ -93,6 +93,8 @@ export class RenderedEvaluator {
 	private readonly local = new Set<ComplianceRule>();
 	/** Lists of rule ids, shared: most objects of a kind are evaluated by the same rules in every cluster. */
 	private readonly idLists = new Map<string, readonly string[]>();
+	/** Results of objects that passed, per shared list of rule ids (see `passed`). */
+	private readonly passes = new Map<readonly string[], LocalResult>();
 	/** Keys of findings, shared (see `key`). */
 	private readonly keys = new Map<string, string>();
 	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
@@ -189,7 +191,7 @@ export class RenderedEvaluator {
 					if (isLocal) mine.hits.push([k, h]);
 				}
 			}
-			if (!kept) local[i] = mine.evaluated.length === 0 && mine.hits.length === 0 ? NOTHING : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
+			if (!kept) local[i] = mine.hits.length === 0 ? this.passed(mine.evaluated as string[]) : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
 			result.evaluated[i] = this.ids(evaluated);
 		}
 		this.evaluations.set(render, { key, result, localKey, local });
@@ -203,6 +205,19 @@ export class RenderedEvaluator {
 		if (this.keys.size >= MAX_SHARED_KEYS) this.keys.clear();
 		this.keys.set(k, k);
 		return k;
+	}
+
+	/**
+	 * The shared result of an object that these local rules evaluated and passed: most objects of every
+	 * cluster are one of a few such results (one object per object and cluster was the largest item of
+	 * a big fleet's heap after the renders themselves).
+	 */
+	private passed(evaluated: string[]): LocalResult {
+		if (evaluated.length === 0) return NOTHING;
+		const ids = this.ids(evaluated);
+		let shared = this.passes.get(ids);
+		if (!shared) this.passes.set(ids, (shared = { evaluated: ids, hits: [] }));
+		return shared;
 	}
 
 	/** The shared copy of a list of rule ids. */
