@@ -1,7 +1,7 @@
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { NO_OBJECTS } from '../core/objects';
 import { parseFile, segmentDocuments, type ParsedFile, type ParsedSegment } from '../core/parse';
-import { resourceHeader, type Resource } from '../core/resource';
+import { resourceHeader, resourceOf, type Resource } from '../core/resource';
 import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent, templateNote } from '../core/skip';
 import { LineIndex } from '../core/text';
@@ -147,9 +147,7 @@ export class Engine {
 		return lazyAnalysis(input.path, parsed, limitFloods(findings, documentStarts), input.text, () => {
 			const resources: Resource[] = [];
 			for (const { result, base: offset, docIndex: first } of placements) {
-				for (const { localSpan, ...rest } of result.resources) {
-					resources.push({ ...rest, documentIndex: first + rest.documentIndex, span: { start: localSpan.start + offset, end: localSpan.end + offset } });
-				}
+				for (const r of result.resources) resources.push(resourceOf(r, first + r.documentIndex, { start: r.localSpan.start + offset, end: r.localSpan.end + offset }, r.value));
 			}
 			return resources;
 		}, () =>

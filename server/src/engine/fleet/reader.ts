@@ -159,20 +159,7 @@ export class DocumentStore {
 			if (!isPlainObject(d.value)) continue;
 			const h = resourceHeader(d.value) ?? { apiVersion: '', kind: '', group: '', version: '', name: undefined, namespace: undefined };
 			// Ranges need the slow, position-keeping parse of the document: computed only when read.
-			const locate = (path: NodePath, key = false): SourceLocation => {
-				let range: Range | undefined;
-				return {
-					file: p,
-					anchor: `${p}#${d.index}/${path.join('/')}${key ? '!' : ''}`,
-					get range() {
-						if (!range) {
-							const span = outlineSpanOf(d, path, key) ?? slowSpanOf(d, path, key);
-							range = lines().rangeOf({ start: span.start + d.base, end: span.end + d.base });
-						}
-						return range;
-					},
-				};
-			};
+			const locate = (path: NodePath, key = false): SourceLocation => new LazyLocation(p, path, key, d, lines);
 			const ref: DocRef = { file: p, documentIndex: d.index, apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value: d.value, locate };
 			entry.all.push(ref);
 			if (h.kind !== '') entry.docs.push(ref);
@@ -262,4 +249,48 @@ function slowSpanOf(d: ParsedDocument, path: NodePath, key: boolean): TextSpan {
 	let node = key ? keyNodeAt(d.doc, path) : nodeAt(d.doc, path);
 	for (let i = path.length - 1; !node && i > 0; i--) node = keyNodeAt(d.doc, path.slice(0, i));
 	return spanOf(node) ?? { start: d.span.start, end: d.span.start };
+}
+
+/**
+ * Where a value of a document is: the anchor at once, the range (which may need the slow parse of
+ * the document) on first read. A class, not an object literal with a getter: each such literal got
+ * a hidden class of its own.
+ */
+class LazyLocation implements SourceLocation {
+	readonly anchor: string;
+	private cached: Range | undefined;
+
+	constructor(
+		readonly file: string,
+		private readonly path: NodePath,
+		private readonly key: boolean,
+		private readonly d: ParsedDocument,
+		private readonly lines: () => LineIndex,
+	) {
+		this.anchor = `${file}#${d.index}/${path.join('/')}${key ? '!' : ''}`;
+	}
+
+	/**
+	 * What JSON.stringify sees: what the object literal this class replaces showed, the range still
+	 * computed only when read (a replacer that keeps only the anchor, as rediscovery's comparison
+	 * does, never reads it).
+	 */
+	toJSON(): SourceLocation {
+		const range = (): Range => this.range;
+		return {
+			file: this.file,
+			anchor: this.anchor,
+			get range() {
+				return range();
+			},
+		};
+	}
+
+	get range(): Range {
+		if (!this.cached) {
+			const span = outlineSpanOf(this.d, this.path, this.key) ?? slowSpanOf(this.d, this.path, this.key);
+			this.cached = this.lines().rangeOf({ start: span.start + this.d.base, end: span.end + this.d.base });
+		}
+		return this.cached;
+	}
 }
