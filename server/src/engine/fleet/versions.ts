@@ -7,7 +7,7 @@ import type { Expander } from './expand';
 import type { FluxWalk } from './flux';
 import { kustomizationPaths } from './expand';
 import type { DocRef, DocumentStore } from './reader';
-import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocation } from './types';
+import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocation, SyncSource } from './types';
 
 /**
  * The version of each app that each environment runs, read from Git: kustomize `images`
@@ -18,12 +18,20 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
  */
 export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
 	const memo: Memo = { images: new Map(), segments: new Map() };
+	const shared: Shared = { applications: store.ofKinds(['Application']), ociRepositories: store.ofKinds(['OCIRepository']) };
+	// Per cluster, once (not once per app): which of its syncs may deploy each app, and the Flux sources it receives.
+	const indexes = new Map<FleetCluster, ClusterIndex>();
+	const indexOf = (c: FleetCluster, env: string): ClusterIndex => {
+		let index = indexes.get(c);
+		if (!index) indexes.set(c, (index = clusterIndex(store, memo, apps, c, env, expand, walks.get(c.name))));
+		return index;
+	};
 	for (const app of apps) {
 		const found: AppVersion[] = [];
 		for (const env of environments) {
 			const members = clusters.filter((c) => c.environment === env.name);
 			for (const c of members) {
-				for (const v of versionsOnCluster(store, memo, app, c, env.name, expand, walks.get(c.name))) {
+				for (const v of versionsOnCluster(store, memo, app, c, env.name, indexOf(c, env.name), walks.get(c.name), shared)) {
 					const same = found.find((x) => x.environment === env.name && x.artifact === v.artifact && x.version === v.version && sameLocation(x.location, v.location));
 					if (same) {
 						if (!same.clusters.includes(c.name)) same.clusters.push(c.name);
@@ -42,19 +50,59 @@ interface Memo {
 	segments: Map<string, Set<string>>;
 }
 
+/** Per discovery run: the repository's objects every app and cluster looks at. */
+interface Shared {
+	applications: readonly DocRef[];
+	ociRepositories: readonly DocRef[];
+}
+
+/** Per cluster: its syncs that may deploy each app (in the cluster's order), and the Flux sources it receives. */
+interface ClusterIndex {
+	syncs: Map<string, SyncSource[]>;
+	sources: readonly DocRef[];
+}
+
 interface ImageOccurrence {
 	doc: DocRef;
 	version: Omit<AppVersion, 'environment' | 'clusters'>;
 }
 
-function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): AppVersion[] {
-	const out: AppVersion[] = [];
-	const declaredPaths = app.paths[env];
+/**
+ * Which syncs of a cluster may deploy which app: an Argo CD Application or ApplicationSet by its
+ * name; a path listed for the app in this environment (the Fleet file's, or the overlays that pull in
+ * the app's base); for an app without such paths, a path whose files lie under a directory named
+ * like it.
+ */
+function clusterIndex(store: DocumentStore, memo: Memo, apps: readonly FleetApp[], c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): ClusterIndex {
+	const byPath = new Map<string, Set<string>>();
+	const inferred = new Set<string>();
+	for (const a of apps) {
+		const paths = a.paths[env];
+		if (!paths) inferred.add(a.name);
+		else for (const p of paths) byPath.set(p, (byPath.get(p) ?? new Set()).add(a.name));
+	}
+	const syncs = new Map<string, SyncSource[]>();
+	const add = (app: string, s: SyncSource) => {
+		const list = syncs.get(app);
+		if (list) list.push(s);
+		else syncs.set(app, [s]);
+	};
 	for (const s of c.syncs) {
 		if (s.kind === 'flux-helmrelease') continue;
 		if (s.kind === 'argo-application' || s.kind === 'argo-applicationset') {
-			if (s.name !== app.name) continue;
-		} else if (declaredPaths ? !declaredPaths.includes(s.path) : !syncDeploysApp(memo, s.path, app.name, expand, s.kind)) continue;
+			add(s.name, s);
+			continue;
+		}
+		for (const app of byPath.get(s.path) ?? []) add(app, s);
+		if (inferred.size > 0) for (const segment of segmentsOf(memo, s.path, expand, s.kind)) if (inferred.has(segment)) add(segment, s);
+	}
+	const sources = walk ? store.ofKinds(['GitRepository', 'OCIRepository']).filter((d) => walk.files.has(d.file) && d.apiVersion.startsWith('source.toolkit.fluxcd.io/')) : [];
+	return { syncs, sources };
+}
+
+function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: FleetCluster, env: string, index: ClusterIndex, walk: FluxWalk | undefined, shared: Shared): AppVersion[] {
+	const out: AppVersion[] = [];
+	for (const s of index.syncs.get(app.name) ?? []) {
 		if (!store.isDirectory(s.path) && !store.isFile(s.path)) continue;
 		let images = memo.images.get(s.path);
 		if (!images) memo.images.set(s.path, (images = imageOccurrences(store, s.path)));
@@ -62,12 +110,12 @@ function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: F
 	}
 	// HelmReleases named like the app.
 	for (const h of walk?.helmReleases ?? []) {
-		if (h.name === app.name) out.push(...helmVersions(h, walk!.helmPatches.filter((p) => p.name === h.name && (p.namespace === undefined || p.namespace === h.namespace)), store.ofKinds(['OCIRepository']), env, c.name));
+		if (h.name === app.name) out.push(...helmVersions(h, walk!.helmPatches.filter((p) => p.name === h.name && (p.namespace === undefined || p.namespace === h.namespace)), shared.ociRepositories, env, c.name));
 	}
 	// The app's own Flux sources (named like it, or labelled) among what the cluster receives: their ref is the version.
-	if (walk) out.push(...sourceVersions(store, walk, app.name, env, c.name));
+	if (walk) out.push(...sourceVersions(index.sources, app.name, env, c.name));
 	// Argo CD Applications named like the app: targetRevision (Git revision or chart version).
-	for (const d of store.ofKinds(['Application'])) {
+	for (const d of shared.applications) {
 		if (d.name !== app.name || !isPlainObject(d.value.spec)) continue;
 		const src = d.value.spec.source;
 		if (!isPlainObject(src) || src.targetRevision === undefined) continue;
@@ -78,11 +126,11 @@ function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: F
 	return out;
 }
 
-/** Whether a synced path deploys an app by that name (a directory named after it, e.g. its base). */
-function syncDeploysApp(memo: Memo, path: string, app: string, expand: Expander, kind: Parameters<Expander>[1]): boolean {
+/** The path segments of the files a synced path reaches (once per path and run). */
+function segmentsOf(memo: Memo, path: string, expand: Expander, kind: Parameters<Expander>[1]): Set<string> {
 	let segs = memo.segments.get(path);
 	if (!segs) memo.segments.set(path, (segs = new Set(expand(path, kind).files.flatMap((f) => f.split('/')))));
-	return segs.has(app);
+	return segs;
 }
 
 interface ImageEntry {
@@ -192,7 +240,7 @@ export function splitImage(image: string): { name: string; tag?: string; digest?
 }
 
 /** A HelmRelease's chart version and values image tag; a kustomize patch that sets one wins, and is where it is set. */
-function helmVersions(h: DocRef, patches: DocRef[], oci: DocRef[], env: string, cluster: string): AppVersion[] {
+function helmVersions(h: DocRef, patches: DocRef[], oci: readonly DocRef[], env: string, cluster: string): AppVersion[] {
 	const out: AppVersion[] = [];
 	const field = (path: string[]): { value: unknown; doc: DocRef } | undefined => {
 		for (const d of [...patches].reverse()) {
@@ -231,11 +279,10 @@ function helmVersions(h: DocRef, patches: DocRef[], oci: DocRef[], env: string, 
 
 const SOURCE_REFS: Record<string, readonly string[]> = { GitRepository: ['tag', 'semver', 'commit', 'name'], OCIRepository: ['digest', 'tag', 'semver'] };
 
-/** GitRepository and OCIRepository objects of an app (named like it, or labelled `fleetscope.io/app`) that a cluster receives: `spec.ref`. */
-function sourceVersions(store: DocumentStore, walk: FluxWalk, app: string, env: string, cluster: string): AppVersion[] {
+/** GitRepository and OCIRepository objects of an app (named like it, or labelled `fleetscope.io/app`) among the Flux sources a cluster receives: `spec.ref`. */
+function sourceVersions(sources: readonly DocRef[], app: string, env: string, cluster: string): AppVersion[] {
 	const out: AppVersion[] = [];
-	for (const d of store.ofKinds(['GitRepository', 'OCIRepository'])) {
-		if (!walk.files.has(d.file) || !d.apiVersion.startsWith('source.toolkit.fluxcd.io/')) continue;
+	for (const d of sources) {
 		const labels = getIn(d.value, ['metadata', 'labels']);
 		if (d.name !== app && !(isPlainObject(labels) && labels['fleetscope.io/app'] === app)) continue;
 		const ref = getIn(d.value, ['spec', 'ref']);
