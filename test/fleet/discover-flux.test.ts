@@ -328,3 +328,12 @@ test('Flux layout: a Kustomization reading another Git repository is not followe
 	assert.deepEqual(brokenReferences(m), []);
 	assert.ok(!m.clusters.find((c) => c.name === 'staging-eu-west-1')!.syncs.some((s) => s.name === 'tenant-a'));
 });
+
+test('a location serialises as file, anchor and range: what the views receive', () => {
+	const m = discover(fluxRepo());
+	const cluster = m.clusters.find((c) => c.location !== undefined)!;
+	const sent = JSON.parse(JSON.stringify(cluster.location)) as { file: string; anchor: string; range: { start: { line: number } } };
+	assert.deepEqual(Object.keys(sent), ['file', 'anchor', 'range']);
+	assert.equal(`${sent.file}:${sent.range.start.line + 1}`, at(cluster.location));
+	assert.match(sent.anchor, /^clusters\/.+#\d+\//);
+});
