@@ -29,8 +29,33 @@ export interface LiveCheck {
 	check(ctx: LiveContext): SchemaProblem[];
 }
 
-export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, now: Date, schemas?: LiveSchemas, partial = false, index: StateIndex = indexState(state), settingVersion?: string): LiveContext {
-	return { resource, target, state, index, objects, now, schemas, partial, where: `cluster ${target.name} (${stateAge(state, now)})`, ...(settingVersion !== undefined ? { settingVersion } : {}) };
+export interface LiveOptions {
+	/** The clock for the state's age in messages (injected by tests). */
+	now?: Date;
+	/** To validate custom resources against the CRD schemas installed in the cluster, and aggregated APIs' objects against the schemas it publishes; without it `live-crd-schema` and `live-api-schema` are off. */
+	schemas?: LiveSchemas;
+	/** The file is a kustomize patch (partial by design). */
+	partial?: boolean;
+	/** The state's lookups, where its holder keeps them (else built for this call). */
+	index?: StateIndex;
+	/** `fleetscope.kubernetesVersion`: what the static checks judged a cluster that declares no version at. */
+	settingVersion?: string;
+}
+
+export function liveContext(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, options: LiveOptions = {}): LiveContext {
+	const now = options.now ?? new Date();
+	return {
+		resource,
+		target,
+		state,
+		index: options.index ?? indexState(state),
+		objects,
+		now,
+		schemas: options.schemas,
+		partial: options.partial ?? false,
+		where: `cluster ${target.name} (${stateAge(state, now)})`,
+		settingVersion: options.settingVersion,
+	};
 }
 
 /** Kinds that never go to a cluster's API server: our own planning kinds, kustomize's build files, kubectl's List. */

@@ -5,12 +5,12 @@ import type { RuleMeta } from '../../core/rule-meta';
 import type { SchemaProblem } from '../../schema/types';
 import { apiNotServedCheck } from './api-not-served';
 import { apiSchemaCheck } from './api-schema';
-import { liveContext, type LiveCheck, type LiveSchemas } from './context';
+import { liveContext, type LiveCheck, type LiveOptions } from './context';
 import { crdSchemaCheck } from './crd-schema';
 import { crdRulesLiveCheck } from './crd-rules';
 import { liveFieldVersionCheck } from './field-version';
 import { missingReferenceCheck } from './missing-reference';
-import type { ClusterState, StateIndex } from '../../live/state';
+import type { ClusterState } from '../../live/state';
 import { versionDriftCheck } from './version-drift';
 
 /**
@@ -67,26 +67,13 @@ export const LIVE_RULE_IDS = ['live-api-not-served', 'live-api-schema', 'live-cr
 
 const CHECKS: readonly LiveCheck[] = [apiNotServedCheck, crdSchemaCheck, apiSchemaCheck, crdRulesLiveCheck, liveFieldVersionCheck, missingReferenceCheck, versionDriftCheck];
 
-export interface LiveOptions {
-	/** The clock for the state's age in messages (injected by tests). */
-	now?: Date;
-	/** To validate custom resources against the CRD schemas installed in the cluster, and aggregated APIs' objects against the schemas it publishes; without it `live-crd-schema` and `live-api-schema` are off. */
-	schemas?: LiveSchemas;
-	/** The file is a kustomize patch (partial by design). */
-	partial?: boolean;
-	/** The state's lookups, where its holder keeps them (else built for this call). */
-	index?: StateIndex;
-	/** `fleetscope.kubernetesVersion`: what the static checks judged a cluster that declares no version at. */
-	settingVersion?: string;
-}
-
 /** The live problems of one resource in one target cluster, with JSON paths for the engine to place. */
 export function liveProblems(resource: Resource, target: TargetCluster, state: ClusterState, objects: ObjectIndex, options: LiveOptions = {}): SchemaProblem[] {
-	const ctx = liveContext(resource, target, state, objects, options.now ?? new Date(), options.schemas, options.partial ?? false, options.index, options.settingVersion);
+	const ctx = liveContext(resource, target, state, objects, options);
 	const out: SchemaProblem[] = [];
 	for (const c of CHECKS) out.push(...c.check(ctx));
 	return out;
 }
 
-export type { LiveSchemas } from './context';
+export type { LiveOptions, LiveSchemas } from './context';
 export * from '../../live/state';
