@@ -74,10 +74,11 @@ export function liveView(clusters: readonly LiveCluster[], fleet: FleetModel, ob
 	if (clusters.length === 0) return undefined;
 	const clock = options.clock ?? (() => new Date());
 	return {
-		// The age in messages is part of the key: a cached state's findings say how old it is now.
+		// The age in messages is part of the key: a cached state's findings say how old it is now. So are
+		// the declared and default versions the live `schema-version` check judges against.
 		get key() {
 			const now = clock();
-			return `${clusters.map((c) => `${c.target.name}=${c.key}:${stateAge(c.state, now)}`).join(',')}|o${objectsVersion}|k${options.kubernetesVersion ?? ''}`;
+			return `${clusters.map((c) => `${c.target.name}=${c.key}:${stateAge(c.state, now)}:d${c.target.declaredKubernetesVersion ?? ''}`).join(',')}|o${objectsVersion}|k${options.kubernetesVersion ?? ''}`;
 		},
 		problems(resource: Resource, path: string, partial: boolean): SchemaProblem[] {
 			const reached = liveClustersOf(path, clusters, fleet);
