@@ -21,9 +21,14 @@ export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters
 	const shared: Shared = { applications: store.ofKinds(['Application']), ociRepositories: store.ofKinds(['OCIRepository']) };
 	// Per cluster, once (not once per app): which of its syncs may deploy each app, and the Flux sources it receives.
 	const indexes = new Map<FleetCluster, ClusterIndex>();
+	const pathsByEnv = new Map<string, AppPaths>();
 	const indexOf = (c: FleetCluster, env: string): ClusterIndex => {
 		let index = indexes.get(c);
-		if (!index) indexes.set(c, (index = clusterIndex(store, memo, apps, c, env, expand, walks.get(c.name))));
+		if (!index) {
+			let paths = pathsByEnv.get(env);
+			if (!paths) pathsByEnv.set(env, (paths = appPaths(apps, env)));
+			indexes.set(c, (index = clusterIndex(store, memo, paths, c, expand, walks.get(c.name))));
+		}
 		return index;
 	};
 	for (const app of apps) {
@@ -67,13 +72,13 @@ interface ImageOccurrence {
 	version: Omit<AppVersion, 'environment' | 'clusters'>;
 }
 
-/**
- * Which syncs of a cluster may deploy which app: an Argo CD Application or ApplicationSet by its
- * name; a path listed for the app in this environment (the Fleet file's, or the overlays that pull in
- * the app's base); for an app without such paths, a path whose files lie under a directory named
- * like it.
- */
-function clusterIndex(store: DocumentStore, memo: Memo, apps: readonly FleetApp[], c: FleetCluster, env: string, expand: Expander, walk: FluxWalk | undefined): ClusterIndex {
+/** Per environment: the apps each listed path deploys, and the apps without listed paths there. */
+interface AppPaths {
+	byPath: Map<string, Set<string>>;
+	inferred: Set<string>;
+}
+
+function appPaths(apps: readonly FleetApp[], env: string): AppPaths {
 	const byPath = new Map<string, Set<string>>();
 	const inferred = new Set<string>();
 	for (const a of apps) {
@@ -81,6 +86,16 @@ function clusterIndex(store: DocumentStore, memo: Memo, apps: readonly FleetApp[
 		if (!paths) inferred.add(a.name);
 		else for (const p of paths) byPath.set(p, (byPath.get(p) ?? new Set()).add(a.name));
 	}
+	return { byPath, inferred };
+}
+
+/**
+ * Which syncs of a cluster may deploy which app: an Argo CD Application or ApplicationSet by its
+ * name; a path listed for the app in this environment (the Fleet file's, or the overlays that pull in
+ * the app's base); for an app without such paths, a path whose files lie under a directory named
+ * like it.
+ */
+function clusterIndex(store: DocumentStore, memo: Memo, { byPath, inferred }: AppPaths, c: FleetCluster, expand: Expander, walk: FluxWalk | undefined): ClusterIndex {
 	const syncs = new Map<string, SyncSource[]>();
 	const add = (app: string, s: SyncSource) => {
 		const list = syncs.get(app);
