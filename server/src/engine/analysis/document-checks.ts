@@ -69,7 +69,7 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 		const problems: SchemaProblem[] = [];
 		const schema = s.registry.lookup(header.apiVersion, header.kind);
 		if (schema) problems.push(...schema.validate(value, { partial: ctx.partial, sourceText: scalarSource(d) }));
-		const full: Resource = { apiVersion, kind, group, version, name, namespace, documentIndex: d.index, value: value as Record<string, unknown>, span: d.span };
+		const full = resourceOf(header, d.index, d.span, value as Record<string, unknown>);
 		const evaluated: string[] = [];
 		// What a cluster receives is what compliance judges: where the renders cover this document, their findings replace the raw ones.
 		const covered = ctx.repo.rendered?.covers(ctx.path, d.index) ?? false;
