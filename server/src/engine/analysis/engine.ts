@@ -121,11 +121,15 @@ export class Engine {
 		for (const { base: offset, segment } of parsed.segments) {
 			documentStarts.push(startLine);
 			const docs = segmentDocuments(segment, offset, docIndex);
-			let result = this.staticResults.get(segment);
+			// A fresh analysis's results carry a key of their own: no later analysis can reuse them, so they
+			// are not kept past it. Kept, they held the findings, resources and evaluations of every file
+			// validated while anything held its segments (the fleet model holds many), and V8's scavenger
+			// moves the values of a long-lived WeakMap to the old generation even when their keys die young.
+			let result = fresh ? undefined : this.staticResults.get(segment);
 			if (!result || result.key !== staticKey) {
 				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });
 				result = { key: staticKey, findings: this.shareMessages(adjustText(segment.text, checked.findings, this.settings, true)), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
-				this.staticResults.set(segment, result);
+				if (!fresh) this.staticResults.set(segment, result);
 			}
 			for (const f of placed(result, startLine)) findings.push(f);
 			if (liveKey) {

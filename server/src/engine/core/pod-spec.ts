@@ -40,6 +40,10 @@ export interface PodSpecRef {
 	windows: boolean;
 	/** `spec.hostUsers: false` (the pod runs in a user namespace). */
 	userNamespace: boolean;
+	/** `containersOf(this)`, read on first use and kept with the pod spec it belongs to. */
+	containers?: readonly ContainerRef[];
+	/** `securitySetters(this)`, likewise. */
+	setters?: readonly SecuritySetter[];
 }
 
 export type ContainerKind = 'initContainers' | 'containers' | 'ephemeralContainers';
@@ -59,20 +63,30 @@ export interface ContainerRef {
 
 /**
  * The pod spec, the containers and the security setters of one object are asked for by every
- * compliance rule (about forty per pod): each is read once per object value and shared. Values are
- * never mutated once parsed, and callers copy the paths they extend.
+ * compliance rule (about forty per pod), one rule after the other: the last few pod specs read are
+ * kept, and each pod spec keeps its containers and setters. Values are never mutated once parsed,
+ * and callers copy the paths they extend.
+ *
+ * Not a WeakMap keyed by the value: V8's scavenger keeps the values of a long-lived WeakMap alive
+ * (and moves them to the old generation) even when their keys die young, so every pod spec and
+ * container list of every document analysed stayed in memory until the next full collection.
  */
-const POD_SPECS = new WeakMap<object, { kind: string; group: string; pod: PodSpecRef | undefined }>();
-const CONTAINERS = new WeakMap<PodSpecRef, ContainerRef[]>();
-const SETTERS = new WeakMap<PodSpecRef, SecuritySetter[]>();
+const RECENT_PODS = 4;
+const recentValues: (object | undefined)[] = new Array(RECENT_PODS).fill(undefined);
+const recentPods: ({ kind: string; group: string; pod: PodSpecRef | undefined } | undefined)[] = new Array(RECENT_PODS).fill(undefined);
+let nextRecent = 0;
 
 export function podSpecOf(resource: Resource): PodSpecRef | undefined {
 	if (!isPodTemplateKind(resource)) return undefined;
 	const value = resource.value as object;
-	const known = POD_SPECS.get(value);
-	if (known && known.kind === resource.kind && known.group === resource.group) return known.pod;
+	for (let i = 0; i < RECENT_PODS; i++) {
+		const known = recentValues[i] === value ? recentPods[i] : undefined;
+		if (known && known.kind === resource.kind && known.group === resource.group) return known.pod;
+	}
 	const pod = readPodSpec(resource);
-	POD_SPECS.set(value, { kind: resource.kind, group: resource.group, pod });
+	recentValues[nextRecent] = value;
+	recentPods[nextRecent] = { kind: resource.kind, group: resource.group, pod };
+	nextRecent = (nextRecent + 1) % RECENT_PODS;
 	return pod;
 }
 
@@ -90,6 +104,8 @@ function readPodSpec(resource: Resource): PodSpecRef | undefined {
 		metadataPath: [...base, 'metadata'],
 		windows: os?.name === 'windows',
 		userNamespace: spec.hostUsers === false,
+		containers: undefined,
+		setters: undefined,
 	};
 }
 
@@ -101,9 +117,7 @@ const KIND_LABEL: Record<ContainerKind, string> = {
 
 /** Every container of the pod in pod-security-admission's order: init, regular, ephemeral. */
 export function containersOf(pod: PodSpecRef): readonly ContainerRef[] {
-	let out = CONTAINERS.get(pod);
-	if (!out) CONTAINERS.set(pod, (out = readContainers(pod)));
-	return out;
+	return (pod.containers ??= readContainers(pod));
 }
 
 function readContainers(pod: PodSpecRef): ContainerRef[] {
@@ -174,9 +188,7 @@ export interface SecuritySetter {
 
 /** The pod-level securityContext, then every container's, in PSA's order. */
 export function securitySetters(pod: PodSpecRef): readonly SecuritySetter[] {
-	let out = SETTERS.get(pod);
-	if (!out) SETTERS.set(pod, (out = readSecuritySetters(pod)));
-	return out;
+	return (pod.setters ??= readSecuritySetters(pod));
 }
 
 function readSecuritySetters(pod: PodSpecRef): SecuritySetter[] {
