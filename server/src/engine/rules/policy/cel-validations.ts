@@ -93,10 +93,26 @@ export function guessPath(expression: string, value: unknown): Path {
 	return path;
 }
 
+/** Resources whose CEL views `CelValidator` keeps (see `cacheFor`). */
+const RECENT_RESOURCES = 4;
+
 export class CelValidator {
 	readonly env = new CelEnvironment({ variables: CEL_VARIABLES, unavailable: KYVERNO_UNAVAILABLE });
-	/** Each JSON object as CEL, converted once (keyed by the object: a resource judged by many policies). */
-	private readonly values = new WeakMap<object, CelValue>();
+	/**
+	 * Each JSON object of a resource as CEL, converted once while its policies judge it (one after the
+	 * other): one cache per resource, for the last few resources. Not one WeakMap for every resource
+	 * judged: V8's scavenger keeps the values of a long-lived WeakMap alive until the next full
+	 * collection, even when their keys are gone.
+	 */
+	private readonly recent: { root: object; cache: WeakMap<object, CelValue> }[] = [];
+
+	private cacheFor(root: object): WeakMap<object, CelValue> {
+		for (const r of this.recent) if (r.root === root) return r.cache;
+		const cache = new WeakMap<object, CelValue>();
+		this.recent.unshift({ root, cache });
+		if (this.recent.length > RECENT_RESOURCES) this.recent.pop();
+		return cache;
+	}
 
 	/** Compile errors of one expression (for a policy file's diagnostics). */
 	compileErrors(expression: string) {
@@ -119,7 +135,7 @@ export class CelValidator {
 	}
 
 	evaluate(spec: CelSpec, value: Record<string, unknown>, world: PolicyWorld, params: unknown = null): CelVerdict {
-		const cache = this.values;
+		const cache = this.cacheFor(value);
 		const operation = world.operation ?? 'CREATE';
 		const ns = namespaceOf(value) || 'default';
 		const nsObject = isClusterScoped(gvkOf(value).kind) ? null : (world.namespaceObject?.(ns) ?? null);

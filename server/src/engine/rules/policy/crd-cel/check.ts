@@ -51,8 +51,6 @@ export class CrdRulesCheck {
 	readonly validator = new CrdRuleValidator();
 	/** Per bundled schema object: whether it has rules at all. */
 	private readonly withRules = new WeakMap<object, boolean>();
-	/** Per file analysis: the kinds already told about transition rules. */
-	private readonly told = new WeakMap<object, Set<string>>();
 
 	constructor(private readonly schemas: BundledSchemas) {}
 
@@ -64,12 +62,16 @@ export class CrdRulesCheck {
 		return has ? schema : undefined;
 	}
 
-	problems(r: Resource, analysis: object): SchemaProblem[] {
+	/**
+	 * The CRD rules' problems of one resource. `analysis` is the file's check context: its
+	 * per-analysis memo remembers the kinds already told about transition rules in this file.
+	 */
+	problems(r: Resource, analysis: { readonly perResource: WeakMap<object, unknown> }): SchemaProblem[] {
 		const schema = this.schemaOf(r);
 		if (!schema) return [];
 		const outcome = this.validator.validate(schema, r.value);
-		let told = this.told.get(analysis);
-		if (!told) this.told.set(analysis, (told = new Set()));
+		let told = analysis.perResource.get(this) as Set<string> | undefined;
+		if (!told) analysis.perResource.set(this, (told = new Set()));
 		const first = !told.has(r.kind);
 		if (outcome.transitionRules > 0) told.add(r.kind);
 		return crdRuleProblems(outcome, crdName(r), '', first);
