@@ -68,7 +68,6 @@ export class Engine {
 	private readonly resourceSegments = new WeakMap<ParsedSegment, boolean>();
 	/** The fleet lookups of the last model seen, for repositories that do not bring their own. */
 	private fleetIndex = new FleetIndex(EMPTY_FLEET);
-	private freshAnalyses = 0;
 	/** The distinct messages of the findings made so far (see `shareMessages`). */
 	private readonly messages = new Map<string, string>();
 	private generation = 0;
@@ -109,9 +108,9 @@ export class Engine {
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
 		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of
 		// the file) computes its findings afresh, as a host that changed injected state expects.
-		const fresh = previous?.path === input.path ? '' : `#${++this.freshAnalyses}`;
+		const fresh = previous?.path !== input.path;
 		const base = `${this.generation}|${ctx.today}|${repo.version ?? 0}|${ctx.partial ? 'p' : 'f'}|${input.path}`;
-		const staticKey = `${fresh}${base}|${repo.rendered?.stamp(input.path) ?? ''}|${looksLikeManifest ? 'm' : '-'}`;
+		const staticKey = `${base}|${repo.rendered?.stamp(input.path) ?? ''}|${looksLikeManifest ? 'm' : '-'}`;
 		const liveKey = repo.live ? `${base}|${repo.live.key}` : undefined;
 		const findings: Finding[] = [];
 		const placements: { result: StaticCached; base: number; docIndex: number }[] = [];
@@ -121,10 +120,10 @@ export class Engine {
 		for (const { base: offset, segment } of parsed.segments) {
 			documentStarts.push(startLine);
 			const docs = segmentDocuments(segment, offset, docIndex);
-			// A fresh analysis's results carry a key of their own: no later analysis can reuse them, so they
-			// are not kept past it. Kept, they held the findings, resources and evaluations of every file
-			// validated while anything held its segments (the fleet model holds many), and V8's scavenger
-			// moves the values of a long-lived WeakMap to the old generation even when their keys die young.
+			// A fresh analysis neither reads cached results (it computes afresh) nor keeps its own: most
+			// are of files nobody edits next (the scan, the CLI). Kept, they held the findings, resources and evaluations of every file validated
+			// while anything held its segments (the fleet model holds many), and V8's scavenger moves the
+			// values of a long-lived WeakMap to the old generation even when their keys die young.
 			let result = fresh ? undefined : this.staticResults.get(segment);
 			if (!result || result.key !== staticKey) {
 				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });

@@ -1,7 +1,7 @@
 import type { CheckContext, ResourceCheck } from '../../context/check-context';
 import type { Resource } from '../../core/resource';
 import { kubernetesMinor } from '../../schema/api-versions';
-import type { FieldVersionSource, NewerField } from '../../schema/k8s-versions';
+import type { FieldVersionSource } from '../../schema/k8s-versions';
 import type { SchemaProblem } from '../../schema/types';
 import { fieldVersionProblem } from '../../schema/version-problem';
 
@@ -40,11 +40,6 @@ function who(older: Judged[], ctx: CheckContext): string {
 	return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} run older versions`;
 }
 
-function problem(f: NewerField, older: Judged[], ctx: CheckContext): SchemaProblem {
-	return fieldVersionProblem(f, who(older, ctx));
-}
-
-
 export function fieldVersionCheck(source: FieldVersionSource): ResourceCheck {
 	return {
 		id: 'schema-version',
@@ -58,7 +53,7 @@ export function fieldVersionCheck(source: FieldVersionSource): ResourceCheck {
 			const out: SchemaProblem[] = [];
 			for (const f of source.newerFields(r.apiVersion, r.kind, r.value)) {
 				const older = judged.filter((j) => j.minor < f.since);
-				if (older.length > 0) out.push(problem(f, older, ctx));
+				if (older.length > 0) out.push(fieldVersionProblem(f, who(older, ctx)));
 			}
 			return out;
 		},
