@@ -1,4 +1,5 @@
 import type { NodePath } from './parse';
+import { RecentMemo } from './recent-memo';
 import { isPlainObject, type Resource } from './resource';
 
 /**
@@ -64,30 +65,15 @@ export interface ContainerRef {
 /**
  * The pod spec, the containers and the security setters of one object are asked for by every
  * compliance rule (about forty per pod), one rule after the other: the last few pod specs read are
- * kept, and each pod spec keeps its containers and setters. Values are never mutated once parsed,
- * and callers copy the paths they extend.
- *
- * Not a WeakMap keyed by the value: V8's scavenger keeps the values of a long-lived WeakMap alive
- * (and moves them to the old generation) even when their keys die young, so every pod spec and
- * container list of every document analysed stayed in memory until the next full collection.
+ * kept (`RecentMemo`), and each pod spec keeps its containers and setters. Values are never mutated
+ * once parsed, and callers copy the paths they extend.
  */
-const RECENT_PODS = 4;
-const recentValues: (object | undefined)[] = new Array(RECENT_PODS).fill(undefined);
-const recentPods: ({ kind: string; group: string; pod: PodSpecRef | undefined } | undefined)[] = new Array(RECENT_PODS).fill(undefined);
-let nextRecent = 0;
+const RECENT_PODS = new RecentMemo<object, { kind: string; group: string; pod: PodSpecRef | undefined }>(4);
 
 export function podSpecOf(resource: Resource): PodSpecRef | undefined {
 	if (!isPodTemplateKind(resource)) return undefined;
-	const value = resource.value as object;
-	for (let i = 0; i < RECENT_PODS; i++) {
-		const known = recentValues[i] === value ? recentPods[i] : undefined;
-		if (known && known.kind === resource.kind && known.group === resource.group) return known.pod;
-	}
-	const pod = readPodSpec(resource);
-	recentValues[nextRecent] = value;
-	recentPods[nextRecent] = { kind: resource.kind, group: resource.group, pod };
-	nextRecent = (nextRecent + 1) % RECENT_PODS;
-	return pod;
+	const known = RECENT_PODS.get(resource.value, () => ({ kind: resource.kind, group: resource.group, pod: readPodSpec(resource) }));
+	return known.kind === resource.kind && known.group === resource.group ? known.pod : readPodSpec(resource);
 }
 
 function readPodSpec(resource: Resource): PodSpecRef | undefined {

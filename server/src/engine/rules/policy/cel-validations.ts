@@ -1,6 +1,7 @@
 import { celMap, type CelValue } from '@bufbuild/cel';
 import { CelEnvironment, showCel, toCel, type CelProgram } from '../../cel';
 import { isPlainObject } from '../../core/resource';
+import { RecentMemo } from '../../core/recent-memo';
 import { gvkOf, isClusterScoped, nameOf, namespaceOf, resourceOf } from './resources';
 import type { Path, PolicyWorld } from './types';
 
@@ -93,26 +94,13 @@ export function guessPath(expression: string, value: unknown): Path {
 	return path;
 }
 
-/** Resources whose CEL views `CelValidator` keeps (see `cacheFor`). */
-const RECENT_RESOURCES = 4;
-
 export class CelValidator {
 	readonly env = new CelEnvironment({ variables: CEL_VARIABLES, unavailable: KYVERNO_UNAVAILABLE });
 	/**
 	 * Each JSON object of a resource as CEL, converted once while its policies judge it (one after the
-	 * other): one cache per resource, for the last few resources. Not one WeakMap for every resource
-	 * judged: V8's scavenger keeps the values of a long-lived WeakMap alive until the next full
-	 * collection, even when their keys are gone.
+	 * other): one cache per resource, for the last few resources.
 	 */
-	private readonly recent: { root: object; cache: WeakMap<object, CelValue> }[] = [];
-
-	private cacheFor(root: object): WeakMap<object, CelValue> {
-		for (const r of this.recent) if (r.root === root) return r.cache;
-		const cache = new WeakMap<object, CelValue>();
-		this.recent.unshift({ root, cache });
-		if (this.recent.length > RECENT_RESOURCES) this.recent.pop();
-		return cache;
-	}
+	private readonly caches = new RecentMemo<object, WeakMap<object, CelValue>>(4);
 
 	/** Compile errors of one expression (for a policy file's diagnostics). */
 	compileErrors(expression: string) {
@@ -135,7 +123,7 @@ export class CelValidator {
 	}
 
 	evaluate(spec: CelSpec, value: Record<string, unknown>, world: PolicyWorld, params: unknown = null): CelVerdict {
-		const cache = this.cacheFor(value);
+		const cache = this.caches.get(value, () => new WeakMap());
 		const operation = world.operation ?? 'CREATE';
 		const ns = namespaceOf(value) || 'default';
 		const nsObject = isClusterScoped(gvkOf(value).kind) ? null : (world.namespaceObject?.(ns) ?? null);
