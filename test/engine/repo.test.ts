@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RepoSnapshot, patchPaths, type RepoFileSystem } from '../../server/src/engine/context/repo-snapshot';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { RepoSnapshot, patchPaths, sameFleet, type RepoFileSystem } from '../../server/src/engine/context/repo-snapshot';
+import { EMPTY_FLEET, type FleetModel } from '../../server/src/engine/fleet/types';
 import { isIncluded } from '../../server/src/engine/core/paths';
 import { defaultSettings } from '../../shared/settings';
 import { Engine } from '../../server/src/engine/analysis/engine';
@@ -106,4 +109,63 @@ test('every text read while building the snapshot is handed to the host once, so
 test('a syntax error elsewhere in a kustomization does not hide its patch files', () => {
 	const k = 'resources: [deploy.yaml]\npatches:\n  - path: patch.yaml\nextra: { unclosed: true\n';
 	assert.deepEqual(patchPaths('o/kustomization.yaml', k), ['o/patch.yaml']);
+});
+
+/** A fleet model of one environment whose location has an anchor and a range that must not be computed. */
+function fleetOf(environment: string, anchor = `fleet.yaml#0/environments/0`, order = 0): FleetModel {
+	const location = {
+		file: 'fleet.yaml',
+		anchor,
+		get range(): never {
+			throw new Error('a location was compared by its range (the slow parse of its document)');
+		},
+	};
+	return { ...EMPTY_FLEET, environments: [{ name: environment, order, promotesFrom: [], production: false, source: 'declared', location }] };
+}
+
+test('a fleet model equal to the current one keeps the snapshot; any change to it makes a new version', async () => {
+	let repo = await RepoSnapshot.build(memoryFs({ 'fleet.yaml': 'a: 1\n' }));
+	repo = repo.withFleet(fleetOf('dev'));
+	const v = repo.version;
+	assert.equal(repo.withFleet(fleetOf('dev')), repo, 'an equal model (a rediscovery that found the same fleet) keeps every cached result valid');
+	assert.ok(repo.withFleet(fleetOf('staging')).version > v, 'another environment name');
+	assert.ok(repo.withFleet(fleetOf('dev', 'fleet.yaml#0/environments/1')).version > v, 'the same environment declared elsewhere');
+	assert.ok(repo.withFleet(fleetOf('dev', undefined, 1)).version > v, 'another promotion order');
+	assert.ok(repo.withFleet({ ...fleetOf('dev'), files: { 'apps/web.yaml': ['dev-eu'] } } as unknown as FleetModel).version > v, 'a file reaching a cluster');
+});
+
+test('two models are the same exactly when their JSON (locations as anchors) is', () => {
+	const base = fleetOf('dev');
+	const env = base.environments[0];
+	const json = (m: FleetModel) => JSON.stringify(m, (_k, x: unknown) => (x && typeof x === 'object' && typeof (x as { anchor?: unknown }).anchor === 'string' ? (x as { anchor: string }).anchor : x));
+	const variants: FleetModel[] = [
+		base,
+		{ ...base, environments: [{ ...env, promotion: undefined }] },
+		{ ...base, environments: [{ ...env, promotesFrom: ['ci'] }] },
+		{ ...base, environments: [{ ...env, production: true }] },
+		{ ...base, environments: [{ order: 0, name: 'dev', promotesFrom: [], production: false, source: 'declared', location: env.location }] },
+		{ ...base, environments: [] },
+		{ ...base, problems: [undefined as never] },
+		{ ...base, problems: [null as never] },
+	];
+	for (const a of variants) for (const b of variants) assert.equal(sameFleet(a, b), json(a) === json(b), `${json(a)} against ${json(b)}`);
+});
+
+test('a snapshot does not keep the snapshots it was made from: a fleet model it replaced can be collected', async () => {
+	setFlagsFromString('--expose-gc');
+	const gc = runInNewContext('gc') as () => void;
+	const start = async (): Promise<{ repo: RepoSnapshot; replaced: WeakRef<FleetModel> }> => {
+		const first = fleetOf('dev');
+		let repo = (await RepoSnapshot.build(memoryFs({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n' }))).withFleet(first);
+		repo = repo.withFleet(fleetOf('prod'));
+		repo = repo.withFiles([{ path: 'ns.yaml', text: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n' }]);
+		return { repo, replaced: new WeakRef(first) };
+	};
+	const { repo, replaced } = await start();
+	// A WeakRef keeps its target to the end of the job that made it.
+	await new Promise((resolve) => setImmediate(resolve));
+	gc();
+	assert.equal(replaced.deref(), undefined, 'the first model is still held (by an earlier snapshot)');
+	assert.equal(repo.fleet?.environments[0].name, 'prod');
+	assert.ok(repo.hasFile('ns.yaml'));
 });

@@ -120,25 +120,30 @@ let lastVersion = 0;
  * so cached validations stay valid across edits that change no repository fact.
  */
 export class RepoSnapshot implements RepoContext {
-	private derived?: Derived;
-
 	private constructor(
-		private readonly fileSet: ReadonlySet<string>,
-		private readonly factsByFile: ReadonlyMap<string, FileFacts>,
+		/** The files, their facts and the lookups over them: shared by every snapshot of the same files and facts. */
+		private readonly known: FileLookups,
 		readonly version: number,
 		/** What the snapshot carries besides the files and their facts. */
 		private readonly views: Views,
-		private readonly parent?: RepoSnapshot,
 	) {}
 
 	/** A repository of no files, where every path exists (single files checked on their own). */
 	static empty(): RepoSnapshot {
-		return new RepoSnapshot(new Set(), new Map(), ++lastVersion, NO_VIEWS);
+		return new RepoSnapshot(new FileLookups(new Set(), new Map()), ++lastVersion, NO_VIEWS);
+	}
+
+	private get fileSet(): ReadonlySet<string> {
+		return this.known.files;
+	}
+
+	private get factsByFile(): ReadonlyMap<string, FileFacts> {
+		return this.known.facts;
 	}
 
 	/** The fleet model: environments, clusters, apps, and which clusters each file reaches. */
 	get fleet(): FleetModel | undefined {
-		return this.views.fleet;
+		return this.views.fleet.model;
 	}
 
 	get rendered(): RenderedView | undefined {
@@ -159,7 +164,7 @@ export class RepoSnapshot implements RepoContext {
 
 	/** The same files and facts with other views (`version`: a new one where a check reads the change). */
 	private with(views: Partial<Views>, version = this.version): RepoSnapshot {
-		return new RepoSnapshot(this.fileSet, this.factsByFile, version, { ...this.views, ...views }, this);
+		return new RepoSnapshot(this.known, version, { ...this.views, ...views });
 	}
 
 	/**
@@ -181,7 +186,7 @@ export class RepoSnapshot implements RepoContext {
 				}),
 			);
 		}
-		return new RepoSnapshot(files, facts, ++lastVersion, NO_VIEWS);
+		return new RepoSnapshot(new FileLookups(files, facts), ++lastVersion, NO_VIEWS);
 	}
 
 	/** The snapshot after these files changed; `this` when no file was added or removed and no fact changed. */
@@ -204,15 +209,14 @@ export class RepoSnapshot implements RepoContext {
 			else facts.set(p, next);
 		}
 		if (!files && !facts) return this;
-		return new RepoSnapshot(files ?? this.fileSet, facts ?? this.factsByFile, ++lastVersion, this.views, this);
+		return new RepoSnapshot(new FileLookups(files ?? this.fileSet, facts ?? this.factsByFile), ++lastVersion, this.views);
 	}
 
 	/** The snapshot with this fleet model; `this` when the model equals the current one. */
 	withFleet(model: FleetModel): RepoSnapshot {
-		// Locations compare by their anchor: computing every range would parse every document slowly.
-		const key = JSON.stringify(model, (_k, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v));
-		if (key === this.views.fleetKey) return this;
-		return this.with({ fleet: model, fleetKey: key }, ++lastVersion);
+		const current = this.views.fleet.model;
+		if (current !== undefined && sameFleet(current, model)) return this;
+		return this.with({ fleet: new FleetLookups(model) }, ++lastVersion);
 	}
 
 	/**
@@ -271,17 +275,12 @@ export class RepoSnapshot implements RepoContext {
 	 */
 	readsThroughKustomize(path: string): boolean {
 		const p = normalisePath(path);
-		const d = this.lookups();
-		if (d.kustomizeInputs.has(p)) return true;
-		// The paths Flux builds, once per snapshot; then the file's directories (a look-up per level, not per synced path).
-		if (!d.fluxPaths) {
-			const paths = new Set<string>();
-			for (const c of this.fleet?.clusters ?? []) for (const s of c.syncs) if (s.kind === 'flux-kustomization' || s.kind === 'fleet') paths.add(s.path);
-			d.fluxPaths = paths;
-		}
-		if (d.fluxPaths.size === 0) return false;
-		if (d.fluxPaths.has('')) return true;
-		for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (d.fluxPaths.has(p.slice(0, i))) return true;
+		if (this.lookups().kustomizeInputs.has(p)) return true;
+		// The paths Flux builds, once per fleet model; then the file's directories (a look-up per level, not per synced path).
+		const fluxPaths = this.views.fleet.fluxPaths();
+		if (fluxPaths.size === 0) return false;
+		if (fluxPaths.has('')) return true;
+		for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (fluxPaths.has(p.slice(0, i))) return true;
 		return false;
 	}
 
@@ -303,36 +302,120 @@ export class RepoSnapshot implements RepoContext {
 		return this.lookups().objects;
 	}
 
-	/** Lookups over the fleet model (apps by path, problems by document), built once per snapshot. */
+	/** Lookups over the fleet model (apps by path, problems by document), built once per model. */
 	get fleetIndex(): FleetIndex {
-		const d = this.lookups();
-		if (!d.fleetIndex) {
-			const inherited = this.parent?.fleet === this.fleet ? this.parent?.derived?.fleetIndex : undefined;
-			d.fleetIndex = inherited ?? new FleetIndex(this.fleet ?? EMPTY_FLEET);
-		}
-		return d.fleetIndex;
+		return this.views.fleet.index();
 	}
 
 	private lookups(): Derived {
-		if (this.derived) return this.derived;
-		// A snapshot that shares its parent's files and facts shares its lookups too.
-		const p = this.parent?.derived;
-		if (p && this.parent!.fileSet === this.fileSet && this.parent!.factsByFile === this.factsByFile) return (this.derived = { ...p, fleetIndex: undefined, fluxPaths: undefined });
-		return (this.derived = derive(this.fileSet, this.factsByFile));
+		return this.known.lookups();
 	}
 }
 
+/**
+ * One set of files and their facts, with the lookups over them built on first use. Every snapshot
+ * of the same files and facts shares one (a new fleet model, render or live view keeps it); a
+ * snapshot holds no earlier snapshot, so what an earlier one carried (a fleet model, rendered
+ * findings, a live view) goes with it.
+ */
+class FileLookups {
+	private derived?: Derived;
+
+	constructor(
+		readonly files: ReadonlySet<string>,
+		readonly facts: ReadonlyMap<string, FileFacts>,
+	) {}
+
+	lookups(): Derived {
+		return (this.derived ??= derive(this.files, this.facts));
+	}
+}
+
+/** A fleet model with the lookups over it, built on first use and shared by every snapshot of the model. */
+class FleetLookups {
+	private indexed?: FleetIndex;
+	private synced?: ReadonlySet<string>;
+
+	constructor(readonly model: FleetModel | undefined) {}
+
+	index(): FleetIndex {
+		return (this.indexed ??= new FleetIndex(this.model ?? EMPTY_FLEET));
+	}
+
+	/** The paths Flux Kustomizations (and Fleet files) of the model sync. */
+	fluxPaths(): ReadonlySet<string> {
+		if (!this.synced) {
+			const paths = new Set<string>();
+			for (const c of this.model?.clusters ?? []) for (const s of c.syncs) if (s.kind === 'flux-kustomization' || s.kind === 'fleet') paths.add(s.path);
+			this.synced = paths;
+		}
+		return this.synced;
+	}
+}
+
+/**
+ * Whether two fleet models are the same for the checks: equal as JSON, with locations compared by
+ * their anchor (their ranges would need the slow parse of every document). Compared in place: the
+ * JSON text of a 100-cluster fleet's model is 34 MB, and keeping it to compare with the next one
+ * held that much for as long as the snapshot lived.
+ */
+export function sameFleet(a: FleetModel, b: FleetModel): boolean {
+	return sameJson(a, b);
+}
+
+/** `JSON.stringify(a, byAnchor) === JSON.stringify(b, byAnchor)`, without the texts: the same keys in the same order, values alike. */
+function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	const anchorA = anchorOf(a);
+	const anchorB = anchorOf(b);
+	if (anchorA !== undefined || anchorB !== undefined) return anchorA === anchorB;
+	if (Array.isArray(a) || Array.isArray(b)) {
+		if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+		// JSON writes a missing item, undefined or a function in an array as null.
+		for (let i = 0; i < a.length; i++) if (!sameJson(inArray(a[i]), inArray(b[i]))) return false;
+		return true;
+	}
+	const x = a as Record<string, unknown>;
+	const y = b as Record<string, unknown>;
+	const kx = Object.keys(x);
+	const ky = Object.keys(y);
+	let i = 0;
+	let j = 0;
+	for (;;) {
+		while (i < kx.length && unwritten(x[kx[i]])) i++;
+		while (j < ky.length && unwritten(y[ky[j]])) j++;
+		if (i === kx.length || j === ky.length) return i === kx.length && j === ky.length;
+		if (kx[i] !== ky[j] || !sameJson(x[kx[i]], y[ky[j]])) return false;
+		i++;
+		j++;
+	}
+}
+
+/** A location's anchor: an object with a string `anchor` is written as it. */
+function anchorOf(v: object): string | undefined {
+	const anchor = (v as { anchor?: unknown }).anchor;
+	return typeof anchor === 'string' ? anchor : undefined;
+}
+
+/** JSON leaves out properties whose value is undefined, a function or a symbol. */
+function unwritten(v: unknown): boolean {
+	return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+function inArray(v: unknown): unknown {
+	return unwritten(v) ? null : v;
+}
+
 interface Views {
-	fleet?: FleetModel;
-	/** The fleet model as compared (locations by anchor): equal models, equal keys. */
-	fleetKey: string;
+	fleet: FleetLookups;
 	rendered?: RenderedView;
 	live?: LiveView;
 	drift?: DriftView;
 	settingsFile?: string;
 }
 
-const NO_VIEWS: Views = { fleetKey: '' };
+const NO_VIEWS: Views = { fleet: new FleetLookups(undefined) };
 
 interface Derived {
 	sortedFiles: readonly string[];
@@ -342,9 +425,6 @@ interface Derived {
 	namespaces: ReadonlyMap<string, Labels>;
 	exemptions: ExemptionSet;
 	objects: ObjectIndex;
-	fleetIndex?: FleetIndex;
-	/** The paths Flux Kustomizations (and Fleet files) of the model sync. */
-	fluxPaths?: ReadonlySet<string>;
 }
 
 function derive(files: ReadonlySet<string>, facts: ReadonlyMap<string, FileFacts>): Derived {
