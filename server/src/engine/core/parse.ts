@@ -177,10 +177,12 @@ type Placed = { base: number; segment: ParsedSegment };
 function freshSegments(text: string, from: number, to: number, reuse?: Map<string, ParsedSegment>): Placed[] {
 	const slice = from === 0 && to === text.length ? text : text.slice(from, to);
 	const starts = segmentStarts(slice);
+	// One segment over the whole text: the file's own text, not a slice of it.
+	const whole = starts.length === 1 && from === 0 && to === text.length;
 	const out: Placed[] = [];
 	for (let i = 0; i < starts.length; i++) {
 		const segText = slice.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : slice.length);
-		out.push({ base: from + starts[i], segment: reuse?.get(segText) ?? parseSegment(segText) });
+		out.push({ base: from + starts[i], segment: reuse?.get(segText) ?? parseSegment(segText, whole) });
 	}
 	return out;
 }
@@ -250,11 +252,17 @@ const SEGMENT_GONE = new FinalizationRegistry<string>((text) => {
 	if (SHARED_SEGMENTS.get(text)?.deref() === undefined) SHARED_SEGMENTS.delete(text);
 });
 
-export function parseSegment(sliced: string): ParsedSegment {
+/**
+ * The segment of this text, parsed once for everyone who reads it. `whole`: the text is a file's
+ * whole text, not a slice of a larger one, so the segment keeps it as it is.
+ */
+export function parseSegment(sliced: string, whole = false): ParsedSegment {
 	const shared = SHARED_SEGMENTS.get(sliced)?.deref();
 	if (shared) return shared;
-	// A slice of a large string keeps the whole string alive; a segment outlives many versions of its file.
-	const text = sliced.length > 0 ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
+	// A slice of a large string keeps the whole string alive, and a segment outlives many versions of
+	// its file: a slice is copied. A whole file's text is not: the copy doubled the memory of every
+	// one-document file that something else (the fleet's document store, an open editor) holds too.
+	const text = sliced.length > 0 && !whole ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
 	const fast = fastValue(text);
 	const segment = fast ? fastSegment(text, fast.value) : slowSegment(text);
 	SHARED_SEGMENTS.set(text, new WeakRef(segment));
