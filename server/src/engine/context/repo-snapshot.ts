@@ -113,8 +113,8 @@ let lastVersion = 0;
  * repository as a whole (patch files, Namespace labels, Fleet exemptions, the objects cross-resource
  * rules read), the fleet model, the rendered findings and the live view. Every change (a file edit,
  * a file event, a rediscovery, a render, a live update) makes a new snapshot with `with…`; checks
- * read one snapshot from start to end. Derived lookups are built on first use and owned by the
- * snapshot that built them.
+ * read one snapshot from start to end. Derived lookups are built on first use and shared by the
+ * snapshots they hold for (`FileLookups`, `FleetLookups`); no snapshot holds an earlier one.
  *
  * `version` changes exactly when something a check reads changes (files, facts, the fleet model),
  * so cached validations stay valid across edits that change no repository fact.
