@@ -86,6 +86,23 @@ const problem = (d: DocRef, path: (string | number)[], severity: FleetProblem['s
  * paths (Fleet `path`, or its directory); each Flux Kustomization found in a reached file adds its
  * `spec.path` when its source is this repository.
  */
+/** Distinct `dependsOn` lists kept for sharing before the table starts again. */
+const MAX_SHARED_NAME_LISTS = 10_000;
+const nameLists = new Map<string, readonly string[]>();
+
+/**
+ * One copy of each distinct list of names: every cluster's Kustomizations mostly name the same few
+ * (`flux-system`), and a list per Kustomization and cluster was 11 MiB of a 100-cluster fleet's model.
+ */
+function sharedNames(names: string[]): readonly string[] {
+	const key = names.join('\u0000');
+	const shared = nameLists.get(key);
+	if (shared) return shared;
+	if (nameLists.size >= MAX_SHARED_NAME_LISTS) nameLists.clear();
+	nameLists.set(key, names);
+	return names;
+}
+
 export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSource[], sources: Map<string, DocRef>, patches: ReadonlySet<string>): FluxWalk {
 	const walk: FluxWalk = { syncs: [], files: new Set(), problems: [], helmReleases: [], helmPatches: [], kustomizations: [] };
 	const expandedPaths = new Set<string>();
@@ -161,7 +178,7 @@ export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSour
 					continue;
 				}
 				const substitute = isPlainObject(spec.postBuild) && isPlainObject(spec.postBuild.substitute) ? stringMap(spec.postBuild.substitute) : undefined;
-				const dependsOn = Array.isArray(spec.dependsOn) ? spec.dependsOn.flatMap((x) => (isPlainObject(x) && typeof x.name === 'string' ? [x.name] : [])) : undefined;
+				const dependsOn = Array.isArray(spec.dependsOn) ? sharedNames(spec.dependsOn.flatMap((x) => (isPlainObject(x) && typeof x.name === 'string' ? [x.name] : []))) : undefined;
 				queue.push({
 					kind: 'flux-kustomization',
 					name: d.name ?? '',

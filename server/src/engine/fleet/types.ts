@@ -77,7 +77,7 @@ export interface SyncSource {
 	/** Flux `postBuild.substitute` variables. */
 	substitute?: Record<string, string>;
 	/** Names of the Flux Kustomizations this one depends on. */
-	dependsOn?: string[];
+	dependsOn?: readonly string[];
 	/** The document of the syncing object (a Flux Kustomization), whose fields shape what is applied. */
 	object?: { file: string; documentIndex: number };
 	/** Argo CD builds the path with this config-management plugin ('' when Argo CD discovers which): not rendered. */
