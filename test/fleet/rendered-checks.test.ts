@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { yaml } from './helpers';
+import { memoryRepo, yaml } from './helpers';
+import { defaultSettings } from '../../shared/settings';
+import { complianceRules } from '../../server/src/engine/rules/compliance';
+import { discoverFleet } from '../../server/src/engine/fleet/discover';
+import { DocumentStore } from '../../server/src/engine/fleet/reader';
+import { TargetRenderer } from '../../server/src/engine/fleet/targets';
+import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
+import type { RenderedView } from '../../server/src/engine/context/check-context';
+import { changedFiles, RenderedEvaluator } from '../../server/src/engine/rules/compliance/rendered';
 import { brief, renderedRepo } from './rendered';
 
 /** Compliance on what each cluster receives: rendered overlays, findings on the source line that produced the value. */
@@ -166,4 +174,29 @@ test('a path Argo CD builds with a config-management plugin is not rendered with
 	// The same path without the plugin is a kustomize build that fails on the missing file.
 	const plain = await renderedRepo(files(''));
 	assert.deepEqual(plain.analyze('plugins/web/kustomization.yaml').map((f) => `${f.ruleId} ${f.severity}`), ['fleet-reference error']);
+});
+
+test('a new evaluation republishes only the files whose rendered findings changed', async () => {
+	const settings = { ...defaultSettings() };
+	const today = '2026-12-01';
+	const evaluator = new RenderedEvaluator(complianceRules);
+	const judge = async (files: Record<string, string>, previous?: RenderedView) => {
+		const store = new DocumentStore(memoryRepo(files));
+		const model = discoverFleet(store);
+		const repo = (await RepoSnapshot.build({ listFiles: async () => Object.keys(files), readFile: async (p) => files[p] })).withFleet(model);
+		return evaluator.evaluate(new TargetRenderer(store).renderAll(model), model, { repo, settings, today }, previous);
+	};
+	const first = await judge(repo());
+	const again = await judge(repo(), first);
+	assert.deepEqual(changedFiles(first, again), [], 'nothing changed: nothing is published again');
+	const files = repo();
+	files['apps/production/resources-patch.yaml'] = files['apps/production/resources-patch.yaml'].replace('          resources:', '          securityContext:\n            privileged: true\n          resources:');
+	const patched = await judge(files, again);
+	const changed = changedFiles(again, patched);
+	assert.ok(changed.includes('apps/production/resources-patch.yaml'), changed.join(', '));
+	// The base's findings (its missing resources in staging, among others) are the same: it keeps its stamp.
+	assert.ok(again.stamp('apps/base/web/deployment.yaml') !== '');
+	assert.ok(!changed.includes('apps/base/web/deployment.yaml'), changed.join(', '));
+	assert.equal(patched.stamp('apps/base/web/deployment.yaml'), again.stamp('apps/base/web/deployment.yaml'));
+	assert.notEqual(patched.stamp('apps/production/resources-patch.yaml'), again.stamp('apps/production/resources-patch.yaml'));
 });

@@ -34,7 +34,8 @@ interface Hit {
 
 interface DocEntry {
 	problems: RenderedProblem[];
-	evaluated: Set<string>;
+	/** The rules that evaluated the document in some cluster (shared by the documents with the same set once assembled). */
+	evaluated: ReadonlySet<string>;
 }
 
 /** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
@@ -97,6 +98,8 @@ export class RenderedEvaluator {
 	private readonly passes = new Map<readonly string[], LocalResult>();
 	/** Keys of findings, shared (see `key`). */
 	private readonly keys = new Map<string, string>();
+	/** Sets of rule ids that evaluated a document, shared (see `sharedIds`). */
+	private readonly idSets = new Map<string, ReadonlySet<string>>();
 	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
 	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	private generation = 0;
@@ -246,7 +249,7 @@ export class RenderedEvaluator {
 			let byDoc = docs.get(file);
 			if (!byDoc) docs.set(file, (byDoc = new Map()));
 			let e = byDoc.get(doc);
-			if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set() }));
+			if (!e) byDoc.set(doc, (e = { problems: [], evaluated: new Set<string>() }));
 			return e;
 		};
 		const hits = new Map<string, Hit[]>();
@@ -257,7 +260,8 @@ export class RenderedEvaluator {
 				if (!ids) return;
 				const src = objects[i].object.source;
 				const e = entry(src.file, src.documentIndex);
-				for (const id of ids) e.evaluated.add(id);
+				const evaluated = e.evaluated as Set<string>;
+				for (const id of ids) evaluated.add(id);
 			});
 			for (const [key, hit] of ev.hits) {
 				const list = hits.get(key);
@@ -296,18 +300,23 @@ export class RenderedEvaluator {
 			const problem = combine(group, fleet, rendered, settings);
 			entry(first.file, first.documentIndex).problems.push(problem);
 		}
+		// Most documents are evaluated by one of a few sets of rules: each set is kept once.
+		for (const byDoc of docs.values()) for (const e of byDoc.values()) e.evaluated = this.sharedIds(e.evaluated);
 		// Stamps: a file keeps its stamp while what the renders say about it is unchanged.
 		const prev = previous instanceof StampedView ? previous : undefined;
-		const digests = new Map<string, string>();
 		const stamps = new Map<string, string>();
-		for (const [file, byDoc] of docs) {
-			const parts: string[] = [];
-			for (const [doc, e] of [...byDoc].sort((a, b) => a[0] - b[0])) parts.push(`${doc}:${[...e.evaluated].sort().join(',')}:${e.problems.map((p) => `${p.ruleId}@${p.path.join('/')}=${p.severity}:${p.message}`).join('|')}`);
-			const digest = parts.join('\n');
-			digests.set(file, digest);
-			stamps.set(file, prev && prev.digests.get(file) === digest ? prev.stamps.get(file)! : `r${++this.generation}`);
-		}
-		return new StampedView(docs, digests, stamps);
+		for (const [file, byDoc] of docs) stamps.set(file, prev && sameEntries(prev.entries(file), byDoc) ? prev.stamps.get(file)! : `r${++this.generation}`);
+		return new StampedView(docs, stamps);
+	}
+
+	/** The shared copy of a set of rule ids (the same ids in the same order: readers list them as they come). */
+	private sharedIds(ids: ReadonlySet<string>): ReadonlySet<string> {
+		const key = [...ids].join(',');
+		const shared = this.idSets.get(key);
+		if (shared) return shared;
+		if (this.idSets.size >= MAX_SHARED_KEYS) this.idSets.clear();
+		this.idSets.set(key, ids);
+		return ids;
 	}
 }
 
@@ -315,9 +324,13 @@ export class RenderedEvaluator {
 export class StampedView implements RenderedView {
 	constructor(
 		private readonly docs: ReadonlyMap<string, ReadonlyMap<number, DocEntry>>,
-		readonly digests: ReadonlyMap<string, string>,
 		readonly stamps: ReadonlyMap<string, string>,
 	) {}
+
+	/** What the renders say about a file, by document. */
+	entries(path: string): ReadonlyMap<number, DocEntry> | undefined {
+		return this.docs.get(path);
+	}
 
 	covers(path: string, doc: number): boolean {
 		return this.docs.get(path)?.has(doc) ?? false;
@@ -334,6 +347,26 @@ export class StampedView implements RenderedView {
 	stamp(path: string): string {
 		return this.stamps.get(path) ?? '';
 	}
+}
+
+/**
+ * Whether the renders say the same about a file in two views: the same documents, each evaluated by
+ * the same rules with the same findings (rule, place, severity and message, in order). Compared in
+ * place: a text of it per file was kept for the next comparison, megabytes in a big fleet.
+ */
+function sameEntries(a: ReadonlyMap<number, DocEntry> | undefined, b: ReadonlyMap<number, DocEntry>): boolean {
+	if (!a || a.size !== b.size) return false;
+	for (const [doc, y] of b) {
+		const x = a.get(doc);
+		if (!x || x.problems.length !== y.problems.length) return false;
+		if (x.evaluated !== y.evaluated && (x.evaluated.size !== y.evaluated.size || [...y.evaluated].some((id) => !x.evaluated.has(id)))) return false;
+		for (let i = 0; i < y.problems.length; i++) {
+			const p = x.problems[i];
+			const q = y.problems[i];
+			if (p.ruleId !== q.ruleId || p.severity !== q.severity || p.message !== q.message || p.path.join('/') !== q.path.join('/')) return false;
+		}
+	}
+	return true;
 }
 
 /** The files whose rendered findings differ between two views (what must be re-published). */
