@@ -26,7 +26,30 @@ export interface ClusterRender {
 	objects: TargetObject[];
 	notes: RenderNote[];
 	/** Every repo file the renders read (a change to one re-renders the cluster). */
-	files: Set<string>;
+	files: RenderFiles;
+}
+
+/**
+ * The files a cluster's renders read: the sets of its synced paths' renders, shared by every cluster
+ * that renders the path alike (a set per cluster was 14.5 MiB of a 100-cluster fleet's heap), and
+ * the files of its syncing objects.
+ */
+export class RenderFiles {
+	private readonly parts: ReadonlySet<string>[] = [];
+	private readonly own = new Set<string>();
+
+	/** The files of one synced path's render. */
+	addAll(files: ReadonlySet<string>): void {
+		if (!this.parts.includes(files)) this.parts.push(files);
+	}
+
+	add(file: string): void {
+		this.own.add(file);
+	}
+
+	has(file: string): boolean {
+		return this.own.has(file) || this.parts.some((p) => p.has(file));
+	}
 }
 
 /** A KustomizeFs over the document store (the editor's unsaved text wins over the disk). */
@@ -62,6 +85,8 @@ export class TargetRenderer {
 	private readonly renders = new Map<string, { key: string; render: ClusterRender }>();
 	/** Per render's list of objects (kept while the render is), its objects with the synced path. */
 	private readonly wrapped = new WeakMap<readonly RenderedObject[], { via: string; list: readonly TargetObject[] }>();
+	/** Per render's list of files (kept while the render is), the same as a set. */
+	private readonly fileSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 	constructor(private readonly store: DocumentStore) {}
 
@@ -116,13 +141,13 @@ export class TargetRenderer {
 				yield hit.render;
 				continue;
 			}
-			const render: ClusterRender = { cluster: c.name, objects: [], notes: [], files: new Set() };
+			const render: ClusterRender = { cluster: c.name, objects: [], notes: [], files: new RenderFiles() };
 			for (const s of c.syncs) {
 				if (!renderable(s)) continue;
 				const result = this.renderSync(s);
 				for (const t of this.targetObjects(result.objects, s.path)) render.objects.push(t);
 				render.notes.push(...result.notes);
-				for (const f of result.files) render.files.add(f);
+				render.files.addAll(this.fileSetOf(result.files));
 				if (s.object) render.files.add(s.object.file);
 				yield STEP;
 			}
@@ -146,6 +171,13 @@ export class TargetRenderer {
 		const list = objects.map((object) => ({ object, via }));
 		this.wrapped.set(objects, { via, list });
 		return list;
+	}
+
+	/** The files of a path's render as a set, shared like its objects (see `targetObjects`). */
+	private fileSetOf(files: readonly string[]): ReadonlySet<string> {
+		let set = this.fileSets.get(files);
+		if (!set) this.fileSets.set(files, (set = new Set(files)));
+		return set;
 	}
 
 	private renderSync(s: SyncSource): RenderResult {
