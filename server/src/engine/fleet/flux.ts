@@ -81,11 +81,6 @@ const problem = (d: DocRef, path: (string | number)[], severity: FleetProblem['s
 	target: 'value',
 });
 
-/**
- * Follows a cluster's syncs through the Flux objects they reach. `roots` are the cluster's own
- * paths (Fleet `path`, or its directory); each Flux Kustomization found in a reached file adds its
- * `spec.path` when its source is this repository.
- */
 /** Distinct `dependsOn` lists kept for sharing before the table starts again. */
 const MAX_SHARED_NAME_LISTS = 10_000;
 const nameLists = new Map<string, readonly string[]>();
@@ -103,6 +98,11 @@ function sharedNames(names: string[]): readonly string[] {
 	return names;
 }
 
+/**
+ * Follows a cluster's syncs through the Flux objects they reach. `roots` are the cluster's own
+ * paths (Fleet `path`, or its directory); each Flux Kustomization found in a reached file adds its
+ * `spec.path` when its source is this repository.
+ */
 export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSource[], sources: Map<string, DocRef>, patches: ReadonlySet<string>): FluxWalk {
 	const walk: FluxWalk = { syncs: [], files: new Set(), problems: [], helmReleases: [], helmPatches: [], kustomizations: [] };
 	const expandedPaths = new Set<string>();
