@@ -5,6 +5,7 @@ import { resourceHeader, resourceOf, type Resource } from '../core/resource';
 import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent, templateNote } from '../core/skip';
 import { LineIndex } from '../core/text';
+import { SharedValues } from '../core/shared-values';
 import type { Finding } from '../core/types';
 import { EMPTY_REPO, type CheckContext, type DriftLineFinding, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
 import { targetsOf } from '../fleet/clusters';
@@ -69,7 +70,7 @@ export class Engine {
 	/** The fleet lookups of the last model seen, for repositories that do not bring their own. */
 	private fleetIndex = new FleetIndex(EMPTY_FLEET);
 	/** The distinct messages of the findings made so far (see `shareMessages`). */
-	private readonly messages = new Map<string, string>();
+	private readonly messages = new SharedValues<string>(MAX_SHARED_MESSAGES);
 	private generation = 0;
 	/** Analyses run so far (tests count them per edit). */
 	analyses = 0;
@@ -176,14 +177,7 @@ export class Engine {
 	 * would otherwise hold its own copy, built piece by piece.
 	 */
 	private shareMessages(findings: Finding[]): Finding[] {
-		for (const f of findings) {
-			const shared = this.messages.get(f.message);
-			if (shared !== undefined) f.message = shared;
-			else {
-				if (this.messages.size >= MAX_SHARED_MESSAGES) this.messages.clear();
-				this.messages.set(f.message, f.message);
-			}
-		}
+		for (const f of findings) f.message = this.messages.share(f.message, f.message);
 		return findings;
 	}
 

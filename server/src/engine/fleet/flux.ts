@@ -1,5 +1,6 @@
 import { isPlainObject } from '../core/resource';
 import { dirName, joinPath } from '../core/paths';
+import { SharedValues } from '../core/shared-values';
 import type { Expander } from './expand';
 import { repoPath, type DocRef, type DocumentStore } from './reader';
 import type { FleetProblem, SyncSource } from './types';
@@ -81,22 +82,13 @@ const problem = (d: DocRef, path: (string | number)[], severity: FleetProblem['s
 	target: 'value',
 });
 
-/** Distinct `dependsOn` lists kept for sharing before the table starts again. */
-const MAX_SHARED_NAME_LISTS = 10_000;
-const nameLists = new Map<string, readonly string[]>();
-
 /**
- * One copy of each distinct list of names: every cluster's Kustomizations mostly name the same few
+ * One copy of each distinct `dependsOn` list: every cluster's Kustomizations mostly name the same few
  * (`flux-system`), and a list per Kustomization and cluster was 11 MiB of a 100-cluster fleet's model.
  */
-function sharedNames(names: string[]): readonly string[] {
-	const key = names.join('\u0000');
-	const shared = nameLists.get(key);
-	if (shared) return shared;
-	if (nameLists.size >= MAX_SHARED_NAME_LISTS) nameLists.clear();
-	nameLists.set(key, names);
-	return names;
-}
+const NAME_LISTS = new SharedValues<readonly string[]>(10_000);
+
+const sharedNames = (names: string[]): readonly string[] => NAME_LISTS.share(names.join('\u0000'), names);
 
 /**
  * Follows a cluster's syncs through the Flux objects they reach. `roots` are the cluster's own

@@ -5,6 +5,7 @@ import { type ComplianceRule } from './rule';
 import { escalate, escalationOf } from './escalation';
 import { ObjectSet } from '../../core/objects';
 import { isPlainObject, resourceHeader, resourceOf } from '../../core/resource';
+import { SharedValues } from '../../core/shared-values';
 import { SEVERITY_ORDER, type Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { ClusterRender } from '../../fleet/targets';
@@ -97,9 +98,9 @@ export class RenderedEvaluator {
 	/** Results of objects that passed, per shared list of rule ids (see `passed`). */
 	private readonly passes = new Map<readonly string[], LocalResult>();
 	/** Keys of findings, shared (see `key`). */
-	private readonly keys = new Map<string, string>();
+	private readonly keys = new SharedValues<string>(MAX_SHARED_KEYS);
 	/** Sets of rule ids that evaluated a document, shared (see `sharedIds`). */
-	private readonly idSets = new Map<string, ReadonlySet<string>>();
+	private readonly idSets = new SharedValues<ReadonlySet<string>>(MAX_SHARED_KEYS);
 	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
 	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	private generation = 0;
@@ -203,11 +204,7 @@ export class RenderedEvaluator {
 
 	/** The shared copy of a finding's key (the clusters of an environment share most findings). */
 	private key(k: string): string {
-		const shared = this.keys.get(k);
-		if (shared !== undefined) return shared;
-		if (this.keys.size >= MAX_SHARED_KEYS) this.keys.clear();
-		this.keys.set(k, k);
-		return k;
+		return this.keys.share(k, k);
 	}
 
 	/**
@@ -311,12 +308,7 @@ export class RenderedEvaluator {
 
 	/** The shared copy of a set of rule ids (the same ids in the same order: readers list them as they come). */
 	private sharedIds(ids: ReadonlySet<string>): ReadonlySet<string> {
-		const key = [...ids].join(',');
-		const shared = this.idSets.get(key);
-		if (shared) return shared;
-		if (this.idSets.size >= MAX_SHARED_KEYS) this.idSets.clear();
-		this.idSets.set(key, ids);
-		return ids;
+		return this.idSets.share([...ids].join(','), ids);
 	}
 }
 
