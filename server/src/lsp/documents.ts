@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SegmentedDocument } from './text-document';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { FileAnalysis } from '../engine/analysis/engine';
+import type { ParsedSegment } from '../engine/core/parse';
 import { EMPTY_REPO, type RepoContext } from '../engine/context/check-context';
 import { isIncluded } from '../engine/core/paths';
 import type { Finding } from '../engine/core/types';
@@ -57,7 +58,7 @@ export class OpenDocuments {
 
 	constructor(
 		private readonly connection: Connection,
-		private readonly documents: TextDocuments<TextDocument>,
+		private readonly documents: TextDocuments<SegmentedDocument>,
 		private readonly workspace: Workspace,
 		private readonly settings: SettingsCache,
 		private readonly logError: (what: string, e: unknown) => void,
@@ -134,9 +135,8 @@ export class OpenDocuments {
 		const s = this.states.get(uri);
 		if (s && s.version === doc.version && s.repo === ctx.repo && s.settings === ctx.settings) return s.excluded ? undefined : s;
 		const previous = s?.analysis;
-		const analysis = this.workspace.engines.get(ctx.settings).analyze({ path: ctx.rel, text: doc.getText() }, ctx.repo, previous);
-		const before = new Set(previous?.parsed.segments.map((x) => x.segment));
-		const reparsed = analysis.parsed.segments.filter((x) => !before.has(x.segment)).reduce((n, x) => n + x.segment.documents.length, 0);
+		const analysis = this.workspace.engines.get(ctx.settings).analyze({ path: ctx.rel, text: doc.text }, ctx.repo, previous);
+		const reparsed = reparsedDocuments(previous?.parsed.segments ?? [], analysis.parsed.segments);
 		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded, repo: ctx.repo, settings: ctx.settings, analyses: (s?.analyses ?? 0) + 1 };
 		this.states.set(uri, state);
 		if (ctx.folder && !ctx.excluded) ctx.folder.findings.record(ctx.rel, analysis, true);
@@ -205,4 +205,19 @@ export class OpenDocuments {
 	publish(uri: string, findings: readonly Finding[], version?: number): void {
 		void this.connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) });
 	}
+}
+
+/**
+ * The documents of segments parsed anew for a version: those neither in the unchanged run at the
+ * start nor in the one at the end (an edit changes one stretch of a file). Counted without a set
+ * of every segment per keystroke.
+ */
+function reparsedDocuments(before: readonly { segment: ParsedSegment }[], after: readonly { segment: ParsedSegment }[]): number {
+	let head = 0;
+	while (head < before.length && head < after.length && before[head].segment === after[head].segment) head++;
+	let tail = 0;
+	while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail].segment === after[after.length - 1 - tail].segment) tail++;
+	let n = 0;
+	for (let i = head; i < after.length - tail; i++) n += after[i].segment.documents.length;
+	return n;
 }

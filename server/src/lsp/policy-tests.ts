@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SegmentedDocument } from './text-document';
 import { PolicyTestsRequest, type PolicyTestFileResult, type PolicyTestsParams, type PolicyTestsResult } from '../../../shared/protocol';
 import { PolicyEvaluator } from '../engine/rules/policy/policy-set';
 import { agrees } from '../engine/rules/policy/testing/kyverno-test';
@@ -17,7 +17,7 @@ import type { Workspace } from '../workspace/workspace';
 
 export interface PolicyTestsHost {
 	workspace: Workspace;
-	documents: TextDocuments<TextDocument>;
+	documents: TextDocuments<SegmentedDocument>;
 }
 
 export function registerPolicyTests(connection: Connection, host: PolicyTestsHost): void {

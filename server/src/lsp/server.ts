@@ -11,7 +11,6 @@ import {
 	type InitializeResult,
 	type WorkspaceFolder,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ClustersChangedNotification, WorkspaceTrustedNotification, type InitializationOptions } from '../../../shared/protocol';
 import type { ResourceCheck } from '../engine/context/check-context';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
@@ -27,6 +26,7 @@ import { notificationType } from './protocol';
 import { registerComplianceReport } from './report';
 import { registerPolicyTests } from './policy-tests';
 import { SettingsCache } from './settings';
+import { SEGMENTED_DOCUMENTS } from './text-document';
 import { uriToPath } from './uri';
 
 /** What the server is built from: the schema registry and the semantic checks (injected, so tests and hosts choose). */
@@ -45,7 +45,7 @@ export interface ServerDeps {
  * validate again after what, the workspace scan, rediscovery, renders, live state) to the workspace.
  */
 export class FleetscopeServer {
-	private readonly documents = new TextDocuments(TextDocument);
+	private readonly documents = new TextDocuments(SEGMENTED_DOCUMENTS);
 	private readonly settings: SettingsCache;
 	private readonly workspace: Workspace;
 	private readonly open: OpenDocuments;
@@ -116,7 +116,7 @@ export class FleetscopeServer {
 			if (this.justOpened.delete(e.document.uri)) return;
 			this.open.edited();
 			const loc = this.workspace.locate(uriToPath(e.document.uri));
-			if (loc) this.workspace.documentEdited(loc.folder, loc.rel, e.document.getText());
+			if (loc) this.workspace.documentEdited(loc.folder, loc.rel, e.document.text);
 		});
 		this.documents.onDidClose((e) => void this.guard('didClose', () => this.open.closed(e.document.uri)));
 		this.documents.listen(c);

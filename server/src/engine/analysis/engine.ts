@@ -1,10 +1,11 @@
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { NO_OBJECTS } from '../core/objects';
-import { parseFile, segmentDocuments, type ParsedFile, type ParsedSegment } from '../core/parse';
+import { parseFile, segmentDocuments, type ParsedDocument, type ParsedFile, type ParsedSegment } from '../core/parse';
 import { resourceHeader, resourceOf, type Resource } from '../core/resource';
 import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent, templateNote } from '../core/skip';
 import { LineIndex } from '../core/text';
+import type { SegmentedText } from '../core/segmented-text';
 import { SharedValues } from '../core/shared-values';
 import type { Finding } from '../core/types';
 import { EMPTY_REPO, type CheckContext, type DriftLineFinding, type Evaluation, type RepoContext, type ResourceCheck } from '../context/check-context';
@@ -21,7 +22,8 @@ import { limitFloods } from './flood';
 export interface FileInput {
 	/** Repo-relative posix path (used for patch detection and messages). */
 	path: string;
-	text: string;
+	/** The file's text: a string, or an open document's segmented text (an edit of it re-parses only the segments it changed). */
+	text: string | SegmentedText;
 }
 
 /** The result of analysing one version of a file. Pass it back as `previous` for the next version. */
@@ -101,10 +103,10 @@ export class Engine {
 	analyze(input: FileInput, repo: RepoContext = EMPTY_REPO, previous?: FileAnalysis): FileAnalysis {
 		this.analyses++;
 		const skip = classifyContent(input.text, this.settings.maxFileSizeKb * 1024);
-		if (skip) return this.skipped(input.path, skip, input.text);
+		if (skip) return this.skipped(input.path, skip, input.text.toString());
 		const parsed = parseFile(input.text, previous?.path === input.path ? previous.parsed : undefined);
 		const template = templateNote(input.path, input.text, parsed, (p) => repo.exists(p));
-		if (template) return this.skipped(input.path, template, input.text);
+		if (template) return this.skipped(input.path, template, input.text.toString());
 		const ctx = this.contextOf(input.path, repo);
 		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
 		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of
@@ -114,19 +116,24 @@ export class Engine {
 		const staticKey = `${base}|${repo.rendered?.stamp(input.path) ?? ''}|${looksLikeManifest ? 'm' : '-'}`;
 		const liveKey = repo.live ? `${base}|${repo.live.key}` : undefined;
 		const findings: Finding[] = [];
-		const placements: { result: StaticCached; base: number; docIndex: number }[] = [];
-		const documentStarts: number[] = [];
+		// Per segment, in order: its static results (placed into the file only when resources or evaluations are read).
+		const segmentCount = parsed.segments.length;
+		const results = new Array<StaticCached>(segmentCount);
+		const documentStarts = new Array<number>(segmentCount);
 		let docIndex = 0;
 		let startLine = 0;
-		for (const { base: offset, segment } of parsed.segments) {
-			documentStarts.push(startLine);
-			const docs = segmentDocuments(segment, offset, docIndex);
+		for (let i = 0; i < segmentCount; i++) {
+			const { base: offset, segment } = parsed.segments[i];
+			documentStarts[i] = startLine;
+			// Placed only for the sources computed now: an edit reuses the results of every other segment.
+			let docs: ParsedDocument[] | undefined;
 			// A fresh analysis neither reads cached results (it computes afresh) nor keeps its own: most
 			// are of files nobody edits next (the scan, the CLI). Kept, they held the findings, resources and evaluations of every file validated
 			// while anything held its segments (the fleet model holds many), and V8's scavenger moves the
 			// values of a long-lived WeakMap to the old generation even when their keys die young.
 			let result = fresh ? undefined : this.staticResults.get(segment);
 			if (!result || result.key !== staticKey) {
+				docs = segmentDocuments(segment, offset, docIndex);
 				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });
 				result = { key: staticKey, findings: this.shareMessages(adjustText(segment.text, checked.findings, this.settings, true)), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
 				if (!fresh) this.staticResults.set(segment, result);
@@ -135,29 +142,34 @@ export class Engine {
 			if (liveKey) {
 				let live = this.liveResults.get(segment);
 				if (!live || live.key !== liveKey) {
+					docs ??= segmentDocuments(segment, offset, docIndex);
 					live = { key: liveKey, findings: adjustText(segment.text, checkSegmentLive(docs, ctx), this.settings, false), placed: [], placedAtLine: -1 };
 					this.liveResults.set(segment, live);
 				}
 				for (const f of placed(live, startLine)) findings.push(f);
 			}
-			placements.push({ result, base: offset, docIndex });
+			results[i] = result;
 			docIndex += segment.documents.length;
 			startLine += segment.newlines;
 		}
-		if (repo.settingsFile === input.path) findings.push(...this.settingsFileSource(input.text));
+		if (repo.settingsFile === input.path) findings.push(...this.settingsFileSource(input.text.toString()));
 		const drift = repo.drift?.findings(input.path) ?? [];
-		if (drift.length > 0) findings.push(...this.driftSource(input.text, drift));
+		if (drift.length > 0) findings.push(...this.driftSource(input.text.toString(), drift));
 		// Identical findings merge; syntax findings are capped per document (flood.ts).
 		return lazyAnalysis(input.path, parsed, limitFloods(findings, documentStarts), input.text, () => {
 			const resources: Resource[] = [];
-			for (const { result, base: offset, docIndex: first } of placements) {
+			forEachPlaced(parsed, results, (result, offset, first) => {
 				for (const r of result.resources) resources.push(resourceOf(r, first + r.documentIndex, { start: r.localSpan.start + offset, end: r.localSpan.end + offset }, r.value));
-			}
+			});
 			return resources;
-		}, () =>
+		}, () => {
 			// Segment-local document indexes made file-wide, as for resources.
-			placements.flatMap(({ result, docIndex: first }) => result.evaluations.map((e) => ({ documentIndex: first + e.documentIndex, checks: e.checks }))),
-		);
+			const evaluations: Evaluation[] = [];
+			forEachPlaced(parsed, results, (result, _offset, first) => {
+				for (const e of result.evaluations) evaluations.push({ documentIndex: first + e.documentIndex, checks: e.checks });
+			});
+			return evaluations;
+		});
 	}
 
 	/**
@@ -234,6 +246,15 @@ export class Engine {
 /** Distinct messages kept for sharing; past this many the table starts again. */
 const MAX_SHARED_MESSAGES = 20_000;
 
+/** Each segment's static results with the segment's offset in the file and the file-wide index of its first document. */
+function forEachPlaced(parsed: ParsedFile, results: readonly StaticCached[], visit: (result: StaticCached, offset: number, firstDocument: number) => void): void {
+	let docIndex = 0;
+	parsed.segments.forEach(({ base, segment }, i) => {
+		visit(results[i], base, docIndex);
+		docIndex += segment.documents.length;
+	});
+}
+
 /** A source's cached findings placed at a segment's first line (re-placed only when the segment moved). */
 function placed(result: Cached, line: number): Finding[] {
 	if (result.placedAtLine !== line) {
@@ -247,7 +268,7 @@ function placed(result: Cached, line: number): Finding[] {
  * The analysis with its line index, resources and evaluations built on first use: validating an
  * edit needs none of them, only hover, completion, symbols and reports do.
  */
-function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
+function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string | SegmentedText, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
 	let lines: LineIndex | undefined;
 	let resources: Resource[] | undefined;
 	let evaluations: Evaluation[] | undefined;

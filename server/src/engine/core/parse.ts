@@ -2,6 +2,10 @@ import { fastValue } from './fast-parse';
 import { Outline } from './outline';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { TextSpan } from './text';
+import { ownCopy, SegmentedText } from './segmented-text';
+import { segmentStarts } from './segments';
+
+export { segmentStarts } from './segments';
 
 /**
  * Parsing: one file is split into segments at `---` document markers (column 0, which YAML
@@ -77,20 +81,6 @@ export interface ParsedFile {
 	readonly documents: ParsedDocument[];
 }
 
-const DOC_MARKER = /^---(?=[ \t\r\n]|$)/gm;
-
-/** Splits a file into segment start offsets. Files with directives (`%YAML`) stay in one piece. */
-export function segmentStarts(text: string): number[] {
-	if (/^%/m.test(text)) return [0];
-	const starts = [0];
-	DOC_MARKER.lastIndex = 0;
-	let m: RegExpExecArray | null;
-	while ((m = DOC_MARKER.exec(text)) !== null) {
-		if (m.index !== 0) starts.push(m.index);
-	}
-	return starts;
-}
-
 /**
  * Parses a file, reusing unchanged segments of `previous` (the parse of an earlier version of the
  * same file). Never throws: syntax problems are reported in the result.
@@ -99,20 +89,44 @@ export function segmentStarts(text: string): number[] {
  * before it keep their offset, segments wholly after it are shifted. Typing in one document of a
  * large file therefore costs one document, not a scan of the whole file.
  */
-export function parseFile(text: string, previous?: ParsedFile): ParsedFile {
+export function parseFile(text: string | SegmentedText, previous?: ParsedFile): ParsedFile {
+	if (text instanceof SegmentedText) return parseSegmented(text, previous);
 	const placed = previous && !/^%/m.test(text) ? reuseSegments(text, previous) : undefined;
 	const segmentList = placed ?? freshSegments(text, 0, text.length);
 	return new LazyParsedFile(text, segmentList);
 }
 
+/**
+ * A segmented text (an open document) is already split: each piece is a segment, found in the
+ * shared segments by its string when it did not change, so an edit parses only what it touched
+ * and never builds the whole text.
+ */
+function parseSegmented(text: SegmentedText, previous?: ParsedFile): ParsedFile {
+	const before = previous?.segments;
+	const segments = text.pieces.map((piece, i) => {
+		const base = text.baseOf(i);
+		// The pieces before an edit keep their index and offset: their placed segments are the previous parse's.
+		const kept = before?.[i];
+		if (kept !== undefined && kept.base === base && kept.segment.text === piece) return kept;
+		return { base, segment: parseSegment(piece, true) };
+	});
+	return new LazyParsedFile(text, segments);
+}
+
 /** A parsed file whose placed documents are built on first use: validation of an edit needs only the edited segment's. */
 class LazyParsedFile implements ParsedFile {
 	private placed: ParsedDocument[] | undefined;
+	private flat: string | undefined;
 
 	constructor(
-		readonly text: string,
+		private readonly source: string | SegmentedText,
 		readonly segments: Placed[],
 	) {}
+
+	/** The whole text; for a segmented text, built on first use (editor services that read it), not per edit. */
+	get text(): string {
+		return typeof this.source === 'string' ? this.source : (this.flat ??= this.source.toString());
+	}
 
 	get documents(): ParsedDocument[] {
 		return (this.placed ??= placeDocuments(this.segments));
@@ -253,8 +267,8 @@ const SEGMENT_GONE = new FinalizationRegistry<string>((text) => {
 });
 
 /**
- * The segment of this text, parsed once for everyone who reads it. `whole`: the text is a file's
- * whole text, not a slice of a larger one, so the segment keeps it as it is.
+ * The segment of this text, parsed once for everyone who reads it. `whole`: the text is not a slice
+ * of a larger string (a file's whole text, a segmented text's piece), so the segment keeps it as it is.
  */
 export function parseSegment(sliced: string, whole = false): ParsedSegment {
 	const shared = SHARED_SEGMENTS.get(sliced)?.deref();
@@ -262,7 +276,7 @@ export function parseSegment(sliced: string, whole = false): ParsedSegment {
 	// A slice of a large string keeps the whole string alive, and a segment outlives many versions of
 	// its file: a slice is copied. A whole file's text is not: the copy doubled the memory of every
 	// one-document file that something else (the fleet's document store, an open editor) holds too.
-	const text = sliced.length > 0 && !whole ? (JSON.parse(JSON.stringify(sliced)) as string) : sliced;
+	const text = sliced.length > 0 && !whole ? ownCopy(sliced) : sliced;
 	const fast = fastValue(text);
 	const segment = fast ? fastSegment(text, fast.value) : slowSegment(text);
 	SHARED_SEGMENTS.set(text, new WeakRef(segment));

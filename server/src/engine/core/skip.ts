@@ -1,25 +1,38 @@
 import { isMap, isSeq } from 'yaml';
 import type { ParsedFile } from './parse';
+import type { SegmentedText } from './segmented-text';
 
 /**
  * Files that are not plain manifests are recognised before parsing and skipped with a note:
  * binary or non-UTF-8 content, files over the size limit and SOPS-encrypted files. Templates are
  * recognised after parsing (`templateNote`). Returns the note, or undefined for a file to parse.
  */
-export function classifyContent(text: string, maxBytes: number): string | undefined {
+export function classifyContent(text: string | SegmentedText, maxBytes: number): string | undefined {
 	if (text.length > maxBytes) return sizeNote(text.length, maxBytes);
-	const head = text.length > 65536 ? text.slice(0, 65536) : text;
+	const head = headOf(text);
 	if (head.includes('\u0000')) return 'Fleetscope did not validate this file: it contains NUL bytes, so it is binary, not YAML text.';
 	if (head.includes('\uFFFD')) return 'Fleetscope did not validate this file: it is not valid UTF-8 text. Save it as UTF-8.';
-	if (/^sops:\s*$/m.test(text) && /^\s+(mac|lastmodified|version):/m.test(text)) {
+	// Both are line patterns: a segmented text is searched piece by piece.
+	if (someLineMatches(text, /^sops:\s*$/m) && someLineMatches(text, /^\s+(mac|lastmodified|version):/m)) {
 		return 'SOPS-encrypted file: its values are ciphertext, so Fleetscope does not validate it.';
 	}
 	return undefined;
 }
 
-/** Whether a text holds `{{ }}` template expressions outside comments. */
-export function hasTemplateSyntax(text: string): boolean {
-	const head = text.length > 65536 ? text.slice(0, 65536) : text;
+/** The first 64 KiB of a text: what the content checks read. */
+function headOf(text: string | SegmentedText): string {
+	return text.length > HEAD ? text.slice(0, HEAD) : text.toString();
+}
+
+const HEAD = 65536;
+
+function someLineMatches(text: string | SegmentedText, pattern: RegExp): boolean {
+	return typeof text === 'string' ? pattern.test(text) : text.someLineMatches(pattern);
+}
+
+/** Whether a text holds `{{ }}` template expressions outside comments (in its first 64 KiB). */
+export function hasTemplateSyntax(text: string | SegmentedText): boolean {
+	const head = headOf(text);
 	return /\{\{-?\s*[^}]*\}\}/.test(stripComments(head).replace(AWS_AUTH_PLACEHOLDERS, ''));
 }
 
@@ -32,7 +45,7 @@ export function hasTemplateSyntax(text: string): boolean {
  * unquoted `{{ x }}` that YAML reads as a mapping nested in a key, which no Kubernetes tool accepts.
  * `exists` answers for repo-relative paths (the chart's Chart.yaml).
  */
-export function templateNote(path: string, text: string, parsed: ParsedFile, exists: (path: string) => boolean): string | undefined {
+export function templateNote(path: string, text: string | SegmentedText, parsed: ParsedFile, exists: (path: string) => boolean): string | undefined {
 	if (!hasTemplateSyntax(text)) return undefined;
 	const chart = helmChartOf(path, exists);
 	if (chart !== undefined) return `Helm template of the chart ${chart === '' ? 'at the repository root' : `in ${chart}`}: Helm renders it, and Fleetscope validates rendered manifests, not templates with \`{{ }}\` expressions, so this file is skipped.`;
