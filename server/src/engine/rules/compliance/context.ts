@@ -83,6 +83,16 @@ export function resolvePss(labels: Record<string, string> | undefined, settingLe
 export function complianceContext(resource: Resource, ctx: CheckContext, injected?: NamespaceDirectory): ComplianceContext {
 	const hit = ctx.perResource.get(resource.value) as ComplianceContext | undefined;
 	if (hit) return hit;
+	const out = newComplianceContext(resource, ctx, injected);
+	ctx.perResource.set(resource.value, out);
+	return out;
+}
+
+/**
+ * The context of one resource, not kept: for a caller that holds it itself while it runs the rules
+ * on that resource (the rendered evaluator, one resource of one cluster at a time).
+ */
+export function newComplianceContext(resource: Resource, ctx: CheckContext, injected?: NamespaceDirectory): ComplianceContext {
 	const dir = directoryOf(ctx, injected);
 	const namespace = resource.namespace;
 	const labels = namespace ? dir.namespaceLabels(namespace) : undefined;
@@ -104,6 +114,5 @@ export function complianceContext(resource: Resource, ctx: CheckContext, injecte
 		fleetIndex: ctx.fleetIndex,
 		apps: ctx.fleetIndex.appsOf(ctx.path),
 	};
-	ctx.perResource.set(resource.value, out);
 	return out;
 }

@@ -1,7 +1,7 @@
 import type { CheckContext, RenderedProblem, RenderedView, RepoContext } from '../../context/check-context';
 import { targetCluster } from '../../fleet/clusters';
-import { complianceContext } from './context';
-import { type ComplianceRule } from './rule';
+import { newComplianceContext } from './context';
+import { type ComplianceContext, type ComplianceRule } from './rule';
 import { escalate, escalationOf } from './escalation';
 import { ObjectSet } from '../../core/objects';
 import { isPlainObject, resourceHeader, resourceOf } from '../../core/resource';
@@ -169,6 +169,8 @@ export class RenderedEvaluator {
 			// each local rule's entries come next, in candidate order.
 			let nextEvaluated = 0;
 			let nextHit = 0;
+			// Made for the first rule that runs and held here for the others (not in a WeakMap per object).
+			let cctx: ComplianceContext | undefined;
 			for (const rule of candidates) {
 				const isLocal = this.local.has(rule);
 				if (isLocal && kept) {
@@ -181,7 +183,7 @@ export class RenderedEvaluator {
 					continue;
 				}
 				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
-				const cctx = complianceContext(resource, ctx);
+				cctx ??= newComplianceContext(resource, ctx);
 				const problems = rule.check(resource, cctx);
 				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) {
 					evaluated.push(rule.id);
