@@ -8,7 +8,10 @@ export const FLEET_READ_MAX_BYTES = 1024 * 1024;
 
 /**
  * A RepoReader over a directory on disk: the file list given (from the repository index), texts
- * read on first use and kept. `overlay` wins over the disk (the editor's unsaved documents).
+ * read on first use and kept. `overlay` wins over the disk (the editor's unsaved documents, asked
+ * at every read). `known` gives texts already read from the disk by someone else (the folder's
+ * snapshot build): kept like the disk's, so that the fleet and the renders hold the same string,
+ * not a second copy read again once the other owner let go of it.
  */
 export class NodeRepoReader implements RepoReader {
 	private readonly texts = new Map<string, string | undefined>();
@@ -18,6 +21,7 @@ export class NodeRepoReader implements RepoReader {
 		private readonly root: string,
 		files: readonly string[],
 		private readonly overlay: (rel: string) => string | undefined = () => undefined,
+		private readonly known: (rel: string) => string | undefined = () => undefined,
 	) {
 		this.list = files;
 	}
@@ -53,17 +57,23 @@ export class NodeRepoReader implements RepoReader {
 		const open = this.overlay(rel);
 		if (open !== undefined) return open;
 		if (this.texts.has(rel)) return this.texts.get(rel);
-		let text: string | undefined;
-		try {
-			const file = path.join(this.root, ...rel.split('/'));
-			if (statSync(file).size <= FLEET_READ_MAX_BYTES) {
-				const decoded = decodeUtf8(readFileSync(file));
-				text = decoded.includes('\u0000') ? undefined : decoded;
-			}
-		} catch {
-			text = undefined;
-		}
+		const known = this.known(rel);
+		const text = known !== undefined && Buffer.byteLength(known) <= FLEET_READ_MAX_BYTES ? usable(known) : this.readDisk(rel);
 		this.texts.set(rel, text);
 		return text;
 	}
+
+	private readDisk(rel: string): string | undefined {
+		try {
+			const file = path.join(this.root, ...rel.split('/'));
+			return statSync(file).size <= FLEET_READ_MAX_BYTES ? usable(decodeUtf8(readFileSync(file))) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+}
+
+/** A text the fleet reads: not a binary file's. */
+function usable(text: string): string | undefined {
+	return text.includes('\u0000') ? undefined : text;
 }

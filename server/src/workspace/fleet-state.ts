@@ -58,8 +58,9 @@ export class FleetState {
 	/** Counts evaluations, so that one overtaken by a newer one stops. */
 	private generation = 0;
 
-	constructor(root: string, files: readonly string[], texts: (rel: string) => string | undefined) {
-		this.reader = new NodeRepoReader(root, files, texts);
+	/** `open`: the editor's texts (win over the disk); `known`: texts already read from the disk (kept, not read again). */
+	constructor(root: string, files: readonly string[], open: (rel: string) => string | undefined, known?: (rel: string) => string | undefined) {
+		this.reader = new NodeRepoReader(root, files, open, known);
 		this.store = new DocumentStore(this.reader);
 		this.renderer = new TargetRenderer(this.store);
 	}

@@ -95,7 +95,7 @@ export class Folder {
 			// The analyses waiting for the facts run first, and what they publish is written out (the
 			// LSP connection writes on the next turn of the event loop): discovery then blocks a while.
 			for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
-			this.fleetState = new FleetState(this.root, this.current.files(), (rel) => this.env.openText(rel) ?? this.prefetched.get(rel));
+			this.fleetState = new FleetState(this.root, this.current.files(), (rel) => this.env.openText(rel), (rel) => this.prefetched.get(rel));
 			this.current = this.current.withFleet(this.fleetState.model);
 		})();
 		return this.loading;
