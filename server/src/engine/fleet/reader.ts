@@ -1,4 +1,4 @@
-import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedDocument, type ParsedFile } from '../core/parse';
+import { nodeAt, keyNodeAt, parseFile, spanOf, type NodePath, type ParsedDocument } from '../core/parse';
 import { dirName, isYamlFile, normalisePath } from '../core/paths';
 import { isPlainObject, resourceHeader } from '../core/resource';
 import { LineIndex, type TextSpan } from '../core/text';
@@ -43,7 +43,7 @@ const KIND_LINE = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease|G
  * fleet-relevant file changes; unchanged files cost a map lookup.
  */
 export class DocumentStore {
-	private readonly parsed = new Map<string, { text: string; file: ParsedFile; docs: DocRef[]; all: DocRef[]; lines?: LineIndex }>();
+	private readonly parsed = new Map<string, StoreEntry>();
 	private dirs?: Set<string>;
 	private fileSet?: Set<string>;
 	private kindIndex?: Map<string, DocRef[]>;
@@ -151,21 +151,17 @@ export class DocumentStore {
 		return this.entry(path)?.all ?? [];
 	}
 
-	private entry(p: string) {
+	private entry(p: string): StoreEntry | undefined {
 		const text = this.reader.read(p);
 		if (text === undefined) return undefined;
 		const hit = this.parsed.get(p);
 		if (hit && hit.text === text) return hit;
-		const entry = { text, file: parseFile(text), docs: [] as DocRef[], all: [] as DocRef[], lines: undefined as LineIndex | undefined };
-		const lines = () => (entry.lines ??= new LineIndex(text));
-		for (const d of entry.file.documents) {
+		const entry = new StoreEntry(text);
+		for (const d of parseFile(text).documents) {
 			if (!isPlainObject(d.value)) continue;
-			const h = resourceHeader(d.value) ?? { apiVersion: '', kind: '', group: '', version: '', name: undefined, namespace: undefined };
-			// Ranges need the slow, position-keeping parse of the document: computed only when read.
-			const locate = (path: NodePath, key = false): SourceLocation => new LazyLocation(p, path, key, d, lines);
-			const ref: DocRef = { file: p, documentIndex: d.index, apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value: d.value, locate };
+			const ref = new StoredDocRef(p, d, entry);
 			entry.all.push(ref);
-			if (h.kind !== '') entry.docs.push(ref);
+			if (ref.kind !== '') entry.docs.push(ref);
 		}
 		this.parsed.set(p, entry);
 		return entry;
@@ -254,6 +250,57 @@ function slowSpanOf(d: ParsedDocument, path: NodePath, key: boolean): TextSpan {
 	return spanOf(node) ?? { start: d.span.start, end: d.span.start };
 }
 
+/** A file's text as parsed by the store, and its mapping documents. */
+class StoreEntry {
+	readonly docs: DocRef[] = [];
+	readonly all: DocRef[] = [];
+	private index: LineIndex | undefined;
+
+	constructor(readonly text: string) {}
+
+	/** The text's lines, made when a location's range is first read. */
+	lines(): LineIndex {
+		return (this.index ??= new LineIndex(this.text));
+	}
+}
+
+/**
+ * A mapping document of a stored file. A class whose `locate` is a method: a closure per document
+ * (100,000 of them in a 10,000-file fleet) held its own context. The parsed document and the entry
+ * are private fields (`#`): spreads, JSON and comparisons of models see the `DocRef` fields only.
+ */
+class StoredDocRef implements DocRef {
+	readonly documentIndex: number;
+	readonly apiVersion: string;
+	readonly kind: string;
+	readonly name?: string;
+	readonly namespace?: string;
+	readonly value: Record<string, unknown>;
+	readonly #d: ParsedDocument;
+	readonly #entry: StoreEntry;
+
+	constructor(
+		readonly file: string,
+		d: ParsedDocument,
+		entry: StoreEntry,
+	) {
+		const h = resourceHeader(d.value);
+		this.documentIndex = d.index;
+		this.apiVersion = h?.apiVersion ?? '';
+		this.kind = h?.kind ?? '';
+		this.name = h?.name;
+		this.namespace = h?.namespace;
+		this.value = d.value as Record<string, unknown>;
+		this.#d = d;
+		this.#entry = entry;
+	}
+
+	/** Ranges need the slow, position-keeping parse of the document: computed only when read. */
+	locate(path: NodePath, key = false): SourceLocation {
+		return new LazyLocation(this.file, path, key, this.#d, this.#entry);
+	}
+}
+
 /**
  * Where a value of a document is: the anchor at once, the range (which may need the slow parse of
  * the document) on first read. A class, not an object literal with a getter: each such literal got
@@ -268,7 +315,7 @@ class LazyLocation implements SourceLocation {
 		private readonly path: NodePath,
 		private readonly key: boolean,
 		private readonly d: ParsedDocument,
-		private readonly lines: () => LineIndex,
+		private readonly text: { lines(): LineIndex },
 	) {
 		this.anchor = `${file}#${d.index}/${path.join('/')}${key ? '!' : ''}`;
 	}
@@ -292,7 +339,7 @@ class LazyLocation implements SourceLocation {
 	get range(): Range {
 		if (!this.cached) {
 			const span = outlineSpanOf(this.d, this.path, this.key) ?? slowSpanOf(this.d, this.path, this.key);
-			this.cached = this.lines().rangeOf({ start: span.start + this.d.base, end: span.end + this.d.base });
+			this.cached = this.text.lines().rangeOf({ start: span.start + this.d.base, end: span.end + this.d.base });
 		}
 		return this.cached;
 	}
