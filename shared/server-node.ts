@@ -6,16 +6,24 @@
  * allocates many short-lived ones while it judges files. With V8's defaults the old generation is
  * let grow to up to four times what survived the last full collection before the next one, and a
  * 16 MB young generation promotes objects that only live as long as one file's judgement. On the
- * benchmark's fleet these two options lower the peak RSS by a fifth to a quarter (every file open:
+ * benchmark's fleet the first two options lowered the peak RSS by a fifth to a quarter (every file open:
  * 407 → 327 MiB; workspace scan with overlay edits: 488 → 373 MiB) at the same keystroke latency;
  * rendering every cluster takes 8 % longer and a retag 50 ms more (bench/README.md, 7 Dec 2026,
  * fourth session).
  * - `--max-semi-space-size=4`: a young generation of 4 MB semi-spaces, scavenged more often;
  *   with the next option alone, keystrokes in the 20,000-line file took twice as long (p95 12 ms).
- * - `--heap-growing-percent=100`: the old generation grows to twice what survived, not four times.
+ * - `--heap-growing-percent=80`: the old generation grows to 1.8 times what survived, not four
+ *   times (100 until the seventh session; 80 with the next option: bench/README.md).
+ * - `--no-allocation-site-pretenuring`: V8 otherwise notices that most objects of an allocation
+ *   site survive (the renders' trees while they are kept) and from then on allocates every object
+ *   of that site straight in the old generation, also the temporary ones of each later render, which
+ *   only a full collection frees. On the 102-cluster fleet (the renders' working set promoted 380 MB
+ *   in the last 3.3 s of rendering) the two together took the peak from 958-1,012 to 844-911 MiB;
+ *   on the 1x fleet every file open 287 -> 245 MiB; cold and scan CPU 9-10 % more (7 Dec 2026,
+ *   seventh session).
  *
- * Both are V8 options that Node (and VS Code's Electron) have accepted for years. Node refuses to
+ * All are V8 options that Node (and VS Code's Electron) have accepted for years. Node refuses to
  * start with an option it does not know, so a V8 that dropped one would show at once in the
  * end-to-end tests, which start the server through the extension.
  */
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=80', '--no-allocation-site-pretenuring'];
