@@ -136,7 +136,7 @@ export class OpenDocuments {
 		if (s && s.version === doc.version && s.repo === ctx.repo && s.settings === ctx.settings) return s.excluded ? undefined : s;
 		const previous = s?.analysis;
 		const analysis = this.workspace.engines.get(ctx.settings).analyze({ path: ctx.rel, text: doc.text }, ctx.repo, previous);
-		const reparsed = reparsedDocuments(previous?.parsed.segments ?? [], analysis.parsed.segments);
+		const reparsed = reparsedDocuments(previous?.parsed.segmentList ?? [], analysis.parsed.segmentList);
 		const state: OpenState = { version: doc.version, analysis, reparsed, excluded: ctx.excluded, repo: ctx.repo, settings: ctx.settings, analyses: (s?.analyses ?? 0) + 1 };
 		this.states.set(uri, state);
 		if (ctx.folder && !ctx.excluded) ctx.folder.findings.record(ctx.rel, analysis, true);
@@ -212,12 +212,12 @@ export class OpenDocuments {
  * start nor in the one at the end (an edit changes one stretch of a file). Counted without a set
  * of every segment per keystroke.
  */
-function reparsedDocuments(before: readonly { segment: ParsedSegment }[], after: readonly { segment: ParsedSegment }[]): number {
+function reparsedDocuments(before: readonly ParsedSegment[], after: readonly ParsedSegment[]): number {
 	let head = 0;
-	while (head < before.length && head < after.length && before[head].segment === after[head].segment) head++;
+	while (head < before.length && head < after.length && before[head] === after[head]) head++;
 	let tail = 0;
-	while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail].segment === after[after.length - 1 - tail].segment) tail++;
+	while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
 	let n = 0;
-	for (let i = head; i < after.length - tail; i++) n += after[i].segment.documents.length;
+	for (let i = head; i < after.length - tail; i++) n += after[i].documents.length;
 	return n;
 }

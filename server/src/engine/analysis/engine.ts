@@ -1,6 +1,6 @@
 import type { FleetscopeSettings } from '../../../../shared/settings';
 import { NO_OBJECTS } from '../core/objects';
-import { parseFile, segmentDocuments, type ParsedDocument, type ParsedFile, type ParsedSegment } from '../core/parse';
+import { parseFile, segmentDocuments, unparsedFile, type ParsedDocument, type ParsedFile, type ParsedSegment } from '../core/parse';
 import { resourceHeader, resourceOf, type Resource } from '../core/resource';
 import { settingsFileFindings } from '../rules/settings-file';
 import { classifyContent, templateNote } from '../core/skip';
@@ -41,6 +41,8 @@ export interface FileAnalysis {
 	 * tell "passed" from "not evaluated". Absent for files that were not parsed.
 	 */
 	readonly evaluations?: readonly Evaluation[];
+	/** @internal The engine's results per segment, for the analysis of the next version (`previous`). */
+	readonly segmentResults?: unknown;
 }
 
 /** What one source found in one segment, with the key it was computed for; findings are adjusted and segment-local. */
@@ -58,6 +60,27 @@ interface StaticCached extends Cached {
 }
 
 /**
+ * Each segment's results of one analysis, by position, kept with the analysis: the next version's
+ * analysis (an edit) finds the results of the segments it did not change there. A long-lived
+ * `WeakMap` keyed by segment held them before, and V8's scavenger moved every edited segment's
+ * results to the old generation even after the edit after it had dropped the segment (the
+ * server's memory grew while the user typed).
+ */
+interface SegmentResults {
+	readonly engine: Engine;
+	readonly segments: readonly ParsedSegment[];
+	readonly statics: readonly StaticCached[];
+	readonly lives: readonly (Cached | undefined)[];
+}
+
+/** The entry of a segment in the previous version's results: at the same position, or at the same distance from the end (after an edit above it). */
+function cachedAt<T>(previous: SegmentResults, list: readonly T[], segments: readonly ParsedSegment[], i: number): T | undefined {
+	if (previous.segments[i] === segments[i]) return list[i];
+	const j = i - segments.length + previous.segments.length;
+	return j >= 0 && previous.segments[j] === segments[i] ? list[j] : undefined;
+}
+
+/**
  * The validation engine: pure, synchronous and cache-friendly. One call of `analyze` is one
  * analysis of one version of a file: every source of findings (syntax, schema, checks, fleet
  * problems, rendered compliance, live state, the settings file) runs through the same pipeline and
@@ -66,7 +89,7 @@ interface StaticCached extends Cached {
  * the live state re-runs only the live source.
  */
 export class Engine {
-	private readonly staticResults = new WeakMap<ParsedSegment, StaticCached>();
+	/** Live results of fresh analyses (the background's), reused while the live view is the same. */
 	private readonly liveResults = new WeakMap<ParsedSegment, Cached>();
 	private readonly resourceSegments = new WeakMap<ParsedSegment, boolean>();
 	/** The fleet lookups of the last model seen, for repositories that do not bring their own. */
@@ -108,7 +131,9 @@ export class Engine {
 		const template = templateNote(input.path, input.text, parsed, (p) => repo.exists(p));
 		if (template) return this.skipped(input.path, template, input.text.toString());
 		const ctx = this.contextOf(input.path, repo);
-		const looksLikeManifest = parsed.segments.some((s) => this.hasResource(s.segment));
+		const segments = parsed.segmentList;
+		const bases = parsed.segmentBases;
+		const looksLikeManifest = segments.some((s) => this.hasResource(s));
 		// Segments are shared between parses of the same text: a fresh analysis (no earlier version of
 		// the file) computes its findings afresh, as a host that changed injected state expects.
 		const fresh = previous?.path !== input.path;
@@ -116,37 +141,35 @@ export class Engine {
 		const staticKey = `${base}|${repo.rendered?.stamp(input.path) ?? ''}|${looksLikeManifest ? 'm' : '-'}`;
 		const liveKey = repo.live ? `${base}|${repo.live.key}` : undefined;
 		const findings: Finding[] = [];
-		// Per segment, in order: its static results (placed into the file only when resources or evaluations are read).
-		const segmentCount = parsed.segments.length;
-		const results = new Array<StaticCached>(segmentCount);
-		const documentStarts = new Array<number>(segmentCount);
+		const kept = previous?.path === input.path ? (previous.segmentResults as SegmentResults | undefined) : undefined;
+		const reusable = kept?.engine === this ? kept : undefined;
+		// Per segment, in order: its static results (placed into the file only when resources or evaluations are read), and its live ones.
+		const results = new Array<StaticCached>(segments.length);
+		const lives = new Array<Cached | undefined>(liveKey ? segments.length : 0);
 		let docIndex = 0;
 		let startLine = 0;
-		for (let i = 0; i < segmentCount; i++) {
-			const { base: offset, segment } = parsed.segments[i];
-			documentStarts[i] = startLine;
+		for (let i = 0; i < segments.length; i++) {
+			const segment = segments[i];
+			const offset = bases[i];
 			// Placed only for the sources computed now: an edit reuses the results of every other segment.
 			let docs: ParsedDocument[] | undefined;
-			// A fresh analysis neither reads cached results (it computes afresh) nor keeps its own: most
-			// are of files nobody edits next (the scan, the CLI). Kept, they held the findings, resources and evaluations of every file validated
-			// while anything held its segments (the fleet model holds many), and V8's scavenger moves the
-			// values of a long-lived WeakMap to the old generation even when their keys die young.
-			let result = fresh ? undefined : this.staticResults.get(segment);
+			// A fresh analysis (no earlier version) computes afresh: most are of files nobody edits next (the scan, the CLI).
+			let result = fresh || !reusable ? undefined : cachedAt(reusable, reusable.statics, segments, i);
 			if (!result || result.key !== staticKey) {
 				docs = segmentDocuments(segment, offset, docIndex);
 				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });
 				result = { key: staticKey, findings: this.shareMessages(adjustText(segment.text, checked.findings, this.settings, true)), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
-				if (!fresh) this.staticResults.set(segment, result);
 			}
 			for (const f of placed(result, startLine)) findings.push(f);
 			if (liveKey) {
-				let live = this.liveResults.get(segment);
+				let live = fresh ? this.liveResults.get(segment) : reusable && cachedAt(reusable, reusable.lives, segments, i);
 				if (!live || live.key !== liveKey) {
 					docs ??= segmentDocuments(segment, offset, docIndex);
 					live = { key: liveKey, findings: adjustText(segment.text, checkSegmentLive(docs, ctx), this.settings, false), placed: [], placedAtLine: -1 };
-					this.liveResults.set(segment, live);
+					if (fresh) this.liveResults.set(segment, live);
 				}
 				for (const f of placed(live, startLine)) findings.push(f);
+				lives[i] = live;
 			}
 			results[i] = result;
 			docIndex += segment.documents.length;
@@ -156,7 +179,8 @@ export class Engine {
 		const drift = repo.drift?.findings(input.path) ?? [];
 		if (drift.length > 0) findings.push(...this.driftSource(input.text.toString(), drift));
 		// Identical findings merge; syntax findings are capped per document (flood.ts).
-		return lazyAnalysis(input.path, parsed, limitFloods(findings, documentStarts), input.text, () => {
+		const segmentResults: SegmentResults = { engine: this, segments, statics: results, lives };
+		return lazyAnalysis(input.path, parsed, limitFloods(findings, () => documentStartLines(segments)), input.text, segmentResults, () => {
 			const resources: Resource[] = [];
 			forEachPlaced(parsed, results, (result, offset, first) => {
 				for (const r of result.resources) resources.push(resourceOf(r, first + r.documentIndex, { start: r.localSpan.start + offset, end: r.localSpan.end + offset }, r.value));
@@ -180,7 +204,7 @@ export class Engine {
 		const lines = new LineIndex(text);
 		const firstLine = lines.lineCount > 1 ? lines.lineStart(1) - 1 : text.length;
 		const finding = adjust({ ruleId: 'file-skipped', severity: 'info', message: note, span: { start: 0, end: Math.min(firstLine, 200) } }, this.settings, lines);
-		return { path, parsed: { text, segments: [], documents: [] }, lines, resources: [], findings: finding ? [finding] : [], skipped: note };
+		return { path, parsed: unparsedFile(text), lines, resources: [], findings: finding ? [finding] : [], skipped: note };
 	}
 
 	/**
@@ -249,10 +273,21 @@ const MAX_SHARED_MESSAGES = 20_000;
 /** Each segment's static results with the segment's offset in the file and the file-wide index of its first document. */
 function forEachPlaced(parsed: ParsedFile, results: readonly StaticCached[], visit: (result: StaticCached, offset: number, firstDocument: number) => void): void {
 	let docIndex = 0;
-	parsed.segments.forEach(({ base, segment }, i) => {
-		visit(results[i], base, docIndex);
+	parsed.segmentList.forEach((segment, i) => {
+		visit(results[i], parsed.segmentBases[i], docIndex);
 		docIndex += segment.documents.length;
 	});
+}
+
+/** The first line of each segment (what flood control needs to cap syntax findings per document). */
+function documentStartLines(segments: readonly ParsedSegment[]): number[] {
+	const out = new Array<number>(segments.length);
+	let line = 0;
+	for (let i = 0; i < segments.length; i++) {
+		out[i] = line;
+		line += segments[i].newlines;
+	}
+	return out;
 }
 
 /** A source's cached findings placed at a segment's first line (re-placed only when the segment moved). */
@@ -268,7 +303,7 @@ function placed(result: Cached, line: number): Finding[] {
  * The analysis with its line index, resources and evaluations built on first use: validating an
  * edit needs none of them, only hover, completion, symbols and reports do.
  */
-function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string | SegmentedText, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
+function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string | SegmentedText, segmentResults: SegmentResults, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
 	let lines: LineIndex | undefined;
 	let resources: Resource[] | undefined;
 	let evaluations: Evaluation[] | undefined;
@@ -276,6 +311,7 @@ function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], tex
 		path,
 		parsed,
 		findings,
+		segmentResults,
 		get lines() {
 			return (lines ??= new LineIndex(text));
 		},

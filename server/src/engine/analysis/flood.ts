@@ -21,10 +21,13 @@ export const MAX_SYNTAX_PER_DOCUMENT = 5;
 const SYNTAX_RULES = new Set(['yaml-syntax', 'yaml-limits', 'yaml-duplicate-key']);
 
 /**
- * `documentStarts`: the first line (0-based) of each document of the file, ascending; a finding
- * belongs to the last document starting at or before its line. Empty: the file is one document.
+ * `starts`: the first line (0-based) of each document of the file, ascending (or a function that
+ * makes them); a finding belongs to the last document starting at or before its line. Empty: the
+ * file is one document.
  */
-export function limitFloods(findings: readonly Finding[], documentStarts: readonly number[] = []): Finding[] {
+export function limitFloods(findings: readonly Finding[], starts: readonly number[] | (() => readonly number[]) = []): Finding[] {
+	// Asked for only when a syntax finding needs its document (an analysis per keystroke need not build it).
+	let documentStarts: readonly number[] | undefined = typeof starts === 'function' ? undefined : starts;
 	// Findings are grouped by where they start (a number: no key is built per finding) and compared
 	// within the group, which rarely holds more than a few.
 	const atStart = new Map<number, Finding[] | Set<string>>();
@@ -49,6 +52,7 @@ export function limitFloods(findings: readonly Finding[], documentStarts: readon
 			kept.push(f);
 			continue;
 		}
+		documentStarts ??= (starts as () => readonly number[])();
 		const doc = documentOf(f.range.start.line, documentStarts);
 		let state = perDocument.get(doc);
 		if (!state) perDocument.set(doc, (state = { shown: 0, hidden: 0 }));

@@ -77,8 +77,12 @@ export interface ParsedDocument extends ParsedDocumentData {
 
 export interface ParsedFile {
 	readonly text: string;
+	/** Each segment with its offset in the file. */
 	readonly segments: { base: number; segment: ParsedSegment }[];
 	readonly documents: ParsedDocument[];
+	/** The same segments and offsets as two lists, without an object per segment (what an analysis per keystroke reads). */
+	readonly segmentList: readonly ParsedSegment[];
+	readonly segmentBases: readonly number[];
 }
 
 /**
@@ -102,35 +106,60 @@ export function parseFile(text: string | SegmentedText, previous?: ParsedFile): 
  * and never builds the whole text.
  */
 function parseSegmented(text: SegmentedText, previous?: ParsedFile): ParsedFile {
-	const before = previous?.segments;
-	const segments = text.pieces.map((piece, i) => {
-		const base = text.baseOf(i);
-		// The pieces before an edit keep their index and offset: their placed segments are the previous parse's.
+	const before = previous?.segmentList;
+	const list = text.pieces.map((piece, i) => {
+		// The pieces before an edit keep their index: their segments are the previous parse's.
 		const kept = before?.[i];
-		if (kept !== undefined && kept.base === base && kept.segment.text === piece) return kept;
-		return { base, segment: parseSegment(piece, true) };
+		return kept !== undefined && kept.text === piece ? kept : parseSegment(piece, true);
 	});
-	return new LazyParsedFile(text, segments);
+	return new LazyParsedFile(text, { list, bases: text.offsets });
 }
 
 /** A parsed file whose placed documents are built on first use: validation of an edit needs only the edited segment's. */
 class LazyParsedFile implements ParsedFile {
 	private placed: ParsedDocument[] | undefined;
 	private flat: string | undefined;
+	private placedSegments: Placed[] | undefined;
+	private list: readonly ParsedSegment[] | undefined;
+	private bases: readonly number[] | undefined;
 
 	constructor(
 		private readonly source: string | SegmentedText,
-		readonly segments: Placed[],
-	) {}
+		/** The segments as placed objects (a parse of a string) or as two lists (a segmented text: no object per segment and keystroke). */
+		init: Placed[] | { list: readonly ParsedSegment[]; bases: readonly number[] },
+	) {
+		if (Array.isArray(init)) this.placedSegments = init;
+		else {
+			this.list = init.list;
+			this.bases = init.bases;
+		}
+	}
 
 	/** The whole text; for a segmented text, built on first use (editor services that read it), not per edit. */
 	get text(): string {
 		return typeof this.source === 'string' ? this.source : (this.flat ??= this.source.toString());
 	}
 
+	get segments(): Placed[] {
+		return (this.placedSegments ??= this.list!.map((segment, i) => ({ base: this.bases![i], segment })));
+	}
+
+	get segmentList(): readonly ParsedSegment[] {
+		return (this.list ??= this.placedSegments!.map((p) => p.segment));
+	}
+
+	get segmentBases(): readonly number[] {
+		return (this.bases ??= this.placedSegments!.map((p) => p.base));
+	}
+
 	get documents(): ParsedDocument[] {
 		return (this.placed ??= placeDocuments(this.segments));
 	}
+}
+
+/** The parse of a file that is not parsed (skipped): no segment. */
+export function unparsedFile(text: string): ParsedFile {
+	return new LazyParsedFile(text, []);
 }
 
 function placeDocuments(segments: readonly Placed[]): ParsedDocument[] {

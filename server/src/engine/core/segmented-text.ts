@@ -21,10 +21,8 @@ export class SegmentedText {
 	private constructor(
 		/** The pieces, in order; joined they are the text. Split exactly as `segmentStarts` splits the text. */
 		readonly pieces: readonly string[],
-		/** Line tables of pieces this text shares with the one it was edited from (by index here). */
-		inherited?: readonly (readonly number[] | undefined)[],
-		/** The line tables of the text it was edited from. */
-		private previous?: LineTables,
+		/** The text it was edited from, with its line tables, and which of its pieces the edit replaced: the others' tables are kept. */
+		private edited?: EditedFrom,
 	) {
 		const bases = new Array<number>(pieces.length);
 		let at = 0;
@@ -34,11 +32,9 @@ export class SegmentedText {
 		}
 		this.bases = bases;
 		this.length = at;
-		this.inherited = inherited;
 	}
 
 	readonly length: number;
-	private inherited: readonly (readonly number[] | undefined)[] | undefined;
 
 	/**
 	 * The text of a whole file, split into its segments. The pieces are copies, not slices: a parsed
@@ -59,6 +55,11 @@ export class SegmentedText {
 	/** Offset of piece `i`. */
 	baseOf(i: number): number {
 		return this.bases[i];
+	}
+
+	/** The offset of every piece, in order. */
+	get offsets(): readonly number[] {
+		return this.bases;
 	}
 
 	/** The text between two offsets. */
@@ -108,14 +109,11 @@ export class SegmentedText {
 		// Built in place, without intermediate arrays: every allocation per keystroke brings the next scavenge closer.
 		const count = n - (b - a + 1) + fresh.length;
 		const pieces = new Array<string>(count);
-		const tables = this.lines?.local;
-		const inherited = tables ? new Array<readonly number[] | undefined>(count) : undefined;
 		for (let i = 0; i < count; i++) {
 			const old = i < a ? i : i >= a + fresh.length ? i - fresh.length + (b - a + 1) : -1;
 			pieces[i] = old < 0 ? fresh[i - a] : this.pieces[old];
-			if (inherited) inherited[i] = old < 0 ? undefined : tables![old];
 		}
-		return new SegmentedText(pieces, inherited, this.lines);
+		return new SegmentedText(pieces, this.lines && { lines: this.lines, first: a, removed: b - a + 1, added: fresh.length });
 	}
 
 	get lineCount(): number {
@@ -168,7 +166,11 @@ export class SegmentedText {
 	/** Line tables, made on first use (a document opened and never edited or asked about needs none). */
 	private tables(): LineTables {
 		if (this.lines) return this.lines;
-		const local = this.pieces.map((p, i) => this.inherited?.[i] ?? lineBreaks(p));
+		const e = this.edited;
+		const local = this.pieces.map((p, i) => {
+			if (!e || (i >= e.first && i < e.first + e.added)) return lineBreaks(p);
+			return e.lines.local[i < e.first ? i : i - e.added + e.removed];
+		});
 		const startLine = new Array<number>(local.length);
 		const startLineRel = new Array<number>(local.length);
 		let line = 0;
@@ -183,9 +185,8 @@ export class SegmentedText {
 			}
 		}
 		// Typing within a line changes neither list: the previous text's lists are kept, not a copy per keystroke.
-		const previous = this.previous;
-		this.inherited = undefined;
-		this.previous = undefined;
+		const previous = this.edited?.lines;
+		this.edited = undefined;
 		return (this.lines = {
 			local,
 			startLine: previous && sameNumbers(previous.startLine, startLine) ? previous.startLine : startLine,
@@ -199,6 +200,14 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 	if (a.length !== b.length) return false;
 	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
 	return true;
+}
+
+interface EditedFrom {
+	readonly lines: LineTables;
+	/** The first piece the edit replaced, how many it replaced, and how many pieces replace them. */
+	readonly first: number;
+	readonly removed: number;
+	readonly added: number;
 }
 
 interface LineTables {

@@ -70,7 +70,7 @@ export function helmChartOf(path: string, exists: (path: string) => boolean): st
  * policies hold `{{ }}` in quoted strings): js-yaml names a mapping used as a key `[object Object]`.
  */
 function parsesCleanly(parsed: ParsedFile): boolean {
-	for (const { segment } of parsed.segments) {
+	for (const segment of parsed.segmentList) {
 		if (segment.fatal) return false;
 		for (const d of segment.documents) {
 			if (d.toJsError || d.syntax.some((p) => p.severity === 'error')) return false;
