@@ -12,18 +12,20 @@
  * fourth session).
  * - `--max-semi-space-size=4`: a young generation of 4 MB semi-spaces, scavenged more often;
  *   with the next option alone, keystrokes in the 20,000-line file took twice as long (p95 12 ms).
- * - `--heap-growing-percent=80`: the old generation grows to 1.8 times what survived, not four
- *   times (100 until the seventh session; 80 with the next option: bench/README.md).
+ * - `--heap-growing-percent=50`: the old generation grows to 1.5 times what survived, not four
+ *   times (100 until the seventh session).
  * - `--no-allocation-site-pretenuring`: V8 otherwise notices that most objects of an allocation
  *   site survive (the renders' trees while they are kept) and from then on allocates every object
  *   of that site straight in the old generation, also the temporary ones of each later render, which
  *   only a full collection frees. On the 102-cluster fleet (the renders' working set promoted 380 MB
- *   in the last 3.3 s of rendering) the two together took the peak from 958-1,012 to 844-911 MiB;
- *   on the 1x fleet every file open 287 -> 245 MiB; cold and scan CPU 9-10 % more (7 Dec 2026,
- *   seventh session).
+ *   in the last 3.3 s of rendering) it took the peak from 958-1,012 to 897-965 MiB alone, 844-911
+ *   with a growing percent of 80 and 865 with 50. With it, 50 costs no measurable CPU (it cost 10-15 %
+ *   with pretenuring on): on the 1x fleet, scan with overlay edits 302 -> 239 MiB, the soak's 400
+ *   edits 246 -> 232 MiB (+0.1 % over 40 edits), every file open 287 -> 253 MiB; cold and scan CPU
+ *   about 5-7 % more than with neither (7 Dec 2026, seventh session).
  *
  * All are V8 options that Node (and VS Code's Electron) have accepted for years. Node refuses to
  * start with an option it does not know, so a V8 that dropped one would show at once in the
  * end-to-end tests, which start the server through the extension.
  */
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=80', '--no-allocation-site-pretenuring'];
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--no-allocation-site-pretenuring'];
