@@ -44,12 +44,21 @@ export class SegmentedText {
 	static of(text: string): SegmentedText {
 		const starts = segmentStarts(text);
 		if (starts.length === 1) return new SegmentedText([text]);
-		return new SegmentedText(starts.map((s, i) => ownCopy(text.slice(s, i + 1 < starts.length ? starts[i + 1] : text.length))));
+		const split = new SegmentedText(starts.map((s, i) => ownCopy(text.slice(s, i + 1 < starts.length ? starts[i + 1] : text.length))));
+		// The text it was made from is its whole text: everyone who asks for it (the fleet reads every open file) shares it.
+		split.whole = text;
+		return split;
 	}
 
-	/** The whole text as one string (built on each call: callers that need it often keep it). */
+	private whole: string | undefined;
+
+	/**
+	 * The whole text as one string, built on first use and kept with this version: the fleet, the
+	 * renderer and a feature asking for the same version share one string. Validating an edit never
+	 * asks for it.
+	 */
 	toString(): string {
-		return this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+		return this.pieces.length === 1 ? this.pieces[0] : (this.whole ??= this.pieces.join(''));
 	}
 
 	/** Offset of piece `i`. */
