@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
-import { defaultSettings, normaliseSettings, SETTINGS_SECTION, type FleetscopeSettings } from '../../../shared/settings';
+import { defaultSettings, normaliseSettings as normalise, SETTINGS_SECTION, type FleetscopeSettings } from '../../../shared/settings';
+import { SharedValues } from '../engine/core/shared-values';
 
 /**
  * The user's settings per resource, pulled from the client with `workspace/configuration`
@@ -11,6 +12,8 @@ export class SettingsCache {
 	private readonly cache = new Map<string, Promise<FleetscopeSettings>>();
 	/** Settings pushed with didChangeConfiguration, for clients that cannot be asked. */
 	private pushed: FleetscopeSettings = defaultSettings();
+	/** One object per distinct value: a thousand open files of one folder have the same settings, not a thousand copies. */
+	private readonly distinct = new SharedValues<FleetscopeSettings>(64);
 
 	constructor(
 		private readonly connection: Connection,
@@ -23,7 +26,7 @@ export class SettingsCache {
 		let p = this.cache.get(scopeUri);
 		if (!p) {
 			p = this.connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }).then(
-				(raw) => normaliseSettings(raw),
+				(raw) => this.normaliseSettings(raw),
 				(e) => {
 					this.connection.console.warn(`Could not read settings for ${scopeUri}: ${String(e)}; using defaults.`);
 					return defaultSettings();
@@ -49,7 +52,7 @@ export class SettingsCache {
 				return [] as unknown[];
 			},
 		);
-		missing.forEach((uri, i) => this.cache.set(uri, all.then((raw) => (i < raw.length ? normaliseSettings(raw[i]) : defaultSettings()))));
+		missing.forEach((uri, i) => this.cache.set(uri, all.then((raw) => (i < raw.length ? this.normaliseSettings(raw[i]) : defaultSettings()))));
 		return all;
 	}
 
@@ -57,7 +60,12 @@ export class SettingsCache {
 	clear(pushed?: unknown): void {
 		this.cache.clear();
 		const section = pushed && typeof pushed === 'object' ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
-		if (section !== undefined) this.pushed = normaliseSettings(section);
+		if (section !== undefined) this.pushed = this.normaliseSettings(section);
+	}
+
+	private normaliseSettings(raw: unknown): FleetscopeSettings {
+		const settings = normalise(raw);
+		return this.distinct.share(JSON.stringify(settings), settings);
 	}
 
 	delete(scopeUri: string): void {
