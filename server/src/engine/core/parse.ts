@@ -335,7 +335,8 @@ class FastDocument implements ParsedDocumentData {
 	readonly syntax: SyntaxProblem[] = [];
 	readonly fast = true as const;
 	private slow: ParsedSegment | undefined;
-	private read: Outline | null | undefined;
+	/** The outline, held weakly (null: the document is not in the outline's subset). */
+	private read: WeakRef<Outline> | null | undefined;
 
 	constructor(
 		private readonly text: string,
@@ -347,9 +348,18 @@ class FastDocument implements ParsedDocumentData {
 		return (this.slow ??= slowSegment(this.text)).documents[0]?.doc ?? (new Document(null) as Document.Parsed);
 	}
 
+	/**
+	 * Where the keys and values are, for placing findings. Held weakly: it serves the analysis that
+	 * places them and is read again if needed later, instead of staying for as long as anything holds
+	 * the segment (the fleet's store and renderer, every open document's analysis).
+	 */
 	get outline(): Outline | undefined {
-		if (this.read === undefined) this.read = Outline.read(this.text, this.span, this.value) ?? null;
-		return this.read ?? undefined;
+		if (this.read === null) return undefined;
+		const kept = this.read?.deref();
+		if (kept) return kept;
+		const read = Outline.read(this.text, this.span, this.value);
+		this.read = read ? new WeakRef(read) : null;
+		return read;
 	}
 }
 
