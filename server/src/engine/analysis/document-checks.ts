@@ -23,6 +23,8 @@ export interface StaticSources {
 	/** The file holds at least one Kubernetes object: a document that is none is then a mistake. */
 	looksLikeManifest: boolean;
 	ctx: CheckContext;
+	/** The shared copy of a list of check ids (most resources of a kind were evaluated by the same checks). */
+	shareIds?: (ids: string[]) => readonly string[];
 }
 
 /**
@@ -80,7 +82,7 @@ export function checkSegment(segment: ParsedSegment, docs: readonly ParsedDocume
 			if (c.evaluates?.(full, ctx) ?? true) evaluated.push(c.id);
 		}
 		if (covered) evaluated.push(...ctx.repo.rendered!.evaluated(ctx.path, d.index));
-		if (evaluated.length > 0) evaluations.push({ documentIndex: resource.documentIndex, checks: evaluated });
+		if (evaluated.length > 0) evaluations.push({ documentIndex: resource.documentIndex, checks: s.shareIds?.(evaluated) ?? evaluated });
 		problems.push(...ctx.fleetIndex.problemsOf(ctx.path, d.index));
 		findings.push(...exemptions.apply(ctx.today, full, ctx.path, foldTypos(problems).map((p) => placeProblem(d, p))));
 		// Also on documents no object is rendered from: a patch that set the value, for one.
