@@ -96,6 +96,9 @@ export class Engine {
 	private fleetIndex = new FleetIndex(EMPTY_FLEET);
 	/** The distinct messages of the findings made so far (see `shareMessages`). */
 	private readonly messages = new SharedValues<string>(MAX_SHARED_MESSAGES);
+	/** The distinct lists of check ids that evaluated a resource (an open document's analysis keeps one per resource). */
+	private readonly idLists = new SharedValues<readonly string[]>(MAX_SHARED_ID_LISTS);
+	private readonly shareIds = (ids: string[]): readonly string[] => this.idLists.share(ids.join(','), ids);
 	private generation = 0;
 	/** Analyses run so far (tests count them per edit). */
 	analyses = 0;
@@ -157,7 +160,7 @@ export class Engine {
 			let result = fresh || !reusable ? undefined : cachedAt(reusable, reusable.statics, segments, i);
 			if (!result || result.key !== staticKey) {
 				docs = segmentDocuments(segment, offset, docIndex);
-				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx });
+				const checked = checkSegment(segment, docs, { registry: this.registry, checks: this.checks, looksLikeManifest, ctx, shareIds: this.shareIds });
 				result = { key: staticKey, findings: this.shareMessages(adjustText(segment.text, checked.findings, this.settings, true)), resources: checked.resources, evaluations: checked.evaluations, placed: [], placedAtLine: -1 };
 			}
 			for (const f of placed(result, startLine)) findings.push(f);
@@ -180,20 +183,7 @@ export class Engine {
 		if (drift.length > 0) findings.push(...this.driftSource(input.text.toString(), drift));
 		// Identical findings merge; syntax findings are capped per document (flood.ts).
 		const segmentResults: SegmentResults = { engine: this, segments, statics: results, lives };
-		return lazyAnalysis(input.path, parsed, limitFloods(findings, () => documentStartLines(segments)), input.text, segmentResults, () => {
-			const resources: Resource[] = [];
-			forEachPlaced(parsed, results, (result, offset, first) => {
-				for (const r of result.resources) resources.push(resourceOf(r, first + r.documentIndex, { start: r.localSpan.start + offset, end: r.localSpan.end + offset }, r.value));
-			});
-			return resources;
-		}, () => {
-			// Segment-local document indexes made file-wide, as for resources.
-			const evaluations: Evaluation[] = [];
-			forEachPlaced(parsed, results, (result, _offset, first) => {
-				for (const e of result.evaluations) evaluations.push({ documentIndex: first + e.documentIndex, checks: e.checks });
-			});
-			return evaluations;
-		});
+		return new LazyAnalysis(input.path, parsed, limitFloods(findings, () => documentStartLines(segments)), input.text, segmentResults);
 	}
 
 	/**
@@ -269,6 +259,8 @@ export class Engine {
 
 /** Distinct messages kept for sharing; past this many the table starts again. */
 const MAX_SHARED_MESSAGES = 20_000;
+/** Distinct lists of check ids kept for sharing. */
+const MAX_SHARED_ID_LISTS = 2_000;
 
 /** Each segment's static results with the segment's offset in the file and the file-wide index of its first document. */
 function forEachPlaced(parsed: ParsedFile, results: readonly StaticCached[], visit: (result: StaticCached, offset: number, firstDocument: number) => void): void {
@@ -301,26 +293,47 @@ function placed(result: Cached, line: number): Finding[] {
 
 /**
  * The analysis with its line index, resources and evaluations built on first use: validating an
- * edit needs none of them, only hover, completion, symbols and reports do.
+ * edit needs none of them, only hover, completion, symbols and reports do. A class, not an object
+ * literal with getters and closures: an open document's analysis is kept per document, and each
+ * literal held five functions of its own.
  */
-function lazyAnalysis(path: string, parsed: ParsedFile, findings: Finding[], text: string | SegmentedText, segmentResults: SegmentResults, placeResources: () => Resource[], placeEvaluations: () => Evaluation[]): FileAnalysis {
-	let lines: LineIndex | undefined;
-	let resources: Resource[] | undefined;
-	let evaluations: Evaluation[] | undefined;
-	return {
-		path,
-		parsed,
-		findings,
-		segmentResults,
-		get lines() {
-			return (lines ??= new LineIndex(text));
-		},
-		get resources() {
-			return (resources ??= placeResources());
-		},
-		get evaluations() {
-			return (evaluations ??= placeEvaluations());
-		},
-	};
-}
+class LazyAnalysis implements FileAnalysis {
+	private lineIndex: LineIndex | undefined;
+	private placedResources: Resource[] | undefined;
+	private placedEvaluations: Evaluation[] | undefined;
 
+	constructor(
+		readonly path: string,
+		readonly parsed: ParsedFile,
+		readonly findings: Finding[],
+		private readonly text: string | SegmentedText,
+		readonly segmentResults: SegmentResults,
+	) {}
+
+	get lines(): LineIndex {
+		return (this.lineIndex ??= new LineIndex(this.text));
+	}
+
+	get resources(): Resource[] {
+		if (!this.placedResources) {
+			const resources: Resource[] = [];
+			forEachPlaced(this.parsed, this.segmentResults.statics, (result, offset, first) => {
+				for (const r of result.resources) resources.push(resourceOf(r, first + r.documentIndex, { start: r.localSpan.start + offset, end: r.localSpan.end + offset }, r.value));
+			});
+			this.placedResources = resources;
+		}
+		return this.placedResources;
+	}
+
+	get evaluations(): Evaluation[] {
+		if (!this.placedEvaluations) {
+			// Segment-local document indexes made file-wide, as for resources.
+			const evaluations: Evaluation[] = [];
+			forEachPlaced(this.parsed, this.segmentResults.statics, (result, _offset, first) => {
+				for (const e of result.evaluations) evaluations.push({ documentIndex: first + e.documentIndex, checks: e.checks });
+			});
+			this.placedEvaluations = evaluations;
+		}
+		return this.placedEvaluations;
+	}
+}
