@@ -6,7 +6,10 @@ import { parseFile, segmentStarts } from '../../server/src/engine/core/parse';
 import { SegmentedText } from '../../server/src/engine/core/segmented-text';
 import { LineIndex } from '../../server/src/engine/core/text';
 import { SegmentedDocument, SEGMENTED_DOCUMENTS } from '../../server/src/lsp/text-document';
-import { brief } from './helpers';
+import { brief, NO_SCHEMAS } from './helpers';
+import { Engine } from '../../server/src/engine/analysis/engine';
+import type { ResourceCheck } from '../../server/src/engine/context/check-context';
+import { defaultSettings } from '../../shared/settings';
 import { schemaEngine } from './schema-helpers';
 
 /** Pieces of YAML text an editor might type, chosen to make and break `---` markers, CRLF pairs and directives. */
@@ -96,3 +99,40 @@ test('a segmented text is validated exactly as its whole text is', () => {
 	const next = engine.analyze({ path: 'many.yaml', text: edited.text }, undefined, segmented);
 	assert.deepEqual(next.findings.map(brief), schemaEngine().analyze({ path: 'many.yaml', text: edited.getText() }).findings.map(brief));
 });
+
+test('an edit is judged once: the next version reuses the results of the documents it did not touch, from the same engine only', () => {
+	const seen: string[] = [];
+	const counting: ResourceCheck = {
+		id: 'counting',
+		appliesTo: () => true,
+		check: (r) => {
+			seen.push(String(r.name));
+			return [{ ruleId: 'counting', severity: 'warning', message: `saw ${r.name}`, path: ['metadata', 'name'] }];
+		},
+	};
+	const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+	const text = [cm('a'), cm('b'), cm('c')].join('---\n');
+	const engine = new Engine(NO_SCHEMAS, defaultSettings(), [counting]);
+	const first = engine.analyze({ path: 'cms.yaml', text: SegmentedText.of(text) });
+	assert.deepEqual(seen.splice(0), ['a', 'b', 'c']);
+	// A line added in the first document: b and c move down a line, and only a is judged again.
+	const doc = new SegmentedDocument('file:///cms.yaml', 'yaml', 1, SegmentedText.of(text));
+	const edited = doc.update([{ range: { start: { line: 3, character: 9 }, end: { line: 3, character: 9 } }, text: '\n  # a note' }], 2);
+	const second = engine.analyze({ path: 'cms.yaml', text: edited.text }, undefined, first);
+	assert.deepEqual(seen.splice(0), ['a']);
+	assert.deepEqual(second.findings.map(brief), schemaFree(edited.getText(), counting).map(brief), 'the moved findings are where a fresh analysis puts them');
+	seen.length = 0;
+	// A new document above them all: every later document moves one place down the list, and only the new one and the one it now precedes (its text starts with the marker now) are judged.
+	const grown = edited.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `${cm('z')}---\n` }], 3);
+	const third = engine.analyze({ path: 'cms.yaml', text: grown.text }, undefined, second);
+	assert.deepEqual(seen.splice(0), ['z', 'a']);
+	assert.equal(third.parsed.segmentList.length, 4);
+	// Another engine (other settings) does not take the first engine's results.
+	const other = new Engine(NO_SCHEMAS, { ...defaultSettings(), kubernetesVersion: '1.29' }, [counting]);
+	other.analyze({ path: 'cms.yaml', text: edited.text }, undefined, second);
+	assert.deepEqual(seen.splice(0), ['a', 'b', 'c']);
+});
+
+function schemaFree(text: string, check: ResourceCheck) {
+	return new Engine(NO_SCHEMAS, defaultSettings(), [check]).analyze({ path: 'cms.yaml', text }).findings;
+}
