@@ -107,7 +107,7 @@ test('an edit is judged once: the next version reuses the results of the documen
 		appliesTo: () => true,
 		check: (r) => {
 			seen.push(String(r.name));
-			return [{ ruleId: 'counting', severity: 'warning', message: `saw ${r.name}`, path: ['metadata', 'name'] }];
+			return [{ ruleId: 'counting', severity: 'warning', message: `saw ${r.name}`, path: ['metadata', 'name'], target: 'value' }];
 		},
 	};
 	const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
