@@ -3,7 +3,7 @@ import type { ResourceCheck } from '../engine/context/check-context';
 import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
 import { isSettingsFileName } from '../engine/rules/settings-file';
 import type { Finding } from '../engine/core/types';
-import type { SegmentedText } from '../engine/core/segmented-text';
+import { someLineMatches, type SegmentedText } from '../engine/core/segmented-text';
 import type { LiveSchemas, SchemaRegistry } from '../engine/schema/types';
 import { EnginePool } from './engines';
 import { Folder } from './folder';
@@ -303,7 +303,7 @@ export class Workspace {
 			}, EDIT_QUIET_MS));
 			return;
 		}
-		if (!(isKustomizationFile(rel) || folder.fleetNow()?.files[rel] !== undefined || (typeof text === 'string' ? FLEET_KINDS.test(text) : text.someLineMatches(FLEET_KINDS)))) return;
+		if (!(isKustomizationFile(rel) || folder.fleetNow()?.files[rel] !== undefined || someLineMatches(text, FLEET_KINDS))) return;
 		this.markEdited(folder, rel, 'fleet');
 		const pending = this.rediscoveries.get(folder);
 		if (pending) clearTimeout(pending.timer);

@@ -118,7 +118,6 @@ function parseSegmented(text: SegmentedText, previous?: ParsedFile): ParsedFile 
 /** A parsed file whose placed documents are built on first use: validation of an edit needs only the edited segment's. */
 class LazyParsedFile implements ParsedFile {
 	private placed: ParsedDocument[] | undefined;
-	private flat: string | undefined;
 	private placedSegments: Placed[] | undefined;
 	private list: readonly ParsedSegment[] | undefined;
 	private bases: readonly number[] | undefined;
@@ -135,9 +134,9 @@ class LazyParsedFile implements ParsedFile {
 		}
 	}
 
-	/** The whole text; for a segmented text, built on first use (editor services that read it), not per edit. */
+	/** The whole text; for a segmented text, built on first use (editor services that read it) and kept by it, not per edit. */
 	get text(): string {
-		return typeof this.source === 'string' ? this.source : (this.flat ??= this.source.toString());
+		return this.source.toString();
 	}
 
 	get segments(): Placed[] {

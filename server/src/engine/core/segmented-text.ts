@@ -90,11 +90,6 @@ export class SegmentedText {
 		return this.pieces[i].charCodeAt(offset - this.bases[i]);
 	}
 
-	/** Whether any piece matches a pattern that cannot span lines (a `^…$` line pattern, say). */
-	someLineMatches(pattern: RegExp): boolean {
-		return this.pieces.some((p) => pattern.test(p));
-	}
-
 	/**
 	 * The text with `[start, end)` replaced by `insert`. The pieces from the one before the edit to
 	 * the one holding its end are split again: an edit at a piece's start may remove its marker (the
@@ -226,6 +221,14 @@ interface LineTables {
 	readonly startLine: readonly number[];
 	readonly startLineRel: readonly number[];
 	readonly count: number;
+}
+
+/**
+ * Whether a text matches a pattern that cannot span lines (a `^…$` line pattern, say): a segmented
+ * text is searched piece by piece, without building its whole text.
+ */
+export function someLineMatches(text: string | SegmentedText, pattern: RegExp): boolean {
+	return typeof text === 'string' ? pattern.test(text) : text.pieces.some((p) => pattern.test(p));
 }
 
 /** A string of its own, not a slice keeping a larger string alive (V8 has no direct way to ask for one). */

@@ -1,6 +1,6 @@
 import { isMap, isSeq } from 'yaml';
 import type { ParsedFile } from './parse';
-import type { SegmentedText } from './segmented-text';
+import { someLineMatches, type SegmentedText } from './segmented-text';
 
 /**
  * Files that are not plain manifests are recognised before parsing and skipped with a note:
@@ -25,10 +25,6 @@ function headOf(text: string | SegmentedText): string {
 }
 
 const HEAD = 65536;
-
-function someLineMatches(text: string | SegmentedText, pattern: RegExp): boolean {
-	return typeof text === 'string' ? pattern.test(text) : text.someLineMatches(pattern);
-}
 
 /** Whether a text holds `{{ }}` template expressions outside comments (in its first 64 KiB). */
 export function hasTemplateSyntax(text: string | SegmentedText): boolean {

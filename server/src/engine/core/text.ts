@@ -9,7 +9,6 @@ export type { TextSpan } from './types';
  */
 export class LineIndex {
 	private readonly starts: number[];
-	private flat: string | undefined;
 	/** The text's length. */
 	readonly length: number;
 
@@ -22,9 +21,9 @@ export class LineIndex {
 		this.length = source.length;
 	}
 
-	/** The whole text (for a segmented text, built on first use). */
+	/** The whole text (for a segmented text, built on first use and kept by it). */
 	get text(): string {
-		return typeof this.source === 'string' ? this.source : (this.flat ??= this.source.toString());
+		return this.source.toString();
 	}
 
 	get lineCount(): number {
