@@ -45,6 +45,7 @@ export function allPublished(server: LspServer, root: string, files: readonly st
 	const pending = new Set(files.map((f) => uriIn(root, f)));
 	return new Promise<number>((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`${server.name}: ${pending.size} files without diagnostics after ${COLD_TIMEOUT_MS} ms (${what})`)), COLD_TIMEOUT_MS);
+		server.onExit((e) => (clearTimeout(timer), reject(e)));
 		server.listen((p) => {
 			pending.delete(p.uri);
 			if (pending.size === 0) {

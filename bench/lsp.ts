@@ -31,6 +31,9 @@ export class LspServer {
 	private onAnyPublish?: (p: Published) => void;
 	private stderr = '';
 	private exited = false;
+	private stopping = false;
+	/** Told when the server exits before `stop` (a crash, or a bad option): no wait lasts its full timeout then. */
+	private exitListeners: ((e: Error) => void)[] = [];
 
 	private constructor(
 		readonly name: string,
@@ -61,8 +64,11 @@ export class LspServer {
 		proc.stderr!.on('data', (d: Buffer) => {
 			this.stderr = (this.stderr + d.toString()).slice(-4000);
 		});
-		proc.on('exit', () => {
+		proc.on('exit', (code, signal) => {
 			this.exited = true;
+			if (this.stopping) return;
+			const e = new Error(`${this.name}: the server exited (${signal ?? `code ${code}`}) before the bench stopped it\n${this.stderr}`);
+			for (const fn of this.exitListeners.splice(0)) fn(e);
 		});
 		this.connection.listen();
 	}
@@ -104,6 +110,12 @@ export class LspServer {
 		return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
 	}
 
+	/** Calls `fail` if the server exits before `stop` is called (at once if it already has). */
+	onExit(fail: (e: Error) => void): void {
+		if (this.exited && !this.stopping) fail(new Error(`${this.name}: the server had exited\n${this.stderr}`));
+		else this.exitListeners.push(fail);
+	}
+
 	/** Resolves with the first publishDiagnostics (from now on) that matches. */
 	waitFor(match: (p: Published) => boolean, timeoutMs: number, what: string): Promise<Published> {
 		return new Promise((resolve, reject) => {
@@ -116,6 +128,7 @@ export class LspServer {
 				resolve(p);
 			};
 			this.waiters.push({ match, resolve: done });
+			this.onExit((e) => (clearTimeout(timer), reject(e)));
 		});
 	}
 
@@ -126,6 +139,7 @@ export class LspServer {
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${this.name}: no log line ${re} within ${timeoutMs} ms`)), timeoutMs);
 			this.logWaiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+			this.onExit((e) => (clearTimeout(timer), reject(e)));
 		});
 	}
 
@@ -150,6 +164,7 @@ export class LspServer {
 	}
 
 	async stop(): Promise<void> {
+		this.stopping = true;
 		if (this.exited) return;
 		const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
 		const kill = setTimeout(() => this.proc.kill('SIGKILL'), 5000);

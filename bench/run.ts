@@ -159,6 +159,7 @@ async function runOpenAll(spec: ServerSpec, manifest: CorpusManifest, texts: Map
 		let firstMs: number | undefined;
 		const allDone = new Promise<void>((resolveAll, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${spec.name}: ${pending.size} files still without diagnostics after ${COLD_TIMEOUT_MS} ms`)), COLD_TIMEOUT_MS);
+			server.onExit((e) => (clearTimeout(timer), reject(e)));
 			server.listen((p: Published) => {
 				if (spec.versioned && p.version !== 1) return;
 				firstMs ??= p.at - t0;
@@ -226,6 +227,7 @@ async function runScan(spec: ServerSpec, manifest: CorpusManifest): Promise<RunR
 	try {
 		const allDone = new Promise<void>((resolveAll, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${spec.name}: ${pending.size} files not scanned after ${COLD_TIMEOUT_MS} ms`)), COLD_TIMEOUT_MS);
+			server.onExit((e) => (clearTimeout(timer), reject(e)));
 			server.listen((p) => {
 				firstMs ??= p.at - t0;
 				pending.delete(p.uri);
@@ -432,6 +434,7 @@ async function main(): Promise<void> {
 	};
 	const fsSpec = (validateWorkspace: boolean): ServerSpec => ({
 		name: 'Fleetscope',
+		node: process.env.BENCH_FLEETSCOPE_NODE,
 		args: [...prof, ...fleetscopeNodeFlags(), FLEETSCOPE_BIN, '--stdio'],
 		configuration: (section) => (section === 'fleetscope' ? { validateWorkspace } : {}),
 		versioned: true,
