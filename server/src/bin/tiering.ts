@@ -7,16 +7,16 @@ import { setFlagsFromString } from 'node:v8';
  * considers optimizing a function with TurboFan: 66 KB in Node 20, tuned for web pages. The server
  * runs several hundred distinct functions a few thousand times each while it judges a workspace for
  * the first time, and with that budget TurboFan compiled most of them on V8's worker threads: on the
- * benchmark's fleet (2 cores) those threads used about 1.1 s of CPU time in the 1.8 s it took to
- * give 2,035 opened files their diagnostics, as much as the main thread's own work. A budget of
+ * benchmark's fleet (2 cores, 2,035 files opened) those threads had used 1.3 s of CPU time 1.9 s
+ * after start, as much as the main thread's own work. A budget of
  * 600 KB still optimizes what stays hot (parsing, schema validation, the checks' and the renders'
  * walks): cold CPU time about a quarter lower (every file opened: 2,620 -> 1,920 ms; workspace
  * scan: 2,500 -> 1,710 ms; medians of 3), wall time lower too, keystroke latency, retag and peak
  * RSS within their spread (bench/README.md, 7 Dec 2026, eighth session). 1 MB measured the same.
  *
  * V8 12 and later (Node 22 and 24, the Electron of current VS Code) count invocations instead and
- * compile with Maglev first: their default is already cheaper (Node 24: 1.7 s of CPU for the same
- * work, with or without higher counts), and the option does not exist there, so nothing is set.
+ * compile with Maglev first: their default is already cheaper (Node 24: 1.7-1.9 s of CPU for the
+ * same work, with or without higher invocation counts), and the option does not exist there, so nothing is set.
  * Node refuses to start with a V8 option it does not know, which is why this is set at run time,
  * and only on a V8 that has it.
  *
