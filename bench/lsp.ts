@@ -33,7 +33,7 @@ export class LspServer {
 	private exited = false;
 	private stopping = false;
 	/** Told when the server exits before `stop` (a crash, or a bad option): no wait lasts its full timeout then. */
-	private exitListeners: ((e: Error) => void)[] = [];
+	private readonly exitListeners = new Set<(e: Error) => void>();
 
 	private constructor(
 		readonly name: string,
@@ -68,7 +68,8 @@ export class LspServer {
 			this.exited = true;
 			if (this.stopping) return;
 			const e = new Error(`${this.name}: the server exited (${signal ?? `code ${code}`}) before the bench stopped it\n${this.stderr}`);
-			for (const fn of this.exitListeners.splice(0)) fn(e);
+			for (const fn of this.exitListeners) fn(e);
+			this.exitListeners.clear();
 		});
 		this.connection.listen();
 	}
@@ -110,10 +111,14 @@ export class LspServer {
 		return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
 	}
 
-	/** Calls `fail` if the server exits before `stop` is called (at once if it already has). */
-	onExit(fail: (e: Error) => void): void {
+	/**
+	 * Calls `fail` if the server exits before `stop` is called (at once if it already has). Returns
+	 * what stops listening: a wait that ended otherwise (each keystroke's) leaves no listener behind.
+	 */
+	onExit(fail: (e: Error) => void): () => void {
 		if (this.exited && !this.stopping) fail(new Error(`${this.name}: the server had exited\n${this.stderr}`));
-		else this.exitListeners.push(fail);
+		else this.exitListeners.add(fail);
+		return () => this.exitListeners.delete(fail);
 	}
 
 	/** Resolves with the first publishDiagnostics (from now on) that matches. */
@@ -121,14 +126,16 @@ export class LspServer {
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((w) => w.resolve !== done);
+				unlisten();
 				reject(new Error(`${this.name}: no diagnostics for ${what} within ${timeoutMs} ms${this.exited ? ' (server exited)' : ''}\n${this.stderr}`));
 			}, timeoutMs);
 			const done = (p: Published) => {
 				clearTimeout(timer);
+				unlisten();
 				resolve(p);
 			};
 			this.waiters.push({ match, resolve: done });
-			this.onExit((e) => (clearTimeout(timer), reject(e)));
+			const unlisten = this.onExit((e) => (clearTimeout(timer), reject(e)));
 		});
 	}
 
@@ -137,9 +144,9 @@ export class LspServer {
 		const seen = this.logs.find((l) => re.test(l.message));
 		if (seen) return Promise.resolve(seen);
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`${this.name}: no log line ${re} within ${timeoutMs} ms`)), timeoutMs);
-			this.logWaiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-			this.onExit((e) => (clearTimeout(timer), reject(e)));
+			const timer = setTimeout(() => (unlisten(), reject(new Error(`${this.name}: no log line ${re} within ${timeoutMs} ms`))), timeoutMs);
+			this.logWaiters.push({ re, resolve: (l) => (clearTimeout(timer), unlisten(), resolve(l)) });
+			const unlisten = this.onExit((e) => (clearTimeout(timer), reject(e)));
 		});
 	}
 
