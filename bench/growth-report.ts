@@ -5,9 +5,9 @@ import { fmtMiB, fmtMs, fmtSpread, slope, spreadOf, table } from './stats';
 /** `fleet100`: the runs of the 100-cluster fleet (one row each). */
 export function growthReport(points: readonly GrowthPoint[], fleet100: readonly GrowthPoint[]): string {
 	const rows = [['size', 'files', 'clusters', 'resources', 'cold (wall)', 'cold CPU', 'rendered (wall)', 'rendered CPU', 'peak RSS']];
-	for (const p of [...points, ...fleet100]) {
-		rows.push([fleet100.includes(p) ? `fleet ${p.clusters} clusters, run ${fleet100.indexOf(p) + 1}` : `${p.scale}x`, p.files.toLocaleString('en-US'), String(p.clusters), p.resources.toLocaleString('en-US'), fmtMs(p.coldMs), fmtMs(p.coldCpuMs), fmtMs(p.renderedMs), fmtMs(p.renderedCpuMs), fmtMiB(p.peakRssMiB)]);
-	}
+	const row = (size: string, p: GrowthPoint) => [size, p.files.toLocaleString('en-US'), String(p.clusters), p.resources.toLocaleString('en-US'), fmtMs(p.coldMs), fmtMs(p.coldCpuMs), fmtMs(p.renderedMs), fmtMs(p.renderedCpuMs), fmtMiB(p.peakRssMiB)];
+	for (const p of points) rows.push(row(`${p.scale}x`, p));
+	fleet100.forEach((p, i) => rows.push(row(`fleet ${p.clusters} clusters, run ${i + 1}`, p)));
 	const fmt = (name: string, f: (p: GrowthPoint) => number, unit: string, per: number) => {
 		const byFiles = slope(points.map((p) => ({ x: p.files, y: f(p) })));
 		const byDocs = slope(points.map((p) => ({ x: p.resources, y: f(p) })));
