@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EditSpot } from './corpus';
-import { SERVER_NODE_OPTIONS } from '../shared/server-node';
+import { SERVER_NODE_OPTIONS, serverEnvironment } from '../shared/server-node';
 import { LspServer } from './lsp';
 import { latencyOf, type Latency } from './stats';
 
@@ -59,7 +59,7 @@ export function allPublished(server: LspServer, root: string, files: readonly st
 
 /**
  * The Node options Fleetscope's server runs with in the bench: those the extension starts it with
- * (shared/server-node.ts), unless BENCH_SERVER_NODE_OPTIONS=off (V8's defaults, to compare), then
+ * (shared/server-node.ts), unless BENCH_SERVER_NODE_OPTIONS=off (V8's and malloc's defaults, to compare), then
  * BENCH_NODE_FLAGS (space-separated, e.g. `--cpu-prof`).
  */
 export function fleetscopeNodeFlags(): string[] {
@@ -68,8 +68,16 @@ export function fleetscopeNodeFlags(): string[] {
 	return [...own, ...extra];
 }
 
-/** Fleetscope's language server over stdio, with the extension's and the bench's node flags and CPU profile options. */
+/**
+ * What Fleetscope's server finds in its environment in the bench: what the extension adds
+ * (shared/server-node.ts), unless BENCH_SERVER_NODE_OPTIONS=off.
+ */
+export function fleetscopeEnvironment(): Record<string, string> {
+	return process.env.BENCH_SERVER_NODE_OPTIONS === 'off' ? {} : serverEnvironment(process.env, process.platform);
+}
+
+/** Fleetscope's language server over stdio, with the extension's and the bench's node flags and environment and CPU profile options. */
 export function startFleetscope(bin: string, validateWorkspace: boolean, extraArgs: string[] = []): LspServer {
 	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-	return LspServer.start('Fleetscope', [...prof, ...fleetscopeNodeFlags(), ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}));
+	return LspServer.start('Fleetscope', [...prof, ...fleetscopeNodeFlags(), ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}), undefined, fleetscopeEnvironment());
 }

@@ -74,9 +74,9 @@ export class LspServer {
 		this.connection.listen();
 	}
 
-	/** Spawns `node ARGS` (the node process is the server process, so /proc/PID is the server's). */
-	static start(name: string, args: string[], configuration: (section: string | undefined, scopeUri: string | undefined) => unknown, node = process.execPath): LspServer {
-		const proc = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+	/** Spawns `node ARGS` (the node process is the server process, so /proc/PID is the server's), with `env` added to the bench's environment. */
+	static start(name: string, args: string[], configuration: (section: string | undefined, scopeUri: string | undefined) => unknown, node = process.execPath, env: Record<string, string> = {}): LspServer {
+		const proc = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 		return new LspServer(name, proc, configuration);
 	}
 

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { generateCorpus, SEED, type CorpusManifest, type EditSpot } from './corpus';
-import { fleetscopeNodeFlags } from './drive';
+import { fleetscopeEnvironment, fleetscopeNodeFlags } from './drive';
 import { LspServer, type Published } from './lsp';
 import { buildYlsSchema } from './yls-schema';
 import { complianceRules } from '../server/src/engine/rules/compliance';
@@ -145,12 +145,14 @@ interface ServerSpec {
 	configuration: (section: string | undefined) => unknown;
 	/** Whether publishDiagnostics carries the document version. */
 	versioned: boolean;
+	/** Added to the bench's environment (Fleetscope: what the extension adds). */
+	env?: Record<string, string>;
 }
 
 /** Cold start with every file opened through didOpen, then typing in the big and the small file. */
 async function runOpenAll(spec: ServerSpec, manifest: CorpusManifest, texts: Map<string, string>): Promise<RunResult> {
 	const t0 = performance.now();
-	const server = LspServer.start(spec.name, spec.args, spec.configuration, spec.node);
+	const server = LspServer.start(spec.name, spec.args, spec.configuration, spec.node, spec.env);
 	try {
 		await server.initialize(pathToFileURL(CORPUS).toString(), 'corpus');
 		await server.roundTrip();
@@ -223,7 +225,7 @@ async function runScan(spec: ServerSpec, manifest: CorpusManifest): Promise<RunR
 	const t0 = performance.now();
 	const pending = new Set(manifest.files.map(uriOf));
 	let firstMs: number | undefined;
-	const server = LspServer.start(spec.name, spec.args, spec.configuration, spec.node);
+	const server = LspServer.start(spec.name, spec.args, spec.configuration, spec.node, spec.env);
 	try {
 		const allDone = new Promise<void>((resolveAll, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${spec.name}: ${pending.size} files not scanned after ${COLD_TIMEOUT_MS} ms`)), COLD_TIMEOUT_MS);
@@ -440,6 +442,7 @@ async function main(): Promise<void> {
 		args: [...prof, ...fleetscopeNodeFlags(), FLEETSCOPE_BIN, '--stdio'],
 		configuration: (section) => (section === 'fleetscope' ? { validateWorkspace } : {}),
 		versioned: true,
+		env: fleetscopeEnvironment(),
 	});
 
 	log(`Benchmark corpus ready: ${manifest.files.length} files, ${manifest.resources} resources.${ylsNode ? ` yaml-language-server ${ylsVersion} runs on Node ${ylsNode.version} (${ylsNode.bin}).` : ''}`);

@@ -22,7 +22,7 @@ import {
 	type FleetComplianceResult,
 } from '../shared/protocol';
 import { generateCorpus, type CorpusManifest } from './corpus';
-import { fleetscopeNodeFlags } from './drive';
+import { fleetscopeEnvironment, fleetscopeNodeFlags } from './drive';
 import { LspServer } from './lsp';
 
 const ROOT = resolve(__dirname, '..');
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 	if (!existsSync(manifestFile)) generateCorpus(CORPUS);
 	const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CorpusManifest;
 	const rootUri = pathToFileURL(CORPUS).toString();
-	const server = LspServer.start('Fleetscope', [...fleetscopeNodeFlags(), join(ROOT, 'dist/server.js'), '--stdio'], () => ({}));
+	const server = LspServer.start('Fleetscope', [...fleetscopeNodeFlags(), join(ROOT, 'dist/server.js'), '--stdio'], () => ({}), undefined, fleetscopeEnvironment());
 	try {
 		const started = performance.now();
 		let last = 0;

@@ -29,3 +29,29 @@
  * end-to-end tests, which start the server through the extension.
  */
 export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50', '--no-allocation-site-pretenuring'];
+
+/**
+ * glibc's mmap threshold for the server process, in bytes: its default, held fixed.
+ *
+ * glibc's malloc gives a block above the threshold its own mapping, returned to the system when
+ * freed, and carves smaller ones out of heaps it hardly ever gives back. By default it raises the
+ * threshold to the size of each mapped block freed, up to 32 MB. V8 and Node free several such
+ * blocks of 2-8 MB while the server starts (its 5 MB bundle read, V8's code cache), and from then on
+ * everything below them (compiler zones, file buffers, V8's work lists) came from those heaps:
+ * 12 to 40 MiB of the main heap that stayed resident, varying from run to run with the order of
+ * those frees. Setting the threshold turns the raising off. On the benchmark's fleet it took peak
+ * RSS from 228 to 203-207 MiB with every file open and from 223-237 to 198-203 MiB in the
+ * workspace scan, at the same CPU time and latency (bench/README.md, ninth session).
+ */
+export const SERVER_MALLOC_MMAP_THRESHOLD = 128 * 1024;
+
+/**
+ * What the server's environment adds to the one it inherits: the fixed mmap threshold above, on
+ * Linux (glibc reads `MALLOC_MMAP_THRESHOLD_`; other C libraries ignore it), unless the user set
+ * the threshold already (that variable, or `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`).
+ */
+export function serverEnvironment(inherited: Readonly<Record<string, string | undefined>>, platform: string): Record<string, string> {
+	if (platform !== 'linux') return {};
+	if (inherited.MALLOC_MMAP_THRESHOLD_ !== undefined || /(^|:)glibc\.malloc\.mmap_threshold=/.test(inherited.GLIBC_TUNABLES ?? '')) return {};
+	return { MALLOC_MMAP_THRESHOLD_: String(SERVER_MALLOC_MMAP_THRESHOLD) };
+}

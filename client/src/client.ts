@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { InitializationOptions } from '../../shared/protocol';
-import { SERVER_NODE_OPTIONS } from '../../shared/server-node';
+import { SERVER_NODE_OPTIONS, serverEnvironment } from '../../shared/server-node';
 import { SETTINGS_SECTION } from '../../shared/settings';
 import { readSettings } from './settings';
 
@@ -11,10 +11,12 @@ export const CLIENT_ID = 'fleetscope';
 /** Creates (does not start) the language client for `dist/server.js`. */
 export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
 	const module = context.asAbsolutePath('dist/server.js');
+	// V8 options and malloc's mmap threshold, for a lower peak memory (shared/server-node.ts explains them);
+	// the library adds `env` to the extension host's environment.
+	const env = serverEnvironment(process.env, process.platform);
 	const serverOptions: ServerOptions = {
-		// V8 options for a lower peak memory (shared/server-node.ts explains them).
-		run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
-		debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'] } },
+		run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS], env } },
+		debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'], env } },
 	};
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: [

@@ -46,11 +46,25 @@ test('a corrupt cache is refused by V8 and written again; the run is unaffected'
 	const dir = join(repo.root, 'cache-2');
 	await run(dir, ['--version']);
 	const file = join(dir, 'v8', cacheFiles(dir)[0]);
-	writeFileSync(file, Buffer.concat([Buffer.from([0]), Buffer.alloc(4096, 7)]), { mode: 0o600 });
+	writeFileSync(file, Buffer.concat([Buffer.alloc(8), Buffer.alloc(4096, 7)]), { mode: 0o600 });
 	const r = await run(dir, ['--version']);
 	assert.equal(r.stdout, `${version}\n`);
 	assert.deepEqual(said(r.stderr), ['rejected', 'wrote']);
-	assert.notEqual(readFileSync(file).subarray(1, 17).toString('hex'), Buffer.alloc(16, 7).toString('hex'));
+	assert.notEqual(readFileSync(file).subarray(8, 24).toString('hex'), Buffer.alloc(16, 7).toString('hex'));
+	assert.deepEqual(said((await run(dir, ['--version'])).stderr), ['used']);
+});
+
+test('a file without the 8-byte header (the one-byte header of earlier builds) is not handed to V8, and is written again', async () => {
+	const dir = join(repo.root, 'cache-old-header');
+	await run(dir, ['--version']);
+	const file = join(dir, 'v8', cacheFiles(dir)[0]);
+	const current = readFileSync(file);
+	assert.deepEqual([...current.subarray(1, 8)], [0, 0, 0, 0, 0, 0, 0], 'V8\'s data starts 8 bytes in');
+	// The same V8 data behind a one-byte header: misaligned, so V8 would copy it.
+	writeFileSync(file, Buffer.concat([Buffer.from([0]), current.subarray(8)]), { mode: 0o600 });
+	const r = await run(dir, ['--version']);
+	assert.equal(r.stdout, `${version}\n`);
+	assert.deepEqual(said(r.stderr), ['none', 'wrote']);
 	assert.deepEqual(said((await run(dir, ['--version'])).stderr), ['used']);
 });
 

@@ -6,7 +6,8 @@
 // Live case: a simulated production cluster (kube-sim over HTTPS with its own CA, Kubernetes 1.27)
 // runs beside code-server, whose language server reads its kubeconfig; a copy of
 // test/fixtures/e2e-live-repo, whose Fleet file maps prod-us-east-1 to that context, is opened, and
-// the Problems panel must show the live diagnostic naming the cluster at its line.
+// the Problems panel must show the live diagnostic naming the cluster at its line. The language server
+// the extension starts must run with the V8 options and malloc setting of shared/server-node.ts (/proc).
 // Explorer case: examples/fleet with both simulated clusters (staging-eu-west-1, prod-us-east-1): the
 // Fleetscope container's Clusters, Promotion and Compliance views, a click that opens a file at its
 // line, Render Cluster (test/e2e/explorer.mjs, screenshots in test-results/); then the Drift view with the
@@ -17,7 +18,7 @@
 // Env: E2E_HEADED=1 shows the browser (needs a display); E2E_TIMEOUT_S overrides the 10-minute limit
 // of the browser part (the one-time code-server install has its own, longer budget).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,22 @@ async function expectRow(panel, rows, want) {
 	log(`Problems row: ${text}`);
 	if (!text.includes(`[Ln ${want.line}, Col ${want.column}]`)) throw new Error(`expected [Ln ${want.line}, Col ${want.column}] in "${text}"`);
 	if (!/fleetscope/.test(text) || !text.includes(want.code)) throw new Error(`expected source fleetscope and code ${want.code} in "${text}"`);
+}
+
+/** The processes running the installed extension's language server, with their arguments and environment (Linux /proc). */
+function serverProcesses(extensionsDir) {
+	const found = [];
+	for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+		try {
+			const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+			if (!args.some((a) => a.startsWith(extensionsDir) && a.endsWith('/dist/server.js'))) continue;
+			const env = Object.fromEntries(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+			found.push({ pid, args, env });
+		} catch {
+			// The process ended while it was read.
+		}
+	}
+	return found;
 }
 
 async function openFile(page, relPath) {
@@ -236,6 +253,16 @@ async function main() {
 		await page.locator('.monaco-editor .squiggly-error').nth(1).waitFor({ state: 'visible', timeout: 30_000 });
 		await page.screenshot({ path: join(RESULTS, 'e2e-problems.png') });
 		log(`screenshot: ${join(RESULTS, 'e2e-problems.png')}`);
+	});
+
+	await test('the extension started its language server with the memory settings of shared/server-node.ts', async () => {
+		const servers = serverProcesses(extensionsDir);
+		if (servers.length === 0) throw new Error(`no process runs ${extensionsDir}/…/dist/server.js`);
+		for (const p of servers) {
+			log(`language server pid ${p.pid}: ${p.args.join(' ')}; MALLOC_MMAP_THRESHOLD_=${p.env.MALLOC_MMAP_THRESHOLD_}`);
+			if (p.env.MALLOC_MMAP_THRESHOLD_ !== '131072') throw new Error(`pid ${p.pid}: MALLOC_MMAP_THRESHOLD_ is ${p.env.MALLOC_MMAP_THRESHOLD_}, not 131072`);
+			if (!p.args.includes('--heap-growing-percent=50')) throw new Error(`pid ${p.pid} lacks the V8 options: ${p.args.join(' ')}`);
+		}
 	});
 
 	await test('retyping replicas as an integer in the editor clears that diagnostic and keeps the other', async () => {

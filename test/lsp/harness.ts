@@ -8,7 +8,7 @@ import type {
 	PublishDiagnosticsParams,
 	TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
-import { SERVER_NODE_OPTIONS } from '../../shared/server-node';
+import { SERVER_NODE_OPTIONS, serverEnvironment } from '../../shared/server-node';
 import { ClustersChangedNotification, ClustersRequest, StatusRequest, type ClustersResult, type InitializationOptions, type StatusResult } from '../../shared/protocol';
 
 /**
@@ -60,8 +60,9 @@ export class Session {
 	) {}
 
 	static async start(opts: StartOptions = {}): Promise<Session> {
-		// With the V8 options the extension starts it with: Node refuses one it does not know.
-		const proc = spawn(process.execPath, [...SERVER_NODE_OPTIONS, 'dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+		// With the V8 options and the environment the extension starts it with: Node refuses an option it does not know.
+		const base = opts.env ?? process.env;
+		const proc = spawn(process.execPath, [...SERVER_NODE_OPTIONS, 'dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...base, ...serverEnvironment(base, process.platform) } });
 		const stderr: string[] = [];
 		proc.stderr!.on('data', (d) => stderr.push(String(d)));
 		const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
