@@ -23,6 +23,7 @@ import { runSoak, SOAK_CHECKPOINT, SOAK_EDITS, type SoakResult } from './soak';
 import { runOpening, type OpeningResult } from './opening';
 import { runGrowth, type GrowthPoint } from './growth';
 import { kyvernoCorpus, runCliCase, type CliCaseResult } from './cli-case';
+import { fmtSpeed, machineSpeed, type MachineSpeed } from './machine-speed';
 import { growthReport } from './growth-report';
 
 const ROOT = resolve(__dirname, '..');
@@ -275,6 +276,8 @@ const fmtRatio = (s: Spread | undefined) => fmtSpread(s, (v) => `${v.toFixed(1)}
 const MB = 1 / 1.048576;
 
 export interface Results {
+	/** The machine-speed workload before the first server and after the last (bench/machine-speed.ts). */
+	speed: { start: MachineSpeed; end?: MachineSpeed };
 	yls: RunResult[];
 	fs: RunResult[];
 	scan: RunResult[];
@@ -291,6 +294,7 @@ function report(manifest: CorpusManifest, r: Results, bundle: ReturnType<typeof 
 	log(`big file ${manifest.bigFile.file}: ${manifest.bigFile.lines} lines, ${manifest.bigFile.resources} documents; small file ${manifest.smallFile.file}: ${manifest.smallFile.lines} lines.`);
 	log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version} (yaml-language-server ${ylsVersion}). Latency: ${EDITS} single-character edits each (after ${WARMUP_EDITS} warm-up).`);
 	log(`Each figure: median of ${RUNS} run${RUNS > 1 ? 's' : ''} (min–max). Wall times move with other load on the machine; CPU time and RSS much less.`);
+	log(`Machine speed (the yaml package parsing the big file, bench/machine-speed.ts): ${fmtSpeed(r.speed.start)} before the first server, ${r.speed.end ? fmtSpeed(r.speed.end) : '—'} after the last.`);
 	log('');
 	const debounced = (l: Latency | undefined, q: 'p50' | 'p95') => (l ? Math.max(0, l[q] - YLS_DEBOUNCE_MS) : undefined);
 	const row = (name: string, f: (x: RunResult) => number | undefined, fmt = ms, withRatio = true) => [name, fmt(over(yls, f)), fmt(over(fs, f)), withRatio ? fmtRatio(ratioOf(yls.map(f), fs.map(f))) : ''];
@@ -446,7 +450,7 @@ async function main(): Promise<void> {
 	});
 
 	log(`Benchmark corpus ready: ${manifest.files.length} files, ${manifest.resources} resources.${ylsNode ? ` yaml-language-server ${ylsVersion} runs on Node ${ylsNode.version} (${ylsNode.bin}).` : ''}`);
-	const results: Results = { yls: [], fs: [], scan: [], soak: [], opening: [], kyverno: [] };
+	const results: Results = { speed: { start: machineSpeed(texts.get(manifest.bigFile.file)!) }, yls: [], fs: [], scan: [], soak: [], opening: [], kyverno: [] };
 	const haveFleetscope = existsSync(FLEETSCOPE_BIN);
 	if (!haveFleetscope) log(`${FLEETSCOPE_BIN} is missing: build first (npm run build). Fleetscope runs skipped.`);
 	const kyverno = kyvernoCorpus(ROOT);
@@ -485,6 +489,7 @@ async function main(): Promise<void> {
 		log('Fleetscope, growth: the corpus at 1x, 2x and 4x, and a 100-cluster fleet…');
 		results.growth = await runGrowth(FLEETSCOPE_BIN, log, EDITS);
 	}
+	results.speed.end = machineSpeed(texts.get(manifest.bigFile.file)!);
 	const { targets } = report(manifest, results, bundle, ylsVersion);
 	const out = join(CORPUS, 'results.json');
 	const strip = (r: RunResult) => ({ ...r, detection: r.detection && { ...r.detection, missed: r.detection.missed.slice(0, 20) } });
