@@ -163,14 +163,28 @@ export class FleetState {
 	}
 }
 
+/** Locations compare by anchor (their ranges would need the slow parse). */
+const anchorOnly = (_k: string, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v);
+
+/**
+ * A model's graph without its versions and problems, as text: computed once per model (a model is
+ * never changed once discovered), so a rediscovery serialises only the new one.
+ */
+const graphs = new WeakMap<FleetModel, string>();
+function graphOf(m: FleetModel): string {
+	let g = graphs.get(m);
+	if (g === undefined) {
+		g = JSON.stringify({ environments: m.environments, clusters: m.clusters, files: m.files, apps: m.apps.map((a) => ({ ...a, versions: undefined, behind: undefined })) }, anchorOnly);
+		graphs.set(m, g);
+	}
+	return g;
+}
+
 /** See `Rediscovery.affected`. */
 function affectedFiles(before: FleetModel | undefined, after: FleetModel): 'all' | string[] {
 	if (!before) return 'all';
-	// Locations compare by anchor (their ranges would need the slow parse); versions and problems apart.
-	const anchorOnly = (_k: string, v: unknown) => (v && typeof v === 'object' && 'anchor' in v && typeof (v as { anchor: unknown }).anchor === 'string' ? (v as { anchor: string }).anchor : v);
-	const graph = (m: FleetModel) =>
-		JSON.stringify({ environments: m.environments, clusters: m.clusters, files: m.files, apps: m.apps.map((a) => ({ ...a, versions: undefined, behind: undefined })) }, anchorOnly);
-	if (graph(before) !== graph(after)) return 'all';
+	// Versions and problems apart.
+	if (graphOf(before) !== graphOf(after)) return 'all';
 	const out = new Set<string>();
 	const versionKey = (m: FleetModel) => new Map(m.apps.flatMap((a) => a.versions.map((v) => [JSON.stringify({ app: a.name, v }, anchorOnly), v.location.file] as const)));
 	const problemKey = (m: FleetModel) => new Map(m.problems.map((p) => [JSON.stringify(p, anchorOnly), p.location.file] as const));
