@@ -35,13 +35,16 @@ export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'
  *
  * glibc's malloc gives a block above the threshold its own mapping, returned to the system when
  * freed, and carves smaller ones out of heaps it hardly ever gives back. By default it raises the
- * threshold to the size of each mapped block freed, up to 32 MB. V8 and Node free several such
- * blocks of 2-8 MB while the server starts (its 5 MB bundle read, V8's code cache), and from then on
- * everything below them (compiler zones, file buffers, V8's work lists) came from those heaps:
- * 12 to 40 MiB of the main heap that stayed resident, varying from run to run with the order of
- * those frees. Setting the threshold turns the raising off. On the benchmark's fleet it took peak
- * RSS from 228 to 203-207 MiB with every file open and from 223-237 to 198-203 MiB in the
- * workspace scan, at the same CPU time and latency (bench/README.md, ninth session).
+ * threshold to the size of each mapped block freed, up to 32 MB. The server's start-up used to free
+ * blocks of 4-8 MB (its 5 MB bundle read in one buffer, V8's copy of a misaligned code cache; no
+ * longer, see server/src/bin/compile-cache.ts), V8 still frees one of 2 MB as it loads the code cache,
+ * and Node more as it reads large files; from then on everything below them (compiler zones, file
+ * buffers, V8's work lists) came from those heaps: 12 to 40 MiB of the main heap that stayed
+ * resident, varying from run to run with the order of those frees. Setting the threshold turns the
+ * raising off. On the benchmark's fleet it took peak RSS from 228 to 203-207 MiB with every file
+ * open and from 223-237 to 198-203 MiB in the workspace scan. User CPU time and latency stayed
+ * within the runs' spread; freed memory is returned and touched again, about 20,000 more page
+ * faults (60 ms of system time) over a cold open (bench/README.md, ninth session).
  */
 export const SERVER_MALLOC_MMAP_THRESHOLD = 128 * 1024;
 
