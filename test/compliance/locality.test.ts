@@ -7,6 +7,8 @@ import { defaultSettings } from '../../shared/settings';
 import { complianceContext } from '../../server/src/engine/rules/compliance/context';
 import { complianceRules } from '../../server/src/engine/rules/compliance';
 import { independentOfTheModel } from '../../server/src/engine/rules/compliance/locality';
+import { renderedRules } from '../../server/src/engine/rules/policy-rendered';
+import { ObjectSet } from '../../server/src/engine/core/objects';
 import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
 import type { CheckContext } from '../../server/src/engine/context/check-context';
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
@@ -55,6 +57,38 @@ test('the rules kept across fleet-model changes read nothing of the model', asyn
 		}
 	}
 	assert.ok(checked > 500, `${checked} rule runs`);
+});
+
+test("the repository's policies judging a cluster's render read nothing of the model either", async () => {
+	const folder = await exampleFolder(new Map());
+	await folder.render({ settings: defaultSettings(), today: TODAY });
+	const fleet = await folder.fleet();
+	const rule = renderedRules().find((r) => r.id === 'policy')!;
+	assert.ok(independentOfTheModel(rule));
+	const forbidden = new Set(['fleet', 'fleetIndex', 'targets', 'declared', 'production', 'apps', 'repo']);
+	let found = 0;
+	for (const render of fleet.renders) {
+		// As the rendered evaluation sees a cluster: its objects, complete.
+		const objects = ObjectSet.fromValues(
+			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+			true,
+		);
+		for (const { object } of render.objects) {
+			const header = resourceHeader(object.value);
+			if (!header) continue;
+			const resource: Resource = { ...header, documentIndex: object.source.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			const ctx: CheckContext = { path: object.source.file, today: TODAY, repo: folder.snapshot, settings: defaultSettings(), targets: [], objects, fleet: fleet.model, fleetIndex: folder.snapshot.fleetIndex!, partial: false, perResource: new WeakMap() };
+			const guarded = new Proxy(complianceContext(resource, ctx), {
+				get(target, prop, receiver) {
+					if (typeof prop === 'string' && forbidden.has(prop)) throw new Error(`reads ctx.${prop}`);
+					return Reflect.get(target, prop, receiver);
+				},
+			});
+			found += rule.check(resource, guarded).length;
+		}
+	}
+	// The example fleet's Kyverno policies reach its clusters and find something there: the rule really ran.
+	assert.ok(found > 0, `${found} policy findings`);
 });
 
 test('after retags, what the clusters receive is judged as a fresh start judges it', async () => {

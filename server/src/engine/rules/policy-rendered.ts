@@ -21,9 +21,21 @@ export function renderedPolicyRule(): ComplianceRule {
 		// Enforce/Audit decide the severity: production does not raise it.
 		productionOnly: true,
 		evaluates: () => false,
+		// The targets and the fleet are read only for objects outside a render (where a policy is deployed decides there).
 		check: (resource, ctx) =>
 			checker
-				.problems(resource, { path: ctx.path, objects: ctx.objects, targets: ctx.targets, fleet: ctx.fleet, namespaceLabels: (n) => ctx.namespaceLabels(n), covered: false })
+				.problems(resource, {
+					path: ctx.path,
+					objects: ctx.objects,
+					get targets() {
+						return ctx.targets;
+					},
+					get fleet() {
+						return ctx.fleet;
+					},
+					namespaceLabels: (n) => ctx.namespaceLabels(n),
+					covered: false,
+				})
 				.map((p) => ({ path: p.path, target: p.target === 'parent' ? 'key' : p.target, message: p.message, severity: p.severity, ...(p.data?.policy ? { policy: p.data.policy } : {}) })),
 	};
 }

@@ -103,6 +103,8 @@ export class RenderedEvaluator {
 	private readonly idSets = new SharedValues<ReadonlySet<string>>(MAX_SHARED_KEYS);
 	/** The rules of a kind followed by those of every kind (`*`), per kind asked. */
 	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
+	/** Whether all those rules are kept across fleet-model changes, per kind asked. */
+	private readonly allLocal = new Map<string, boolean>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
@@ -161,6 +163,12 @@ export class RenderedEvaluator {
 				continue;
 			}
 			const before = kept?.[i] ?? NOTHING;
+			if (kept && this.allKeptAcrossModels(header.kind, candidates)) {
+				// Every rule of this kind keeps its result while the render is the same: replayed whole, as the loop below would.
+				for (const [k, h] of before.hits) result.hits.push([k, withCluster(h, cluster)]);
+				result.evaluated[i] = before.evaluated;
+				continue;
+			}
 			const mine: LocalResult = kept ? before : { evaluated: [], hits: [] };
 			const resource = resourceOf(header, src.documentIndex, NO_SPAN, object.value);
 			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
@@ -228,6 +236,13 @@ export class RenderedEvaluator {
 		let shared = this.idLists.get(k);
 		if (!shared) this.idLists.set(k, (shared = list));
 		return shared as string[];
+	}
+
+	/** Whether every candidate rule of a kind is one of those kept across fleet-model changes (see `locality.ts`), per kind asked. */
+	private allKeptAcrossModels(kind: string, candidates: readonly ComplianceRule[]): boolean {
+		let all = this.allLocal.get(kind);
+		if (all === undefined) this.allLocal.set(kind, (all = candidates.every((r) => this.local.has(r))));
+		return all;
 	}
 
 	private candidatesOf(kind: string): readonly ComplianceRule[] {
