@@ -2,7 +2,7 @@
  * Driving a language server over a corpus, for the bench pieces that live in files of their own
  * (soak, opening during the scan, growth): typing, waiting for every file, a fleetscope server spec.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EditSpot } from './corpus';
 import { SERVER_NODE_OPTIONS, serverEnvironment } from '../shared/server-node';
@@ -76,8 +76,17 @@ export function fleetscopeEnvironment(): Record<string, string> {
 	return process.env.BENCH_SERVER_NODE_OPTIONS === 'off' ? {} : serverEnvironment(process.env, process.platform);
 }
 
+/** BENCH_CPU_PROF=DIR: a V8 CPU profile of each server run, written into DIR (bench/profile-summary.ts reads it). */
+export function cpuProfileArgs(): string[] {
+	return process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+}
+
+/** The arguments of `node` that run Fleetscope's server `bin` over stdio: CPU profile options, the node flags, `extraArgs`. */
+export function fleetscopeArgs(bin: string, extraArgs: readonly string[] = []): string[] {
+	return [...cpuProfileArgs(), ...fleetscopeNodeFlags(), ...extraArgs, bin, '--stdio'];
+}
+
 /** Fleetscope's language server over stdio, with the extension's and the bench's node flags and environment and CPU profile options. */
 export function startFleetscope(bin: string, validateWorkspace: boolean, extraArgs: string[] = []): LspServer {
-	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-	return LspServer.start('Fleetscope', [...prof, ...fleetscopeNodeFlags(), ...extraArgs, bin, '--stdio'], (section) => (section === 'fleetscope' ? { validateWorkspace } : {}), undefined, fleetscopeEnvironment());
+	return LspServer.start('Fleetscope', fleetscopeArgs(bin, extraArgs), (section) => (section === 'fleetscope' ? { validateWorkspace } : {}), undefined, fleetscopeEnvironment());
 }

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { generateCorpus, SEED, type CorpusManifest, type EditSpot } from './corpus';
-import { fleetscopeEnvironment, fleetscopeNodeFlags } from './drive';
+import { cpuProfileArgs, fleetscopeArgs, fleetscopeEnvironment } from './drive';
 import { LspServer, type Published } from './lsp';
 import { buildYlsSchema } from './yls-schema';
 import { complianceRules } from '../server/src/engine/rules/compliance';
@@ -429,21 +429,19 @@ async function main(): Promise<void> {
 		schemaStore: { enable: false },
 		kubernetesCRDStore: { enable: false },
 	};
-	// BENCH_CPU_PROF=DIR: write a V8 CPU profile of each server run into DIR (bench/profile-summary.ts reads it).
-	const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
 	const ylsVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules/yaml-language-server/package.json'), 'utf8')) as { version: string }).version;
 	const ylsNode = wants('yls') ? peerNode(log) : undefined;
 	const ylsSpec: ServerSpec = {
 		name: 'yaml-language-server',
 		node: ylsNode?.bin,
-		args: [...prof, YLS_BIN, '--stdio'],
+		args: [...cpuProfileArgs(), YLS_BIN, '--stdio'],
 		configuration: (section) => (section === 'yaml' ? yamlSettings : section === 'http' ? { proxy: '', proxyStrictSSL: false } : {}),
 		versioned: false,
 	};
 	const fsSpec = (validateWorkspace: boolean): ServerSpec => ({
 		name: 'Fleetscope',
 		node: process.env.BENCH_FLEETSCOPE_NODE,
-		args: [...prof, ...fleetscopeNodeFlags(), FLEETSCOPE_BIN, '--stdio'],
+		args: fleetscopeArgs(FLEETSCOPE_BIN),
 		configuration: (section) => (section === 'fleetscope' ? { validateWorkspace } : {}),
 		versioned: true,
 		env: fleetscopeEnvironment(),
