@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { defaultSettings } from '../../shared/settings';
 import { complianceContext } from '../../server/src/engine/rules/compliance/context';
+import type { ComplianceContext } from '../../server/src/engine/rules/compliance/rule';
 import { complianceRules } from '../../server/src/engine/rules/compliance';
 import { independentOfTheModel } from '../../server/src/engine/rules/compliance/locality';
 import { renderedRules } from '../../server/src/engine/rules/policy-rendered';
@@ -26,13 +27,23 @@ async function exampleFolder(edits: Map<string, string>): Promise<Folder> {
 	return folder;
 }
 
+/** A compliance context whose fleet-model fields (and the repository, which carries the model) throw when read. */
+function modelGuarded(real: ComplianceContext): ComplianceContext {
+	const forbidden = new Set(['fleet', 'fleetIndex', 'targets', 'declared', 'production', 'apps', 'repo']);
+	return new Proxy(real, {
+		get(target, prop, receiver) {
+			if (typeof prop === 'string' && forbidden.has(prop)) throw new Error(`reads ctx.${prop}`);
+			return Reflect.get(target, prop, receiver);
+		},
+	});
+}
+
 test('the rules kept across fleet-model changes read nothing of the model', async () => {
 	const folder = await exampleFolder(new Map());
 	await folder.render({ settings: defaultSettings(), today: TODAY });
 	const fleet = await folder.fleet();
 	const local = complianceRules.filter(independentOfTheModel);
 	assert.ok(local.length >= 20, `${local.length} rules`);
-	const forbidden = new Set(['fleet', 'fleetIndex', 'targets', 'declared', 'production', 'apps', 'repo']);
 	let checked = 0;
 	for (const render of fleet.renders) {
 		for (const { object } of render.objects) {
@@ -41,13 +52,7 @@ test('the rules kept across fleet-model changes read nothing of the model', asyn
 			const resource: Resource = { ...header, documentIndex: object.source.documentIndex, span: { start: 0, end: 0 }, value: object.value };
 			const snapshot = folder.snapshot;
 			const ctx: CheckContext = { path: object.source.file, today: TODAY, repo: snapshot, settings: defaultSettings(), targets: [], objects: snapshot.objects!, fleet: fleet.model, fleetIndex: snapshot.fleetIndex!, partial: false, perResource: new WeakMap() };
-			const real = complianceContext(resource, ctx);
-			const guarded = new Proxy(real, {
-				get(target, prop, receiver) {
-					if (typeof prop === 'string' && forbidden.has(prop)) throw new Error(`reads ctx.${prop}`);
-					return Reflect.get(target, prop, receiver);
-				},
-			});
+			const guarded = modelGuarded(complianceContext(resource, ctx));
 			for (const rule of local) {
 				if (!rule.kinds.includes(header.kind) || (rule.appliesTo && !rule.appliesTo(resource))) continue;
 				assert.doesNotThrow(() => rule.check(resource, guarded), `${rule.id} on ${header.kind} ${header.name}`);
@@ -65,7 +70,6 @@ test("the repository's policies judging a cluster's render read nothing of the m
 	const fleet = await folder.fleet();
 	const rule = renderedRules().find((r) => r.id === 'policy')!;
 	assert.ok(independentOfTheModel(rule));
-	const forbidden = new Set(['fleet', 'fleetIndex', 'targets', 'declared', 'production', 'apps', 'repo']);
 	let found = 0;
 	for (const render of fleet.renders) {
 		// As the rendered evaluation sees a cluster: its objects, complete.
@@ -78,13 +82,7 @@ test("the repository's policies judging a cluster's render read nothing of the m
 			if (!header) continue;
 			const resource: Resource = { ...header, documentIndex: object.source.documentIndex, span: { start: 0, end: 0 }, value: object.value };
 			const ctx: CheckContext = { path: object.source.file, today: TODAY, repo: folder.snapshot, settings: defaultSettings(), targets: [], objects, fleet: fleet.model, fleetIndex: folder.snapshot.fleetIndex!, partial: false, perResource: new WeakMap() };
-			const guarded = new Proxy(complianceContext(resource, ctx), {
-				get(target, prop, receiver) {
-					if (typeof prop === 'string' && forbidden.has(prop)) throw new Error(`reads ctx.${prop}`);
-					return Reflect.get(target, prop, receiver);
-				},
-			});
-			found += rule.check(resource, guarded).length;
+			found += rule.check(resource, modelGuarded(complianceContext(resource, ctx))).length;
 		}
 	}
 	// The example fleet's Kyverno policies reach its clusters and find something there: the rule really ran.
