@@ -30,13 +30,13 @@ before(() => {
 		probe,
 		`const { readFileSync } = require('node:fs');
 const heapKiB = () => { let cur = '', kb = 0; for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\\n')) { const m = /^[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\S+\\s*(.*)$/.exec(line); if (m) cur = m[1]; else if (cur === '[heap]' && line.startsWith('Rss:')) kb += Number(/(\\d+)/.exec(line)[1]); } return kb; };
-setTimeout(() => {
+setImmediate(() => {
   if (process.env.PROBE_FREE_BIG) { let big = Buffer.alloc(8 << 20, 1); big = undefined; global.gc(); }
   const before = heapKiB();
   const held = Array.from({ length: 12 }, () => Buffer.alloc(3 << 20, 1));
   process.stderr.write('PROBE ' + JSON.stringify({ grewKiB: heapKiB() - before, held: held.length }) + '\\n');
   process.exit(0);
-}, 0);
+});
 `,
 	);
 });
