@@ -38,7 +38,8 @@ export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'
  * threshold to the size of each mapped block freed, up to 32 MB. The server's start-up used to free
  * blocks of 4-8 MB (its 5 MB bundle read in one buffer, V8's copy of a misaligned code cache; no
  * longer, see server/src/bin/compile-cache.ts), V8 still frees one of 2 MB as it loads the code cache,
- * and Node more as it reads large files; from then on everything below them (compiler zones, file
+ * on a loaded machine a block of 3-6 MB goes now and then (likely the cache file's buffer, collected
+ * early), and Node frees more as it reads large files; from then on everything below them (compiler zones, file
  * buffers, V8's work lists) came from those heaps: 12 to 40 MiB of the main heap that stayed
  * resident, varying from run to run with the order of those frees. Setting the threshold turns the
  * raising off. On the benchmark's fleet it took peak RSS from 228 to 203-207 MiB with every file
