@@ -1,6 +1,6 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { RepoContext, RenderedView } from '../engine/context/check-context';
-import { discoverFleet } from '../engine/fleet/discover';
+import { discover, rediscover, type Discovery } from '../engine/fleet/discover';
 import { DocumentStore } from '../engine/fleet/reader';
 import { STEP, TargetRenderer, type ClusterRender } from '../engine/fleet/targets';
 import type { FleetModel } from '../engine/fleet/types';
@@ -50,7 +50,7 @@ export class FleetState {
 	private readonly store: DocumentStore;
 	private renderer: TargetRenderer;
 	private readonly evaluator = new RenderedEvaluator(renderedRules());
-	private lastModel?: FleetModel;
+	private last?: Discovery;
 	private lastRenders: readonly ClusterRender[] = [];
 	private lastView?: RenderedView;
 	/** What the last evaluation was computed for, or '' when it must run again. */
@@ -67,7 +67,7 @@ export class FleetState {
 
 	/** The model as last discovered (discovering it first if needed). */
 	get model(): FleetModel {
-		return (this.lastModel ??= this.rediscover([], this.reader.files()).model);
+		return this.last?.model ?? this.rediscover([], this.reader.files()).model;
 	}
 
 	/** The document store discovery reads (also what rendering and navigation read). */
@@ -94,17 +94,25 @@ export class FleetState {
 
 	/** These files changed on disk or in the editor (`files` is the repository's file list now): forget their texts and discover again. */
 	rediscover(changed: readonly string[], files: readonly string[]): Rediscovery {
-		const before = this.reader.files().length;
+		const before = this.reader.files();
 		for (const rel of changed) this.reader.invalidate(rel);
-		this.reader.setFiles(files);
-		this.store.filesChanged();
+		// The store's listings (directories, the files below each) are rebuilt only when the list
+		// changed: an edit in the editor (a retag) keeps them, and rebuilding them was a fifth of a rediscovery.
+		const listChanged = !sameList(before, files);
+		if (listChanged) {
+			this.reader.setFiles(files);
+			this.store.filesChanged();
+		}
 		// A file created or deleted changes directory listings; an edit only that file's renders.
-		this.renderer.invalidate(changed, this.reader.files().length !== before || changed.some((c) => !this.store.isFile(c)));
-		const previous = this.lastModel;
-		const model = discoverFleet(this.store);
-		this.lastModel = model;
+		this.renderer.invalidate(changed, listChanged || changed.some((c) => !this.store.isFile(c)));
+		const previous = this.last;
+		// A retag (a version-only edit) reads the versions again, not the whole fleet.
+		const found = previous && !listChanged ? rediscover(this.store, previous, changed) : { ...discover(this.store), versionsOnly: false };
+		const model = found.model;
+		if (found.versionsOnly) graphs.set(model, graphOf(previous!.model));
+		this.last = { model, walks: found.walks };
 		this.evaluatedWith = '';
-		return { model, affected: affectedFiles(previous, model) };
+		return { model, affected: affectedFiles(previous?.model, model) };
 	}
 
 	/**
@@ -130,7 +138,7 @@ export class FleetState {
 		}
 		const model = this.model;
 		const generation = ++this.generation;
-		const moot = () => generation !== this.generation || this.lastModel !== model;
+		const moot = () => generation !== this.generation || this.last?.model !== model;
 		const renders: ClusterRender[] = [];
 		const evals = [];
 		// `pause` between clusters; `within` a cluster's render or evaluation, once a slice of time is used.
@@ -161,6 +169,14 @@ export class FleetState {
 		this.lastRenders = renders;
 		return { ran: true, view, changed: changedFiles(previous, view), clusters: renders.length, objects: renders.reduce((n, r) => n + r.objects.length, 0) };
 	}
+}
+
+/** Whether two file lists hold the same paths in the same order (the same list, mostly). */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 /** Locations compare by anchor (their ranges would need the slow parse). */

@@ -10,6 +10,7 @@ import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
 import type { DocRef, DocumentStore } from './reader';
 import { extractVersions } from './versions';
+import { placedIn, versionOnlyEdit } from './version-edit';
 import { looksLikeProduction, type FleetApp, type FleetCluster, type FleetEnvironment, type FleetModel, type FleetProblem, type SyncSource } from './types';
 
 export interface DiscoverOptions {
@@ -26,15 +27,19 @@ const OVERLAY_PARENTS = new Set(['apps', 'overlays', 'envs', 'environments', 'de
  * ApplicationSets, and plain kustomize overlays. Never throws; broken references are problems.
  */
 export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {}): FleetModel {
+	return discover(store, options).model;
+}
+
+/** A discovery's model, with what reading its versions again needs: the Flux walk of each cluster. */
+export interface Discovery {
+	model: FleetModel;
+	walks: ReadonlyMap<string, FluxWalk>;
+}
+
+/** The same as `discoverFleet`, with the walks. */
+export function discover(store: DocumentStore, options: DiscoverOptions = {}): Discovery {
 	store.beginRun();
-	const memo = new Map<string, PathExpansion>();
-	const baseExpand = options.expand ?? graphExpander(store);
-	const expand: Expander = (path, kind) => {
-		const key = `${kind === 'argo-application' || kind === 'argo-applicationset' ? 'flat' : 'deep'}|${path}`;
-		let hit = memo.get(key);
-		if (!hit) memo.set(key, (hit = baseExpand(path, kind)));
-		return hit;
-	};
+	const expand = runExpander(store, options);
 	const problems: FleetProblem[] = [];
 	const declared = readFleetFile(store);
 	const clusters = new Map<string, FleetCluster>();
@@ -125,7 +130,46 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 	const note = declared ? undefined : fleetFileNote(clusterList, environments);
 	if (note) problems.push(note);
 	const fleetFile = declared ? { file: declared.doc.file, enforce: declared.enforce } : undefined;
-	return { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) };
+	store.endRun();
+	return { model: { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) }, walks };
+}
+
+/**
+ * The model after edits that changed nothing but version values (`versionOnlyEdit`): the graph
+ * (clusters, environments, apps, which files reach which cluster, the problems) is the previous
+ * one, and only the versions are read again, as `discover` reads them. A retag in an overlay then
+ * costs the versions, not a walk of the whole fleet.
+ */
+export function rereadVersions(store: DocumentStore, previous: Discovery, changed: readonly string[], options: DiscoverOptions = {}): Discovery {
+	store.beginPartialRun(changed);
+	const { model, walks } = previous;
+	const apps = model.apps.map((a) => ({ ...a, versions: [], behind: [] }));
+	extractVersions(store, apps, model.clusters, model.environments, runExpander(store, options), walks);
+	store.endRun();
+	return { model: { ...model, apps }, walks };
+}
+
+/**
+ * Discovery after these files' texts changed (the file list did not): the versions read again
+ * when every changed file is a version-only edit that the graph holds no place in (and no other
+ * file was seen to change since the last run), else a full discovery.
+ */
+export function rediscover(store: DocumentStore, previous: Discovery, changed: readonly string[], options: DiscoverOptions = {}): Discovery & { versionsOnly: boolean } {
+	const unreported = store.changedSinceRun().some((f) => !changed.includes(f));
+	const versionsOnly = changed.length > 0 && !unreported && !placedIn(previous.model, changed) && changed.every((f) => versionOnlyEdit(f, store.readByLastRun(f), store.mappings(f)));
+	return { ...(versionsOnly ? rereadVersions(store, previous, changed, options) : discover(store, options)), versionsOnly };
+}
+
+/** How a synced path expands into files, memoised for one run (Argo CD reads a path flat, the others deep). */
+function runExpander(store: DocumentStore, options: DiscoverOptions): Expander {
+	const memo = new Map<string, PathExpansion>();
+	const baseExpand = options.expand ?? graphExpander(store);
+	return (path, kind) => {
+		const key = `${kind === 'argo-application' || kind === 'argo-applicationset' ? 'flat' : 'deep'}|${path}`;
+		let hit = memo.get(key);
+		if (!hit) memo.set(key, (hit = baseExpand(path, kind)));
+		return hit;
+	};
 }
 
 function addClaims(store: DocumentStore, clusters: Map<string, FleetCluster>): void {
@@ -266,7 +310,7 @@ function discoverApps(
 	environments: FleetEnvironment[],
 	reached: Map<string, Set<string>>,
 	expand: Expander,
-	walks: Map<string, FluxWalk>,
+	walks: ReadonlyMap<string, FluxWalk>,
 ): FleetApp[] {
 	const apps: FleetApp[] = [];
 	for (const a of declared?.apps ?? []) apps.push({ name: a.name, facts: a.facts, paths: a.paths, ...(a.promotion ? { promotion: a.promotion } : {}), versions: [], behind: [], source: 'declared', location: a.location });

@@ -59,9 +59,48 @@ export class DocumentStore {
 
 	constructor(readonly reader: RepoReader) {}
 
+	/**
+	 * The documents of files whose text changed since the last run ended, as that run read them:
+	 * what an edit is compared with (`versionOnlyEdit`), whoever read the new text first.
+	 */
+	private readonly readByRun = new Map<string, StoreEntry>();
+
 	/** Marks the start of a discovery run: `ofKinds` answers from one scan of the repository until the next run. */
 	beginRun(): void {
 		this.kindIndex = undefined;
+	}
+
+	/** Marks the end of a discovery run: what it read is what the next edits are compared with. */
+	endRun(): void {
+		this.readByRun.clear();
+	}
+
+	/** A file's mapping documents as the last run read them (undefined: it did not read the file). */
+	readByLastRun(path: string): readonly DocRef[] | undefined {
+		return (this.readByRun.get(path) ?? this.parsed.get(path))?.all;
+	}
+
+	/** Files whose text changed since the last run ended (as far as the store has read them again). */
+	changedSinceRun(): readonly string[] {
+		return [...this.readByRun.keys()];
+	}
+
+	/**
+	 * Starts a run that reads only these files again, whose documents are the same in number and
+	 * kind as the last run read (a version-only edit): the kind index keeps its order and holds their
+	 * new documents in place of the old ones.
+	 */
+	beginPartialRun(files: readonly string[]): void {
+		if (!this.kindIndex) return;
+		const changed = new Set(files);
+		for (const list of this.kindIndex.values()) {
+			for (let i = 0; i < list.length; i++) {
+				const d = list[i];
+				if (!changed.has(d.file)) continue;
+				const now = this.documents(d.file).find((x) => x.documentIndex === d.documentIndex && x.kind === d.kind);
+				if (now) list[i] = now;
+			}
+		}
 	}
 
 	/** Call when files were added or removed (texts are compared on every read anyway). */
@@ -156,6 +195,7 @@ export class DocumentStore {
 		if (text === undefined) return undefined;
 		const hit = this.parsed.get(p);
 		if (hit && hit.text === text) return hit;
+		if (hit && !this.readByRun.has(p)) this.readByRun.set(p, hit);
 		const entry = new StoreEntry(text);
 		for (const d of parseFile(text).documents) {
 			if (!isPlainObject(d.value)) continue;

@@ -16,7 +16,7 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
  * and OCIRepository, and Argo CD `targetRevision`. An environment
  * is "behind" where an environment earlier in the promotion order runs a newer version.
  */
-export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: Map<string, FluxWalk>): void {
+export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: ReadonlyMap<string, FluxWalk>): void {
 	const memo: Memo = { images: new Map(), segments: new Map() };
 	const shared: Shared = { applications: store.ofKinds(['Application']), ociRepositories: store.ofKinds(['OCIRepository']) };
 	// Per cluster, once (not once per app): which of its syncs may deploy each app, and the Flux sources it receives.

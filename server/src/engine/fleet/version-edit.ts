@@ -1,0 +1,87 @@
+import { isKustomizationFile } from '../core/paths';
+import { isPlainObject } from '../core/resource';
+import type { DocRef } from './reader';
+import type { FleetModel, SourceLocation } from './types';
+
+/**
+ * Whether an edit of a file changed nothing discovery reads but version values, so that the fleet's
+ * graph stays what it was and only its versions need reading again (`rereadVersions`): a retag,
+ * the most frequent edit of a GitOps repository (`kustomize edit set image`, a promotion bot).
+ *
+ * What counts, kept narrow on purpose: the file is a kustomize kustomization (no Flux or Argo CD
+ * object, which discovery keeps references to), it has the same documents and keys as before, and
+ * the only values that differ are the `newTag` and `digest` of its `images` entries. Anything
+ * else (an entry added, a name or newName changed, a resource listed) is a full rediscovery.
+ *
+ * `before` is the file's documents as discovery last read them (undefined: not read).
+ */
+export function versionOnlyEdit(file: string, before: readonly DocRef[] | undefined, after: readonly DocRef[]): boolean {
+	if (!isKustomizationFile(file) || !before || before.length !== after.length || before.length === 0) return false;
+	for (let i = 0; i < before.length; i++) {
+		const a = before[i];
+		const b = after[i];
+		if (!isKustomize(a) || !isKustomize(b) || a.documentIndex !== b.documentIndex || !sameExceptImageVersions(a.value, b.value)) return false;
+	}
+	return true;
+}
+
+/**
+ * Whether a model's graph (its versions apart) points into one of these files: a problem, a
+ * cluster, a sync, an app or an environment located there. Such a place was computed on the
+ * file's old text (its range would be stale after an edit that changes lengths), so discovery runs in full.
+ */
+export function placedIn(model: FleetModel, files: readonly string[]): boolean {
+	const set = new Set(files);
+	const inside = (l: SourceLocation | undefined) => l !== undefined && set.has(l.file);
+	return (
+		model.problems.some((p) => inside(p.location)) ||
+		model.clusters.some((c) => inside(c.location) || c.syncs.some((s) => inside(s.location))) ||
+		model.apps.some((a) => inside(a.location) || inside(a.promotion?.location)) ||
+		model.environments.some((e) => inside(e.location) || inside(e.promotion?.location))
+	);
+}
+
+/** A kustomize kustomization document (kustomize reads one without apiVersion and kind too). */
+function isKustomize(d: DocRef): boolean {
+	return (d.apiVersion === '' || d.apiVersion.startsWith('kustomize.config.k8s.io/')) && (d.kind === '' || d.kind === 'Kustomization' || d.kind === 'Component');
+}
+
+const VERSION_FIELDS = new Set(['newTag', 'digest']);
+
+function sameExceptImageVersions(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+	if (!sameKeys(a, b)) return false;
+	for (const k of Object.keys(a)) {
+		if (k !== 'images') {
+			if (!equal(a[k], b[k])) return false;
+			continue;
+		}
+		const x = a.images;
+		const y = b.images;
+		if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return equal(x, y);
+		for (let i = 0; i < x.length; i++) {
+			const e = x[i];
+			const f = y[i];
+			if (!isPlainObject(e) || !isPlainObject(f)) {
+				if (!equal(e, f)) return false;
+				continue;
+			}
+			if (!sameKeys(e, f)) return false;
+			for (const key of Object.keys(e)) if (!VERSION_FIELDS.has(key) && !equal(e[key], f[key])) return false;
+		}
+	}
+	return true;
+}
+
+function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+	const ka = Object.keys(a);
+	const kb = Object.keys(b);
+	return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+
+/** Equality of parsed YAML values (plain data: scalars, arrays, mappings). */
+function equal(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+	if (isPlainObject(a)) return isPlainObject(b) && sameKeys(a, b) && Object.keys(a).every((k) => equal(a[k], b[k]));
+	return Number.isNaN(a) && Number.isNaN(b);
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { discover, rediscover } from '../../server/src/engine/fleet/discover';
+import { DocumentStore, type RepoReader } from '../../server/src/engine/fleet/reader';
+import { versionOnlyEdit } from '../../server/src/engine/fleet/version-edit';
+
+// A retag (an image's newTag or digest in an overlay) leaves the fleet's graph as it was: the
+// rediscovery reads only the versions again. Whatever path it takes, the model must be the one a
+// full discovery of the same texts finds, places (ranges) included.
+
+const FLEET = 'examples/fleet';
+const OVERLAY = 'apps/production/kustomization.yaml';
+
+function exampleTexts(): Map<string, string> {
+	const out = new Map<string, string>();
+	const walk = (dir: string) => {
+		for (const e of readdirSync(dir, { withFileTypes: true })) {
+			const p = join(dir, e.name);
+			if (e.isDirectory()) walk(p);
+			else out.set(relative(FLEET, p).split(sep).join('/'), readFileSync(p, 'utf8'));
+		}
+	};
+	walk(FLEET);
+	return out;
+}
+
+/** A reader over texts the test edits in place (as the editor's unsaved texts win over the disk). */
+function reader(texts: Map<string, string>): RepoReader {
+	const files = [...texts.keys()].sort();
+	return { files: () => files, read: (p) => texts.get(p) };
+}
+
+/** The model as JSON, every place's range computed (`SourceLocation.range` is read on serialisation). */
+const json = (m: unknown) => JSON.stringify(m);
+
+/** A store that discovered the example fleet, the texts it reads, and that first discovery. */
+function discovered() {
+	const texts = exampleTexts();
+	const store = new DocumentStore(reader(texts));
+	return { texts, store, first: discover(store) };
+}
+
+/** A full discovery of the same texts in a store of its own. */
+const fresh = (texts: Map<string, string>) => discover(new DocumentStore(reader(new Map(texts)))).model;
+
+const versionsOf = (m: ReturnType<typeof fresh>, app: string, env: string) =>
+	m.apps.find((a) => a.name === app)!.versions.filter((v) => v.environment === env).map((v) => `${v.version}@${v.location.file}:${v.location.range.start.line + 1}:${v.location.range.start.character + 1}`);
+
+describe('rediscovery after a retag', () => {
+	it('a retag reads only the versions again, and the model is what a full discovery finds, places included', () => {
+		const { texts, store, first } = discovered();
+		// Longer than before: every later place in the overlay moves.
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.5.3', 'newTag: 6.10.0-rc.1'));
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, true, 'the retag took the short way');
+		assert.equal(json(again.model), json(fresh(texts)));
+		assert.deepEqual(versionsOf(again.model, 'podinfo', 'production'), [`6.10.0-rc.1@${OVERLAY}:9:13`]);
+		// And a second retag after the first, back again.
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.10.0-rc.1', 'newTag: 6.5.3'));
+		const back = rediscover(store, again, [OVERLAY]);
+		assert.equal(back.versionsOnly, true);
+		assert.equal(json(back.model), json(first.model));
+	});
+
+	it('a digest changed is a retag too', () => {
+		const { texts, store, first } = discovered();
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('sha256:a12c296a', 'sha256:b12c296a'));
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	const full: [string, (t: string) => string][] = [
+		['a resource listed', (t) => t.replace('  - podinfo-ingress.yaml\n', '  - podinfo-ingress.yaml\n  - ../base/statements\n')],
+		['a resource removed', (t) => t.replace('  - ../base/orders-api\n', '')],
+		["an image's name changed", (t) => t.replace('name: ghcr.io/stefanprodan/podinfo', 'name: ghcr.io/stefanprodan/podinfo2')],
+		['an image entry added', (t) => t.replace('patches:\n', '  - name: ghcr.io/acme/other\n    newTag: 1.0.0\npatches:\n')],
+		['newTag added where only a digest was', (t) => t.replace('    newTag: 2.14.0\n', '')],
+		['a patch target changed', (t) => t.replace('name: orders-api\n', 'name: orders-api-v2\n')],
+		['a retag and a resource in one edit', (t) => t.replace('newTag: 6.5.3', 'newTag: 6.6.0').replace('  - ../base/orders-api\n', '')],
+	];
+	for (const [what, edit] of full) {
+		it(`${what}: a full discovery`, () => {
+			const { texts, store, first } = discovered();
+			const after = edit(texts.get(OVERLAY)!);
+			assert.notEqual(after, texts.get(OVERLAY), 'the edit applies to the fixture');
+			texts.set(OVERLAY, after);
+			const again = rediscover(store, first, [OVERLAY]);
+			assert.equal(again.versionsOnly, false);
+			assert.equal(json(again.model), json(fresh(texts)));
+		});
+	}
+
+	it('a retag in a Flux Kustomization or a HelmRelease file is a full discovery (discovery keeps references into those objects)', () => {
+		const { texts, store, first } = discovered();
+		const flux = [...texts.keys()].find((f) => /^clusters\/[^/]+\/apps\.yaml$/.test(f))!;
+		texts.set(flux, `${texts.get(flux)!}\n`);
+		const again = rediscover(store, first, [flux]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	it('another file whose change the store saw but was not told about: a full discovery', () => {
+		const { texts, store, first } = discovered();
+		const other = 'apps/staging/kustomization.yaml';
+		texts.set(other, texts.get(other)!.replace('  - ../base/orders-api\n', ''));
+		store.mappings(other); // read again by someone (navigation, a hover) before the rediscovery
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.5.3', 'newTag: 6.6.0'));
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	it('an overlay read again (a hover) before the rediscovery still compares with what discovery read', () => {
+		const { texts, store, first } = discovered();
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('  - ../base/orders-api\n', ''));
+		store.mappings(OVERLAY);
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, false, 'the removed resource is seen, though the store already holds the new text');
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	it('an overlay the model holds a problem in: a full discovery, so the problem keeps its exact place', () => {
+		const texts = exampleTexts();
+		// A broken entry after the images: a retag that lengthens a tag moves it.
+		texts.set(OVERLAY, `${texts.get(OVERLAY)!}  - path: missing-patch.yaml\n`);
+		const store = new DocumentStore(reader(texts));
+		const first = discover(store);
+		assert.ok(first.model.problems.some((p) => p.location.file === OVERLAY), 'the fixture has a problem in the overlay');
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.5.3', 'newTag: 6.10.0-rc.1'));
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+});
+
+describe('versionOnlyEdit', () => {
+	const store = (text: string) => new DocumentStore({ files: () => ['k/kustomization.yaml', 'k/flux.yaml'], read: (p) => (p === 'k/flux.yaml' ? text.replace('kustomize.config.k8s.io/v1beta1', 'kustomize.toolkit.fluxcd.io/v1') : text) });
+	const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\nimages:\n  - name: app\n    newTag: "1.0"\n';
+	const check = (before: string, after: string, file = 'k/kustomization.yaml') => versionOnlyEdit(file, store(before).mappings(file), store(after).mappings(file));
+
+	it('a tag or a digest changed, a comment added, quotes changed: yes', () => {
+		assert.equal(check(base, base.replace('"1.0"', '"1.1"')), true);
+		assert.equal(check(base, base.replace('"1.0"', '1.1')), true);
+		assert.equal(check(base, `# promoted by the bot\n${base}`), true);
+		const withDigest = base.replace('newTag: "1.0"', 'digest: sha256:aaaa');
+		assert.equal(check(withDigest, withDigest.replace('aaaa', 'bbbb')), true);
+	});
+
+	it('anything else: no', () => {
+		assert.equal(check(base, base.replace('[a.yaml]', '[a.yaml, b.yaml]')), false, 'a resource');
+		assert.equal(check(base, base.replace('name: app', 'name: app2')), false, 'an image name');
+		assert.equal(check(base, base.replace('    newTag: "1.0"\n', '    newTag: "1.0"\n    newName: other\n')), false, 'a newName');
+		assert.equal(check(base, `${base}---\n${base}`), false, 'a document added');
+		assert.equal(check(base, base.replace('resources', 'components')), false, 'a key renamed');
+		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/flux.yaml'), false, 'a Flux Kustomization');
+		assert.equal(versionOnlyEdit('k/kustomization.yaml', undefined, store(base).mappings('k/kustomization.yaml')), false, 'not read before');
+		assert.equal(check('{}', '{}', 'k/deploy.yaml'), false, 'not a kustomization file');
+	});
+});
