@@ -7,7 +7,7 @@ import { defaultSettings } from '../../shared/settings';
 import { complianceContext } from '../../server/src/engine/rules/compliance/context';
 import type { ComplianceContext } from '../../server/src/engine/rules/compliance/rule';
 import { complianceRules } from '../../server/src/engine/rules/compliance';
-import { independentOfTheModel } from '../../server/src/engine/rules/compliance/locality';
+import { independentOfTheModel, readsVersions } from '../../server/src/engine/rules/compliance/locality';
 import { renderedRules } from '../../server/src/engine/rules/policy-rendered';
 import { ObjectSet } from '../../server/src/engine/core/objects';
 import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
@@ -15,6 +15,9 @@ import type { CheckContext } from '../../server/src/engine/context/check-context
 import { nodeEngineDeps } from '../../server/src/host/engine-deps';
 import { EnginePool } from '../../server/src/workspace/engines';
 import { Folder } from '../../server/src/workspace/folder';
+import { FleetIndex } from '../../server/src/engine/fleet/fleet-index';
+import { targetCluster } from '../../server/src/engine/fleet/clusters';
+import type { FleetApp, FleetModel } from '../../server/src/engine/fleet/types';
 
 const FLEET = join(__dirname, '..', '..', 'examples', 'fleet');
 const TODAY = '2026-12-07';
@@ -117,4 +120,87 @@ test('after retags, what the clusters receive is judged as a fresh start judges 
 	// The retag shows: production now runs a version staging never ran (the promotion rule reads versions).
 	const overlay = await kept.validate(rel, run.settings);
 	assert.ok(overlay.analysis?.findings.some((x) => x.message.includes('9.9.9')), JSON.stringify(overlay.analysis?.findings.map((x) => x.message)));
+});
+
+/** The model with apps whose versions (and what is behind) throw when read. */
+function versionsGuarded(model: FleetModel): FleetModel {
+	const guard = (a: FleetApp) =>
+		new Proxy(a, {
+			get(target, prop, receiver) {
+				if (prop === 'versions' || prop === 'behind') throw new Error(`reads app.${prop}`);
+				return Reflect.get(target, prop, receiver);
+			},
+		});
+	return { ...model, apps: model.apps.map(guard) };
+}
+
+test("the rules kept while the model's graph is the same read no versions", async () => {
+	const folder = await exampleFolder(new Map());
+	await folder.render({ settings: defaultSettings(), today: TODAY });
+	const fleet = await folder.fleet();
+	const model = versionsGuarded(fleet.model);
+	const graphOnly = renderedRules().filter((r) => !independentOfTheModel(r) && !readsVersions(r));
+	const readers = renderedRules().filter(readsVersions);
+	assert.ok(graphOnly.length >= 10 && readers.length >= 1, `${graphOnly.length} / ${readers.length} rules`);
+	// What the rendered evaluation judges, and the Fleet file itself (the DORA rules of the Fleet kind).
+	const fleetFile = folder.snapshot.fleet!.fleetFile!.file;
+	const fleetDoc = { file: fleetFile, documentIndex: 0, value: (await folder.validate(fleetFile, defaultSettings())).analysis!.resources[0].value };
+	let checked = 0;
+	let guardFired = 0;
+	for (const render of fleet.renders) {
+		const objects = ObjectSet.fromValues(
+			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+			true,
+		);
+		const cluster = targetCluster(model, render.cluster)!;
+		for (const object of [...render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })), fleetDoc]) {
+			const header = resourceHeader(object.value);
+			if (!header) continue;
+			const resource: Resource = { ...header, documentIndex: object.documentIndex, span: { start: 0, end: 0 }, value: object.value };
+			// A fresh index per object: one that read versions once keeps them.
+			const ctx: CheckContext = { path: object.file, today: TODAY, repo: folder.snapshot, settings: defaultSettings(), targets: [cluster], objects, fleet: model, fleetIndex: new FleetIndex(model), partial: false, perResource: new WeakMap() };
+			for (const rule of [...graphOnly, ...readers]) {
+				if (!(rule.kinds.includes(header.kind) || rule.kinds.includes('*')) || (rule.appliesTo && !rule.appliesTo(resource))) continue;
+				const run = () => {
+					const c = complianceContext(resource, ctx);
+					rule.check(resource, c);
+					rule.evaluates?.(resource, c);
+				};
+				if (graphOnly.includes(rule)) {
+					assert.doesNotThrow(run, `${rule.id} on ${header.kind} ${header.name}`);
+					checked++;
+				} else {
+					try {
+						run();
+					} catch {
+						guardFired++;
+					}
+				}
+			}
+		}
+	}
+	assert.ok(checked > 200, `${checked} rule runs`);
+	// The guard works: the rules that read versions trip it.
+	assert.ok(guardFired > 0, `${guardFired} reads of versions`);
+});
+
+test("a fact of the Fleet file changes the graph: the rules that read it judge the clusters' objects again", async () => {
+	const rel = 'fleet.yaml';
+	const original = readFileSync(join(FLEET, rel), 'utf8');
+	const edits = new Map<string, string>();
+	const kept = await exampleFolder(edits);
+	const run = { settings: defaultSettings(), today: TODAY };
+	await kept.render(run);
+	const deployment = 'apps/statements/base/deployment.yaml';
+	const before = (await kept.validate(deployment, run.settings)).analysis?.findings.map((f) => `${f.ruleId} ${f.severity}`);
+	// Statements is no longer critical.
+	edits.set(rel, original.replace('    - name: statements\n      # DELIBERATE MISTAKE (k2): critical, but no businessFunction, no rpo and no exitPlan.\n      criticality: critical', '    - name: statements\n      criticality: low'));
+	assert.notEqual(edits.get(rel), original);
+	kept.rediscover([rel]);
+	await kept.render(run);
+	const fresh = await exampleFolder(new Map(edits));
+	await fresh.render(run);
+	const after = (await kept.validate(deployment, run.settings)).analysis?.findings;
+	assert.deepEqual(after, (await fresh.validate(deployment, run.settings)).analysis?.findings);
+	assert.notDeepEqual(after?.map((f) => `${f.ruleId} ${f.severity}`), before, 'what the deployment is told changed with the fact');
 });

@@ -55,6 +55,8 @@ export class FleetState {
 	private lastView?: RenderedView;
 	/** What the last evaluation was computed for, or '' when it must run again. */
 	private evaluatedWith = '';
+	/** Names the model's graph: a rediscovery that read only the versions again keeps it (see `EvalBase.graph`). */
+	private graph = 0;
 	/** Counts evaluations, so that one overtaken by a newer one stops. */
 	private generation = 0;
 
@@ -110,6 +112,7 @@ export class FleetState {
 		const found = previous && !listChanged ? rediscover(this.store, previous, changed) : { ...discover(this.store), versionsOnly: false };
 		const model = found.model;
 		if (found.versionsOnly) graphs.set(model, graphOf(previous!.model));
+		else this.graph++;
 		this.last = { model, walks: found.walks };
 		this.evaluatedWith = '';
 		return { model, affected: affectedFiles(previous?.model, model) };
@@ -132,11 +135,13 @@ export class FleetState {
 			++this.generation;
 			const previous = this.lastView;
 			this.renderer = new TargetRenderer(this.store);
+			this.evaluator.keepOnly(new Set());
 			this.lastRenders = [];
 			this.lastView = undefined;
 			return { ...none, view: undefined, changed: previous ? changedFiles(previous, undefined) : [] };
 		}
 		const model = this.model;
+		const graph = this.graph;
 		const generation = ++this.generation;
 		const moot = () => generation !== this.generation || this.last?.model !== model;
 		const renders: ClusterRender[] = [];
@@ -156,13 +161,14 @@ export class FleetState {
 			}
 			renders.push(render);
 			if (await slice(true)) return none;
-			const steps = this.evaluator.evaluateSteps(render, model, { repo, settings: run.settings, today: run.today }, key);
+			const steps = this.evaluator.evaluateSteps(render, model, { repo, settings: run.settings, today: run.today, graph: String(graph) }, key);
 			let step = steps.next();
 			for (; !step.done; step = steps.next()) if (await slice(false)) return none;
 			evals.push(step.value);
 			if (await slice(true)) return none;
 		}
 		this.renderer.settle();
+		this.evaluator.keepOnly(new Set(renders.map((r) => r.cluster)));
 		const previous = this.lastView;
 		const view = this.evaluator.assemble(renders, evals, model, run.settings, previous);
 		this.lastView = view;

@@ -12,6 +12,9 @@ import type { FleetModel, SyncSource } from './types';
  * HelmRelease object itself is what the render holds.
  */
 
+/** Variants of one path's render kept (one per distinct set of cluster variables); more start the table again. */
+const MAX_SUBSTITUTIONS = 256;
+
 /** What `TargetRenderer.renderSteps` yields between two pieces of work. */
 export const STEP = Symbol('step');
 
@@ -87,6 +90,8 @@ export class TargetRenderer {
 	private readonly wrapped = new WeakMap<readonly RenderedObject[], { via: string; list: readonly TargetObject[] }>();
 	/** Per render's list of files (kept while the render is), the same as a set. */
 	private readonly fileSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+	/** Per render of a Flux path (kept while the render is), its variants with each cluster's variables. */
+	private readonly substitutions = new WeakMap<RenderResult, Map<string, RenderResult>>();
 
 	constructor(private readonly store: DocumentStore) {}
 
@@ -180,6 +185,20 @@ export class TargetRenderer {
 		return set;
 	}
 
+	/**
+	 * A path's render with a cluster's post-build variables, made once per render of the path and
+	 * set of variables: a cluster rendered again because another of its paths changed gets the same
+	 * objects, so what was judged on them holds (`compliance/carry-over.ts`).
+	 */
+	private substituted(result: RenderResult, vars: Record<string, string>): RenderResult {
+		let byVars = this.substitutions.get(result);
+		if (!byVars || byVars.size >= MAX_SUBSTITUTIONS) this.substitutions.set(result, (byVars = new Map()));
+		const key = JSON.stringify(vars);
+		let hit = byVars.get(key);
+		if (!hit) byVars.set(key, (hit = substituteVariables(result, vars)));
+		return hit;
+	}
+
 	private renderSync(s: SyncSource): RenderResult {
 		switch (s.kind) {
 			case 'fleet':
@@ -187,7 +206,7 @@ export class TargetRenderer {
 				const doc = s.object ? this.store.documents(s.object.file).find((d) => d.documentIndex === s.object!.documentIndex) : undefined;
 				const flux = doc && s.object ? { spec: doc.value.spec, file: s.object.file, documentIndex: s.object.documentIndex } : undefined;
 				const result = renderFluxPath(s.path, storeFs(this.store), this.cache, flux);
-				return s.substitute ? substituteVariables(result, s.substitute) : result;
+				return s.substitute ? this.substituted(result, s.substitute) : result;
 			}
 			case 'kustomize-overlay':
 				return renderKustomization(s.path, storeFs(this.store), this.cache);

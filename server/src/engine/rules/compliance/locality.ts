@@ -24,3 +24,25 @@ export function independentOfTheModel(rule: ComplianceRule): boolean {
  * render be looked at again (44,000 ConfigMaps of the bench fleet's 59,000 objects).
  */
 const RENDERED_POLICY_RULE = 'policy';
+
+/**
+ * The rules that read the versions the fleet model gives each app (`FleetApp.versions`, `behind`,
+ * `FleetIndex.productionVersionsIn`, and through "runs in production": `productionAppEntries`).
+ * The other rules read only the model's graph (clusters, environments, apps and their paths and
+ * facts): while a retag leaves the graph as it was, their results are kept too.
+ *
+ * `test/compliance/locality.test.ts` runs every other rule with apps whose versions throw when read.
+ */
+const READS_VERSIONS = new Set([
+	'dora-promotion-order',
+	'dora-owner',
+	'dora-classification',
+	'dora-dr-test-evidence',
+	'dora-exit-strategy',
+	'dora-geographic-redundancy',
+	'dora-recovery-objectives',
+]);
+
+export function readsVersions(rule: ComplianceRule): boolean {
+	return READS_VERSIONS.has(rule.id);
+}

@@ -1,17 +1,19 @@
-import type { CheckContext, RenderedProblem, RenderedView, RepoContext } from '../../context/check-context';
+import type { CheckContext, RenderedView, RepoContext } from '../../context/check-context';
 import { targetCluster } from '../../fleet/clusters';
 import { newComplianceContext } from './context';
 import { type ComplianceContext, type ComplianceRule } from './rule';
-import { escalate, escalationOf } from './escalation';
-import { ObjectSet } from '../../core/objects';
+import { ObjectSet, type ObjectIndex } from '../../core/objects';
 import { isPlainObject, resourceHeader, resourceOf } from '../../core/resource';
 import { SharedValues } from '../../core/shared-values';
-import { SEVERITY_ORDER, type Severity } from '../../core/types';
 import type { FleetscopeSettings } from '../../../../../shared/settings';
 import type { ClusterRender } from '../../fleet/targets';
 import type { FleetModel, TargetCluster } from '../../fleet/types';
 import { FleetIndex } from '../../fleet/fleet-index';
-import { independentOfTheModel } from './locality';
+import { independentOfTheModel, readsVersions } from './locality';
+import { carryOver, ReadRecorder, type CarryOver, type Reads } from './carry-over';
+import { combine, NOT_RENDERED, sameEntries, StampedView, type DocEntry, type Hit } from './rendered-view';
+
+export { changedFiles, StampedView } from './rendered-view';
 
 /**
  * Compliance on what each cluster actually receives. Every compliance rule runs on every object
@@ -21,23 +23,6 @@ import { independentOfTheModel } from './locality';
  * a finding that several clusters share is one finding: it names the clusters where it holds only
  * in some of those the file reaches, and production escalation names the production ones.
  */
-
-interface Hit {
-	rule: ComplianceRule;
-	cluster: TargetCluster;
-	problem: ReturnType<ComplianceRule['check']>[number];
-	file: string;
-	documentIndex: number;
-	path: (string | number)[];
-	via: string;
-	object: RenderedProblem['object'];
-}
-
-interface DocEntry {
-	problems: RenderedProblem[];
-	/** The rules that evaluated the document in some cluster (shared by the documents with the same set once assembled). */
-	evaluated: ReadonlySet<string>;
-}
 
 /** What the compliance rules found in one cluster's render (cached with the render while the key holds). */
 export interface ClusterEvaluation {
@@ -51,7 +36,10 @@ function withCluster(h: Omit<Hit, 'cluster'>, cluster: TargetCluster): Hit {
 	return { rule: h.rule, cluster, problem: h.problem, file: h.file, documentIndex: h.documentIndex, path: h.path, via: h.via, object: h.object };
 }
 
-/** What the rules independent of the fleet model found on one object of a render (see `locality.ts`). */
+/**
+ * What the rules kept with a render found on one of its objects: those independent of the fleet
+ * model, and (while the model's graph is named) those that read its graph only (see `locality.ts`).
+ */
 interface LocalResult {
 	evaluated: readonly string[];
 	hits: [string, Omit<Hit, 'cluster'>][];
@@ -75,6 +63,18 @@ interface Kept {
 	/** The results of the model-independent rules, per object of the render, and the key they hold under. */
 	localKey: string;
 	local: LocalResult[];
+	/** What the kept rules read of the other objects (see `carry-over.ts`). */
+	reads: ReadonlyMap<ComplianceRule, Reads>;
+	/** The graph the results of the rules that read only the model's graph hold for (undefined: none kept). */
+	graph: string | undefined;
+}
+
+/** What every evaluation of one render starts from (see `preparedOf`). */
+interface Prepared {
+	values: ObjectSet;
+	namespaces: Map<string, Record<string, string>>;
+	/** The namespaces the render's objects use but it does not create, sorted. */
+	outside: readonly string[];
 }
 
 /** What an evaluation needs besides the renders: the repository, the settings, the day. */
@@ -82,6 +82,12 @@ export interface EvalBase {
 	repo: RepoContext;
 	settings: FleetscopeSettings;
 	today: string;
+	/**
+	 * Names the fleet model's graph: the same for models that differ only in their versions (a
+	 * retag), so that the rules that read the graph but not the versions keep their results.
+	 * Undefined: every model is a new graph.
+	 */
+	graph?: string;
 }
 
 /**
@@ -91,8 +97,13 @@ export interface EvalBase {
  */
 export class RenderedEvaluator {
 	private readonly evaluations = new WeakMap<ClusterRender, Kept>();
+	private readonly prepared = new WeakMap<ClusterRender, Prepared>();
+	/** Each cluster's last evaluated render: a new render of the cluster carries over what still holds. */
+	private readonly latest = new Map<string, ClusterRender>();
 	private readonly byKind = new Map<string, ComplianceRule[]>();
 	private readonly local = new Set<ComplianceRule>();
+	/** The rules that read the fleet model's graph but not its versions (see `locality.ts`). */
+	private readonly graphOnly = new Set<ComplianceRule>();
 	/** Lists of rule ids, shared: most objects of a kind are evaluated by the same rules in every cluster. */
 	private readonly idLists = new Map<string, readonly string[]>();
 	/** Results of objects that passed, per shared list of rule ids (see `passed`). */
@@ -105,11 +116,14 @@ export class RenderedEvaluator {
 	private readonly candidates = new Map<string, readonly ComplianceRule[]>();
 	/** Whether all those rules are kept across fleet-model changes, per kind asked. */
 	private readonly allLocal = new Map<string, boolean>();
+	/** Whether they are all kept with the render while the model's graph is the same, per kind asked. */
+	private readonly allKeptWithGraph = new Map<string, boolean>();
 	private generation = 0;
 
 	constructor(rules: readonly ComplianceRule[]) {
 		for (const r of rules) for (const k of r.kinds) this.byKind.set(k, [...(this.byKind.get(k) ?? []), r]);
 		for (const r of rules) if (independentOfTheModel(r)) this.local.add(r);
+		for (const r of rules) if (!independentOfTheModel(r) && !readsVersions(r)) this.graphOnly.add(r);
 	}
 
 	/**
@@ -117,7 +131,10 @@ export class RenderedEvaluator {
 	 * render is the same object (nothing it read changed) and `key` is the same (settings, day, the
 	 * repository's facts and fleet model), it is not computed again. When only the key changed (a
 	 * retag changes the fleet model's versions), the rules that do not read the model keep their
-	 * results for every object of the render, and only the others run again.
+	 * results for every object of the render, and so do those that read only its graph while
+	 * `base.graph` is the same; only the others run again. A new render of a cluster (an edit
+	 * rendered one of its paths again) carries those results over for the objects still in it,
+	 * where no object of a kind the rule read came or went (`carry-over.ts`).
 	 */
 	evaluateCluster(render: ClusterRender, fleet: FleetModel, base: EvalBase, key: string): ClusterEvaluation {
 		const steps = this.evaluateSteps(render, fleet, base, key);
@@ -134,22 +151,24 @@ export class RenderedEvaluator {
 		const result: ClusterEvaluation = { hits: [], evaluated: [] };
 		const cluster = targetCluster(fleet, render.cluster);
 		if (!cluster) {
-			this.evaluations.set(render, { key, result, localKey: '', local: [] });
+			this.evaluations.set(render, { key, result, localKey: '', local: [], reads: new Map(), graph: undefined });
 			return result;
 		}
-		const objects = ObjectSet.fromValues(
-			render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
-			true,
-		);
-		const namespaces = new Map<string, Record<string, string>>();
-		for (const ns of objects.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
-		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
-		const fleetIndex = base.repo.fleetIndex?.model === fleet ? base.repo.fleetIndex : new FleetIndex(fleet);
+		const { values, namespaces, outside } = this.preparedOf(render);
 		// Version-aware rules (Pod Security) judge each cluster by the Kubernetes version it runs (its claim), not the setting.
 		const settings = cluster.kubernetesVersion && /^1\.\d+$/.test(cluster.kubernetesVersion) ? { ...base.settings, kubernetesVersion: cluster.kubernetesVersion } : base.settings;
-		const localKey = `${JSON.stringify(settings)}|${base.today}|${fallbackLabels(objects, namespaces, base.repo)}`;
-		const kept = hit && hit.localKey === localKey ? hit.local : undefined;
-		const local: LocalResult[] = kept ?? [];
+		const localKey = `${JSON.stringify(settings)}|${base.today}|${fallbackLabels(outside, base.repo)}`;
+		// The rules whose results are kept with the render: those that read nothing of the model, and,
+		// where the model's graph is named, those that read its graph but not its versions.
+		const graph = base.graph;
+		const keeps = (r: ComplianceRule) => this.local.has(r) || (graph !== undefined && this.graphOnly.has(r));
+		const carry = this.carried(render, hit, localKey, graph);
+		const objects = new ReadRecorder(values, carry?.reads);
+		const repo = clusterRepo(base.repo, objects, fleet, namespaces);
+		const fleetIndex = base.repo.fleetIndex?.model === fleet ? base.repo.fleetIndex : new FleetIndex(fleet);
+		// Per kind: whether every kept rule's results hold (then an object's kept result is its result).
+		const allHold = new Map<string, boolean>();
+		const local: LocalResult[] = [];
 		for (let i = 0; i < render.objects.length; i++) {
 			if (i % STEP_OBJECTS === STEP_OBJECTS - 1) yield;
 			const { object, via } = render.objects[i];
@@ -162,54 +181,119 @@ export class RenderedEvaluator {
 				result.evaluated[i] = this.ids(evaluated);
 				continue;
 			}
-			const before = kept?.[i] ?? NOTHING;
-			if (kept && this.allKeptAcrossModels(header.kind, candidates)) {
-				// Every rule of this kind keeps its result while the render is the same: replayed whole, as the loop below would.
+			const before = carry?.resultOf(i);
+			let holds = allHold.get(header.kind);
+			if (holds === undefined) allHold.set(header.kind, (holds = carry !== undefined && candidates.every((r) => !keeps(r) || carry.holds(r))));
+			if (before && holds && this.allKept(header.kind, candidates, graph !== undefined)) {
+				// Every rule of this kind keeps its result: replayed whole, as the loop below would.
 				for (const [k, h] of before.hits) result.hits.push([k, withCluster(h, cluster)]);
 				result.evaluated[i] = before.evaluated;
+				local[i] = before;
 				continue;
 			}
-			const mine: LocalResult = kept ? before : { evaluated: [], hits: [] };
+			// The object's local results: the kept ones where they all hold, else made again (some replayed, some run).
+			const reuse = before !== undefined && holds;
+			const mine: LocalResult = reuse ? before : { evaluated: [], hits: [] };
 			const resource = resourceOf(header, src.documentIndex, NO_SPAN, object.value);
 			const ctx: CheckContext = { path: src.file, today: base.today, repo, settings, targets: [cluster], objects, fleet, fleetIndex, partial: false, perResource: new WeakMap() };
 			const where = { kind: header.kind, name: header.name, namespace: header.namespace };
 			// Cursors into the kept results: they were made by this loop over the same candidates, so
-			// each local rule's entries come next, in candidate order.
+			// each kept rule's entries come next, in candidate order.
 			let nextEvaluated = 0;
 			let nextHit = 0;
 			// Made for the first rule that runs and held here for the others (not in a WeakMap per object).
 			let cctx: ComplianceContext | undefined;
 			for (const rule of candidates) {
-				const isLocal = this.local.has(rule);
-				if (isLocal && kept) {
-					// Kept from an evaluation of this very render: replayed in the same order.
-					if (before.evaluated[nextEvaluated] === rule.id) evaluated.push(before.evaluated[nextEvaluated++]);
+				const isKept = keeps(rule);
+				if (before) {
+					// Kept from an evaluation of this render, or of the cluster's previous render for an object still in it: replayed in the same order where it holds.
+					const replay = isKept && (reuse || carry!.holds(rule));
+					if (before.evaluated[nextEvaluated] === rule.id) {
+						nextEvaluated++;
+						if (replay) {
+							evaluated.push(rule.id);
+							if (!reuse) (mine.evaluated as string[]).push(rule.id);
+						}
+					}
 					for (; nextHit < before.hits.length && before.hits[nextHit][1].rule === rule; nextHit++) {
+						if (!replay) continue;
 						const [k, h] = before.hits[nextHit];
 						result.hits.push([k, withCluster(h, cluster)]);
+						if (!reuse) mine.hits.push([k, h]);
 					}
-					continue;
+					if (replay) continue;
 				}
 				if (rule.appliesTo && !rule.appliesTo(resource)) continue;
+				// What a kept rule reads of the other objects decides whether its results outlive a new render.
+				objects.reader = isKept ? rule : undefined;
 				cctx ??= newComplianceContext(resource, ctx);
 				const problems = rule.check(resource, cctx);
 				if (problems.length > 0 || (rule.evaluates?.(resource, cctx) ?? true)) {
 					evaluated.push(rule.id);
-					if (isLocal) (mine.evaluated as string[]).push(rule.id);
+					if (isKept) (mine.evaluated as string[]).push(rule.id);
 				}
+				objects.reader = undefined;
 				for (const problem of problems) {
 					const origin = object.originOf(problem.path);
 					const k = this.key(`${rule.id}|${origin.file}#${origin.documentIndex}|${origin.path.join('/')}|${problem.target}${problem.policy ? `|${problem.policy.policy}|${problem.policy.rule}` : ''}`);
 					const h = { rule, problem, file: origin.file, documentIndex: origin.documentIndex, path: origin.path, via, object: where };
 					result.hits.push([k, withCluster(h, cluster)]);
-					if (isLocal) mine.hits.push([k, h]);
+					if (isKept) mine.hits.push([k, h]);
 				}
 			}
-			if (!kept) local[i] = mine.hits.length === 0 ? this.passed(mine.evaluated as string[]) : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
+			local[i] = reuse ? before : mine.hits.length === 0 ? this.passed(mine.evaluated as string[]) : { evaluated: this.ids(mine.evaluated as string[]), hits: mine.hits };
 			result.evaluated[i] = this.ids(evaluated);
 		}
-		this.evaluations.set(render, { key, result, localKey, local });
+		this.evaluations.set(render, { key, result, localKey, local, reads: objects.recorded(), graph });
+		this.latest.set(render.cluster, render);
 		return result;
+	}
+
+	/**
+	 * What the model-independent rules found before that still holds: on this very render (the fleet
+	 * model changed), or on the cluster's previous render for the objects still in the new one (an
+	 * edit rendered one of its paths again). Undefined: everything runs.
+	 */
+	private carried(render: ClusterRender, hit: Kept | undefined, localKey: string, graph: string | undefined): CarryOver<LocalResult> | undefined {
+		let kept = hit;
+		let carry: CarryOver<LocalResult> | undefined;
+		if (hit) carry = hit.localKey === localKey ? { resultOf: (i) => hit.local[i], holds: () => true, reads: hit.reads } : undefined;
+		else {
+			const previous = this.latest.get(render.cluster);
+			kept = previous && this.evaluations.get(previous);
+			if (previous && kept && kept.localKey === localKey) carry = carryOver(previous.objects, kept.local, kept.reads, render.objects);
+		}
+		if (!carry || !kept) return undefined;
+		// The graph rules' results hold only for the same graph.
+		const sameGraph = graph !== undefined && kept.graph === graph;
+		const inner = carry;
+		return { ...inner, holds: (r) => (this.local.has(r) || (sameGraph && this.graphOnly.has(r))) && inner.holds(r) };
+	}
+
+	/** Forgets the renders kept for carrying results over, but those of these clusters (rendering off: none). */
+	keepOnly(clusters: ReadonlySet<string>): void {
+		for (const name of [...this.latest.keys()]) if (!clusters.has(name)) this.latest.delete(name);
+	}
+
+	/**
+	 * What every evaluation of a render starts from, made once per render: its objects indexed
+	 * (and what rules derive from them), the labels of the Namespaces it creates, and the namespaces
+	 * its objects use that it does not create.
+	 */
+	private preparedOf(render: ClusterRender): Prepared {
+		let p = this.prepared.get(render);
+		if (!p) {
+			const values = ObjectSet.fromValues(
+				render.objects.map((o) => ({ file: o.object.source.file, documentIndex: o.object.source.documentIndex, value: o.object.value })),
+				true,
+			);
+			const namespaces = new Map<string, Record<string, string>>();
+			for (const ns of values.ofKind('Namespace')) if (ns.name) namespaces.set(ns.name, labelsOf(ns.value));
+			const outside = new Set<string>();
+			for (const o of values.all()) if (o.namespace && !namespaces.has(o.namespace)) outside.add(o.namespace);
+			this.prepared.set(render, (p = { values, namespaces, outside: [...outside].sort() }));
+		}
+		return p;
 	}
 
 	/** The shared copy of a finding's key (the clusters of an environment share most findings). */
@@ -218,7 +302,7 @@ export class RenderedEvaluator {
 	}
 
 	/**
-	 * The shared result of an object that these local rules evaluated and passed: most objects of every
+	 * The shared result of an object that these kept rules evaluated and passed: most objects of every
 	 * cluster are one of a few such results (one object per object and cluster was the largest item of
 	 * a big fleet's heap after the renders themselves).
 	 */
@@ -238,10 +322,11 @@ export class RenderedEvaluator {
 		return shared as string[];
 	}
 
-	/** Whether every candidate rule of a kind is one of those kept across fleet-model changes (see `locality.ts`), per kind asked. */
-	private allKeptAcrossModels(kind: string, candidates: readonly ComplianceRule[]): boolean {
-		let all = this.allLocal.get(kind);
-		if (all === undefined) this.allLocal.set(kind, (all = candidates.every((r) => this.local.has(r))));
+	/** Whether every candidate rule of a kind keeps its results with the render (with the graph's rules or without), per kind asked. */
+	private allKept(kind: string, candidates: readonly ComplianceRule[], withGraph: boolean): boolean {
+		const cache = withGraph ? this.allKeptWithGraph : this.allLocal;
+		let all = cache.get(kind);
+		if (all === undefined) cache.set(kind, (all = candidates.every((r) => this.local.has(r) || (withGraph && this.graphOnly.has(r)))));
 		return all;
 	}
 
@@ -329,120 +414,6 @@ export class RenderedEvaluator {
 	}
 }
 
-/** A rendered view that knows each file's digest and stamp: a file keeps its stamp while what the renders say about it is unchanged. */
-export class StampedView implements RenderedView {
-	constructor(
-		private readonly docs: ReadonlyMap<string, ReadonlyMap<number, DocEntry>>,
-		readonly stamps: ReadonlyMap<string, string>,
-	) {}
-
-	/** What the renders say about a file, by document. */
-	entries(path: string): ReadonlyMap<number, DocEntry> | undefined {
-		return this.docs.get(path);
-	}
-
-	covers(path: string, doc: number): boolean {
-		return this.docs.get(path)?.has(doc) ?? false;
-	}
-
-	problems(path: string, doc: number): readonly RenderedProblem[] {
-		return this.docs.get(path)?.get(doc)?.problems ?? [];
-	}
-
-	evaluated(path: string, doc: number): readonly string[] {
-		return [...(this.docs.get(path)?.get(doc)?.evaluated ?? [])];
-	}
-
-	stamp(path: string): string {
-		return this.stamps.get(path) ?? '';
-	}
-}
-
-/**
- * Whether the renders say the same about a file in two views: the same documents, each evaluated by
- * the same rules with the same findings (rule, place, severity and message, in order). Compared in
- * place: a text of it per file was kept for the next comparison, megabytes in a big fleet.
- */
-function sameEntries(a: ReadonlyMap<number, DocEntry> | undefined, b: ReadonlyMap<number, DocEntry>): boolean {
-	if (!a || a.size !== b.size) return false;
-	for (const [doc, y] of b) {
-		const x = a.get(doc);
-		if (!x || x.problems.length !== y.problems.length) return false;
-		if (x.evaluated !== y.evaluated && (x.evaluated.size !== y.evaluated.size || [...y.evaluated].some((id) => !x.evaluated.has(id)))) return false;
-		for (let i = 0; i < y.problems.length; i++) {
-			const p = x.problems[i];
-			const q = y.problems[i];
-			if (p.ruleId !== q.ruleId || p.severity !== q.severity || p.message !== q.message || p.path.join('/') !== q.path.join('/')) return false;
-		}
-	}
-	return true;
-}
-
-/** The files whose rendered findings differ between two views (what must be re-published). */
-export function changedFiles(before: RenderedView | undefined, after: RenderedView | undefined): string[] {
-	const a = before instanceof StampedView ? before.stamps : undefined;
-	const b = after instanceof StampedView ? after.stamps : new Map<string, string>();
-	const out = new Set<string>();
-	for (const [file, stamp] of b) if (a?.get(file) !== stamp) out.add(file);
-	if (a) for (const file of a.keys()) if (!b.has(file)) out.add(file);
-	return [...out].sort();
-}
-
-/**
- * One finding for a group of identical findings across clusters: the most severe one's message,
- * raised one level when a production cluster is among them (naming every production cluster),
- * and naming the clusters where it holds when that is not every rendered cluster the file reaches.
- */
-function combine(group: Hit[], fleet: FleetModel, rendered: Set<string>, settings: FleetscopeSettings): RenderedProblem {
-	const rule = group[0].rule;
-	const representative = [...group].sort((a, b) => SEVERITY_ORDER[b.problem.severity ?? rule.severity] - SEVERITY_ORDER[a.problem.severity ?? rule.severity])[0];
-	const base: Severity = representative.problem.severity ?? rule.severity;
-	const clusters = [...new Set(group.map((h) => h.cluster.name))].sort();
-	const targets = clusters.map((c) => group.find((h) => h.cluster.name === c)!.cluster);
-	let message = representative.problem.message;
-	const reaching = (fleet.files[representative.file] ?? []).filter((c) => rendered.has(c));
-	const everywhere = reaching.length === 0 || reaching.every((c) => clusters.includes(c));
-	if (!everywhere) message += ` This holds ${where(group, fleet)}, not in the other clusters this file reaches.`;
-	let severity = base;
-	if (!rule.productionOnly) ({ severity, message } = escalate(base, message, escalationOf(rule.id, { settings, fleet, targets, declared: [] })));
-	const p = representative.problem;
-	return {
-		ruleId: rule.id,
-		path: representative.path,
-		target: p.target,
-		message,
-		severity,
-		data: { path: representative.path, ...(p.missing ? { missing: [...p.missing] } : {}), ...(p.controls ? { controls: p.controls } : {}), ...(p.policy ? { policy: p.policy } : {}) },
-		clusters,
-		object: representative.object,
-	};
-}
-
-/**
- * Notes about what Fleetscope did not render, rather than about the repository: unsupported fields,
- * remote bases, and paths outside the workspace folder (the folder may be a subdirectory of the
- * real repository, where such a path resolves).
- */
-const NOT_RENDERED = new Set(['kustomize-unsupported', 'kustomize-remote-resource', 'kustomize-outside-repository']);
-
-/** `via apps/production (production: prod-eu-west-1, prod-us-east-1)`, per synced path, environments in promotion order. */
-function where(group: Hit[], fleet: FleetModel): string {
-	const byVia = new Map<string, Map<string, Set<string>>>();
-	for (const h of group) {
-		let envs = byVia.get(h.via);
-		if (!envs) byVia.set(h.via, (envs = new Map()));
-		const env = h.cluster.environment ?? 'no environment';
-		let set = envs.get(env);
-		if (!set) envs.set(env, (set = new Set()));
-		set.add(h.cluster.name);
-	}
-	const order = (e: string) => fleet.environments.find((x) => x.name === e)?.order ?? fleet.environments.length;
-	return [...byVia]
-		.sort((a, b) => a[0].localeCompare(b[0]))
-		.map(([via, envs]) => `via ${via || '.'} (${[...envs].sort((a, b) => order(a[0]) - order(b[0])).map(([e, cs]) => `${e}: ${[...cs].sort().join(', ')}`).join('; ')})`)
-		.join(' and ');
-}
-
 function labelsOf(value: Record<string, unknown>): Record<string, string> {
 	const meta = isPlainObject(value.metadata) ? value.metadata : {};
 	const out: Record<string, string> = {};
@@ -454,7 +425,7 @@ function labelsOf(value: Record<string, unknown>): Record<string, string> {
  * The repository as rules see it for one cluster: nothing is a patch (objects are rendered), its
  * Namespaces are the rendered ones (labels set by overlays count), its objects are the cluster's.
  */
-function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, namespaces: Map<string, Record<string, string>>): RepoContext {
+function clusterRepo(repo: RepoContext, objects: ObjectIndex, fleet: FleetModel, namespaces: Map<string, Record<string, string>>): RepoContext {
 	return {
 		isPatchFile: () => false,
 		exists: (p) => repo.exists(p),
@@ -471,9 +442,7 @@ function clusterRepo(repo: RepoContext, objects: ObjectSet, fleet: FleetModel, n
  * The labels the repository declares for the namespaces a cluster's objects use but its render does
  * not create (rules fall back to them): part of what the model-independent rules read.
  */
-function fallbackLabels(objects: ObjectSet, rendered: Map<string, Record<string, string>>, repo: RepoContext): string {
+function fallbackLabels(outside: readonly string[], repo: RepoContext): string {
 	if (!repo.namespaceLabels) return '';
-	const used = new Set<string>();
-	for (const o of objects.all()) if (o.namespace && !rendered.has(o.namespace)) used.add(o.namespace);
-	return JSON.stringify([...used].sort().map((n) => [n, repo.namespaceLabels!(n) ?? null]));
+	return JSON.stringify(outside.map((n) => [n, repo.namespaceLabels!(n) ?? null]));
 }
