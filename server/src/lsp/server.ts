@@ -177,7 +177,11 @@ export class FleetscopeServer {
 
 	private addFolder(f: WorkspaceFolder): void {
 		const root = uriToPath(f.uri);
-		if (root) this.workspace.addFolder(f.uri, root, f.name);
+		const folder = root ? this.workspace.addFolder(f.uri, root, f.name) : undefined;
+		// Its files are read at once, in the background (pausing between batches): a document opened
+		// as the editor starts waits for their facts, not also for the client's next messages. A
+		// failure is reported by whoever waits for them (the scan, the open documents).
+		if (folder) folder.factsReady().catch(() => undefined);
 	}
 
 	/** Runs a handler, logging a failure instead of letting it take the server down. */

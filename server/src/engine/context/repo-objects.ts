@@ -70,24 +70,38 @@ export function objectsOfText(file: string, text: string): IndexedObject[] {
 	let documentIndex = 0;
 	for (let i = 0; i < starts.length; i++) {
 		const seg = text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length);
-		if (!kustomizationFile && !KIND_LINE.test(seg) && !GATEKEEPER_LINE.test(seg)) {
+		if (!kustomizationFile && !mayIndex(seg)) {
 			documentIndex++;
 			continue;
 		}
-		const parsed = parseSegment(seg);
-		for (const d of parsed.documents) {
-			const value = d.value;
-			const h = resourceHeader(value);
-			if (h && isPlainObject(value) && (INDEXED.has(h.kind) || isGatekeeperConstraint(h.apiVersion) || (kustomizationFile && h.kind === 'Kustomization'))) {
-				out.push({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value, file, documentIndex });
-			} else if (!h && kustomizationFile && isPlainObject(value)) {
-				// kustomization.yaml may omit apiVersion and kind.
-				out.push({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', value, file, documentIndex });
-			}
-			documentIndex++;
-		}
+		for (const d of parseSegment(seg).documents) indexDocument(file, d.value, documentIndex++, kustomizationFile, out);
 	}
 	return out;
+}
+
+/** The same from a file's documents already parsed (facts that parse the whole file anyway: a kustomization, Namespaces). */
+export function objectsOfDocuments(file: string, documents: readonly { value: unknown; segment: { text: string } }[]): IndexedObject[] {
+	const kustomizationFile = KUSTOMIZATION_FILE.test(file);
+	const out: IndexedObject[] = [];
+	documents.forEach((d, documentIndex) => {
+		if (kustomizationFile || mayIndex(d.segment.text)) indexDocument(file, d.value, documentIndex, kustomizationFile, out);
+	});
+	return out;
+}
+
+/** Whether a segment's text names a kind the index holds (a cheap look before parsing). */
+function mayIndex(segment: string): boolean {
+	return KIND_LINE.test(segment) || GATEKEEPER_LINE.test(segment);
+}
+
+function indexDocument(file: string, value: unknown, documentIndex: number, kustomizationFile: boolean, out: IndexedObject[]): void {
+	const h = resourceHeader(value);
+	if (h && isPlainObject(value) && (INDEXED.has(h.kind) || isGatekeeperConstraint(h.apiVersion) || (kustomizationFile && h.kind === 'Kustomization'))) {
+		out.push({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace, value, file, documentIndex });
+	} else if (!h && kustomizationFile && isPlainObject(value)) {
+		// kustomization.yaml may omit apiVersion and kind.
+		out.push({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', value, file, documentIndex });
+	}
 }
 
 /** The raw object index of a repository, per file; kustomize patch files are left out (they are partial objects). */

@@ -1,4 +1,4 @@
-import { MAX_ALIAS_COUNT, parseFile } from '../core/parse';
+import { MAX_ALIAS_COUNT, parseFile, type ParsedFile } from '../core/parse';
 import { isIncluded, isKustomizationFile, isYamlFile, normalisePath } from '../core/paths';
 import { isPlainObject } from '../core/resource';
 import { ObjectSet, type IndexedObject, type ObjectIndex } from '../core/objects';
@@ -10,7 +10,7 @@ import { patchPathsOf } from '../kustomize/patch-paths';
 import { kustomizationReferences } from '../kustomize/references';
 import { chainsawAssertionPaths, isKuttlAssertionFile } from '../fleet/tool-configs';
 import type { DriftView, LiveView, RenderedView, RepoContext } from './check-context';
-import { objectsOfText } from './repo-objects';
+import { objectsOfDocuments, objectsOfText } from './repo-objects';
 
 /** The file system of one repository, injected by the host (Node fs in the CLI and server, an in-memory map in tests). */
 export interface RepoFileSystem {
@@ -64,12 +64,15 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 	const wantsFleet = /^kind:\s*["']?Fleet["']?\s*$/m.test(text);
 	const kustomization = isKustomizationFile(path);
 	const chainsaw = !kustomization && /^apiVersion:\s*["']?chainsaw\.kyverno\.io\//m.test(text);
+	// A file these facts parse whole is parsed once: its objects come from the same documents.
+	let parsed: ParsedFile | undefined;
 	if (wantsNamespaces || wantsFleet || kustomization || chainsaw) {
-		const values = parseDocuments(text);
+		parsed = parseFile(text);
+		const values = documentValues(parsed);
 		if (kustomization) {
 			const patches = patchPathsOf(path, values[0]);
 			if (patches.length > 0) out.patches = patches;
-			const inputs = kustomizationReferences(path, text).filter((r) => !r.remote && KUSTOMIZE_INPUTS.has(r.field)).map((r) => r.target);
+			const inputs = kustomizationReferences(path, text, undefined, parsed).filter((r) => !r.remote && KUSTOMIZE_INPUTS.has(r.field)).map((r) => r.target);
 			if (inputs.length > 0) out.kustomizeInputs = inputs;
 		}
 		if (chainsaw) {
@@ -97,7 +100,7 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 	// A key written as a JMESPath expression (`(conditions[?type == 'Ready']):`) is chainsaw's or
 	// Kyverno's assertion syntax, never a Kubernetes field: the file is an assertion, partial by design.
 	if (!kustomization && ASSERTION_KEY.test(text)) out.patches = [...(out.patches ?? []), path];
-	const objects = objectsOfText(path, text);
+	const objects = parsed ? objectsOfDocuments(path, parsed.documents) : objectsOfText(path, text);
 	if (objects.length > 0) out.objects = objects;
 	return Object.keys(out).length === 0 ? NO_FACTS : out;
 }
@@ -469,8 +472,12 @@ function factsReplacer(_k: string, v: unknown): unknown {
  * the engine reports them when it validates the file.
  */
 function parseDocuments(text: string): unknown[] {
+	return documentValues(parseFile(text));
+}
+
+function documentValues(parsed: ParsedFile): unknown[] {
 	const out: unknown[] = [];
-	for (const d of parseFile(text).documents) {
+	for (const d of parsed.documents) {
 		if (d.value !== undefined) out.push(d.value);
 		else if (!d.toJsError) {
 			// A syntax error elsewhere in a kustomization must not hide its patch list: use what the parser did read.

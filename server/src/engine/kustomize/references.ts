@@ -1,4 +1,4 @@
-import { parseFile } from '../core/parse';
+import { parseFile, type ParsedFile } from '../core/parse';
 import { dirName as dirname, joinInside as joinPath } from '../core/paths';
 import { isRemote } from './remote';
 import type { KustomizeFs, PathKey } from './types';
@@ -18,14 +18,14 @@ export interface KustomizationReference {
 /**
  * The paths a kustomization file references, with the JSON path of each reference (for
  * go-to-definition, document links and broken-reference diagnostics). Works on the text alone;
- * with `fs`, also says whether each target exists.
+ * with `fs`, also says whether each target exists; `parsed`: the text already parsed.
  */
-export function kustomizationReferences(kustomizationPath: string, text: string, fs?: KustomizeFs): KustomizationReference[] {
+export function kustomizationReferences(kustomizationPath: string, text: string, fs?: KustomizeFs, parsed?: ParsedFile): KustomizationReference[] {
 	const out: KustomizationReference[] = [];
 	const dir = dirname(kustomizationPath);
 	let value: unknown;
 	try {
-		value = parseFile(text).documents[0]?.value;
+		value = (parsed ?? parseFile(text)).documents[0]?.value;
 	} catch {
 		return out;
 	}
