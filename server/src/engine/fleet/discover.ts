@@ -9,7 +9,7 @@ import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk
 import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
 import type { DocRef, DocumentStore } from './reader';
-import { extractVersions } from './versions';
+import { extractVersions, versionWalk, type VersionWalk } from './versions';
 import { placedIn, versionOnlyEdit } from './version-edit';
 import { looksLikeProduction, type FleetApp, type FleetCluster, type FleetEnvironment, type FleetModel, type FleetProblem, type SyncSource } from './types';
 
@@ -30,10 +30,10 @@ export function discoverFleet(store: DocumentStore, options: DiscoverOptions = {
 	return discover(store, options).model;
 }
 
-/** A discovery's model, with what reading its versions again needs: the Flux walk of each cluster. */
+/** A discovery's model, with what reading its versions again needs of each cluster's Flux walk. */
 export interface Discovery {
 	model: FleetModel;
-	walks: ReadonlyMap<string, FluxWalk>;
+	walks: ReadonlyMap<string, VersionWalk>;
 }
 
 /** The same as `discoverFleet`, with the walks. */
@@ -130,8 +130,12 @@ export function discover(store: DocumentStore, options: DiscoverOptions = {}): D
 	const note = declared ? undefined : fleetFileNote(clusterList, environments);
 	if (note) problems.push(note);
 	const fleetFile = declared ? { file: declared.doc.file, enforce: declared.enforce } : undefined;
+	// Kept with the model for a retag: the walks without the files they reached (all but those holding a Flux source).
+	const sourceFiles = new Set(store.ofKinds(['GitRepository', 'OCIRepository']).map((d) => d.file));
+	const kept = new Map<string, VersionWalk>();
+	for (const [name, w] of walks) kept.set(name, versionWalk(w, sourceFiles));
 	store.endRun();
-	return { model: { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) }, walks };
+	return { model: { environments, clusters: clusterList, apps, files: sortKeys(files), problems: dedupeProblems(problems), ...(fleetFile ? { fleetFile } : {}) }, walks: kept };
 }
 
 /**
@@ -310,7 +314,7 @@ function discoverApps(
 	environments: FleetEnvironment[],
 	reached: Map<string, Set<string>>,
 	expand: Expander,
-	walks: ReadonlyMap<string, FluxWalk>,
+	walks: ReadonlyMap<string, VersionWalk>,
 ): FleetApp[] {
 	const apps: FleetApp[] = [];
 	for (const a of declared?.apps ?? []) apps.push({ name: a.name, facts: a.facts, paths: a.paths, ...(a.promotion ? { promotion: a.promotion } : {}), versions: [], behind: [], source: 'declared', location: a.location });

@@ -16,7 +16,7 @@ import type { AppVersion, FleetApp, FleetCluster, FleetEnvironment, SourceLocati
  * and OCIRepository, and Argo CD `targetRevision`. An environment
  * is "behind" where an environment earlier in the promotion order runs a newer version.
  */
-export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: ReadonlyMap<string, FluxWalk>): void {
+export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters: FleetCluster[], environments: FleetEnvironment[], expand: Expander, walks: ReadonlyMap<string, VersionWalk>): void {
 	const memo: Memo = { images: new Map(), segments: new Map() };
 	const shared: Shared = { applications: store.ofKinds(['Application']), ociRepositories: store.ofKinds(['OCIRepository']) };
 	// Per cluster, once (not once per app): which of its syncs may deploy each app, and the Flux sources it receives.
@@ -47,6 +47,19 @@ export function extractVersions(store: DocumentStore, apps: FleetApp[], clusters
 		app.versions = found;
 		app.behind = behindOf(found, environments);
 	}
+}
+
+/**
+ * What the versions read of a cluster's Flux walk: its HelmReleases and their patches, and which
+ * files it reached (asked only of the files holding Flux sources).
+ */
+export type VersionWalk = Pick<FluxWalk, 'helmReleases' | 'helmPatches' | 'files'>;
+
+/** What of a walk `VersionWalk` needs to keep: the files reached only where they hold a Flux source. */
+export function versionWalk(walk: FluxWalk, sourceFiles: ReadonlySet<string>): VersionWalk {
+	const files = new Set<string>();
+	for (const f of walk.files) if (sourceFiles.has(f)) files.add(f);
+	return { helmReleases: walk.helmReleases, helmPatches: walk.helmPatches, files };
 }
 
 /** Per discovery run: the image occurrences under each synced path, and the path segments of the files it reaches. */
@@ -95,7 +108,7 @@ function appPaths(apps: readonly FleetApp[], env: string): AppPaths {
  * the app's base); for an app without such paths, a path whose files lie under a directory named
  * like it.
  */
-function clusterIndex(store: DocumentStore, memo: Memo, { byPath, inferred }: AppPaths, c: FleetCluster, expand: Expander, walk: FluxWalk | undefined): ClusterIndex {
+function clusterIndex(store: DocumentStore, memo: Memo, { byPath, inferred }: AppPaths, c: FleetCluster, expand: Expander, walk: VersionWalk | undefined): ClusterIndex {
 	const syncs = new Map<string, SyncSource[]>();
 	const add = (app: string, s: SyncSource) => {
 		const list = syncs.get(app);
@@ -115,7 +128,7 @@ function clusterIndex(store: DocumentStore, memo: Memo, { byPath, inferred }: Ap
 	return { syncs, sources };
 }
 
-function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: FleetCluster, env: string, index: ClusterIndex, walk: FluxWalk | undefined, shared: Shared): AppVersion[] {
+function versionsOnCluster(store: DocumentStore, memo: Memo, app: FleetApp, c: FleetCluster, env: string, index: ClusterIndex, walk: VersionWalk | undefined, shared: Shared): AppVersion[] {
 	const out: AppVersion[] = [];
 	for (const s of index.syncs.get(app.name) ?? []) {
 		if (!store.isDirectory(s.path) && !store.isFile(s.path)) continue;
