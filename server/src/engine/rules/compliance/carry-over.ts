@@ -89,7 +89,10 @@ export function carryOver<T>(previous: readonly TargetObject[], results: readonl
 		else came.push(o);
 	}
 	const went = previous.filter((o) => !stayed.has(o));
-	const changed = changedKinds(came, went);
+	// Only the kinds that matter are compared by content: Namespaces, and the kinds some rule read.
+	const matters = new Set<string>(['Namespace']);
+	for (const r of reads.values()) if (r !== 'all') for (const k of r) matters.add(k);
+	const changed = changedKinds(came, went, matters);
 	if (changed.has('Namespace')) return undefined;
 	const holding = new Map<ComplianceRule, Reads>();
 	for (const [rule, r] of reads) if (r !== 'all' && ![...r].some((k) => changed.has(k))) holding.set(rule, r);
@@ -108,21 +111,34 @@ export function carryOver<T>(previous: readonly TargetObject[], results: readonl
 /**
  * The kinds of the objects that came or went. The path rendered again mostly renders the same
  * objects again (a retag changes one Deployment of the overlay; its Namespace is as it was): an
- * object that came with the same value and source as one that went is no change.
+ * object of a kind that `matters` that came with the same value and source as one that went is no
+ * change. Objects of other kinds are not compared (no rule read them; a big file's objects would
+ * cost a serialisation each).
  */
-function changedKinds(came: readonly TargetObject[], went: readonly TargetObject[]): Set<string> {
-	const keyOf = (o: TargetObject) => `${o.object.source.file}#${o.object.source.documentIndex}|${JSON.stringify(o.object.value)}`;
+function changedKinds(came: readonly TargetObject[], went: readonly TargetObject[], matters: ReadonlySet<string>): Set<string> {
 	const kindOf = (o: TargetObject) => resourceHeader(o.object.value)?.kind ?? '';
-	const gone = new Map<string, number>();
-	for (const o of went) gone.set(keyOf(o), (gone.get(keyOf(o)) ?? 0) + 1);
 	const changed = new Set<string>();
-	for (const o of came) {
+	const compared = { came: [] as TargetObject[], went: [] as TargetObject[] };
+	for (const [list, into] of [
+		[came, compared.came],
+		[went, compared.went],
+	] as const) {
+		for (const o of list) {
+			const kind = kindOf(o);
+			if (matters.has(kind)) into.push(o);
+			else changed.add(kind);
+		}
+	}
+	const keyOf = (o: TargetObject) => `${o.object.source.file}#${o.object.source.documentIndex}|${JSON.stringify(o.object.value)}`;
+	const gone = new Map<string, number>();
+	for (const o of compared.went) gone.set(keyOf(o), (gone.get(keyOf(o)) ?? 0) + 1);
+	for (const o of compared.came) {
 		const k = keyOf(o);
 		const n = gone.get(k) ?? 0;
 		if (n > 0) gone.set(k, n - 1);
 		else changed.add(kindOf(o));
 	}
-	for (const o of went) {
+	for (const o of compared.went) {
 		const k = keyOf(o);
 		const n = gone.get(k) ?? 0;
 		if (n > 0) {
