@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { defaultSettings } from '../../shared/settings';
 import { carryOver } from '../../server/src/engine/rules/compliance/carry-over';
@@ -13,27 +12,17 @@ import { DocumentStore } from '../../server/src/engine/fleet/reader';
 import { TargetRenderer, type TargetObject } from '../../server/src/engine/fleet/targets';
 import { RepoSnapshot } from '../../server/src/engine/context/repo-snapshot';
 import type { RenderedObject } from '../../server/src/engine/kustomize';
-import { nodeEngineDeps } from '../../server/src/host/engine-deps';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { NodeRepoReader } from '../../server/src/host/repo-reader';
-import { EnginePool } from '../../server/src/workspace/engines';
-import { Folder } from '../../server/src/workspace/folder';
+import type { Folder } from '../../server/src/workspace/folder';
+import { exampleFolder, FLEET, TODAY } from './example-folder';
 
 // An edit renders one path of a cluster again; the objects of its other paths are the same objects.
 // What the model-independent rules found on those is carried over to the new render, unless a rule
 // read a kind of object that came or went (a LimitRange, a policy) or a Namespace came or went.
 // Whatever is carried over, the findings must be those of a fresh start.
 
-const FLEET = join(__dirname, '..', '..', 'examples', 'fleet');
-const TODAY = '2026-12-07';
 const STAGING = 'apps/staging/kustomization.yaml';
-
-async function exampleFolder(edits: Map<string, string>): Promise<Folder> {
-	const deps = nodeEngineDeps();
-	const folder = new Folder(pathToFileURL(FLEET).href, FLEET, 'fleet', { openText: (rel) => edits.get(rel), engines: new EnginePool(deps.registry, deps.checks, () => new Date(`${TODAY}T12:00:00Z`)), log: () => undefined });
-	await folder.ready();
-	return folder;
-}
 
 /** Every validated file's findings, as text. */
 async function findings(folder: Folder): Promise<Map<string, string[]>> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { defaultSettings } from '../../shared/settings';
 import { complianceContext } from '../../server/src/engine/rules/compliance/context';
@@ -12,23 +11,11 @@ import { renderedRules } from '../../server/src/engine/rules/policy-rendered';
 import { ObjectSet } from '../../server/src/engine/core/objects';
 import { resourceHeader, type Resource } from '../../server/src/engine/core/resource';
 import type { CheckContext } from '../../server/src/engine/context/check-context';
-import { nodeEngineDeps } from '../../server/src/host/engine-deps';
-import { EnginePool } from '../../server/src/workspace/engines';
-import { Folder } from '../../server/src/workspace/folder';
+import { exampleFolder, FLEET, TODAY } from './example-folder';
 import { FleetIndex } from '../../server/src/engine/fleet/fleet-index';
 import { targetCluster } from '../../server/src/engine/fleet/clusters';
 import type { FleetApp, FleetModel } from '../../server/src/engine/fleet/types';
 
-const FLEET = join(__dirname, '..', '..', 'examples', 'fleet');
-const TODAY = '2026-12-07';
-
-/** A folder of the example fleet whose texts can be edited as the editor edits them. */
-async function exampleFolder(edits: Map<string, string>): Promise<Folder> {
-	const deps = nodeEngineDeps();
-	const folder = new Folder(pathToFileURL(FLEET).href, FLEET, 'fleet', { openText: (rel) => edits.get(rel), engines: new EnginePool(deps.registry, deps.checks, () => new Date(`${TODAY}T12:00:00Z`)), log: () => undefined });
-	await folder.ready();
-	return folder;
-}
 
 /** A compliance context whose fleet-model fields (and the repository, which carries the model) throw when read. */
 function modelGuarded(real: ComplianceContext): ComplianceContext {
