@@ -5,7 +5,7 @@ import { argoClusterSecrets, argoPluginBuilds, argoSyncs, type ArgoCluster } fro
 import { graphExpander, kustomizationIn, type Expander, type PathExpansion } from './expand';
 import { orderDeclaredEnvironments, readFleetFile } from './fleet-file';
 import { fleetFileNote } from './fleet-file-note';
-import { clusterNameOfDir, fluxClusterDirs, fluxSources, walkFlux, type FluxWalk } from './flux';
+import { clusterNameOfDir, fluxClusterDirs, fluxKustomizationsSyncing, fluxSources, walkFlux, type FluxWalk } from './flux';
 import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
 import type { DocRef, DocumentStore } from './reader';
@@ -53,10 +53,11 @@ export function discover(store: DocumentStore, options: DiscoverOptions = {}): D
 	const patches = patchFiles(store);
 	const reached = new Map<string, Set<string>>();
 	const walks = new Map<string, FluxWalk>();
+	const syncing = fluxKustomizationsSyncing(store);
 	for (const c of clusters.values()) {
 		const roots = c.syncs.filter((s) => s.kind === 'fleet' || s.kind === 'flux-kustomization');
 		if (roots.length === 0) continue;
-		const walk = walkFlux(store, expand, roots, sources, patches);
+		const walk = walkFlux(store, expand, roots, sources, patches, syncing);
 		walks.set(c.name, walk);
 		c.syncs = dedupeSyncs([...c.syncs.filter((s) => !roots.includes(s)), ...walk.syncs]);
 		reached.set(c.name, walk.files);
@@ -210,11 +211,18 @@ function addClaims(store: DocumentStore, clusters: Map<string, FleetCluster>): v
 
 function addFluxClusters(store: DocumentStore, clusters: Map<string, FleetCluster>): void {
 	const declaredPaths = new Set([...clusters.values()].flatMap((c) => c.syncs.map((s) => s.path)));
-	for (const dir of fluxClusterDirs(store)) {
+	const dirs = fluxClusterDirs(store);
+	// The Flux Kustomizations under each cluster directory, in the repository's order (one pass, not one per directory).
+	const under = new Map<string, DocRef[]>(dirs.map((d) => [d, []]));
+	for (const d of store.ofKinds(['Kustomization'])) {
+		if (!d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+		for (let dir = dirName(d.file); dir !== ''; dir = dirName(dir)) under.get(dir)?.push(d);
+	}
+	for (const dir of dirs) {
 		if (declaredPaths.has(dir)) continue;
 		const name = clusterNameOfDir(dir);
 		// The cluster is where its Flux objects are: the bootstrap Kustomization, else the first one in its directory.
-		const docs = store.ofKinds(['Kustomization']).filter((d) => d.file.startsWith(`${dir}/`) && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'));
+		const docs = under.get(dir)!;
 		const anchor = docs.find((d) => d.name === 'flux-system') ?? docs[0];
 		const root: SyncSource = { kind: 'flux-kustomization', name: 'flux-system', path: dir, location: anchor?.locate(['metadata', 'name']) };
 		const existing = clusters.get(name);
