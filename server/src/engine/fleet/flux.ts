@@ -95,7 +95,7 @@ const sharedNames = (names: string[]): readonly string[] => NAME_LISTS.share(nam
  * paths (Fleet `path`, or its directory); each Flux Kustomization found in a reached file adds its
  * `spec.path` when its source is this repository.
  */
-export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSource[], sources: Map<string, DocRef>, patches: ReadonlySet<string>, syncing: (path: string) => readonly DocRef[] = fluxKustomizationsSyncing(store)): FluxWalk {
+export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSource[], sources: Map<string, DocRef>, patches: ReadonlySet<string>, syncing: (paths: readonly string[]) => DocRef[] = fluxKustomizationsSyncing(store)): FluxWalk {
 	const walk: FluxWalk = { syncs: [], files: new Set(), problems: [], helmReleases: [], helmPatches: [], kustomizations: [] };
 	const expandedPaths = new Set<string>();
 	const visitedDocs = new Set<string>();
@@ -187,34 +187,34 @@ export function walkFlux(store: DocumentStore, expand: Expander, roots: SyncSour
 	// The cluster's own root Kustomization (bootstrap's flux-system, which syncs its directory) is on
 	// the cluster even when a broken kustomization hides its file from the walk: that break is
 	// reported where it is, not again on every dependsOn naming the root.
-	// (Looked for only when a dependsOn names a Kustomization the walk did not meet: rare, and a scan of them all.)
-	const rootKustomizations = () => {
-		const found = new Set(roots.flatMap((r) => syncing(r.path)));
-		// In the repository's order, as a scan of them all would list them.
-		return found.size === 0 ? [] : store.ofKinds(['Kustomization']).filter((d) => found.has(d));
-	};
+	// (Looked for only when a dependsOn names a Kustomization the walk did not meet; indexed once per discovery run.)
+	const rootKustomizations = () => syncing(roots.map((r) => r.path));
 	walk.problems.push(...dependsOnProblems(walk.kustomizations, rootKustomizations));
 	return walk;
 }
 
 /**
- * The repository's Flux Kustomizations by the path they sync, in the repository's order: indexed on
- * first use, once per discovery run (every cluster's walk may ask).
+ * The repository's Flux Kustomizations that sync any of some paths, in the repository's order (as a
+ * scan of them all lists them): indexed by path on first use, once per discovery run (every
+ * cluster's walk may ask).
  */
-export function fluxKustomizationsSyncing(store: DocumentStore): (path: string) => readonly DocRef[] {
+export function fluxKustomizationsSyncing(store: DocumentStore): (paths: readonly string[]) => DocRef[] {
 	let byPath: Map<string, DocRef[]> | undefined;
-	return (path) => {
+	const order = new Map<DocRef, number>();
+	return (paths) => {
 		if (!byPath) {
 			byPath = new Map();
 			for (const d of store.ofKinds(['Kustomization'])) {
 				if (!isFluxKustomization(d) || !isPlainObject(d.value.spec) || typeof d.value.spec.path !== 'string') continue;
+				order.set(d, order.size);
 				const p = repoPath(d.value.spec.path);
 				const list = byPath.get(p);
 				if (list) list.push(d);
 				else byPath.set(p, [d]);
 			}
 		}
-		return byPath.get(path) ?? [];
+		const found = new Set(paths.flatMap((p) => byPath!.get(p) ?? []));
+		return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
 	};
 }
 

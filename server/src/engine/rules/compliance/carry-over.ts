@@ -118,27 +118,24 @@ export function carryOver<T>(previous: readonly TargetObject[], results: readonl
 function changedKinds(came: readonly TargetObject[], went: readonly TargetObject[], matters: ReadonlySet<string>): Set<string> {
 	const kindOf = (o: TargetObject) => resourceHeader(o.object.value)?.kind ?? '';
 	const changed = new Set<string>();
-	const compared = { came: [] as TargetObject[], went: [] as TargetObject[] };
-	for (const [list, into] of [
-		[came, compared.came],
-		[went, compared.went],
-	] as const) {
-		for (const o of list) {
-			const kind = kindOf(o);
-			if (matters.has(kind)) into.push(o);
-			else changed.add(kind);
-		}
-	}
+	// An object of a kind that does not matter changes its kind; the others are compared below.
+	const compared = (o: TargetObject): boolean => {
+		const kind = kindOf(o);
+		if (!matters.has(kind)) changed.add(kind);
+		return matters.has(kind);
+	};
 	const keyOf = (o: TargetObject) => `${o.object.source.file}#${o.object.source.documentIndex}|${JSON.stringify(o.object.value)}`;
 	const gone = new Map<string, number>();
-	for (const o of compared.went) gone.set(keyOf(o), (gone.get(keyOf(o)) ?? 0) + 1);
-	for (const o of compared.came) {
+	const wentCompared = went.filter(compared);
+	for (const o of wentCompared) gone.set(keyOf(o), (gone.get(keyOf(o)) ?? 0) + 1);
+	for (const o of came.filter(compared)) {
 		const k = keyOf(o);
 		const n = gone.get(k) ?? 0;
 		if (n > 0) gone.set(k, n - 1);
 		else changed.add(kindOf(o));
 	}
-	for (const o of compared.went) {
+	// What went and did not come back.
+	for (const o of wentCompared) {
 		const k = keyOf(o);
 		const n = gone.get(k) ?? 0;
 		if (n > 0) {
