@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RepoFileSystem } from '../engine/context/repo-snapshot';
 
@@ -8,18 +8,29 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Upper bound on files listed, so a workspace opened at `/` cannot exhaust memory. */
 export const MAX_FILES = 200_000;
 
+/** The longest the listing holds the thread before it lets other work run. */
+const LIST_SLICE_MS = 8;
+
 /**
  * The Node implementation of RepoFileSystem for a directory. Symbolic links are not followed
  * (a link cycle cannot hang the scan), unreadable directories are skipped.
  */
 export function nodeFileSystem(root: string): RepoFileSystem {
 	return {
+		// Listed synchronously, a directory at a time, pausing every few milliseconds: the thread
+		// pool's round trip per directory made the bench fleet's 2,038 files take 50-115 ms to list
+		// against 16-27 ms, and the editor's first file waits for the listing.
 		async listFiles() {
 			const out: string[] = [];
+			let slice = performance.now();
 			const walk = async (dir: string, rel: string): Promise<void> => {
+				if (performance.now() - slice >= LIST_SLICE_MS) {
+					await new Promise<void>((resolve) => setImmediate(resolve));
+					slice = performance.now();
+				}
 				let entries: import('node:fs').Dirent[];
 				try {
-					entries = await fsp.readdir(dir, { withFileTypes: true });
+					entries = readdirSync(dir, { withFileTypes: true });
 				} catch {
 					return;
 				}
