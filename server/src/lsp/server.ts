@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { FactsCache } from '../engine/context/repo-snapshot';
 import {
 	CodeActionKind,
 	DidChangeConfigurationNotification,
@@ -37,6 +38,8 @@ export interface ServerDeps {
 	liveSchemas?: LiveSchemas;
 	/** Options of the live connections (tests point them elsewhere). */
 	live?: Omit<LiveServiceOptions, 'trusted' | 'schemas'>;
+	/** The facts of a folder's files kept between runs (host/facts-cache.ts); none without it. */
+	factsCache?(root: string): FactsCache | undefined;
 }
 
 /**
@@ -73,7 +76,7 @@ export class FleetscopeServer {
 				driftChanged: (folder) => driftChanged(connection, folder),
 				clustersChanged: () => void connection.sendNotification(notificationType(ClustersChangedNotification.type), {}),
 			},
-			{ registry: deps.registry, checks: deps.checks, liveSchemas: deps.liveSchemas, live: { ...deps.live, trusted: false } },
+			{ registry: deps.registry, checks: deps.checks, liveSchemas: deps.liveSchemas, live: { ...deps.live, trusted: false }, factsCache: deps.factsCache },
 		);
 		this.open = new OpenDocuments(connection, this.documents, this.workspace, this.settings, (what, e) => this.logError(what, e));
 	}

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { Engine, FileAnalysis } from '../engine/analysis/engine';
 import type { DriftView, LiveView } from '../engine/context/check-context';
-import { RepoSnapshot, type FileChange } from '../engine/context/repo-snapshot';
+import { RepoSnapshot, type FactsCache, type FileChange } from '../engine/context/repo-snapshot';
 import { isYamlFile } from '../engine/core/paths';
 import { parseSettingsFile, SETTINGS_FILES, withSettingsFile, type SettingsFileResult } from '../engine/rules/settings-file';
 import { sizeNote } from '../engine/core/skip';
@@ -28,6 +28,8 @@ export interface FolderEnv {
 	log(line: string): void;
 	/** Keep every validated file's findings (the editor's explorer counts them); a one-shot CLI run does not. */
 	keepFindings?: boolean;
+	/** The facts of the folder's files kept from earlier runs (host/facts-cache.ts), if the host keeps them. */
+	factsCache?(root: string): FactsCache | undefined;
 }
 
 /** The outcome of validating one file of `Folder.validateAll`. */
@@ -81,7 +83,7 @@ export class Folder {
 	 */
 	factsReady(): Promise<void> {
 		this.reading ??= (async () => {
-			const built = await RepoSnapshot.build(nodeFileSystem(this.root), (rel, text) => this.prefetched.set(rel, text));
+			const built = await RepoSnapshot.build(nodeFileSystem(this.root), (rel, text) => this.prefetched.set(rel, text), this.env.factsCache?.(this.root));
 			const settingsFile = (await this.settingsFile())?.rel;
 			this.current = built.withSettingsFile(settingsFile);
 		})();

@@ -1,5 +1,6 @@
 import type { FleetscopeSettings } from '../../../shared/settings';
 import type { ResourceCheck } from '../engine/context/check-context';
+import type { FactsCache } from '../engine/context/repo-snapshot';
 import { isIncluded, isKustomizationFile, isYamlFile } from '../engine/core/paths';
 import { isSettingsFileName } from '../engine/rules/settings-file';
 import type { Finding } from '../engine/core/types';
@@ -41,6 +42,8 @@ export interface WorkspaceDeps {
 	/** Compiles CRD schemas found in live clusters (`live-crd-schema`); without it that check is off. */
 	liveSchemas?: LiveSchemas;
 	live: LiveServiceOptions;
+	/** The facts of a folder's files kept between runs, if the host keeps them. */
+	factsCache?(root: string): FactsCache | undefined;
 }
 
 /** Quiet time after the last edit of a fleet-relevant document (or of a settings file) before it applies (ms). */
@@ -82,7 +85,7 @@ export class Workspace {
 
 	constructor(
 		private readonly host: WorkspaceHost,
-		deps: WorkspaceDeps,
+		private readonly deps: WorkspaceDeps,
 	) {
 		this.engines = new EnginePool(deps.registry, deps.checks);
 		this.live = new LiveConnections(
@@ -113,7 +116,7 @@ export class Workspace {
 
 	addFolder(uri: string, root: string, name: string): Folder | undefined {
 		if (this.list.some((f) => f.root === root)) return undefined;
-		const folder: Folder = new Folder(uri, root, name, { openText: (rel: string): string | undefined => this.host.openText(folder, rel), engines: this.engines, log: (line) => this.host.log(line), keepFindings: true });
+		const folder: Folder = new Folder(uri, root, name, { openText: (rel: string): string | undefined => this.host.openText(folder, rel), engines: this.engines, log: (line) => this.host.log(line), keepFindings: true, factsCache: this.deps.factsCache });
 		this.list.push(folder);
 		// Innermost first: a file of a nested folder belongs to that folder (and its settings).
 		this.list.sort((a, b) => b.root.length - a.root.length);

@@ -105,6 +105,29 @@ export function factsOf(path: string, text: string | undefined): FileFacts {
 	return Object.keys(out).length === 0 ? NO_FACTS : out;
 }
 
+/**
+ * What `factsOf` found for files' exact texts, kept by a host between runs (its own storage and
+ * keys): a later start reads the facts of unchanged files instead of parsing them again.
+ */
+export interface FactsCache {
+	/** The facts kept for this exact text of this file, if any. */
+	get(path: string, text: string): FileFacts | undefined;
+	/** Keeps the facts of this text of this file. */
+	set(path: string, text: string, facts: FileFacts): void;
+	/** The build read every file: keep what it found for these (the other files are gone). */
+	done(paths: ReadonlySet<string>): void;
+}
+
+/** A file's facts, from the cache when it has them for this text (an empty record there is NO_FACTS). */
+function factsFor(path: string, text: string | undefined, cache: FactsCache | undefined): FileFacts {
+	if (text === undefined || cache === undefined) return factsOf(path, text);
+	const kept = cache.get(path, text);
+	if (kept !== undefined) return Object.keys(kept).length === 0 ? NO_FACTS : kept;
+	const found = factsOf(path, text);
+	cache.set(path, text, found);
+	return found;
+}
+
 /** A file created or changed (with its text; undefined when it cannot be read), or deleted. */
 export type FileChange = { path: string; text: string | undefined } | { path: string; deleted: true };
 
@@ -172,9 +195,10 @@ export class RepoSnapshot implements RepoContext {
 
 	/**
 	 * Lists and reads the repository once. `keep` receives every YAML text read (up to
-	 * PREFETCH_MAX_CHARS), so a host can validate them without reading them again.
+	 * PREFETCH_MAX_CHARS), so a host can validate them without reading them again; `cache` gives the
+	 * facts of texts seen before and keeps the others'.
 	 */
-	static async build(fs: RepoFileSystem, keep?: (path: string, text: string) => void): Promise<RepoSnapshot> {
+	static async build(fs: RepoFileSystem, keep?: (path: string, text: string) => void, cache?: FactsCache): Promise<RepoSnapshot> {
 		const files = new Set((await fs.listFiles()).map(normalisePath));
 		const facts = new Map<string, FileFacts>();
 		const yaml = [...files].filter(isYamlFile);
@@ -183,12 +207,13 @@ export class RepoSnapshot implements RepoContext {
 			await Promise.all(
 				yaml.slice(i, i + BUILD_BATCH).map(async (f) => {
 					const text = await fs.readFile(f, PREFETCH_MAX_CHARS);
-					const found = factsOf(f, text);
+					const found = factsFor(f, text, cache);
 					if (found !== NO_FACTS) facts.set(f, found);
 					if (text !== undefined && text.length <= PREFETCH_MAX_CHARS) keep?.(f, text);
 				}),
 			);
 		}
+		cache?.done(new Set(yaml));
 		return new RepoSnapshot(new FileLookups(files, facts), ++lastVersion, NO_VIEWS);
 	}
 
