@@ -136,6 +136,77 @@ describe('rediscovery after a retag', () => {
 	});
 });
 
+describe('rediscovery after an edit of a workload file', () => {
+	const BASE = 'apps/base/podinfo/deployment.yaml';
+	const LEGACY = 'apps/staging/legacy-batch/pdf-render.yaml';
+
+	const short: [string, string, (t: string) => string][] = [
+		// Longer than before: every later place in the file moves.
+		['an image tag in a base Deployment', BASE, (t) => t.replace('podinfo:6.5.0', 'podinfo:6.10.0-rc.1')],
+		['the replicas and an argument', BASE, (t) => t.replace('replicas: 2', 'replicas: 3').replace('--level=info', '--level=debug')],
+		['lines added above the image', BASE, (t) => t.replace('  revisionHistoryLimit: 5\n', '  revisionHistoryLimit: 5\n  minReadySeconds: 10\n  progressDeadlineSeconds: 300\n')],
+		['an image in a workload no kustomization lists (discovery never read it)', LEGACY, (t) => t.replace(/pdf-render:3\.2\.0@sha256:[0-9a-f]+/, 'pdf-render:3.3.0')],
+	];
+	for (const [what, file, edit] of short) {
+		it(`${what}: the versions are read again, and the model is a full discovery's`, () => {
+			const { texts, store, first } = discovered();
+			const after = edit(texts.get(file)!);
+			assert.notEqual(after, texts.get(file), 'the edit applies to the fixture');
+			texts.set(file, after);
+			const again = rediscover(store, first, [file]);
+			assert.equal(again.versionsOnly, true, 'the edit took the short way');
+			assert.equal(json(again.model), json(fresh(texts)));
+		});
+	}
+
+	it('an image no overlay sets shows in the versions at its new place in the base', () => {
+		const { texts, store, first } = discovered();
+		texts.set(BASE, texts.get(BASE)!.replace('image: ghcr.io/stefanprodan/podinfo:6.5.0', 'image: ghcr.io/acme/podinfo-fork:7.0.0'));
+		const again = rediscover(store, first, [BASE]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+		// The overlay's images entry names the old image: the base's own tag is what production runs now.
+		assert.deepEqual(versionsOf(first.model, 'podinfo', 'production'), [`6.5.3@${OVERLAY}:9:13`]);
+		assert.deepEqual(versionsOf(again.model, 'podinfo', 'production'), [`7.0.0@${BASE}:35:18`]);
+	});
+
+	const full: [string, string, (t: string) => string][] = [
+		['the Deployment renamed', BASE, (t) => t.replace('  name: podinfo\n  namespace: podinfo', '  name: podinfo-v2\n  namespace: podinfo')],
+		['its labels changed (which app an image belongs to)', BASE, (t) => t.replace('    app.kubernetes.io/name: podinfo\n    app.kubernetes.io/part-of', '    app.kubernetes.io/name: frontend\n    app.kubernetes.io/part-of')],
+		['a document added', BASE, (t) => `${t}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n`],
+		['a Secret beside it (Argo CD reads cluster Secrets)', BASE, (t) => `${t}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n`],
+		['its kind changed', BASE, (t) => t.replace('kind: Deployment', 'kind: StatefulSet')],
+	];
+	for (const [what, file, edit] of full) {
+		it(`${what}: a full discovery`, () => {
+			const { texts, store, first } = discovered();
+			const after = edit(texts.get(file)!);
+			assert.notEqual(after, texts.get(file), 'the edit applies to the fixture');
+			texts.set(file, after);
+			const again = rediscover(store, first, [file]);
+			assert.equal(again.versionsOnly, false);
+			assert.equal(json(again.model), json(fresh(texts)));
+		});
+	}
+
+	it('a file discovery did not read that now holds a graph kind: a full discovery', () => {
+		const { texts, store, first } = discovered();
+		texts.set(LEGACY, `${texts.get(LEGACY)!}---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: legacy\n  namespace: flux-system\nspec:\n  url: https://example.com/legacy.git\n`);
+		const again = rediscover(store, first, [LEGACY]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	it('a Secret file edited: a full discovery, even with its name kept', () => {
+		const { texts, store, first } = discovered();
+		const secret = 'apps/staging/legacy-batch/reporting-credentials.yaml';
+		texts.set(secret, `${texts.get(secret)!}# rotated\n`);
+		const again = rediscover(store, first, [secret]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+});
+
 describe('versionOnlyEdit', () => {
 	const store = (text: string) => new DocumentStore({ files: () => ['k/kustomization.yaml', 'k/flux.yaml'], read: (p) => (p === 'k/flux.yaml' ? text.replace('kustomize.config.k8s.io/v1beta1', 'kustomize.toolkit.fluxcd.io/v1') : text) });
 	const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\nimages:\n  - name: app\n    newTag: "1.0"\n';
@@ -157,6 +228,6 @@ describe('versionOnlyEdit', () => {
 		assert.equal(check(base, base.replace('resources', 'components')), false, 'a key renamed');
 		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/flux.yaml'), false, 'a Flux Kustomization');
 		assert.equal(versionOnlyEdit('k/kustomization.yaml', undefined, store(base).mappings('k/kustomization.yaml')), false, 'not read before');
-		assert.equal(check('{}', '{}', 'k/deploy.yaml'), false, 'not a kustomization file');
+		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/deploy.yaml'), false, 'a kustomization in a file not named as one is a Flux-less graph kind');
 	});
 });

@@ -35,8 +35,11 @@ export interface DocRef {
 	locate(path: NodePath, key?: boolean): SourceLocation;
 }
 
-/** Kinds discovery reads; other documents are never parsed by it. */
-const KIND_LINE = /^kind:\s*["']?(Fleet|ClusterClaim|Kustomization|HelmRelease|GitRepository|OCIRepository|Bucket|HelmRepository|ArtifactGenerator|Application|ApplicationSet|Secret|Component)["']?\s*$/m;
+/** Kinds the fleet's graph reads; documents of other kinds it never looks into (the versions read their images). */
+export const GRAPH_KINDS: ReadonlySet<string> = new Set(['Fleet', 'ClusterClaim', 'Kustomization', 'HelmRelease', 'GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'ArtifactGenerator', 'Application', 'ApplicationSet', 'Secret', 'Component']);
+
+/** A `kind:` line of one of GRAPH_KINDS: files without one are never parsed by discovery's graph. */
+const KIND_LINE = new RegExp(`^kind:\\s*["']?(${[...GRAPH_KINDS].join('|')})["']?\\s*$`, 'm');
 
 /**
  * Parses files once per text and hands out their documents. Discovery runs again whenever a

@@ -1,28 +1,47 @@
 import { isKustomizationFile } from '../core/paths';
 import { isPlainObject } from '../core/resource';
-import type { DocRef } from './reader';
+import { GRAPH_KINDS, type DocRef } from './reader';
 import type { FleetModel, SourceLocation } from './types';
 
 /**
  * Whether an edit of a file changed nothing discovery reads but version values, so that the fleet's
- * graph stays what it was and only its versions need reading again (`rereadVersions`): a retag,
- * the most frequent edit of a GitOps repository (`kustomize edit set image`, a promotion bot).
+ * graph stays what it was and only its versions need reading again (`rereadVersions`). Two edits
+ * count, the most frequent of a GitOps repository:
  *
- * What counts, kept narrow on purpose: the file is a kustomize kustomization (no Flux or Argo CD
- * object, which discovery keeps references to), it has the same documents and keys as before, and
- * the only values that differ are the `newTag` and `digest` of its `images` entries. Anything
- * else (an entry added, a name or newName changed, a resource listed) is a full rediscovery.
+ * - a retag (`kustomize edit set image`, a promotion bot): the file is a kustomize kustomization (no
+ *   Flux or Argo CD object, which discovery keeps references to), it has the same documents and
+ *   keys as before, and the only values that differ are the `newTag` and `digest` of its `images`
+ *   entries. Anything else (an entry added, a name or newName changed, a resource listed) is a full
+ *   rediscovery;
+ * - an edit of a workload file (a Deployment's image, its replicas, an environment variable): no
+ *   document of the file, before or after, is of a kind the graph reads (GRAPH_KINDS: the graph
+ *   never looks into the others), and each keeps its kind, name, namespace and labels (what tells
+ *   which app an image belongs to). The versions read its images again; what the file renders to is
+ *   the renderer's business.
  *
- * `before` is the file's documents as discovery last read them (undefined: not read).
+ * `before` is the file's documents as discovery last read them (undefined: not read; a workload file
+ * discovery did not read counts when it still holds no document of GRAPH_KINDS).
  */
 export function versionOnlyEdit(file: string, before: readonly DocRef[] | undefined, after: readonly DocRef[]): boolean {
-	if (!isKustomizationFile(file) || !before || before.length !== after.length || before.length === 0) return false;
-	for (let i = 0; i < before.length; i++) {
-		const a = before[i];
-		const b = after[i];
-		if (!isKustomize(a) || !isKustomize(b) || a.documentIndex !== b.documentIndex || !sameExceptImageVersions(a.value, b.value)) return false;
-	}
+	const kustomization = isKustomizationFile(file);
+	// A file discovery did not read (a workload outside every kustomization's resources): nothing it
+	// found came from there, and the new text gives the graph nothing to read either.
+	if (!before) return !kustomization && after.every((d) => !GRAPH_KINDS.has(d.kind));
+	if (before.length !== after.length || before.length === 0) return false;
+	const same = kustomization ? sameKustomization : sameWorkload;
+	for (let i = 0; i < before.length; i++) if (before[i].documentIndex !== after[i].documentIndex || !same(before[i], after[i])) return false;
 	return true;
+}
+
+function sameKustomization(a: DocRef, b: DocRef): boolean {
+	return isKustomize(a) && isKustomize(b) && sameExceptImageVersions(a.value, b.value);
+}
+
+function sameWorkload(a: DocRef, b: DocRef): boolean {
+	if (GRAPH_KINDS.has(a.kind) || GRAPH_KINDS.has(b.kind)) return false;
+	if (a.apiVersion !== b.apiVersion || a.kind !== b.kind || a.name !== b.name || a.namespace !== b.namespace) return false;
+	const labels = (d: DocRef) => (isPlainObject(d.value.metadata) ? d.value.metadata.labels : undefined);
+	return equal(labels(a), labels(b));
 }
 
 /**
