@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { factsOf, RepoSnapshot, type FactsCache } from '../../server/src/engine/context/repo-snapshot';
-import { nodeFactsCache, MAX_FOLDERS } from '../../server/src/host/facts-cache';
+import { nodeFactsCache } from '../../server/src/host/facts-cache';
 import { nodeFileSystem } from '../../server/src/host/node-fs';
 import { isYamlFile } from '../../server/src/engine/core/paths';
 
@@ -170,23 +170,31 @@ test('no cache when it is turned off, or when the program is not a bundle (its f
 	}
 });
 
-test(`only the ${MAX_FOLDERS} folders written last keep their facts`, async () => {
-	const s = setup();
-	const roots: string[] = [];
-	try {
-		for (let i = 0; i < MAX_FOLDERS + 3; i++) {
-			const root = mkdtempSync(join(tmpdir(), 'fleetscope-facts-repo-'));
-			roots.push(root);
-			writeFileSync(join(root, 'sa.yaml'), `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa${i}\n`);
-			await build(root, nodeFactsCache(root, s.env, s.program));
+for (const [what, limits, left] of [
+	['a number of folders', { folders: 3, bytes: 1e9 }, 3],
+	['a number of bytes in all', { folders: 64, bytes: 1 }, 1],
+] as const) {
+	test(`only the folders written last keep their facts, within ${what}`, async () => {
+		const s = setup();
+		const roots: string[] = [];
+		try {
+			for (let i = 0; i < 5; i++) {
+				const root = mkdtempSync(join(tmpdir(), 'fleetscope-facts-repo-'));
+				roots.push(root);
+				writeFileSync(join(root, 'sa.yaml'), `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa${i}\n`);
+				await build(root, nodeFactsCache(root, s.env, s.program, limits));
+			}
+			const dir = join(s.env.FLEETSCOPE_CACHE_DIR!, 'facts');
+			assert.equal(readdirSync(join(dir, readdirSync(dir)[0])).length, left);
+			const last = checked(nodeFactsCache(roots.at(-1)!, s.env, s.program, limits));
+			await build(roots.at(-1)!, last.cache);
+			assert.equal(last.hits(), 1, 'the folder written last lost its facts');
+			const firstRoot = checked(nodeFactsCache(roots[0], s.env, s.program, limits));
+			await build(roots[0], firstRoot.cache);
+			assert.equal(firstRoot.hits(), 0, 'the folder written first kept its facts');
+		} finally {
+			for (const r of roots) rmSync(r, { recursive: true, force: true });
+			s.done();
 		}
-		const dir = join(s.env.FLEETSCOPE_CACHE_DIR!, 'facts');
-		assert.equal(readdirSync(join(dir, readdirSync(dir)[0])).length, MAX_FOLDERS);
-		const last = checked(nodeFactsCache(roots.at(-1)!, s.env, s.program));
-		await build(roots.at(-1)!, last.cache);
-		assert.equal(last.hits(), 1);
-	} finally {
-		for (const r of roots) rmSync(r, { recursive: true, force: true });
-		s.done();
-	}
-});
+	});
+}

@@ -11,8 +11,15 @@ const FORMAT = 1;
 /** A larger cache file is neither written nor read (a repository of a few hundred thousand files). */
 export const MAX_FACTS_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** Folders whose facts are kept (per build); the least recently written go first. */
+/** Folders whose facts are kept (per build), and their size in all; the least recently written go first. */
 export const MAX_FOLDERS = 64;
+export const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+
+/** How many folders keep their facts, and how many bytes they may take in all. */
+export interface CacheLimits {
+	folders: number;
+	bytes: number;
+}
 
 type Entries = Map<string, readonly [hash: string, facts: FileFacts]>;
 
@@ -26,11 +33,12 @@ type Entries = Map<string, readonly [hash: string, facts: FileFacts]>;
  * the TypeScript sources (tests, tsx) there is no cache unless `program` names one.
  *
  * Nothing is read before the first file is asked for, and the file is written once the snapshot is
- * built, when anything changed; the MAX_FOLDERS folders written last keep theirs. A file that cannot
- * be read or does not deserialise to this layout is ignored; one that cannot be written costs the
- * next start its time. `FLEETSCOPE_FACTS_CACHE=off` turns it off.
+ * built, when anything changed; the folders written last keep theirs (MAX_FOLDERS of them, up to
+ * MAX_TOTAL_BYTES in all). A file that cannot be read or does not deserialise to this layout is
+ * ignored; one that cannot be written costs the next start its time. `FLEETSCOPE_FACTS_CACHE=off`
+ * turns it off.
  */
-export function nodeFactsCache(root: string, env: NodeJS.ProcessEnv = process.env, program = __filename): FactsCache | undefined {
+export function nodeFactsCache(root: string, env: NodeJS.ProcessEnv = process.env, program = __filename, limits: CacheLimits = { folders: MAX_FOLDERS, bytes: MAX_TOTAL_BYTES }): FactsCache | undefined {
 	if (env.FLEETSCOPE_FACTS_CACHE === 'off' || !program.endsWith('-program.js')) return undefined;
 	let dir: string;
 	let top: string;
@@ -69,7 +77,7 @@ export function nodeFactsCache(root: string, env: NodeJS.ProcessEnv = process.en
 			kept = undefined;
 			if (!changed && !removed) return;
 			// Written after the turn that finished the build: the analyses waiting for it go first.
-			setImmediate(() => writeEntries(dir, top, file, root, next));
+			setImmediate(() => writeEntries(dir, top, file, root, next, limits));
 		},
 	};
 }
@@ -87,7 +95,7 @@ function readEntries(file: string, root: string): Entries {
 	}
 }
 
-function writeEntries(dir: string, top: string, file: string, root: string, entries: Entries): void {
+function writeEntries(dir: string, top: string, file: string, root: string, entries: Entries, limits: CacheLimits): void {
 	try {
 		if (!privateCacheDir(top)) return;
 		mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -97,12 +105,16 @@ function writeEntries(dir: string, top: string, file: string, root: string, entr
 		// Another build's facts are never read again.
 		const prefix = basename(dir).replace(/-\d+-\d+$/, '-');
 		for (const other of readdirSync(top)) if (other.startsWith(prefix) && other !== basename(dir)) rmSync(join(top, other), { recursive: true, force: true });
-		// One file per folder ever opened: the least recently written go beyond MAX_FOLDERS.
+		// One file per folder ever opened: the least recently written go beyond the limits.
 		const kept = readdirSync(dir)
 			.filter((f) => f.endsWith('.bin'))
-			.map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
-			.sort((a, b) => b.at - a.at);
-		for (const { f } of kept.slice(MAX_FOLDERS)) rmSync(join(dir, f), { force: true });
+			.map((f) => ({ f, st: statSync(join(dir, f)) }))
+			.sort((a, b) => b.st.mtimeMs - a.st.mtimeMs);
+		let total = 0;
+		kept.forEach(({ f, st }, i) => {
+			total += st.size;
+			if (i >= limits.folders || (i > 0 && total > limits.bytes)) rmSync(join(dir, f), { force: true });
+		});
 	} catch {
 		// Found again next time.
 	}
