@@ -4,7 +4,8 @@ import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { discover, rediscover } from '../../server/src/engine/fleet/discover';
 import { DocumentStore, type RepoReader } from '../../server/src/engine/fleet/reader';
-import { versionOnlyEdit } from '../../server/src/engine/fleet/version-edit';
+import { editStart, placedAfter, versionOnlyEdit } from '../../server/src/engine/fleet/version-edit';
+import { EMPTY_FLEET, type FleetModel } from '../../server/src/engine/fleet/types';
 
 // A retag (an image's newTag or digest in an overlay) leaves the fleet's graph as it was: the
 // rediscovery reads only the versions again. Whatever path it takes, the model must be the one a
@@ -122,7 +123,20 @@ describe('rediscovery after a retag', () => {
 		assert.equal(json(again.model), json(fresh(texts)));
 	});
 
-	it('an overlay the model holds a problem in: a full discovery, so the problem keeps its exact place', () => {
+	it('a problem above the retag stays where it is: the short way, and the model is a full discovery\'s', () => {
+		const texts = exampleTexts();
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('  - podinfo-ingress.yaml\n', '  - podinfo-ingress.yaml\n  - missing-route.yaml\n'));
+		const store = new DocumentStore(reader(texts));
+		const first = discover(store);
+		const problem = first.model.problems.find((p) => p.location.file === OVERLAY);
+		assert.ok(problem, 'the fixture has a problem in the overlay');
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.5.3', 'newTag: 6.10.0-rc.1'));
+		const again = rediscover(store, first, [OVERLAY]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	it('an overlay the model holds a problem in below the retag: a full discovery, so the problem keeps its exact place', () => {
 		const texts = exampleTexts();
 		// A broken entry after the images: a retag that lengthens a tag moves it.
 		texts.set(OVERLAY, `${texts.get(OVERLAY)!}  - path: missing-patch.yaml\n`);
@@ -229,5 +243,25 @@ describe('versionOnlyEdit', () => {
 		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/flux.yaml'), false, 'a Flux Kustomization');
 		assert.equal(versionOnlyEdit('k/kustomization.yaml', undefined, store(base).mappings('k/kustomization.yaml')), false, 'not read before');
 		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/deploy.yaml'), false, 'a kustomization in a file not named as one is a Flux-less graph kind');
+	});
+});
+
+describe('editStart and placedAfter', () => {
+	it('an edit starts at the first character that differs, as a line and character of the old text', () => {
+		assert.deepEqual(editStart('f', 'a: 1\nb: 2\nc: 3\n', 'a: 1\nb: 20\nc: 3\n'), { file: 'f', line: 1, character: 4 });
+		assert.deepEqual(editStart('f', 'a: 1\n', 'x: 1\n'), { file: 'f', line: 0, character: 0 });
+		assert.deepEqual(editStart('f', 'a: 1\n', 'a: 1\nb: 2\n'), { file: 'f', line: 1, character: 0 });
+		assert.equal(editStart('f', 'a: 1\n', 'a: 1\n'), undefined);
+	});
+
+	it('a place ending where the edit starts is before it; one ending a character later is not', () => {
+		const at = (line: number, character: number) => ({ file: 'k.yaml', anchor: 'k.yaml#0/x', range: { start: { line, character: 0 }, end: { line, character } } });
+		const model = (location: ReturnType<typeof at>): FleetModel => ({ ...EMPTY_FLEET, problems: [{ severity: 'warning', message: 'm', location }] }) as FleetModel;
+		const edit = [{ file: 'k.yaml', line: 3, character: 10 }];
+		assert.equal(placedAfter(model(at(3, 10)), edit), false);
+		assert.equal(placedAfter(model(at(3, 11)), edit), true);
+		assert.equal(placedAfter(model(at(2, 40)), edit), false);
+		assert.equal(placedAfter(model(at(4, 0)), edit), true);
+		assert.equal(placedAfter(model(at(4, 0)), [{ file: 'other.yaml', line: 0, character: 0 }]), false);
 	});
 });

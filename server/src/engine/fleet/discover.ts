@@ -10,7 +10,7 @@ import { kustomizationProblems } from './kustomize-refs';
 import { byPromotionRank, environmentIn, environmentInPath, regionIn } from './naming';
 import type { DocRef, DocumentStore } from './reader';
 import { extractVersions, versionWalk, type VersionWalk } from './versions';
-import { placedIn, versionOnlyEdit } from './version-edit';
+import { editStart, placedAfter, versionOnlyEdit, type EditStart } from './version-edit';
 import { looksLikeProduction, type FleetApp, type FleetCluster, type FleetEnvironment, type FleetModel, type FleetProblem, type SyncSource } from './types';
 
 export interface DiscoverOptions {
@@ -161,8 +161,19 @@ export function rereadVersions(store: DocumentStore, previous: Discovery, change
  */
 export function rediscover(store: DocumentStore, previous: Discovery, changed: readonly string[], options: DiscoverOptions = {}): Discovery & { versionsOnly: boolean } {
 	const unreported = store.changedSinceRun().some((f) => !changed.includes(f));
-	const versionsOnly = changed.length > 0 && !unreported && !placedIn(previous.model, changed) && changed.every((f) => versionOnlyEdit(f, store.readByLastRun(f), store.mappings(f)));
+	const versionsOnly = changed.length > 0 && !unreported && changed.every((f) => versionOnlyEdit(f, store.readByLastRun(f), store.mappings(f))) && !placedAfter(previous.model, editStarts(store, changed));
 	return { ...(versionsOnly ? rereadVersions(store, previous, changed, options) : discover(store, options)), versionsOnly };
+}
+
+/** Where each edit starts in the text the last run read (a file it did not read: at its start). */
+function editStarts(store: DocumentStore, changed: readonly string[]): EditStart[] {
+	return changed.flatMap((file) => {
+		const before = store.textByLastRun(file);
+		const after = store.reader.read(file);
+		if (before === undefined || after === undefined) return [{ file, line: 0, character: 0 }];
+		const start = editStart(file, before, after);
+		return start ? [start] : [];
+	});
 }
 
 /** How a synced path expands into files, memoised for one run (Argo CD reads a path flat, the others deep). */

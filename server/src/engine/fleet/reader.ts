@@ -83,6 +83,11 @@ export class DocumentStore {
 		return (this.readByRun.get(path) ?? this.parsed.get(path))?.all;
 	}
 
+	/** A file's text as the last run read it (undefined: it did not read the file). */
+	textByLastRun(path: string): string | undefined {
+		return (this.readByRun.get(path) ?? this.parsed.get(path))?.text;
+	}
+
 	/** Files whose text changed since the last run ended (as far as the store has read them again). */
 	changedSinceRun(): readonly string[] {
 		return [...this.readByRun.keys()];

@@ -1,3 +1,4 @@
+import { commonPrefix } from '../core/parse';
 import { isKustomizationFile } from '../core/paths';
 import { isPlainObject } from '../core/resource';
 import { GRAPH_KINDS, type DocRef } from './reader';
@@ -44,19 +45,47 @@ function sameWorkload(a: DocRef, b: DocRef): boolean {
 	return equal(labels(a), labels(b));
 }
 
+/** Where an edit of a file starts: the first character its old and new texts differ at, in the old text. */
+export interface EditStart {
+	file: string;
+	line: number;
+	character: number;
+}
+
+/** The start of the edit that turned `before` into `after` (undefined: the texts are the same). */
+export function editStart(file: string, before: string, after: string): EditStart | undefined {
+	const at = commonPrefix(before, after, Math.min(before.length, after.length));
+	if (at === before.length && at === after.length) return undefined;
+	let line = 0;
+	let lineStart = 0;
+	for (let i = before.indexOf('\n'); i !== -1 && i < at; i = before.indexOf('\n', i + 1)) {
+		line++;
+		lineStart = i + 1;
+	}
+	return { file, line, character: at - lineStart };
+}
+
 /**
- * Whether a model's graph (its versions apart) points into one of these files: a problem, a
- * cluster, a sync, an app or an environment located there. Such a place was computed on the
- * file's old text (its range would be stale after an edit that changes lengths), so discovery runs in full.
+ * Whether a model's graph (its versions apart) holds a place in an edited file at or after where
+ * the edit starts: a problem, a cluster, a sync, an app or an environment located there. Such a
+ * place was computed on the file's old text, and its range may be stale after an edit that changes
+ * lengths, so discovery runs in full. A place wholly before the edit is where it was: a problem on a
+ * kustomization's resources stays put when a tag below it changes, a HelmRelease's name when its
+ * chart version does.
  */
-export function placedIn(model: FleetModel, files: readonly string[]): boolean {
-	const set = new Set(files);
-	const inside = (l: SourceLocation | undefined) => l !== undefined && set.has(l.file);
+export function placedAfter(model: FleetModel, edits: readonly EditStart[]): boolean {
+	const starts = new Map(edits.map((e) => [e.file, e]));
+	const after = (l: SourceLocation | undefined) => {
+		const edit = l === undefined ? undefined : starts.get(l.file);
+		if (edit === undefined) return false;
+		const end = l!.range.end;
+		return end.line > edit.line || (end.line === edit.line && end.character > edit.character);
+	};
 	return (
-		model.problems.some((p) => inside(p.location)) ||
-		model.clusters.some((c) => inside(c.location) || c.syncs.some((s) => inside(s.location))) ||
-		model.apps.some((a) => inside(a.location) || inside(a.promotion?.location)) ||
-		model.environments.some((e) => inside(e.location) || inside(e.promotion?.location))
+		model.problems.some((p) => after(p.location)) ||
+		model.clusters.some((c) => after(c.location) || c.syncs.some((s) => after(s.location))) ||
+		model.apps.some((a) => after(a.location) || after(a.promotion?.location)) ||
+		model.environments.some((e) => after(e.location) || after(e.promotion?.location))
 	);
 }
 
