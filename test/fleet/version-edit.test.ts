@@ -94,10 +94,25 @@ describe('rediscovery after a retag', () => {
 		});
 	}
 
-	it('a retag in a Flux Kustomization or a HelmRelease file is a full discovery (discovery keeps references into those objects)', () => {
+	it('a Flux Kustomization file with only its layout or comments changed: the short way, the model a full discovery\'s', () => {
 		const { texts, store, first } = discovered();
 		const flux = [...texts.keys()].find((f) => /^clusters\/[^/]+\/apps\.yaml$/.test(f))!;
-		texts.set(flux, `${texts.get(flux)!}\n`);
+		const original = texts.get(flux)!;
+		texts.set(flux, `${original}\n# synced by Flux\n`);
+		const again = rediscover(store, first, [flux]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+		// A comment above its objects moves the places the graph holds in it: the full way.
+		texts.set(flux, `# synced by Flux\n${original}`);
+		const moved = rediscover(store, again, [flux]);
+		assert.equal(moved.versionsOnly, false);
+		assert.equal(json(moved.model), json(fresh(texts)));
+	});
+
+	it('a Flux Kustomization changed in any value: a full discovery', () => {
+		const { texts, store, first } = discovered();
+		const flux = [...texts.keys()].find((f) => /^clusters\/[^/]+\/apps\.yaml$/.test(f) && /interval: \S+/.test(texts.get(f)!))!;
+		texts.set(flux, texts.get(flux)!.replace(/interval: \S+/, 'interval: 7m'));
 		const again = rediscover(store, first, [flux]);
 		assert.equal(again.versionsOnly, false);
 		assert.equal(json(again.model), json(fresh(texts)));
@@ -136,17 +151,22 @@ describe('rediscovery after a retag', () => {
 		assert.equal(json(again.model), json(fresh(texts)));
 	});
 
-	it('an overlay the model holds a problem in below the retag: a full discovery, so the problem keeps its exact place', () => {
+	it('a problem below the retag: on a later line it keeps its place (the short way); moved by a line added above it, the full way', () => {
 		const texts = exampleTexts();
-		// A broken entry after the images: a retag that lengthens a tag moves it.
 		texts.set(OVERLAY, `${texts.get(OVERLAY)!}  - path: missing-patch.yaml\n`);
 		const store = new DocumentStore(reader(texts));
 		const first = discover(store);
 		assert.ok(first.model.problems.some((p) => p.location.file === OVERLAY), 'the fixture has a problem in the overlay');
+		// Longer than before, within its line: the lines below keep their numbers.
 		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.5.3', 'newTag: 6.10.0-rc.1'));
 		const again = rediscover(store, first, [OVERLAY]);
-		assert.equal(again.versionsOnly, false);
+		assert.equal(again.versionsOnly, true);
 		assert.equal(json(again.model), json(fresh(texts)));
+		// A retag with a comment line above the problem: the problem moves down a line.
+		texts.set(OVERLAY, texts.get(OVERLAY)!.replace('newTag: 6.10.0-rc.1\n', 'newTag: 6.11.0\n    # promoted\n'));
+		const moved = rediscover(store, again, [OVERLAY]);
+		assert.equal(moved.versionsOnly, false);
+		assert.equal(json(moved.model), json(fresh(texts)));
 	});
 });
 
@@ -211,14 +231,63 @@ describe('rediscovery after an edit of a workload file', () => {
 		assert.equal(json(again.model), json(fresh(texts)));
 	});
 
-	it('a Secret file edited: a full discovery, even with its name kept', () => {
+	it('a Secret file edited: a full discovery, even with its name kept (Argo CD reads cluster Secrets)', () => {
 		const { texts, store, first } = discovered();
 		const secret = 'apps/staging/legacy-batch/reporting-credentials.yaml';
-		texts.set(secret, `${texts.get(secret)!}# rotated\n`);
+		texts.set(secret, texts.get(secret)!.replace('DB_PASSWORD: not-a-real-password', 'DB_PASSWORD: rotated'));
 		const again = rediscover(store, first, [secret]);
 		assert.equal(again.versionsOnly, false);
 		assert.equal(json(again.model), json(fresh(texts)));
 	});
+});
+
+describe('rediscovery after a chart bump', () => {
+	const RELEASE = 'infrastructure/controllers/cert-manager.yaml';
+
+	it('a HelmRelease\'s chart version: the short way, the version read again at its place, the model a full discovery\'s', () => {
+		const { texts, store, first } = discovered();
+		texts.set(RELEASE, texts.get(RELEASE)!.replace('version: "1.15.x"', 'version: "1.16.2-rc.0"'));
+		const again = rediscover(store, first, [RELEASE]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+		assert.deepEqual(versionsOf(again.model, 'cert-manager', 'production'), [`1.16.2-rc.0@${RELEASE}:21:16`]);
+		// And back.
+		texts.set(RELEASE, texts.get(RELEASE)!.replace('version: "1.16.2-rc.0"', 'version: "1.15.x"'));
+		const back = rediscover(store, again, [RELEASE]);
+		assert.equal(back.versionsOnly, true);
+		assert.equal(json(back.model), json(first.model));
+	});
+
+	it('the first of several HelmReleases in one file: the names below keep their places, the short way', () => {
+		const texts = exampleTexts();
+		const second = texts.get(RELEASE)!.split('---\n')[1].replace(/cert-manager/g, 'trust-manager').replace('1.15.x', '0.12.x');
+		texts.set(RELEASE, `${texts.get(RELEASE)!}---\n${second}`);
+		const store = new DocumentStore(reader(texts));
+		const first = discover(store);
+		texts.set(RELEASE, texts.get(RELEASE)!.replace('version: "1.15.x"', 'version: "1.16.10"'));
+		const again = rediscover(store, first, [RELEASE]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+
+	const full: [string, (t: string) => string][] = [
+		['its chart renamed', (t) => t.replace('chart: cert-manager', 'chart: cert-manager-csi')],
+		['its source changed', (t) => t.replace('name: jetstack\n        namespace', 'name: jetstack-mirror\n        namespace')],
+		['a value changed', (t) => t.replace('crds: Create\n', 'crds: Skip\n')],
+		['the HelmRepository beside it changed', (t) => t.replace('url: https://charts.jetstack.io', 'url: https://charts.example.com')],
+		['a version and the interval in one edit', (t) => t.replace('version: "1.15.x"', 'version: "1.16.x"').replace('interval: 12h', 'interval: 1h')],
+	];
+	for (const [what, edit] of full) {
+		it(`${what}: a full discovery`, () => {
+			const { texts, store, first } = discovered();
+			const after = edit(texts.get(RELEASE)!);
+			assert.notEqual(after, texts.get(RELEASE), 'the edit applies to the fixture');
+			texts.set(RELEASE, after);
+			const again = rediscover(store, first, [RELEASE]);
+			assert.equal(again.versionsOnly, false);
+			assert.equal(json(again.model), json(fresh(texts)));
+		});
+	}
 });
 
 describe('versionOnlyEdit', () => {
@@ -248,20 +317,26 @@ describe('versionOnlyEdit', () => {
 
 describe('editStart and placedAfter', () => {
 	it('an edit starts at the first character that differs, as a line and character of the old text', () => {
-		assert.deepEqual(editStart('f', 'a: 1\nb: 2\nc: 3\n', 'a: 1\nb: 20\nc: 3\n'), { file: 'f', line: 1, character: 4 });
-		assert.deepEqual(editStart('f', 'a: 1\n', 'x: 1\n'), { file: 'f', line: 0, character: 0 });
-		assert.deepEqual(editStart('f', 'a: 1\n', 'a: 1\nb: 2\n'), { file: 'f', line: 1, character: 0 });
+		assert.deepEqual(editStart('f', 'a: 1\nb: 2\nc: 3\n', 'a: 1\nb: 20\nc: 3\n'), { file: 'f', line: 1, character: 4, withinLine: true });
+		assert.deepEqual(editStart('f', 'a: 1\n', 'x: 1\n'), { file: 'f', line: 0, character: 0, withinLine: true });
+		assert.deepEqual(editStart('f', 'a: 1\n', 'a: 1\nb: 2\n'), { file: 'f', line: 1, character: 0, withinLine: false });
+		assert.deepEqual(editStart('f', 'a: 1\nb: 2\n', 'a: 1\n'), { file: 'f', line: 1, character: 0, withinLine: false });
+		assert.deepEqual(editStart('f', 'a: 1\nb: 2\n', 'a: 1 b: 2\n'), { file: 'f', line: 0, character: 4, withinLine: false });
 		assert.equal(editStart('f', 'a: 1\n', 'a: 1\n'), undefined);
 	});
 
-	it('a place ending where the edit starts is before it; one ending a character later is not', () => {
-		const at = (line: number, character: number) => ({ file: 'k.yaml', anchor: 'k.yaml#0/x', range: { start: { line, character: 0 }, end: { line, character } } });
+	it('a place ending where the edit starts is before it; one ending a character later is not; later lines keep theirs when the edit stays in its line', () => {
+		const at = (line: number, character: number, endLine = line) => ({ file: 'k.yaml', anchor: 'k.yaml#0/x', range: { start: { line, character: 0 }, end: { line: endLine, character } } });
 		const model = (location: ReturnType<typeof at>): FleetModel => ({ ...EMPTY_FLEET, problems: [{ severity: 'warning', message: 'm', location }] }) as FleetModel;
-		const edit = [{ file: 'k.yaml', line: 3, character: 10 }];
-		assert.equal(placedAfter(model(at(3, 10)), edit), false);
-		assert.equal(placedAfter(model(at(3, 11)), edit), true);
-		assert.equal(placedAfter(model(at(2, 40)), edit), false);
-		assert.equal(placedAfter(model(at(4, 0)), edit), true);
-		assert.equal(placedAfter(model(at(4, 0)), [{ file: 'other.yaml', line: 0, character: 0 }]), false);
+		const lines = [{ file: 'k.yaml', line: 3, character: 10, withinLine: false }];
+		assert.equal(placedAfter(model(at(3, 10)), lines), false);
+		assert.equal(placedAfter(model(at(3, 11)), lines), true);
+		assert.equal(placedAfter(model(at(2, 40)), lines), false);
+		assert.equal(placedAfter(model(at(4, 0)), lines), true);
+		assert.equal(placedAfter(model(at(4, 0)), [{ file: 'other.yaml', line: 0, character: 0, withinLine: false }]), false);
+		const inLine = [{ file: 'k.yaml', line: 3, character: 10, withinLine: true }];
+		assert.equal(placedAfter(model(at(4, 5)), inLine), false, 'a later line');
+		assert.equal(placedAfter(model(at(3, 11)), inLine), true, 'the same line, after the edit');
+		assert.equal(placedAfter(model(at(2, 5, 4)), inLine), true, 'a range across the edited line');
 	});
 });

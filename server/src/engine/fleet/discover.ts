@@ -147,11 +147,20 @@ export function discover(store: DocumentStore, options: DiscoverOptions = {}): D
  */
 export function rereadVersions(store: DocumentStore, previous: Discovery, changed: readonly string[], options: DiscoverOptions = {}): Discovery {
 	store.beginPartialRun(changed);
-	const { model, walks } = previous;
+	const { model } = previous;
+	const walks = refreshWalks(store, previous.walks, new Set(changed));
 	const apps = model.apps.map((a) => ({ ...a, versions: [], behind: [] }));
 	extractVersions(store, apps, model.clusters, model.environments, runExpander(store, options), walks);
 	store.endRun();
 	return { model: { ...model, apps }, walks };
+}
+
+/** The walks with the HelmReleases of changed files read again (a chart bump: the same documents, a new version). */
+function refreshWalks(store: DocumentStore, walks: ReadonlyMap<string, VersionWalk>, changed: ReadonlySet<string>): ReadonlyMap<string, VersionWalk> {
+	const again = (d: DocRef) => (changed.has(d.file) ? (store.documents(d.file).find((x) => x.documentIndex === d.documentIndex && x.kind === d.kind) ?? d) : d);
+	const touches = (w: VersionWalk) => w.helmReleases.some((d) => changed.has(d.file)) || w.helmPatches.some((d) => changed.has(d.file));
+	if (![...walks.values()].some(touches)) return walks;
+	return new Map([...walks].map(([cluster, w]) => [cluster, touches(w) ? { ...w, helmReleases: w.helmReleases.map(again), helmPatches: w.helmPatches.map(again) } : w]));
 }
 
 /**
@@ -170,7 +179,7 @@ function editStarts(store: DocumentStore, changed: readonly string[]): EditStart
 	return changed.flatMap((file) => {
 		const before = store.textByLastRun(file);
 		const after = store.reader.read(file);
-		if (before === undefined || after === undefined) return [{ file, line: 0, character: 0 }];
+		if (before === undefined || after === undefined) return [{ file, line: 0, character: 0, withinLine: false }];
 		const start = editStart(file, before, after);
 		return start ? [start] : [];
 	});
