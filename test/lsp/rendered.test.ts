@@ -60,3 +60,17 @@ test('patching the resources in the staging overlay (unsaved) clears the base fi
 	await session.change(overlay, 2, [{ range: { start: end, end }, text: 'patches:\n  - path: resources-patch.yaml\n' }]);
 	assert.deepEqual(resources(await cleared), []);
 });
+
+test('an image changed in the base (unsaved) reads only the versions again, and what the clusters receive is judged anew', { timeout: 30_000 }, async () => {
+	const base = uriOf(file('apps/base/web/deployment.yaml'));
+	const provenance = (p: { diagnostics: { code?: unknown; message: string }[] }) => p.diagnostics.filter((d) => d.code === 'cis-image-provenance');
+	await session.open(base, BASE);
+	assert.deepEqual(provenance(await session.diagnosticsOfVersion(base, 1)), [], 'pinned by digest: no provenance finding');
+	const byTag = session.nextDiagnostics(base, (x) => provenance(x).some((d) => /by tag, not by digest/.test(d.message)));
+	const pinned = 'ghcr.io/acme/web:1.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+	const start = positionOf(BASE, pinned);
+	const end = positionOf(BASE, pinned, pinned.length);
+	await session.change(base, 2, [{ range: { start, end }, text: 'ghcr.io/acme/web:1.1.0' }]);
+	assert.match(provenance(await byTag)[0].message, /ghcr\.io\/acme\/web:1\.1\.0 by tag, not by digest/);
+	assert.match(await session.logged(/^Rediscovered the fleet of .* after changes to apps\/base\/web\/deployment\.yaml/), /\(versions only\)/);
+});

@@ -27,6 +27,8 @@ export interface Rediscovery {
 	 * when the model is the same.
 	 */
 	affected: 'all' | string[];
+	/** Only the versions were read again (a retag, a chart bump, a workload edit: `versionOnlyEdit`). */
+	versionsOnly: boolean;
 }
 
 /** What an evaluation of the renders produced: the view (undefined: rendering is off), the files whose rendered findings changed. */
@@ -115,7 +117,7 @@ export class FleetState {
 		else this.graph++;
 		this.last = { model, walks: found.walks };
 		this.evaluatedWith = '';
-		return { model, affected: affectedFiles(previous?.model, model) };
+		return { model, affected: affectedFiles(previous?.model, model), versionsOnly: found.versionsOnly };
 	}
 
 	/**

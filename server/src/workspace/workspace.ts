@@ -364,7 +364,7 @@ export class Workspace {
 	 */
 	private async rediscover(folder: Folder, files: readonly string[]): Promise<'all' | 'some'> {
 		const found = folder.rediscover(files);
-		const said = `Rediscovered the fleet of ${folder.name} after changes to ${files.join(', ')}`;
+		const said = `Rediscovered the fleet of ${folder.name} after changes to ${files.join(', ')}${found.versionsOnly ? ' (versions only)' : ''}`;
 		if (found.affected.length > 0) this.host.fleetChanged(folder);
 		if (found.affected === 'all') {
 			this.host.log(`${said}: the graph changed, every file is judged again.`);
