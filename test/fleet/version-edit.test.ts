@@ -46,6 +46,20 @@ function discovered() {
 /** A full discovery of the same texts in a store of its own. */
 const fresh = (texts: Map<string, string>) => discover(new DocumentStore(reader(new Map(texts)))).model;
 
+/**
+ * One edit of one file of the example fleet, rediscovered: the model must be a full discovery's
+ * whichever way it went; returns the rediscovery (its `versionsOnly` says which way).
+ */
+function editedOnce(file: string, edit: (t: string) => string): ReturnType<typeof rediscover> {
+	const { texts, store, first } = discovered();
+	const after = edit(texts.get(file)!);
+	assert.notEqual(after, texts.get(file), 'the edit applies to the fixture');
+	texts.set(file, after);
+	const again = rediscover(store, first, [file]);
+	assert.equal(json(again.model), json(fresh(texts)));
+	return again;
+}
+
 const versionsOf = (m: ReturnType<typeof fresh>, app: string, env: string) =>
 	m.apps.find((a) => a.name === app)!.versions.filter((v) => v.environment === env).map((v) => `${v.version}@${v.location.file}:${v.location.range.start.line + 1}:${v.location.range.start.character + 1}`);
 
@@ -82,17 +96,7 @@ describe('rediscovery after a retag', () => {
 		['a patch target changed', (t) => t.replace('name: orders-api\n', 'name: orders-api-v2\n')],
 		['a retag and a resource in one edit', (t) => t.replace('newTag: 6.5.3', 'newTag: 6.6.0').replace('  - ../base/orders-api\n', '')],
 	];
-	for (const [what, edit] of full) {
-		it(`${what}: a full discovery`, () => {
-			const { texts, store, first } = discovered();
-			const after = edit(texts.get(OVERLAY)!);
-			assert.notEqual(after, texts.get(OVERLAY), 'the edit applies to the fixture');
-			texts.set(OVERLAY, after);
-			const again = rediscover(store, first, [OVERLAY]);
-			assert.equal(again.versionsOnly, false);
-			assert.equal(json(again.model), json(fresh(texts)));
-		});
-	}
+	for (const [what, edit] of full) it(`${what}: a full discovery`, () => assert.equal(editedOnce(OVERLAY, edit).versionsOnly, false));
 
 	it('a Flux Kustomization file with only its layout or comments changed: the short way, the model a full discovery\'s', () => {
 		const { texts, store, first } = discovered();
@@ -181,17 +185,7 @@ describe('rediscovery after an edit of a workload file', () => {
 		['lines added above the image', BASE, (t) => t.replace('  revisionHistoryLimit: 5\n', '  revisionHistoryLimit: 5\n  minReadySeconds: 10\n  progressDeadlineSeconds: 300\n')],
 		['an image in a workload no kustomization lists (discovery never read it)', LEGACY, (t) => t.replace(/pdf-render:3\.2\.0@sha256:[0-9a-f]+/, 'pdf-render:3.3.0')],
 	];
-	for (const [what, file, edit] of short) {
-		it(`${what}: the versions are read again, and the model is a full discovery's`, () => {
-			const { texts, store, first } = discovered();
-			const after = edit(texts.get(file)!);
-			assert.notEqual(after, texts.get(file), 'the edit applies to the fixture');
-			texts.set(file, after);
-			const again = rediscover(store, first, [file]);
-			assert.equal(again.versionsOnly, true, 'the edit took the short way');
-			assert.equal(json(again.model), json(fresh(texts)));
-		});
-	}
+	for (const [what, file, edit] of short) it(`${what}: the versions are read again, and the model is a full discovery's`, () => assert.equal(editedOnce(file, edit).versionsOnly, true));
 
 	it('an image no overlay sets shows in the versions at its new place in the base', () => {
 		const { texts, store, first } = discovered();
@@ -211,17 +205,7 @@ describe('rediscovery after an edit of a workload file', () => {
 		['a Secret beside it (Argo CD reads cluster Secrets)', BASE, (t) => `${t}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n`],
 		['its kind changed', BASE, (t) => t.replace('kind: Deployment', 'kind: StatefulSet')],
 	];
-	for (const [what, file, edit] of full) {
-		it(`${what}: a full discovery`, () => {
-			const { texts, store, first } = discovered();
-			const after = edit(texts.get(file)!);
-			assert.notEqual(after, texts.get(file), 'the edit applies to the fixture');
-			texts.set(file, after);
-			const again = rediscover(store, first, [file]);
-			assert.equal(again.versionsOnly, false);
-			assert.equal(json(again.model), json(fresh(texts)));
-		});
-	}
+	for (const [what, file, edit] of full) it(`${what}: a full discovery`, () => assert.equal(editedOnce(file, edit).versionsOnly, false));
 
 	it('a file discovery did not read that now holds a graph kind: a full discovery', () => {
 		const { texts, store, first } = discovered();
@@ -277,17 +261,7 @@ describe('rediscovery after a chart bump', () => {
 		['the HelmRepository beside it changed', (t) => t.replace('url: https://charts.jetstack.io', 'url: https://charts.example.com')],
 		['a version and the interval in one edit', (t) => t.replace('version: "1.15.x"', 'version: "1.16.x"').replace('interval: 12h', 'interval: 1h')],
 	];
-	for (const [what, edit] of full) {
-		it(`${what}: a full discovery`, () => {
-			const { texts, store, first } = discovered();
-			const after = edit(texts.get(RELEASE)!);
-			assert.notEqual(after, texts.get(RELEASE), 'the edit applies to the fixture');
-			texts.set(RELEASE, after);
-			const again = rediscover(store, first, [RELEASE]);
-			assert.equal(again.versionsOnly, false);
-			assert.equal(json(again.model), json(fresh(texts)));
-		});
-	}
+	for (const [what, edit] of full) it(`${what}: a full discovery`, () => assert.equal(editedOnce(RELEASE, edit).versionsOnly, false));
 });
 
 describe('versionOnlyEdit', () => {
