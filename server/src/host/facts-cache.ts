@@ -6,7 +6,7 @@ import type { FactsCache, FileFacts } from '../engine/context/repo-snapshot';
 import { fleetscopeCacheDir, privateCacheDir, readPrivateFile, writePrivateFile } from './cache-dir';
 
 /** The layout of a cache file; another is not read. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A larger cache file is neither written nor read (a repository of a few hundred thousand files). */
 export const MAX_FACTS_CACHE_BYTES = 64 * 1024 * 1024;
@@ -26,7 +26,7 @@ type Entries = Map<string, readonly [hash: string, facts: FileFacts]>;
 /**
  * The facts of a folder's files between runs (engine/context/repo-snapshot.ts `FactsCache`):
  * `facts/<build>/<sha256 of the folder's path>.bin` in Fleetscope's cache directory, the user's alone
- * (0700, files 0600) like the compiled code beside it. Each file's facts are kept with the SHA-1 of
+ * (0700, files 0600) like the compiled code beside it. Each file's facts are kept with the SHA-256 of
  * the text they were found in, so an edited file is read again whatever its times say; `<build>`
  * names the program's bundle (size and time), as the facts depend on the code that finds them, and a
  * new build starts afresh and removes the old one's files. Only a bundle names its build: run from
@@ -56,7 +56,7 @@ export function nodeFactsCache(root: string, env: NodeJS.ProcessEnv = process.en
 	// `set` follows `get` for the same text: its hash is not taken twice.
 	let last: { text: string; hash: string } | undefined;
 	const hashOf = (text: string) => {
-		if (last?.text !== text) last = { text, hash: createHash('sha1').update(text).digest('base64') };
+		if (last?.text !== text) last = { text, hash: createHash('sha256').update(text).digest('base64') };
 		return last.hash;
 	};
 	return {

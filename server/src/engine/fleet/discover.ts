@@ -165,7 +165,7 @@ function refreshWalks(store: DocumentStore, walks: ReadonlyMap<string, VersionWa
 
 /**
  * Discovery after these files' texts changed (the file list did not): the versions read again
- * when every changed file is a version-only edit that the graph holds no place in (and no other
+ * when every changed file is a version-only edit that moved no place the graph holds (and no other
  * file was seen to change since the last run), else a full discovery.
  */
 export function rediscover(store: DocumentStore, previous: Discovery, changed: readonly string[], options: DiscoverOptions = {}): Discovery & { versionsOnly: boolean } {
