@@ -264,6 +264,40 @@ describe('rediscovery after a chart bump', () => {
 	for (const [what, edit] of full) it(`${what}: a full discovery`, () => assert.equal(editedOnce(RELEASE, edit).versionsOnly, false));
 });
 
+describe('rediscovery after an Argo CD targetRevision bump', () => {
+	const APP = 'argocd/guestbook.yaml';
+	const application = (rev: string, repo = 'https://github.com/acme/fleet.git') =>
+		`apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: guestbook\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    name: prod-eu-west-1\n    namespace: guestbook\n  source:\n    repoURL: ${repo}\n    path: apps/guestbook\n    targetRevision: ${rev}\n  syncPolicy:\n    automated: {}\n`;
+	const argoFleet = () => {
+		const texts = new Map<string, string>([
+			[APP, application('v1.2.0')],
+			['apps/guestbook/kustomization.yaml', 'resources:\n  - deployment.yaml\n'],
+			['apps/guestbook/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: guestbook\nspec:\n  template:\n    spec:\n      containers:\n        - name: g\n          image: ghcr.io/acme/guestbook:1.0.0\n'],
+		]);
+		const store = new DocumentStore(reader(texts));
+		return { texts, store, first: discover(store) };
+	};
+	const revisions = (m: ReturnType<typeof fresh>) => m.apps.flatMap((a) => a.versions.filter((v) => v.location.file === APP).map((v) => v.version));
+
+	it('the short way, the new revision among the versions, the model a full discovery\'s', () => {
+		const { texts, store, first } = argoFleet();
+		assert.deepEqual(revisions(first.model), ['v1.2.0']);
+		texts.set(APP, application('v1.10.0'));
+		const again = rediscover(store, first, [APP]);
+		assert.equal(again.versionsOnly, true);
+		assert.equal(json(again.model), json(fresh(texts)));
+		assert.deepEqual(revisions(again.model), ['v1.10.0']);
+	});
+
+	it('its repository changed: a full discovery', () => {
+		const { texts, store, first } = argoFleet();
+		texts.set(APP, application('v1.2.0', 'https://github.com/acme/other.git'));
+		const again = rediscover(store, first, [APP]);
+		assert.equal(again.versionsOnly, false);
+		assert.equal(json(again.model), json(fresh(texts)));
+	});
+});
+
 describe('versionOnlyEdit', () => {
 	const store = (text: string) => new DocumentStore({ files: () => ['k/kustomization.yaml', 'k/flux.yaml'], read: (p) => (p === 'k/flux.yaml' ? text.replace('kustomize.config.k8s.io/v1beta1', 'kustomize.toolkit.fluxcd.io/v1') : text) });
 	const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\nimages:\n  - name: app\n    newTag: "1.0"\n';

@@ -13,7 +13,7 @@ import type { FleetModel, SourceLocation } from './types';
  *   keys as before, and only the `newTag` and `digest` of its `images` entries differ. Anything else
  *   (an entry added, a name or newName changed, a resource listed) is a full rediscovery;
  * - a Flux HelmRelease whose chart version or `values.image.tag` changed (a chart bump by Renovate
- *   or a promotion), nothing else;
+ *   or a promotion), or an Argo CD Application whose `spec.source.targetRevision` did, nothing else;
  * - any other document of a kind the graph reads (GRAPH_KINDS: Flux and Argo CD objects, Fleet
  *   files, claims, Secrets) with the same value (a comment or the layout changed);
  * - a document of another kind (a workload: an image, the replicas, an environment variable) that
@@ -41,15 +41,19 @@ function sameKustomization(a: DocRef, b: DocRef): boolean {
 	return isKustomize(a) && isKustomize(b) && sameExceptImageVersions(a.value, b.value);
 }
 
-/** The version fields of a HelmRelease (what `helmVersions` reads); the graph reads none of them. */
-const HELM_VERSIONS: readonly (readonly string[])[] = [
-	['spec', 'chart', 'spec', 'version'],
-	['spec', 'values', 'image', 'tag'],
+/**
+ * The version fields of the graph's kinds that carry one (what `versions.ts` reads): a HelmRelease's
+ * chart version and image tag, an Argo CD Application's `targetRevision`. The graph reads none of them.
+ */
+const VERSIONED_KINDS: readonly { kind: string; group: string; paths: readonly (readonly string[])[] }[] = [
+	{ kind: 'HelmRelease', group: 'helm.toolkit.fluxcd.io/', paths: [['spec', 'chart', 'spec', 'version'], ['spec', 'values', 'image', 'tag']] },
+	{ kind: 'Application', group: 'argoproj.io/', paths: [['spec', 'source', 'targetRevision']] },
 ];
 
 function sameDocument(a: DocRef, b: DocRef): boolean {
 	if (a.apiVersion !== b.apiVersion || a.kind !== b.kind || a.name !== b.name || a.namespace !== b.namespace) return false;
-	if (a.kind === 'HelmRelease' && a.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) return equalExcept(a.value, b.value, HELM_VERSIONS);
+	const versioned = VERSIONED_KINDS.find((v) => v.kind === a.kind && a.apiVersion.startsWith(v.group));
+	if (versioned) return equalExcept(a.value, b.value, versioned.paths);
 	if (GRAPH_KINDS.has(a.kind)) return equal(a.value, b.value);
 	const labels = (d: DocRef) => (isPlainObject(d.value.metadata) ? d.value.metadata.labels : undefined);
 	return equal(labels(a), labels(b));
