@@ -319,6 +319,8 @@ describe('versionOnlyEdit', () => {
 		assert.equal(check(base, base.replace('resources', 'components')), false, 'a key renamed');
 		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/flux.yaml'), false, 'a Flux Kustomization');
 		assert.equal(versionOnlyEdit('k/kustomization.yaml', undefined, store(base).mappings('k/kustomization.yaml')), false, 'not read before');
+		const notAList = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages: {}\nresources: [a.yaml]\n';
+		assert.equal(check(notAList, notAList.replace('[a.yaml]', '[a.yaml, b.yaml]')), false, 'a resource listed after an images entry that is not a list');
 		assert.equal(check(base, base.replace('"1.0"', '"1.1"'), 'k/deploy.yaml'), false, 'a kustomization in a file not named as one is a Flux-less graph kind');
 	});
 });

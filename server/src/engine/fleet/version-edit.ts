@@ -37,8 +37,14 @@ export function versionOnlyEdit(file: string, before: readonly DocRef[] | undefi
 	return true;
 }
 
+/** The version fields of a kustomization: the `newTag` and `digest` of each `images` entry. */
+const IMAGE_VERSIONS: readonly (readonly string[])[] = [
+	['images', '*', 'newTag'],
+	['images', '*', 'digest'],
+];
+
 function sameKustomization(a: DocRef, b: DocRef): boolean {
-	return isKustomize(a) && isKustomize(b) && sameExceptImageVersions(a.value, b.value);
+	return isKustomize(a) && isKustomize(b) && equalExcept(a.value, b.value, IMAGE_VERSIONS);
 }
 
 /**
@@ -59,10 +65,15 @@ function sameDocument(a: DocRef, b: DocRef): boolean {
 	return equal(labels(a), labels(b));
 }
 
-/** Equality of two values, in key order, except for scalars at these paths. */
+/** Equality of two values, in key order, except for scalars at these paths (`*`: every item of a list). */
 function equalExcept(a: unknown, b: unknown, paths: readonly (readonly string[])[], depth = 0): boolean {
 	if (paths.some((p) => p.length === depth)) return !isPlainObject(a) && !Array.isArray(a) && !isPlainObject(b) && !Array.isArray(b);
-	if (!isPlainObject(a) || !isPlainObject(b) || paths.length === 0) return equal(a, b);
+	if (paths.length === 0) return equal(a, b);
+	if (Array.isArray(a) && Array.isArray(b)) {
+		const items = paths.filter((p) => p[depth] === '*');
+		return a.length === b.length && a.every((x, i) => equalExcept(x, b[i], items, depth + 1));
+	}
+	if (!isPlainObject(a) || !isPlainObject(b)) return equal(a, b);
 	if (!sameKeys(a, b)) return false;
 	return Object.keys(a).every((k) => equalExcept(a[k], b[k], paths.filter((p) => p[depth] === k), depth + 1));
 }
@@ -124,32 +135,6 @@ export function placedAfter(model: FleetModel, edits: readonly EditStart[]): boo
 /** A kustomize kustomization document (kustomize reads one without apiVersion and kind too). */
 function isKustomize(d: DocRef): boolean {
 	return (d.apiVersion === '' || d.apiVersion.startsWith('kustomize.config.k8s.io/')) && (d.kind === '' || d.kind === 'Kustomization' || d.kind === 'Component');
-}
-
-const VERSION_FIELDS = new Set(['newTag', 'digest']);
-
-function sameExceptImageVersions(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-	if (!sameKeys(a, b)) return false;
-	for (const k of Object.keys(a)) {
-		if (k !== 'images') {
-			if (!equal(a[k], b[k])) return false;
-			continue;
-		}
-		const x = a.images;
-		const y = b.images;
-		if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return equal(x, y);
-		for (let i = 0; i < x.length; i++) {
-			const e = x[i];
-			const f = y[i];
-			if (!isPlainObject(e) || !isPlainObject(f)) {
-				if (!equal(e, f)) return false;
-				continue;
-			}
-			if (!sameKeys(e, f)) return false;
-			for (const key of Object.keys(e)) if (!VERSION_FIELDS.has(key) && !equal(e[key], f[key])) return false;
-		}
-	}
-	return true;
 }
 
 function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
