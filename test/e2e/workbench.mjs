@@ -6,11 +6,26 @@
  * @param {import('playwright-core').Page} page
  */
 export async function runCommand(page, title, { waitHidden = true } = {}) {
-	await page.keyboard.press('F1');
 	const input = page.locator('.quick-input-widget input');
-	await input.waitFor({ state: 'visible' });
-	await input.fill(`>${title}`);
-	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+	const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+	// A command whose `when` clause turns true after the palette listed its rows (Promote... waits for
+	// the fleet and the workspace's trust) may not show in that palette: it is opened again until the
+	// row shows, within the same two minutes as before. One CI-like run lost the row for 120 s.
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		await page.keyboard.press('F1');
+		await input.waitFor({ state: 'visible' });
+		await input.fill(`>${title}`);
+		const left = deadline - Date.now();
+		try {
+			await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(15_000, left)) });
+			break;
+		} catch (e) {
+			if (Date.now() >= deadline) throw e;
+			await page.keyboard.press('Escape');
+			await input.waitFor({ state: 'hidden' });
+		}
+	}
 	await page.keyboard.press('Enter');
 	if (waitHidden) await input.waitFor({ state: 'hidden' });
 }
